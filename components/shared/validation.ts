@@ -1,0 +1,102 @@
+/**
+ * Up-front validation shared by every component and by the stack config.
+ *
+ * A component validates its plain arguments before it registers anything, collects every problem instead of
+ * stopping at the first, and throws one error that lists them all. Each problem names the property, the value
+ * received, the rule and the fix, because the person reading it is mid-deploy and should not have to open the code.
+ */
+
+/** One thing wrong with the input. */
+export interface Problem {
+  /** Where the bad value is, e.g. `regions[1]` or `hpa.minReplicas`. */
+  readonly property: string;
+  /** The value received, as given. */
+  readonly value: unknown;
+  /** What is allowed, e.g. "an integer from 2 to 100". */
+  readonly rule: string;
+  /** What to do about it, e.g. "set minReplicas to 2 or more". */
+  readonly fix: string;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "undefined";
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  } catch {
+    return String(value);
+  }
+}
+
+export function formatProblem(problem: Problem): string {
+  return `${problem.property}: got ${show(problem.value)}; expected ${problem.rule}. Fix: ${problem.fix}`;
+}
+
+/** Thrown when input is invalid; carries every problem found, not just the first. */
+export class ValidationError extends Error {
+  constructor(
+    /** What was being validated, e.g. `HaService "checkout"` or `stack config`. */
+    readonly subject: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(
+      `${subject} is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${formatProblem(p)}`).join("\n"),
+    );
+    this.name = "ValidationError";
+  }
+}
+
+/** Collects problems; `throwIfAny` raises them together. */
+export class Problems {
+  private readonly found: Problem[] = [];
+
+  add(problem: Problem): this {
+    this.found.push(problem);
+    return this;
+  }
+
+  /** Records a problem when `ok` is false. Returns `ok` so callers can skip dependent checks. */
+  check(ok: boolean, problem: Problem): boolean {
+    if (!ok) this.found.push(problem);
+    return ok;
+  }
+
+  addAll(problems: readonly Problem[]): this {
+    this.found.push(...problems);
+    return this;
+  }
+
+  get list(): readonly Problem[] {
+    return this.found;
+  }
+
+  throwIfAny(subject: string): void {
+    if (this.found.length > 0) throw new ValidationError(subject, this.found);
+  }
+}
+
+export function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
+  return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+}
+
+/** Checks an integer range and records a uniform problem when it is out of range. */
+export function checkInteger(problems: Problems, property: string, value: unknown, min: number, max: number, fix?: string): boolean {
+  return problems.check(isInteger(value, min, max), {
+    property,
+    value,
+    rule: max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`,
+    fix: fix ?? `set ${property} to a whole number between ${min} and ${max}`,
+  });
+}
+
+/** Checks that a value is one of a closed set. */
+export function checkOneOf<T extends string>(problems: Problems, property: string, value: unknown, allowed: readonly T[]): value is T {
+  return problems.check(typeof value === "string" && (allowed as readonly string[]).includes(value), {
+    property,
+    value,
+    rule: `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`,
+    fix: `set ${property} to one of the allowed values`,
+  });
+}

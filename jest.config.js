@@ -1,0 +1,11 @@
+/** Jest runs TypeScript through swc (no type-check here: `npm run typecheck` does that once for the whole tree). */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
+  },
+  moduleFileExtensions: ["ts", "js", "json"],
+  testTimeout: 120000,
+};

@@ -1,0 +1,174 @@
+/**
+ * Plausible, deterministic outputs for resources and provider functions when no cloud answers.
+ *
+ * Every value is derived from the resource's URN and inputs, so the same program always produces the same ids,
+ * ARNs and endpoints. Provider functions that are not listed here fail loudly: a silent `{}` would let a component
+ * read `undefined` and pass a test it should fail.
+ */
+import * as crypto from "crypto";
+
+export interface FakeResourceArgs {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly id: string;
+  readonly inputs: Record<string, any>;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+function hash(text: string, length = 8): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** `aws:eks/cluster:Cluster` → `eks`, `cluster`. */
+function awsParts(type: string): { service: string; kind: string } {
+  const module = type.split(":")[1] ?? "";
+  const [service, kind] = module.split("/");
+  return { service: service === "index" ? "aws" : service, kind: (kind ?? "resource").toLowerCase() };
+}
+
+function physicalName(args: FakeResourceArgs): string {
+  const given = args.inputs.name ?? args.inputs.bucket ?? args.inputs.clusterIdentifier ?? args.inputs.identifier;
+  return typeof given === "string" ? given : `${args.name}-${hash(args.urn, 7)}`;
+}
+
+const AWS_EXTRAS: Record<string, (args: FakeResourceArgs, physical: string) => Record<string, unknown>> = {
+  "aws:eks/cluster:Cluster": (a, physical) => ({
+    name: physical,
+    endpoint: `https://${hash(a.urn, 32).toUpperCase()}.gr7.${a.region}.eks.amazonaws.com`,
+    certificateAuthority: { data: Buffer.from(`fake-ca-${hash(a.urn)}`).toString("base64") },
+    identities: [{ oidcs: [{ issuer: `https://oidc.eks.${a.region}.amazonaws.com/id/${hash(a.urn, 32).toUpperCase()}` }] }],
+    vpcConfig: { ...(a.inputs.vpcConfig ?? {}), clusterSecurityGroupId: `sg-${hash(a.urn + "cluster", 17)}` },
+    status: "ACTIVE",
+    platformVersion: "eks.1",
+  }),
+  "aws:rds/cluster:Cluster": (a, physical) => ({
+    clusterIdentifier: physical,
+    endpoint: `${physical}.cluster-${hash(a.urn, 12)}.${a.region}.rds.amazonaws.com`,
+    readerEndpoint: `${physical}.cluster-ro-${hash(a.urn, 12)}.${a.region}.rds.amazonaws.com`,
+    port: a.inputs.port ?? 5432,
+    clusterResourceId: `cluster-${hash(a.urn, 26).toUpperCase()}`,
+  }),
+  "aws:rds/clusterInstance:ClusterInstance": (a, physical) => ({
+    identifier: physical,
+    endpoint: `${physical}.${hash(a.urn, 12)}.${a.region}.rds.amazonaws.com`,
+  }),
+  "aws:elasticache/replicationGroup:ReplicationGroup": (a) => ({
+    primaryEndpointAddress: `master.${a.name}.${hash(a.urn, 6)}.${a.region === "us-east-1" ? "use1" : a.region}.cache.amazonaws.com`,
+    readerEndpointAddress: `replica.${a.name}.${hash(a.urn, 6)}.cache.amazonaws.com`,
+    configurationEndpointAddress: `clustercfg.${a.name}.${hash(a.urn, 6)}.cache.amazonaws.com`,
+  }),
+  "aws:ec2/vpc:Vpc": (a) => ({
+    defaultSecurityGroupId: `sg-${hash(a.urn + "default", 17)}`,
+    mainRouteTableId: `rtb-${hash(a.urn + "main", 17)}`,
+    defaultNetworkAclId: `acl-${hash(a.urn + "acl", 17)}`,
+  }),
+  "aws:kms/key:Key": (a) => ({ keyId: a.id }),
+  "aws:s3/bucket:Bucket": (_a, physical) => ({ bucket: physical, bucketRegionalDomainName: `${physical}.s3.amazonaws.com` }),
+  "aws:s3/bucketV2:BucketV2": (_a, physical) => ({ bucket: physical, bucketRegionalDomainName: `${physical}.s3.amazonaws.com` }),
+  "aws:lb/loadBalancer:LoadBalancer": (a, physical) => ({ dnsName: `${physical}-${hash(a.urn, 10)}.${a.region}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" }),
+  "aws:route53/zone:Zone": (a) => ({ zoneId: `Z${hash(a.urn, 13).toUpperCase()}`, nameServers: ["ns-1.awsdns-00.com", "ns-2.awsdns-00.net"] }),
+  "aws:acm/certificate:Certificate": (a) => ({
+    domainValidationOptions: [a.inputs.domainName, ...(a.inputs.subjectAlternativeNames ?? [])].map((domain: string) => ({
+      domainName: domain,
+      resourceRecordName: `_${hash(domain, 32)}.${domain}.`,
+      resourceRecordType: "CNAME",
+      resourceRecordValue: `_${hash(domain + "v", 32)}.acm-validations.aws.`,
+    })),
+  }),
+  "aws:globalaccelerator/accelerator:Accelerator": (a) => ({
+    dnsName: `a${hash(a.urn, 16)}.awsglobalaccelerator.com`,
+    hostedZoneId: "Z2BJ6XQ5FK7U4H",
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (_a, physical) => ({ name: physical }),
+  "aws:iam/role:Role": (a, physical) => ({ name: physical, uniqueId: `AROA${hash(a.urn, 17).toUpperCase()}` }),
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (a) => ({ url: a.inputs.url }),
+  "aws:secretsmanager/secret:Secret": (_a, physical) => ({ name: physical }),
+  "aws:sns/topic:Topic": (_a, physical) => ({ name: physical }),
+};
+
+function fakeArn(args: FakeResourceArgs, physical: string): string {
+  const { service, kind } = awsParts(args.type);
+  const global = service === "iam" || service === "route53" || service === "cloudfront" || service === "globalaccelerator";
+  const region = global ? "" : args.region;
+  if (service === "s3") return `arn:aws:s3:::${physical}`;
+  return `arn:aws:${service}:${region}:${args.accountId}:${kind}/${physical}`;
+}
+
+/** Output state for a newly registered resource: its inputs plus what the provider would compute. */
+export function fakeState(args: FakeResourceArgs): Record<string, any> {
+  const state: Record<string, any> = { ...args.inputs };
+  if (args.type.startsWith("aws:")) {
+    const physical = physicalName(args);
+    state.arn = state.arn ?? fakeArn(args, physical);
+    if (state.name === undefined && !args.type.startsWith("aws:ec2/")) state.name = physical;
+    Object.assign(state, AWS_EXTRAS[args.type]?.(args, physical) ?? {});
+    if (args.type === "aws:kms/key:Key") state.arn = `arn:aws:kms:${args.region}:${args.accountId}:key/${args.id}`;
+    state.tagsAll = { ...(args.inputs.tags ?? {}) };
+  } else if (args.type.startsWith("kubernetes:") && !args.type.startsWith("kubernetes:helm")) {
+    const metadata = { ...(args.inputs.metadata ?? {}) };
+    if (metadata.name === undefined) metadata.name = `${args.name}-${hash(args.urn, 8)}`;
+    state.metadata = metadata;
+  } else if (args.type === "random:index/randomPassword:RandomPassword" || args.type === "random:index/randomString:RandomString") {
+    state.result = fakeRandomString(args.urn, args.inputs.length ?? 32);
+  } else if (args.type === "random:index/randomId:RandomId") {
+    const hex = hash(args.urn, (args.inputs.byteLength ?? 8) * 2);
+    state.hex = hex;
+    state.b64Url = Buffer.from(hex, "hex").toString("base64url");
+    state.dec = BigInt(`0x${hex}`).toString();
+  } else if (args.type === "random:index/randomPet:RandomPet") {
+    state.id = `fake-${hash(args.urn, 6)}`;
+  }
+  return state;
+}
+
+/** A value with the shape of a generated password that no one could mistake for a real one. */
+function fakeRandomString(seed: string, length: number): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  const bytes = crypto.createHash("sha512").update(`password:${seed}`).digest();
+  let out = "";
+  for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
+  return out;
+}
+
+export interface FakeCallContext {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+const ZONE_LETTERS: Record<string, string[]> = {
+  "us-west-1": ["b", "c"],
+  "ap-northeast-1": ["a", "c", "d"],
+};
+
+const CALLS: Record<string, (inputs: Record<string, any>, ctx: FakeCallContext) => Record<string, unknown>> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": (_i, ctx) => ({
+    accountId: ctx.accountId,
+    arn: `arn:aws:iam::${ctx.accountId}:user/offline-plan`,
+    userId: "AIDAOFFLINEPLAN",
+    id: ctx.accountId,
+  }),
+  "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region, description: ctx.region }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, ctx) => {
+    const letters = ZONE_LETTERS[ctx.region] ?? ["a", "b", "c", "d"];
+    return {
+      names: letters.map((l) => `${ctx.region}${l}`),
+      zoneIds: letters.map((_l, i) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
+      id: ctx.region,
+    };
+  },
+};
+
+/** Answers a provider function call offline; unknown functions are an error that names the function. */
+export function fakeCall(token: string, inputs: Record<string, any>, ctx: FakeCallContext): Record<string, unknown> {
+  const answer = CALLS[token];
+  if (!answer) {
+    throw new Error(
+      `offline runtime: no fake for provider function ${token}. Compute the value in the program instead of calling ` +
+        `the cloud, or add a fake to src/testing/fakes.ts.`,
+    );
+  }
+  return answer(inputs, ctx);
+}
