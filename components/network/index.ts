@@ -1,0 +1,5 @@
+export * from "./cidr";
+export * from "./Network";
+export * from "./policies";
+export * from "./types";
+export * from "./validation";
