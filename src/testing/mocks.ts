@@ -6,6 +6,7 @@
  * Used by our tests, by the `plan` command, and by consumers through `production-platform/testing`.
  */
 import * as crypto from "crypto";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { fakeCall, fakeState } from "./fakes";
 import { isResourceRef, reveal, secret } from "./wire";
@@ -57,6 +58,11 @@ export interface MockRuntimeOptions {
   readonly secretKeys?: readonly string[];
   /** Account id used in fake ARNs. */
   readonly accountId?: string;
+  /**
+   * Directory of the `@pulumi/pulumi` copy the program under test loads (default: the one this module resolves).
+   * The plan command passes the program's own copy.
+   */
+  readonly sdkRoot?: string;
 }
 
 /** The resources a program registered, with typed queries. */
@@ -126,8 +132,33 @@ export class ResourceRecorder {
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
-/** The SDK's mock monitor; typed loosely because we override members it declares private. */
-const MockMonitor: new (mocks: pulumi.runtime.Mocks) => any = require("@pulumi/pulumi/runtime/mocks").MockMonitor;
+/**
+ * The pieces of one copy of the Pulumi SDK the offline runtime needs. A program outside this repository may load its
+ * own copy of `@pulumi/pulumi`; the runtime must be installed into the copy the program uses.
+ */
+interface Sdk {
+  readonly pulumi: typeof pulumi;
+  readonly MockMonitor: new (mocks: pulumi.runtime.Mocks) => any;
+  readonly settings: any;
+  readonly state: any;
+  readonly resproto: any;
+  readonly provproto: any;
+  readonly structproto: any;
+}
+
+function loadSdk(root?: string): Sdk {
+  const base = root ?? path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const req = (m: string) => require(path.join(base, m));
+  return {
+    pulumi: req("index.js"),
+    MockMonitor: req("runtime/mocks.js").MockMonitor,
+    settings: req("runtime/settings.js"),
+    state: req("runtime/state.js"),
+    resproto: req("proto/resource_pb.js"),
+    provproto: req("proto/provider_pb.js"),
+    structproto: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [base] })),
+  };
+}
 
 function providerUrnOf(ref: string): string | undefined {
   if (!ref) return undefined;
@@ -152,125 +183,126 @@ function aliasOf(alias: any): unknown {
 /**
  * The SDK's mock monitor with the engine's behaviour where tests and plans depend on it.
  */
-class RecordingMonitor extends MockMonitor {
-  private readonly regionByProvider = new Map<string, string>();
+function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId: string): any {
+  const MockMonitor = sdk.MockMonitor;
+  class RecordingMonitor extends MockMonitor {
+    private readonly regionByProvider = new Map<string, string>();
+    private readonly recorder = recorder;
+    private readonly accountId = accountId;
 
-  constructor(
-    private readonly recorder: ResourceRecorder,
-    private readonly accountId: string,
-  ) {
-    super({
-      newResource: async () => ({ id: undefined, state: {} }),
-      call: async () => ({}),
-    });
-  }
-
-  /** Like the engine: children of the root stack do not carry the stack's type in their URN. */
-  newUrn(parent: string, type: string, name: string): string {
-    const parentType = parent ? parent.split("::")[2].split("$").pop() : undefined;
-    const qualified = parent && parentType !== ROOT_STACK_TYPE ? `${parent.split("::")[2]}$${type}` : type;
-    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
-  }
-
-  async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
-    try {
-      const type: string = req.getType();
-      const name: string = req.getName();
-      const custom: boolean = req.getCustom();
-      const parent: string = req.getParent();
-      const urn = this.newUrn(parent, type, name);
-      const props = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
-      const providerRef: string = req.getProvider();
-      const region = this.regionFor(type, props, providerRef);
-      const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
-
-      const id = custom ? fakeId(type, name, urn) : undefined;
-      const state = custom ? fakeState({ type, name, urn, id: id as string, inputs: reveal(props) as Record<string, any>, region, accountId: this.accountId }) : {};
-      for (const key of secretOutputs) {
-        if (key in state) state[key] = secret(state[key]);
-      }
-      if (type.startsWith("pulumi:providers:") && typeof props.region === "string") {
-        this.regionByProvider.set(urn, props.region);
-      }
-
-      const propertyDependencies: Record<string, string[]> = {};
-      req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
-        propertyDependencies[key] = deps.getUrnsList();
+    constructor() {
+      super({
+        newResource: async () => ({ id: undefined, state: {} }),
+        call: async () => ({}),
       });
-      const explicitDeps: string[] = req.getDependenciesList();
-      const allDeps = new Set<string>(explicitDeps);
-      for (const deps of Object.values(propertyDependencies)) deps.forEach((d) => allDeps.add(d));
+    }
 
-      const aliases: unknown[] = [
-        ...req.getAliasurnsList(),
-        ...req.getAliasesList().map(aliasOf).filter((a: unknown) => a !== undefined),
-      ];
+    /** Like the engine: children of the root stack do not carry the stack's type in their URN. */
+    newUrn(parent: string, type: string, name: string): string {
+      const parentType = parent ? parent.split("::")[2].split("$").pop() : undefined;
+      const qualified = parent && parentType !== ROOT_STACK_TYPE ? `${parent.split("::")[2]}$${type}` : type;
+      return `urn:pulumi:${sdk.pulumi.getStack()}::${sdk.pulumi.getProject()}::${qualified}::${name}`;
+    }
 
-      this.recorder.add({
-        urn,
-        type,
-        name,
-        custom,
-        parent: parent || undefined,
-        provider: providerUrnOf(providerRef),
-        id,
-        props,
-        outputs: custom ? (serializeState(state) as Record<string, unknown>) : {},
-        options: {
-          protect: req.getProtect() === true,
-          retainOnDelete: req.getRetainondelete() === true,
-          deleteBeforeReplace: req.getDeletebeforereplace() === true,
-          ignoreChanges: req.getIgnorechangesList(),
-          replaceOnChanges: req.getReplaceonchangesList(),
-          additionalSecretOutputs: secretOutputs,
-          dependsOn: explicitDeps,
-          aliases,
-        },
-        dependencies: [...allDeps],
-        propertyDependencies,
-      });
+    async registerResource(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+      try {
+        const type: string = req.getType();
+        const name: string = req.getName();
+        const custom: boolean = req.getCustom();
+        const parent: string = req.getParent();
+        const urn = this.newUrn(parent, type, name);
+        const props = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        const providerRef: string = req.getProvider();
+        const region = this.regionFor(type, props, providerRef);
+        const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
 
-      const resproto = require("@pulumi/pulumi/proto/resource_pb");
-      const structproto = require("google-protobuf/google/protobuf/struct_pb");
-      const serialized = serializeState(state);
-      (this as any).resources.set(urn, { urn, id: id ?? null, state: serialized });
-      const response = new resproto.RegisterResourceResponse();
-      response.setUrn(urn);
-      response.setId(id ?? "");
-      response.setObject(structproto.Struct.fromJavaScript(serialized));
-      callback(null, response);
-    } catch (err) {
-      callback(err);
+        const id = custom ? fakeId(type, name, urn) : undefined;
+        const state = custom ? fakeState({ type, name, urn, id: id as string, inputs: reveal(props) as Record<string, any>, region, accountId: this.accountId }) : {};
+        for (const key of secretOutputs) {
+          if (key in state) state[key] = secret(state[key]);
+        }
+        if (type.startsWith("pulumi:providers:") && typeof props.region === "string") {
+          this.regionByProvider.set(urn, props.region);
+        }
+
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+          propertyDependencies[key] = deps.getUrnsList();
+        });
+        const explicitDeps: string[] = req.getDependenciesList();
+        const allDeps = new Set<string>(explicitDeps);
+        for (const deps of Object.values(propertyDependencies)) deps.forEach((d) => allDeps.add(d));
+
+        const aliases: unknown[] = [
+          ...req.getAliasurnsList(),
+          ...req.getAliasesList().map(aliasOf).filter((a: unknown) => a !== undefined),
+        ];
+
+        this.recorder.add({
+          urn,
+          type,
+          name,
+          custom,
+          parent: parent || undefined,
+          provider: providerUrnOf(providerRef),
+          id,
+          props,
+          outputs: custom ? (serializeState(state) as Record<string, unknown>) : {},
+          options: {
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace() === true,
+            ignoreChanges: req.getIgnorechangesList(),
+            replaceOnChanges: req.getReplaceonchangesList(),
+            additionalSecretOutputs: secretOutputs,
+            dependsOn: explicitDeps,
+            aliases,
+          },
+          dependencies: [...allDeps],
+          propertyDependencies,
+        });
+
+        const { resproto, structproto } = sdk;
+        const serialized = serializeState(state);
+        (this as any).resources.set(urn, { urn, id: id ?? null, state: serialized });
+        const response = new resproto.RegisterResourceResponse();
+        response.setUrn(urn);
+        response.setId(id ?? "");
+        response.setObject(structproto.Struct.fromJavaScript(serialized));
+        callback(null, response);
+      } catch (err) {
+        callback(err);
+      }
+    }
+
+    registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
+      const recorded = this.recorder.get(req.getUrn());
+      if (recorded) recorded.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+      super.registerResourceOutputs(req, callback);
+    }
+
+    async invoke(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
+      const tok: string = req.getTok();
+      if (tok === "pulumi:pulumi:getResource") return super.invoke(req, callback);
+      try {
+        const { provproto, structproto } = sdk;
+        const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, any>;
+        const region = this.regionByProvider.get(providerUrnOf(req.getProvider()) ?? "") ?? "us-east-1";
+        const result = fakeCall(tok, inputs, { region, accountId: this.accountId });
+        const response = new provproto.InvokeResponse();
+        response.setReturn(structproto.Struct.fromJavaScript(serializeState(result) as any));
+        callback(null, response);
+      } catch (err) {
+        callback(err);
+      }
+    }
+
+    private regionFor(type: string, props: Record<string, unknown>, providerRef: string): string {
+      if (type === "pulumi:providers:aws" && typeof props.region === "string") return props.region;
+      return this.regionByProvider.get(providerUrnOf(providerRef) ?? "") ?? "us-east-1";
     }
   }
-
-  registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
-    const recorded = this.recorder.get(req.getUrn());
-    if (recorded) recorded.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
-    super.registerResourceOutputs(req, callback);
-  }
-
-  async invoke(req: any, callback: (err: any, resp?: any) => void): Promise<void> {
-    const tok: string = req.getTok();
-    if (tok === "pulumi:pulumi:getResource") return super.invoke(req, callback);
-    try {
-      const provproto = require("@pulumi/pulumi/proto/provider_pb");
-      const structproto = require("google-protobuf/google/protobuf/struct_pb");
-      const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, any>;
-      const region = this.regionByProvider.get(providerUrnOf(req.getProvider()) ?? "") ?? "us-east-1";
-      const result = fakeCall(tok, inputs, { region, accountId: this.accountId });
-      const response = new provproto.InvokeResponse();
-      response.setReturn(structproto.Struct.fromJavaScript(serializeState(result) as any));
-      callback(null, response);
-    } catch (err) {
-      callback(err);
-    }
-  }
-
-  private regionFor(type: string, props: Record<string, unknown>, providerRef: string): string {
-    if (type === "pulumi:providers:aws" && typeof props.region === "string") return props.region;
-    return this.regionByProvider.get(providerUrnOf(providerRef) ?? "") ?? "us-east-1";
-  }
+  return new RecordingMonitor();
 }
 
 /** Deterministic ids: same program, same ids, run after run. */
@@ -298,14 +330,14 @@ function serializeState(value: unknown): unknown {
  * Call before the program under test is imported (config is read when a program starts).
  */
 export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorder {
+  const sdk = loadSdk(options.sdkRoot);
   const recorder = new ResourceRecorder();
   const project = options.project ?? "project";
   const stack = options.stack ?? "stack";
-  pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
-  const monitor = new RecordingMonitor(recorder, options.accountId ?? "123456789012");
-  const settings = require("@pulumi/pulumi/runtime/settings");
-  settings.setMockOptions(monitor, project, stack, options.preview, options.organization ?? "organization");
-  const store = require("@pulumi/pulumi/runtime/state").getStore();
+  sdk.pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
+  const monitor = createRecordingMonitor(sdk, recorder, options.accountId ?? "123456789012");
+  sdk.settings.setMockOptions(monitor, project, stack, options.preview, options.organization ?? "organization");
+  const store = sdk.state.getStore();
   store.supportsSecrets = true;
   store.supportsResourceReferences = true;
   store.supportsOutputValues = false;
@@ -316,7 +348,6 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
 }
 
 /** Waits until every registration the program started has been answered. */
-export async function settle(): Promise<void> {
-  const settings = require("@pulumi/pulumi/runtime/settings");
-  await settings.waitForRPCs();
+export async function settle(sdkRoot?: string): Promise<void> {
+  await loadSdk(sdkRoot).settings.waitForRPCs();
 }

@@ -1,0 +1,123 @@
+/**
+ * `production-platform plan`: runs a Pulumi program offline, checks it with every policy pack, writes what it would
+ * deploy and what the packs think of it. Exit codes: 0 no mandatory violation, 1 mandatory violations,
+ * 2 bad usage or bad config, 3 the program itself failed.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { discoverPacks, runPacks } from "./policy-run";
+import { loadProject, UsageError } from "./project";
+import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } from "./report";
+import { toMarkdown, toSarif } from "./formats";
+import { ProgramError, runProgram } from "./run-program";
+
+export const ExitCode = { Ok: 0, MandatoryViolations: 1, BadInput: 2, ProgramFailed: 3 } as const;
+
+export interface PlanOptions {
+  readonly stack: string;
+  /** Directory of the Pulumi project to run (default: the current directory). */
+  readonly program?: string;
+  /** Output directory (default: `out/<stack>` under the current directory). */
+  readonly out?: string;
+  /** Pack directories to run instead of every pack under this package's `policy/`. */
+  readonly policyPacks?: readonly string[];
+  /** Skip policy packs entirely. */
+  readonly noPolicy?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface PlanResult {
+  readonly exitCode: number;
+  readonly outDir?: string;
+  readonly report?: PolicyReport;
+  readonly timings?: { readonly programMillis: number; readonly policyMillis: number; readonly totalMillis: number };
+}
+
+/** The directory this package is installed in: its own packs live under `policy/`. */
+export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+
+function writeFile(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, content.endsWith("\n") ? content : `${content}\n`);
+}
+
+export async function plan(options: PlanOptions): Promise<PlanResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = process.hrtime.bigint();
+  const programDir = path.resolve(options.program ?? process.cwd());
+  const outDir = path.resolve(options.out ?? path.join(process.cwd(), "out", options.stack));
+
+  let project;
+  try {
+    project = loadProject(programDir, options.stack);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`error: ${err.message}`);
+      return { exitCode: ExitCode.BadInput };
+    }
+    throw err;
+  }
+  if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
+
+  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, preview)`);
+  let run;
+  try {
+    run = await runProgram(project);
+  } catch (err) {
+    if (err instanceof ProgramError) {
+      log(`${err.invalidInput ? "error: invalid configuration" : "error: the program failed"}:\n${err.message}`);
+      // Nothing half-built: a failed run leaves no plan files behind to be mistaken for a good one.
+      fs.rmSync(outDir, { recursive: true, force: true });
+      return { exitCode: err.invalidInput ? ExitCode.BadInput : ExitCode.ProgramFailed };
+    }
+    throw err;
+  }
+  const recorder = run.recorder;
+  log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
+
+  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? discoverPacks(path.join(PACKAGE_ROOT, "policy")));
+  for (const dir of packDirs) {
+    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+      log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
+      return { exitCode: ExitCode.BadInput };
+    }
+  }
+  const policyStarted = process.hrtime.bigint();
+  log(`▶ checking with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
+  let runs;
+  try {
+    runs = await runPacks(packDirs, recorder, { stack: project.stack, project: project.name, onProgress: (m) => log(`  ${m}`) });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`error: ${err.message}`);
+      return { exitCode: ExitCode.BadInput };
+    }
+    throw err;
+  }
+  const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
+
+  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  writeFile(path.join(outDir, "resources.json"), JSON.stringify(resourcesDocument(recorder), null, 2));
+  const manifests = manifestFiles(recorder);
+  for (const [file, content] of manifests) writeFile(path.join(outDir, "manifests", file), content);
+  writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
+  const programFile = path.relative(programDir, project.main).split(path.sep).join("/");
+  writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
+  writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report));
+
+  const { mandatory, advisory, exempted } = report.summary;
+  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifests.size} manifests, policy-report.{json,sarif,md}`);
+  for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.passed}/${c.applicable} controls (${c.percent}%)`);
+  log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
+  for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
+    log(`  [mandatory] ${f.pack}/${f.policy} ${f.urn}: ${f.message}`);
+  }
+  const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    exitCode: mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,
+    outDir,
+    report,
+    timings: { programMillis: run.millis, policyMillis, totalMillis },
+  };
+}

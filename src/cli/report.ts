@@ -1,0 +1,201 @@
+/**
+ * Turns a recorded program and its policy findings into the plan's files. Everything is sorted and free of
+ * timestamps so the same input gives byte-identical output; secrets are replaced before anything is written.
+ */
+import * as path from "path";
+import * as YAML from "yaml";
+import { EnforcementLevel, PolicyInfo } from "../testing/analyzer";
+import { RecordedResource, ResourceRecorder } from "../testing/mocks";
+import { redact } from "../testing/wire";
+import { PackRun } from "./policy-run";
+
+export type FindingStatus = "violation" | "exempted";
+
+export interface ReportFinding {
+  readonly pack: string;
+  readonly packVersion: string;
+  readonly policy: string;
+  readonly framework: string;
+  readonly controlId: string;
+  readonly severity: string;
+  readonly enforcement: EnforcementLevel;
+  readonly status: FindingStatus;
+  readonly urn: string;
+  readonly message: string;
+}
+
+export interface ComplianceScore {
+  readonly framework: string;
+  readonly applicable: number;
+  readonly passed: number;
+  readonly percent: number;
+  readonly failing: readonly string[];
+  readonly exempted: readonly string[];
+}
+
+export interface PolicyReport {
+  readonly project: string;
+  readonly stack: string;
+  readonly resources: number;
+  readonly packs: readonly { name: string; version: string; policies: number; config?: string }[];
+  readonly summary: { readonly mandatory: number; readonly advisory: number; readonly exempted: number };
+  readonly compliance: readonly ComplianceScore[];
+  readonly findings: readonly ReportFinding[];
+}
+
+/** Exempted findings are reported by packs as advisory with this prefix (see policy/common). */
+const EXEMPTED_PREFIX = "[exempted";
+
+function policyInfo(run: PackRun, name: string): PolicyInfo | undefined {
+  return run.info.policies.find((p) => p.name === name);
+}
+
+function frameworkOf(info: PolicyInfo | undefined): { framework: string; controlId: string } {
+  const fw = info?.framework;
+  if (!fw || !fw.name) return { framework: "", controlId: "" };
+  return { framework: fw.version ? `${fw.name} ${fw.version}` : fw.name, controlId: fw.reference ?? "" };
+}
+
+export function toReportFindings(runs: readonly PackRun[]): ReportFinding[] {
+  const out: ReportFinding[] = [];
+  for (const run of runs) {
+    for (const f of run.findings) {
+      const info = policyInfo(run, f.policyName);
+      const exempted = f.message.trimStart().startsWith(EXEMPTED_PREFIX);
+      out.push({
+        pack: run.info.name,
+        packVersion: run.info.version,
+        policy: f.policyName,
+        ...frameworkOf(info),
+        severity: f.severity || info?.severity || "",
+        enforcement: f.enforcementLevel,
+        status: exempted ? "exempted" : "violation",
+        urn: f.urn ?? "",
+        message: f.message.trim(),
+      });
+    }
+  }
+  return out.sort((a, b) => a.urn.localeCompare(b.urn) || a.pack.localeCompare(b.pack) || a.policy.localeCompare(b.policy) || a.message.localeCompare(b.message));
+}
+
+/** Per framework: a control passes when none of its policies has a non-exempted violation. */
+export function scoreCompliance(runs: readonly PackRun[], findings: readonly ReportFinding[]): ComplianceScore[] {
+  const controls = new Map<string, Map<string, "passed" | "failing" | "exempted">>();
+  for (const run of runs) {
+    for (const p of run.info.policies) {
+      const { framework, controlId } = frameworkOf(p);
+      if (!framework || p.enforcementLevel === "disabled") continue;
+      const key = controlId || p.name;
+      if (!controls.has(framework)) controls.set(framework, new Map());
+      controls.get(framework)!.set(key, "passed");
+    }
+  }
+  for (const f of findings) {
+    if (!f.framework) continue;
+    const byControl = controls.get(f.framework);
+    const key = f.controlId || f.policy;
+    if (!byControl) continue;
+    if (f.status === "violation") byControl.set(key, "failing");
+    else if (byControl.get(key) === "passed") byControl.set(key, "exempted");
+  }
+  return [...controls.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([framework, byControl]) => {
+      const entries = [...byControl.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
+      const passed = entries.filter(([, s]) => s !== "failing").length;
+      return {
+        framework,
+        applicable: entries.length,
+        passed,
+        percent: entries.length === 0 ? 100 : Math.round((passed / entries.length) * 1000) / 10,
+        failing: entries.filter(([, s]) => s === "failing").map(([c]) => c),
+        exempted: entries.filter(([, s]) => s === "exempted").map(([c]) => c),
+      };
+    });
+}
+
+export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[]): PolicyReport {
+  const findings = toReportFindings(runs);
+  const violations = findings.filter((f) => f.status === "violation");
+  return {
+    project,
+    stack,
+    resources: resourceCount,
+    packs: runs
+      .map((r) => ({ name: r.info.name, version: r.info.version, policies: r.info.policies.length, config: r.configFile ? path.basename(r.configFile) : undefined }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    summary: {
+      mandatory: violations.filter((f) => f.enforcement === "mandatory").length,
+      advisory: violations.filter((f) => f.enforcement === "advisory").length,
+      exempted: findings.filter((f) => f.status === "exempted").length,
+    },
+    compliance: scoreCompliance(runs, findings),
+    findings,
+  };
+}
+
+/** `resources.json`: one object per resource, secrets replaced, sorted by URN. */
+export function resourcesDocument(recorder: ResourceRecorder): unknown[] {
+  return [...recorder.resources]
+    .sort((a, b) => a.urn.localeCompare(b.urn))
+    .map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      custom: r.custom,
+      parent: r.parent ?? null,
+      provider: r.provider ?? null,
+      props: redact(r.props),
+      options: {
+        protect: r.options.protect,
+        retainOnDelete: r.options.retainOnDelete,
+        deleteBeforeReplace: r.options.deleteBeforeReplace,
+        ignoreChanges: [...r.options.ignoreChanges].sort(),
+        replaceOnChanges: [...r.options.replaceOnChanges].sort(),
+        additionalSecretOutputs: [...r.options.additionalSecretOutputs].sort(),
+        dependsOn: [...r.options.dependsOn].sort(),
+        aliases: redact(r.options.aliases),
+      },
+    }));
+}
+
+const NON_MANIFEST = /^kubernetes:(helm\.sh\/|helm\/|yaml\/|kustomize\/)/;
+
+/** A Kubernetes object as kubectl would apply it, from a recorded resource; undefined for non-objects. */
+export function toManifest(r: RecordedResource): Record<string, unknown> | undefined {
+  if (!r.custom || !r.type.startsWith("kubernetes:") || NON_MANIFEST.test(r.type)) return undefined;
+  const [, groupVersion, kindToken] = r.type.split(":");
+  const patch = kindToken.endsWith("Patch");
+  const kind = patch ? kindToken.slice(0, -"Patch".length) : kindToken;
+  const state = redact(r.outputs) as Record<string, unknown>;
+  const apiVersion = (state.apiVersion as string) ?? (groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion);
+  const { apiVersion: _a, kind: _k, metadata, ...rest } = state;
+  const cleaned: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === "id" || key === "urn" || key === "status") continue;
+    cleaned[key] = value;
+  }
+  return { apiVersion, kind: (state.kind as string) ?? kind, metadata, ...cleaned };
+}
+
+function slug(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, "_");
+}
+
+/** Manifest files keyed by relative path: `<cluster provider>/<namespace or _cluster>/<kind>-<name>[.patch].yaml`. */
+export function manifestFiles(recorder: ResourceRecorder): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const r of [...recorder.resources].sort((a, b) => a.urn.localeCompare(b.urn))) {
+    const manifest = toManifest(r);
+    if (!manifest) continue;
+    const metadata = (manifest.metadata ?? {}) as Record<string, unknown>;
+    const cluster = recorder.providerOf(r)?.name ?? "default";
+    const namespace = typeof metadata.namespace === "string" ? metadata.namespace : "_cluster";
+    const name = typeof metadata.name === "string" ? metadata.name : r.name;
+    const suffix = r.type.endsWith("Patch") ? ".patch" : "";
+    let file = path.join(slug(cluster), slug(namespace), `${slug(String(manifest.kind)).toLowerCase()}-${slug(name)}${suffix}.yaml`);
+    if (files.has(file)) file = file.replace(/\.yaml$/, `.${slug(r.name)}.yaml`);
+    files.set(file, YAML.stringify(manifest, { sortMapEntries: false, lineWidth: 0 }));
+  }
+  return files;
+}

@@ -1,0 +1,82 @@
+/**
+ * Runs a Pulumi program in this process under the offline runtime, as `pulumi preview` would run it under the
+ * engine: the program's module is loaded inside the root `pulumi:pulumi:Stack` component, its exports become stack
+ * outputs, and every registration is recorded.
+ */
+import * as path from "path";
+import { installMockRuntime, ResourceRecorder, settle } from "../testing/mocks";
+import { LoadedProject } from "./project";
+
+export interface ProgramRun {
+  readonly recorder: ResourceRecorder;
+  /** Milliseconds spent evaluating the program. */
+  readonly millis: number;
+}
+
+/** An error thrown by the program itself (bad config, a failed validation, a crash). */
+export class ProgramError extends Error {
+  constructor(
+    readonly cause: unknown,
+    /** True when the program rejected its input (a ValidationError), rather than crashing. */
+    readonly invalidInput: boolean,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "ProgramError";
+  }
+}
+
+let transpilerRegistered = false;
+
+/** Lets Node load TypeScript programs; no type-check here (that is the program's own build's job). */
+function registerTypeScript(): void {
+  if (transpilerRegistered || require.extensions[".ts"]) return;
+  transpilerRegistered = true;
+  require("ts-node").register({
+    transpileOnly: true,
+    swc: true,
+    skipProject: true,
+    compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
+  });
+}
+
+function sdkRootFor(programDir: string): string {
+  return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir, __dirname] }));
+}
+
+export async function runProgram(project: LoadedProject, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+  registerTypeScript();
+  const sdkRoot = sdkRootFor(path.dirname(project.main));
+  const recorder = installMockRuntime({
+    preview: options.preview ?? true,
+    project: project.name,
+    stack: project.stack,
+    config: project.config,
+    secretKeys: project.secretKeys,
+    sdkRoot,
+  });
+  const pulumiSdk = require(sdkRoot);
+  const started = process.hrtime.bigint();
+
+  // Failures inside `apply` callbacks surface as unhandled rejections; they fail the run like they fail `pulumi up`.
+  const asyncErrors: unknown[] = [];
+  const onRejection = (err: unknown) => asyncErrors.push(err);
+  process.on("unhandledRejection", onRejection);
+  try {
+    await pulumiSdk.runtime.runInPulumiStack(async () => {
+      const exported = require(project.main);
+      const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
+      return await value;
+    });
+    await settle(sdkRoot);
+  } catch (err) {
+    throw new ProgramError(err, isValidationError(err));
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+  if (asyncErrors.length > 0) throw new ProgramError(asyncErrors[0], isValidationError(asyncErrors[0]));
+  return { recorder, millis: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+function isValidationError(err: unknown): boolean {
+  return err instanceof Error && (err.name === "ValidationError" || err.name === "ConfigMissingException" || /Missing required configuration/.test(err.message));
+}

@@ -1,0 +1,383 @@
+/**
+ * The stack's typed configuration: read once, validated completely, frozen.
+ *
+ * Every environment runs the same program; only these values differ. `parsePlatformConfig` is pure (raw values in,
+ * typed config or one error listing every problem out) so the plan command, tests and `pulumi up` share it.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { checkInteger, checkOneOf, Problems } from "../components/shared/validation";
+import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/regions";
+
+export const CONFIG_NAMESPACE = "production-platform";
+
+export const Environments = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof Environments)[number];
+
+export const NatGatewayModes = ["OnePerZone", "Single"] as const;
+export type NatGatewayMode = (typeof NatGatewayModes)[number];
+
+/** Kubernetes minor versions EKS supports in standard or extended support that the platform is tested with. */
+export const SupportedKubernetesVersions = ["1.30", "1.31", "1.32", "1.33", "1.34"] as const;
+
+export interface RecoveryObjectives {
+  /** Most data, in seconds of writes, the business accepts losing in a regional disaster. */
+  readonly rpoSeconds: number;
+  /** Longest time, in seconds, the service may be down before it runs again in another region. */
+  readonly rtoSeconds: number;
+}
+
+export interface TenantConfig {
+  /** DNS-1123 label; becomes the namespace name. */
+  readonly name: string;
+  /** IAM roles of the team, granted namespaced edit rights through EKS access entries. */
+  readonly teamRoleArns: readonly string[];
+}
+
+export interface ServiceConfig {
+  readonly name: string;
+  /** Tenant (namespace) the service runs in; must be one of `tenants`. */
+  readonly tenant: string;
+  /** Pinned image: a tag other than `latest`, or a digest. */
+  readonly image: string;
+  readonly port: number;
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+  /** Availability objective for the SLO, e.g. 0.999. */
+  readonly sloObjective: number;
+  /** HTTP path for readiness/liveness probes. */
+  readonly healthPath: string;
+  /** Tenants allowed to call this service. */
+  readonly callers: readonly string[];
+}
+
+export interface NodeGroupConfig {
+  readonly instanceTypes: readonly string[];
+  /** Nodes per zone. */
+  readonly minPerZone: number;
+  readonly desiredPerZone: number;
+  readonly maxPerZone: number;
+}
+
+export interface PlatformConfig {
+  readonly environment: Environment;
+  /** AWS regions; the first is the primary (writes, control). */
+  readonly regions: readonly string[];
+  /** Zones used per region. */
+  readonly availabilityZones: number;
+  /** Zone names per region, derived from `regions` and `availabilityZones`. */
+  readonly zonesByRegion: Readonly<Record<string, readonly string[]>>;
+  readonly kubernetesVersion: string;
+  readonly recoveryObjectives: RecoveryObjectives;
+  /** VPC CIDR per region; regions must not overlap so they can be peered later. */
+  readonly vpcCidrs: Readonly<Record<string, string>>;
+  readonly natGateways: NatGatewayMode;
+  /** CIDRs allowed to reach the EKS API publicly; empty = private endpoint only. */
+  readonly clusterPublicAccessCidrs: readonly string[];
+  readonly nodeGroup: NodeGroupConfig;
+  /** Public hostname served by every region, with its Route 53 zone. */
+  readonly domain: { readonly name: string; readonly hostedZoneId: string };
+  readonly tenants: readonly TenantConfig[];
+  readonly services: readonly ServiceConfig[];
+  /** Where alerts go; SNS e-mail subscriptions need confirming, so they are optional. */
+  readonly alertEmails: readonly string[];
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const PINNED_IMAGE = /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+
+/** Parses an IPv4 CIDR into [first, last] addresses as integers; undefined when malformed. */
+export function cidrRange(cidr: string): [number, number] | undefined {
+  const m = CIDR.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  if (address % size !== 0) return undefined;
+  return [address, address + size - 1];
+}
+
+function isImagePinned(image: string): boolean {
+  if (!PINNED_IMAGE.test(image)) return false;
+  if (image.includes("@sha256:")) return true;
+  const lastSegment = image.split("/").pop() ?? "";
+  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
+  return tag !== undefined && tag !== "latest";
+}
+
+function asArray(value: unknown): unknown[] | undefined {
+  return Array.isArray(value) ? value : undefined;
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The floors each environment must meet. Staging mirrors prod's shape at lower cost. */
+const FLOORS: Record<Environment, { zones: number; regions: number; maxRpo: number; maxRto: number; minReplicas: number }> = {
+  dev: { zones: 2, regions: 1, maxRpo: 86400, maxRto: 86400, minReplicas: 1 },
+  staging: { zones: 3, regions: 1, maxRpo: 3600, maxRto: 3600, minReplicas: 2 },
+  prod: { zones: 3, regions: 3, maxRpo: 60, maxRto: 300, minReplicas: 2 },
+};
+
+/**
+ * Validates raw config values (as `pulumi config` holds them, structured values already parsed) and returns the typed,
+ * frozen config. Throws one `ValidationError` listing every problem.
+ */
+export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
+  const problems = new Problems();
+  const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
+
+  const environment = raw.environment;
+  const envOk = checkOneOf(problems, key("environment"), environment, Environments);
+  const env: Environment = envOk ? (environment as Environment) : "prod";
+  const floors = FLOORS[env];
+
+  const regions = asArray(raw.regions);
+  if (problems.check(regions !== undefined && regions.length > 0, {
+    property: key("regions"), value: raw.regions, rule: "a non-empty list of AWS regions, primary first",
+    fix: `pulumi config set --path '${key("regions")}[0]' us-east-1`,
+  })) {
+    const seen = new Set<string>();
+    regions!.forEach((region, i) => {
+      if (!problems.check(isKnownRegion(region), {
+        property: `${key("regions")}[${i}]`, value: region, rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
+        fix: "correct the region name, e.g. us-west-2",
+      })) return;
+      problems.check(!seen.has(region as string), {
+        property: `${key("regions")}[${i}]`, value: region, rule: "each region listed once",
+        fix: `remove the duplicate ${region as string}; the first entry is the primary, the rest are secondaries`,
+      });
+      seen.add(region as string);
+    });
+    problems.check(regions!.length >= floors.regions, {
+      property: key("regions"), value: regions, rule: `at least ${floors.regions} regions in ${env}`,
+      fix: `add ${floors.regions - regions!.length} more region(s) so a regional outage has somewhere to fail over`,
+    });
+  }
+  const regionList = (regions ?? []).filter(isKnownRegion);
+
+  const zones = raw.availabilityZones;
+  if (checkInteger(problems, key("availabilityZones"), zones, 1, 6)) {
+    problems.check((zones as number) >= floors.zones, {
+      property: key("availabilityZones"), value: zones, rule: `at least ${floors.zones} zones per region in ${env}`,
+      fix: `pulumi config set ${key("availabilityZones")} ${floors.zones}`,
+    });
+    for (const region of regionList) {
+      const available = AWS_REGIONS[region].zoneLetters.length;
+      problems.check((zones as number) <= available, {
+        property: key("availabilityZones"), value: zones, rule: `no more than the ${available} zones ${region} offers`,
+        fix: `lower availabilityZones to ${available} or choose another region than ${region}`,
+      });
+    }
+  }
+
+  const version = raw.kubernetesVersion;
+  checkOneOf(problems, key("kubernetesVersion"), version, SupportedKubernetesVersions);
+
+  const ro = asRecord(raw.recoveryObjectives);
+  if (problems.check(ro !== undefined, {
+    property: key("recoveryObjectives"), value: raw.recoveryObjectives, rule: "an object { rpoSeconds, rtoSeconds }",
+    fix: `pulumi config set --path '${key("recoveryObjectives.rpoSeconds")}' 60 (and rtoSeconds)`,
+  })) {
+    if (checkInteger(problems, key("recoveryObjectives.rpoSeconds"), ro!.rpoSeconds, 1, 86400 * 7)) {
+      problems.check((ro!.rpoSeconds as number) <= floors.maxRpo, {
+        property: key("recoveryObjectives.rpoSeconds"), value: ro!.rpoSeconds, rule: `≤ ${floors.maxRpo} s in ${env}`,
+        fix: `lower rpoSeconds to ${floors.maxRpo} or less`,
+      });
+    }
+    if (checkInteger(problems, key("recoveryObjectives.rtoSeconds"), ro!.rtoSeconds, 1, 86400 * 7)) {
+      problems.check((ro!.rtoSeconds as number) <= floors.maxRto, {
+        property: key("recoveryObjectives.rtoSeconds"), value: ro!.rtoSeconds, rule: `≤ ${floors.maxRto} s in ${env}`,
+        fix: `lower rtoSeconds to ${floors.maxRto} or less`,
+      });
+    }
+  }
+
+  const cidrs = asRecord(raw.vpcCidrs) ?? {};
+  const ranges: { region: string; range: [number, number] }[] = [];
+  for (const region of regionList) {
+    const cidr = cidrs[region];
+    const range = typeof cidr === "string" ? cidrRange(cidr) : undefined;
+    if (!problems.check(range !== undefined, {
+      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: "an IPv4 CIDR aligned to its prefix, e.g. 10.10.0.0/16",
+      fix: `pulumi config set --path '${key("vpcCidrs")}["${region}"]' 10.${10 + ranges.length}.0.0/16`,
+    })) continue;
+    const prefix = Number((cidr as string).split("/")[1]);
+    problems.check(prefix >= 16 && prefix <= 20, {
+      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: "a prefix from /16 to /20 (room for public and private subnets in every zone)",
+      fix: "use a /16 to /20 block",
+    });
+    const clash = ranges.find((r) => r.range[0] <= range![1] && range![0] <= r.range[1]);
+    problems.check(clash === undefined, {
+      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: `no overlap with other regions (overlaps ${clash?.region}: ${cidrs[clash?.region ?? ""]})`,
+      fix: "give each region its own block, e.g. 10.10.0.0/16, 10.20.0.0/16, 10.30.0.0/16",
+    });
+    ranges.push({ region, range: range! });
+  }
+  for (const extra of Object.keys(cidrs).filter((r) => !regionList.includes(r))) {
+    problems.add({ property: `${key("vpcCidrs")}.${extra}`, value: cidrs[extra], rule: "a CIDR only for regions listed in regions", fix: `remove ${extra} or add it to regions` });
+  }
+
+  const natGateways = raw.natGateways ?? (env === "dev" ? "Single" : "OnePerZone");
+  if (checkOneOf(problems, key("natGateways"), natGateways, NatGatewayModes)) {
+    problems.check(!(env === "prod" && natGateways === "Single"), {
+      property: key("natGateways"), value: natGateways, rule: "OnePerZone in prod (a single NAT gateway is a zonal single point of failure)",
+      fix: `pulumi config set ${key("natGateways")} OnePerZone`,
+    });
+  }
+
+  const publicCidrs = asArray(raw.clusterPublicAccessCidrs ?? []) ?? [];
+  publicCidrs.forEach((c, i) => {
+    const prop = `${key("clusterPublicAccessCidrs")}[${i}]`;
+    if (!problems.check(typeof c === "string" && cidrRange(c) !== undefined, { property: prop, value: c, rule: "an IPv4 CIDR", fix: "use your office or VPN egress range, e.g. 203.0.113.0/24" })) return;
+    problems.check(!(c === "0.0.0.0/0" && env === "prod"), { property: prop, value: c, rule: "not the whole internet in prod", fix: "remove 0.0.0.0/0 and use a VPN or bastion range" });
+  });
+
+  const ng = asRecord(raw.nodeGroup) ?? {};
+  const nodeGroup: NodeGroupConfig = {
+    instanceTypes: (asArray(ng.instanceTypes) as string[] | undefined) ?? ["m6i.large", "m5.large"],
+    minPerZone: (ng.minPerZone as number) ?? (env === "prod" ? 1 : 1),
+    desiredPerZone: (ng.desiredPerZone as number) ?? (env === "prod" ? 2 : 1),
+    maxPerZone: (ng.maxPerZone as number) ?? (env === "prod" ? 10 : 3),
+  };
+  checkInteger(problems, `${key("nodeGroup")}.minPerZone`, nodeGroup.minPerZone, env === "prod" ? 1 : 0, 100);
+  checkInteger(problems, `${key("nodeGroup")}.maxPerZone`, nodeGroup.maxPerZone, 1, 100);
+  if (checkInteger(problems, `${key("nodeGroup")}.desiredPerZone`, nodeGroup.desiredPerZone, 0, 100)) {
+    problems.check(nodeGroup.minPerZone <= nodeGroup.desiredPerZone && nodeGroup.desiredPerZone <= nodeGroup.maxPerZone, {
+      property: `${key("nodeGroup")}.desiredPerZone`, value: nodeGroup, rule: "minPerZone ≤ desiredPerZone ≤ maxPerZone",
+      fix: "raise maxPerZone or lower minPerZone so desiredPerZone sits between them",
+    });
+  }
+
+  const domain = asRecord(raw.domain) ?? {};
+  problems.check(typeof domain.name === "string" && /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domain.name), {
+    property: `${key("domain")}.name`, value: domain.name, rule: "a fully qualified DNS name", fix: "set domain.name, e.g. app.example.com",
+  });
+  problems.check(typeof domain.hostedZoneId === "string" && /^Z[A-Z0-9]{1,31}$/.test(domain.hostedZoneId), {
+    property: `${key("domain")}.hostedZoneId`, value: domain.hostedZoneId, rule: "a Route 53 hosted zone id (Z...)", fix: "copy the zone id from Route 53",
+  });
+
+  const tenants: TenantConfig[] = [];
+  (asArray(raw.tenants) ?? []).forEach((t, i) => {
+    const tenant = asRecord(t) ?? {};
+    const prop = `${key("tenants")}[${i}]`;
+    const nameOk = problems.check(typeof tenant.name === "string" && DNS_LABEL.test(tenant.name) && tenant.name.length <= 40 && !["default", "kube-system", "kube-public", "kube-node-lease"].includes(tenant.name), {
+      property: `${prop}.name`, value: tenant.name, rule: "a DNS label of at most 40 characters that is not a system namespace",
+      fix: "use lower-case letters, digits and '-', e.g. payments",
+    });
+    const roles = asArray(tenant.teamRoleArns ?? []) ?? [];
+    roles.forEach((arn, j) => problems.check(typeof arn === "string" && ROLE_ARN.test(arn), {
+      property: `${prop}.teamRoleArns[${j}]`, value: arn, rule: "an IAM role ARN", fix: "use arn:aws:iam::<account>:role/<name>",
+    }));
+    if (nameOk && tenants.some((x) => x.name === tenant.name)) {
+      problems.add({ property: `${prop}.name`, value: tenant.name, rule: "unique tenant names", fix: "merge or rename the duplicate tenant" });
+    }
+    if (nameOk) tenants.push({ name: tenant.name as string, teamRoleArns: roles as string[] });
+  });
+
+  const services: ServiceConfig[] = [];
+  (asArray(raw.services) ?? []).forEach((s, i) => {
+    const svc = asRecord(s) ?? {};
+    const prop = `${key("services")}[${i}]`;
+    const service: ServiceConfig = {
+      name: svc.name as string,
+      tenant: svc.tenant as string,
+      image: svc.image as string,
+      port: (svc.port as number) ?? 8080,
+      minReplicas: (svc.minReplicas as number) ?? (env === "prod" ? 3 : 2),
+      maxReplicas: (svc.maxReplicas as number) ?? 20,
+      sloObjective: (svc.sloObjective as number) ?? 0.999,
+      healthPath: (svc.healthPath as string) ?? "/healthz",
+      callers: ((asArray(svc.callers) ?? []) as string[]),
+    };
+    problems.check(typeof service.name === "string" && DNS_LABEL.test(service.name) && service.name.length <= 40, {
+      property: `${prop}.name`, value: service.name, rule: "a DNS label of at most 40 characters", fix: "use lower-case letters, digits and '-'",
+    });
+    problems.check(tenants.some((t) => t.name === service.tenant), {
+      property: `${prop}.tenant`, value: service.tenant, rule: `one of the configured tenants (${tenants.map((t) => t.name).join(", ") || "none"})`,
+      fix: "add the tenant to tenants or correct the name",
+    });
+    problems.check(typeof service.image === "string" && isImagePinned(service.image), {
+      property: `${prop}.image`, value: service.image, rule: "a pinned image: a tag other than latest, or an @sha256 digest",
+      fix: "pin the image, e.g. ghcr.io/acme/checkout:1.4.2",
+    });
+    checkInteger(problems, `${prop}.port`, service.port, 1024, 65535, "use an unprivileged port (1024-65535) so the container can run as non-root");
+    if (checkInteger(problems, `${prop}.minReplicas`, service.minReplicas, floors.minReplicas, 100, `set minReplicas to at least ${floors.minReplicas} in ${env}`)) {
+      problems.check(Number.isInteger(service.maxReplicas) && service.maxReplicas >= service.minReplicas && service.maxReplicas <= 100, {
+        property: `${prop}.maxReplicas`, value: service.maxReplicas, rule: `an integer from minReplicas (${service.minReplicas}) to 100`,
+        fix: "raise maxReplicas to at least minReplicas",
+      });
+    }
+    problems.check(typeof service.sloObjective === "number" && service.sloObjective > 0.9 && service.sloObjective < 1, {
+      property: `${prop}.sloObjective`, value: service.sloObjective, rule: "a fraction between 0.9 and 1 (exclusive), e.g. 0.999",
+      fix: "write the objective as a fraction: 99.9 % is 0.999",
+    });
+    service.callers.forEach((c, j) => problems.check(tenants.some((t) => t.name === c), {
+      property: `${prop}.callers[${j}]`, value: c, rule: "a configured tenant", fix: "add the tenant or remove the caller",
+    }));
+    services.push(service);
+  });
+  if (env === "prod") {
+    problems.check(services.length > 0, { property: key("services"), value: raw.services ?? [], rule: "at least one service in prod", fix: "declare the services prod runs" });
+  }
+
+  const emails = (asArray(raw.alertEmails ?? []) ?? []) as unknown[];
+  emails.forEach((e, i) => problems.check(typeof e === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), {
+    property: `${key("alertEmails")}[${i}]`, value: e, rule: "an e-mail address", fix: "correct the address",
+  }));
+
+  problems.throwIfAny("stack config");
+
+  const zonesByRegion: Record<string, readonly string[]> = {};
+  for (const region of regionList) zonesByRegion[region] = zonesOf(region, zones as number);
+  return deepFreeze({
+    environment: env,
+    regions: regionList,
+    availabilityZones: zones as number,
+    zonesByRegion,
+    kubernetesVersion: version as string,
+    recoveryObjectives: { rpoSeconds: ro!.rpoSeconds as number, rtoSeconds: ro!.rtoSeconds as number },
+    vpcCidrs: cidrs as Record<string, string>,
+    natGateways: natGateways as NatGatewayMode,
+    clusterPublicAccessCidrs: publicCidrs as string[],
+    nodeGroup,
+    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string },
+    tenants,
+    services,
+    alertEmails: emails as string[],
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The keys the program reads. Structured values are JSON in Pulumi config. */
+export const CONFIG_KEYS = [
+  "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
+  "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails",
+] as const;
+
+/** Reads the stack's config through the Pulumi SDK and validates it. */
+export function loadPlatformConfig(): PlatformConfig {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const raw: Record<string, unknown> = {};
+  for (const k of CONFIG_KEYS) {
+    const text = config.get(k);
+    if (text === undefined) continue;
+    try {
+      raw[k] = k === "availabilityZones" ? Number(text) : /^[[{]/.test(text.trim()) ? JSON.parse(text) : text;
+    } catch {
+      raw[k] = text;
+    }
+  }
+  return parsePlatformConfig(raw);
+}
