@@ -1,0 +1,266 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../network/types";
+import { regionCode } from "../shared/regions";
+import { AddonContext, createNetworkingAddons, createWorkloadAddons, installClusterAutoscaler } from "./addons";
+import { clusterKeyPolicy, clusterKeyUsePolicy, serviceTrustPolicy } from "./iam";
+import { attachManagedPolicies } from "./irsa";
+import { buildKubeconfig } from "./kubeconfig";
+import { createNodeGroups } from "./nodeGroups";
+import { AmiType, CapacityType, CLUSTER_ADMIN_ACCESS_POLICY, CONTROL_PLANE_LOG_TYPES, TaintEffect } from "./types";
+import { haClusterProblems } from "./validation";
+import { KubernetesVersion, PINNED_VERSIONS } from "./versions";
+
+/** One kind of worker node; the component creates one managed node group per zone from it. */
+export interface NodeGroupArgs {
+  /** Instance types of one size class (the autoscaler treats them as alike), e.g. `["m7i.large", "m6i.large"]`. */
+  readonly instanceTypes: readonly string[];
+  /** Nodes per zone the group never goes below. Prod requires 1 or more. */
+  readonly minSizePerZone: number;
+  /** Nodes per zone at creation; afterwards the cluster autoscaler owns it (changes here are ignored). */
+  readonly desiredSizePerZone: number;
+  /** Nodes per zone the autoscaler may scale up to. */
+  readonly maxSizePerZone: number;
+  /** @default on-demand capacity. */
+  readonly capacityType?: CapacityType;
+  /** @default Amazon Linux 2023 on x86_64. */
+  readonly amiType?: AmiType;
+  /** @default a 50 GiB encrypted gp3 root volume. */
+  readonly diskSizeGiB?: number;
+  /** @default up to 33% of a zone's nodes are replaced at once during a node group update. */
+  readonly maxUnavailablePercentage?: number;
+  /** @default only `production-platform/node-group=<key>`. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default no taints. */
+  readonly taints?: readonly { readonly key: string; readonly value?: string; readonly effect: TaintEffect }[];
+}
+
+export interface HaClusterArgs {
+  /** Region of the cluster; must be the region of the `aws.Provider` in the resource options. */
+  readonly region: string;
+  /** Deployment environment. `prod` turns on deletion protection, `protect`, 3-zone and min-size rules. */
+  readonly environment: Environment;
+  /** Kubernetes minor version, `"1.30"` to `"1.34"`; selects the pinned add-on versions. */
+  readonly kubernetesVersion: string;
+  /**
+   * VPC of the cluster. Not needed by EKS (it follows the subnets) but re-exported as `vpcId` for controllers that
+   * cannot read it from instance metadata (IMDS hop limit 1), e.g. the AWS Load Balancer Controller.
+   */
+  readonly vpcId: pulumi.Input<string>;
+  /** Private subnets, one per zone, in the order of `availabilityZones` (pass `network.privateSubnetIds`). */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Zones of the subnets, in the same order (pass `network.availabilityZones`). */
+  readonly availabilityZones: readonly string[];
+  /** Worker node kinds by key (the key is part of resource names: keep it stable). */
+  readonly nodeGroups: Readonly<Record<string, NodeGroupArgs>>;
+  /**
+   * @default the API endpoint is private only (reachable from inside the VPC). A non-empty list also opens the
+   * public endpoint to exactly these ranges; `0.0.0.0/0` is refused in prod.
+   */
+  readonly endpointPublicAccessCidrs?: readonly string[];
+  /**
+   * IAM roles granted cluster-admin through EKS access entries. Include the role that runs `pulumi up`: it needs
+   * the Kubernetes API to install the autoscaler.
+   * @default no admins besides what `bootstrapClusterCreatorAdminPermissions` grants.
+   */
+  readonly adminRoleArns?: readonly string[];
+  /** @default false: the identity that creates the cluster gets no implicit, invisible admin access. */
+  readonly bootstrapClusterCreatorAdminPermissions?: boolean;
+  /** @default control-plane logs are kept 365 days in prod and 90 days elsewhere. */
+  readonly logRetentionDays?: number;
+  /**
+   * Physical EKS cluster name. It must be known before the cluster exists, because the control-plane log group is
+   * named after it and is created first.
+   * @default `<project>-<stack>-<name>` (unique per stack; regions are separate namespaces for EKS names).
+   */
+  readonly clusterName?: string;
+  /** @default `true` in prod: the cluster and its key cannot be deleted by a `pulumi up` or `destroy`. */
+  readonly protect?: boolean;
+  /** @default no extra tags. */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
+
+/** Throws a `ValidationError` listing every problem with the arguments. */
+export function validateHaClusterArgs(name: string, args: HaClusterArgs): void {
+  haClusterProblems(args).throwIfAny(`HaCluster "${name}"`);
+}
+
+/** `<project>-<stack>-<name>`, cut to EKS's 100 characters and its character set. */
+export function defaultClusterName(name: string, project = pulumi.getProject(), stack = pulumi.getStack()): string {
+  return `${project}-${stack}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 100);
+}
+
+/**
+ * One highly available EKS cluster in one region: private API endpoint, API-mode access entries, all control-plane
+ * logs, KMS envelope encryption of secrets, zonal managed node groups, IRSA, pinned core add-ons and the cluster
+ * autoscaler, plus a Kubernetes provider for everything deployed onto it.
+ */
+export class HaCluster extends pulumi.ComponentResource {
+  readonly clusterName: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  /** Provider for Kubernetes resources on this cluster (exec-based auth: short-lived tokens). */
+  readonly provider: k8s.Provider;
+  /** Secret: contains the endpoint and CA; authentication is `aws eks get-token`. */
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcIssuer: pulumi.Output<string>;
+  /** The EKS cluster security group, which managed nodes use. */
+  readonly nodeSecurityGroupId: pulumi.Output<string>;
+  readonly nodeRoleArn: pulumi.Output<string>;
+  readonly kubernetesVersion: pulumi.Output<string>;
+  readonly region: string;
+  readonly vpcId: pulumi.Output<string>;
+
+  constructor(name: string, args: HaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateHaClusterArgs(name, args);
+    super("production-platform:cluster:HaCluster", name, {}, opts);
+
+    const prod = args.environment === "prod";
+    const protect = args.protect ?? prod;
+    const version = args.kubernetesVersion as KubernetesVersion;
+    const pinned = PINNED_VERSIONS[version];
+    const clusterName = args.clusterName ?? defaultClusterName(name);
+    const retentionInDays = args.logRetentionDays ?? (prod ? 365 : 90);
+    const publicCidrs = [...(args.endpointPublicAccessCidrs ?? [])];
+    const tags: Record<string, string> = { ...args.tags, "production-platform/cluster": clusterName, "production-platform/region": regionCode(args.region) };
+    const parent = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, parent);
+    const partition = aws.getPartitionOutput({}, parent).partition;
+
+    const key = new aws.kms.Key(
+      `${name}-eks`,
+      {
+        description: `EKS ${clusterName}: secrets envelope encryption and control-plane logs`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        policy: pulumi
+          .all([partition, identity.accountId])
+          .apply(([p, accountId]) => clusterKeyPolicy({ partition: p, region: args.region, accountId, clusterName })),
+        tags,
+      },
+      { parent: this, protect },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-eks-control-plane`,
+      { name: `/aws/eks/${clusterName}/cluster`, retentionInDays, kmsKeyId: key.arn, tags },
+      parent,
+    );
+
+    const clusterRole = new aws.iam.Role(
+      `${name}-eks-cluster`,
+      { description: `EKS control plane of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]), tags },
+      parent,
+    );
+    const clusterRolePolicies = attachManagedPolicies(`${name}-eks-cluster`, clusterRole, ["AmazonEKSClusterPolicy"], partition, this);
+    const clusterKeyUse = new aws.iam.RolePolicy(`${name}-eks-cluster-kms`, { role: clusterRole.id, policy: key.arn.apply(clusterKeyUsePolicy) }, parent);
+
+    const cluster = new aws.eks.Cluster(
+      `${name}-eks`,
+      {
+        name: clusterName,
+        version,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: args.privateSubnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: publicCidrs.length > 0,
+          publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+        },
+        accessConfig: {
+          authenticationMode: "API",
+          bootstrapClusterCreatorAdminPermissions: args.bootstrapClusterCreatorAdminPermissions ?? false,
+        },
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+        // The core add-ons are installed below as pinned EKS add-ons instead of EKS's unmanaged defaults.
+        bootstrapSelfManagedAddons: false,
+        deletionProtection: prod,
+        tags,
+      },
+      { parent: this, protect, dependsOn: [logGroup, clusterKeyUse, ...clusterRolePolicies] },
+    );
+
+    const oidcIssuer = cluster.identities.apply((ids) => {
+      const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
+      if (!issuer) throw new Error(`HaCluster "${name}": EKS returned no OIDC issuer for ${clusterName}`);
+      return issuer;
+    });
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: oidcIssuer, clientIdLists: ["sts.amazonaws.com"], tags }, parent);
+    const oidc = { providerArn: oidcProvider.arn, issuerUrl: oidcIssuer };
+
+    const adminAccess = (args.adminRoleArns ?? []).map((principalArn) => {
+      const roleName = principalArn.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${roleName}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
+      return new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${roleName}`,
+        {
+          clusterName: cluster.name,
+          principalArn,
+          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
+          accessScope: { type: "cluster" },
+        },
+        { parent: this, dependsOn: [entry] },
+      );
+    });
+
+    // No CNI policy here: the VPC CNI gets it through its own IRSA role, so pods cannot use it via the node.
+    const nodeRole = new aws.iam.Role(`${name}-eks-node`, { description: `EKS nodes of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags }, parent);
+    const nodeRolePolicies = attachManagedPolicies(`${name}-eks-node`, nodeRole, NODE_MANAGED_POLICIES, partition, this);
+
+    const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, parent: this };
+    const networking = createNetworkingAddons(addonContext);
+    const nodeGroups = createNodeGroups(
+      {
+        name,
+        clusterName: cluster.name,
+        kubernetesVersion: cluster.version,
+        nodeRoleArn: nodeRole.arn,
+        zones: args.availabilityZones,
+        privateSubnetIds: args.privateSubnetIds,
+        tags,
+        dependsOn: [...nodeRolePolicies, ...networking],
+        parent: this,
+      },
+      args.nodeGroups,
+    );
+    createWorkloadAddons(addonContext, nodeGroups);
+
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data])
+        .apply(([n, endpoint, ca]) => buildKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: args.region })),
+    );
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      // Waiting for admin access and nodes means the first Kubernetes resource does not fail on a half-built cluster.
+      { parent: this, dependsOn: [...adminAccess, ...nodeGroups] },
+    );
+    installClusterAutoscaler(addonContext, this.provider);
+
+    this.clusterName = cluster.name;
+    this.endpoint = cluster.endpoint;
+    this.oidcProviderArn = oidcProvider.arn;
+    this.oidcIssuer = oidcIssuer;
+    this.nodeSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    this.nodeRoleArn = nodeRole.arn;
+    this.kubernetesVersion = cluster.version;
+    this.region = args.region;
+    this.vpcId = pulumi.output(args.vpcId);
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      endpoint: this.endpoint,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcIssuer: this.oidcIssuer,
+      nodeSecurityGroupId: this.nodeSecurityGroupId,
+      nodeRoleArn: this.nodeRoleArn,
+      kubernetesVersion: this.kubernetesVersion,
+      region: this.region,
+      vpcId: this.vpcId,
+    });
+  }
+}

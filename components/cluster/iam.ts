@@ -1,0 +1,96 @@
+/**
+ * IAM and KMS policy documents for the cluster, as plain JSON strings (no provider calls, testable directly).
+ */
+
+type Json = Record<string, unknown>;
+
+function document(statements: Json[]): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/** Trust policy letting an AWS service assume a role. */
+export function serviceTrustPolicy(service: string, actions: readonly string[] = ["sts:AssumeRole"]): string {
+  return document([{ Effect: "Allow", Principal: { Service: service }, Action: [...actions] }]);
+}
+
+/**
+ * IRSA trust policy: only the named Kubernetes service account, with the STS audience, may assume the role.
+ * `issuerUrl` is the cluster's OIDC issuer (`https://oidc.eks...`).
+ */
+export function irsaTrustPolicy(args: { oidcProviderArn: string; issuerUrl: string; namespace: string; serviceAccount: string }): string {
+  const issuer = args.issuerUrl.replace(/^https:\/\//, "");
+  return document([
+    {
+      Effect: "Allow",
+      Principal: { Federated: args.oidcProviderArn },
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: {
+        StringEquals: {
+          [`${issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
+          [`${issuer}:aud`]: "sts.amazonaws.com",
+        },
+      },
+    },
+  ]);
+}
+
+/**
+ * Key policy of the cluster key: the account administers it (and grants the cluster role use of it through IAM);
+ * CloudWatch Logs may use it for this cluster's control-plane log group only.
+ */
+export function clusterKeyPolicy(args: { partition: string; region: string; accountId: string; clusterName: string }): string {
+  const { partition, region, accountId, clusterName } = args;
+  return document([
+    { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: "kms:*", Resource: "*" },
+    {
+      Sid: "ControlPlaneLogsUseKey",
+      Effect: "Allow",
+      Principal: { Service: `logs.${region}.amazonaws.com` },
+      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+      Resource: "*",
+      Condition: {
+        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:/aws/eks/${clusterName}/cluster` },
+      },
+    },
+  ]);
+}
+
+/** What the EKS service role needs on the secrets key for envelope encryption. */
+export function clusterKeyUsePolicy(keyArn: string): string {
+  return document([
+    { Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant", "kms:ListGrants"], Resource: keyArn },
+  ]);
+}
+
+/**
+ * Cluster autoscaler: read everything it must discover, but change only the Auto Scaling groups tagged as owned by
+ * this cluster (EKS tags managed node group ASGs with `k8s.io/cluster-autoscaler/<cluster>=owned`).
+ */
+export function clusterAutoscalerPolicy(clusterName: string): string {
+  return document([
+    {
+      Sid: "Discover",
+      Effect: "Allow",
+      Action: [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "autoscaling:DescribeTags",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+        "eks:DescribeNodegroup",
+      ],
+      Resource: "*",
+    },
+    {
+      Sid: "ScaleOwnGroupsOnly",
+      Effect: "Allow",
+      Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      Resource: "*",
+      Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${clusterName}`]: "owned" } },
+    },
+  ]);
+}

@@ -1,0 +1,80 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { parsePlatformConfig } from "../../stacks/config";
+import { ValidationError } from "../../components/shared/validation";
+
+/** The committed stack file's values, unqualified, as the program sees them. */
+function stackValues(stack: string): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "..", `Pulumi.${stack}.yaml`), "utf8"));
+  return Object.fromEntries(Object.entries<unknown>(doc.config).map(([k, v]) => [k.replace(/^production-platform:/, ""), v]));
+}
+
+function problemsOf(raw: Record<string, unknown>): string[] {
+  try {
+    parsePlatformConfig(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ValidationError);
+    return (err as ValidationError).problems.map((p) => `${p.property} | ${JSON.stringify(p.value)} | ${p.rule} | ${p.fix}`);
+  }
+  return [];
+}
+
+describe.each(["dev", "staging", "prod"])("committed stack %s", (stack) => {
+  test("is valid and frozen", () => {
+    const config = parsePlatformConfig(stackValues(stack));
+    expect(config.environment).toBe(stack);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.regions)).toBe(true);
+  });
+});
+
+test("prod runs three regions over three zones each with RPO ≤ 60 s and RTO ≤ 300 s", () => {
+  const config = parsePlatformConfig(stackValues("prod"));
+  expect(config.regions).toEqual(["us-east-1", "us-west-2", "eu-west-1"]);
+  expect(Object.values(config.zonesByRegion).every((z) => z.length === 3)).toBe(true);
+  expect(config.zonesByRegion["eu-west-1"]).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+  expect(config.recoveryObjectives.rpoSeconds).toBeLessThanOrEqual(60);
+  expect(config.recoveryObjectives.rtoSeconds).toBeLessThanOrEqual(300);
+});
+
+test("three mistakes are reported together, each naming key, value and fix", () => {
+  const raw = { ...stackValues("prod"), environment: "production", regions: ["us-east-1", "us-east-1", "eu-west-1"], recoveryObjectives: { rpoSeconds: 0, rtoSeconds: 300 } };
+  const problems = problemsOf(raw);
+  expect(problems).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(/^production-platform:environment \| "production" \| one of "dev", "staging", "prod"/),
+      expect.stringMatching(/^production-platform:regions\[1\] \| "us-east-1" \| each region listed once \| remove the duplicate us-east-1/),
+      expect.stringMatching(/^production-platform:recoveryObjectives.rpoSeconds \| 0 \| an integer from 1/),
+    ]),
+  );
+});
+
+const prod = stackValues("prod");
+test.each<[string, Record<string, unknown>, RegExp]>([
+  ["unknown region", { regions: ["us-east-1", "us-west-2", "mars-north-1"] }, /regions\[2\] \| "mars-north-1" \| a known AWS region/],
+  ["prod below three regions", { regions: ["us-east-1", "us-west-2"], vpcCidrs: { "us-east-1": "10.10.0.0/16", "us-west-2": "10.20.0.0/16" } }, /regions \| .* \| at least 3 regions in prod/],
+  ["prod with two zones", { availabilityZones: 2 }, /availabilityZones \| 2 \| at least 3 zones per region in prod/],
+  ["more zones than the region has", { availabilityZones: 4 }, /availabilityZones \| 4 \| no more than the 3 zones eu-west-1 offers/],
+  ["RPO above the prod floor", { recoveryObjectives: { rpoSeconds: 3600, rtoSeconds: 300 } }, /rpoSeconds \| 3600 \| ≤ 60 s in prod/],
+  ["RTO not a number", { recoveryObjectives: { rpoSeconds: 60, rtoSeconds: "5m" } }, /rtoSeconds \| "5m" \| an integer/],
+  ["unsupported Kubernetes version", { kubernetesVersion: "1.25" }, /kubernetesVersion \| "1.25" \| one of "1.30"/],
+  ["malformed CIDR", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.0.0/33" } }, /vpcCidrs.us-west-2 \| "10.20.0.0\/33" \| an IPv4 CIDR/],
+  ["overlapping CIDRs", { vpcCidrs: { ...(prod.vpcCidrs as object), "eu-west-1": "10.10.128.0/17" } }, /vpcCidrs.eu-west-1 \| .* no overlap with other regions \(overlaps us-east-1/],
+  ["VPC too small", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.0.0/24" } }, /vpcCidrs.us-west-2 \| "10.20.0.0\/24" \| a prefix from \/16 to \/20/],
+  ["single NAT in prod", { natGateways: "Single" }, /natGateways \| "Single" \| OnePerZone in prod/],
+  ["public API open to the internet in prod", { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, /clusterPublicAccessCidrs\[0\] \| "0.0.0.0\/0" \| not the whole internet in prod/],
+  ["node group min > desired", { nodeGroup: { minPerZone: 3, desiredPerZone: 2, maxPerZone: 5 } }, /nodeGroup.desiredPerZone \| .* minPerZone ≤ desiredPerZone ≤ maxPerZone/],
+  ["unpinned image", { services: [{ name: "web", tenant: "payments", image: "nginx:latest" }] }, /services\[0\].image \| "nginx:latest" \| a pinned image/],
+  ["image without tag", { services: [{ name: "web", tenant: "payments", image: "nginx" }] }, /services\[0\].image \| "nginx" \| a pinned image/],
+  ["service for an unknown tenant", { services: [{ name: "web", tenant: "nobody", image: "nginx:1.27.0" }] }, /services\[0\].tenant \| "nobody" \| one of the configured tenants/],
+  ["HPA max below min", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 5, maxReplicas: 3 }] }, /services\[0\].maxReplicas \| 3 \| an integer from minReplicas \(5\)/],
+  ["prod single replica", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 1 }] }, /services\[0\].minReplicas \| 1 \| an integer from 2/],
+  ["SLO as a percentage", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", sloObjective: 99.9 }] }, /sloObjective \| 99.9 \| a fraction between 0.9 and 1/],
+  ["tenant named like a system namespace", { tenants: [{ name: "kube-system", teamRoleArns: [] }], services: [] }, /tenants\[0\].name \| "kube-system"/],
+  ["tenant role that is not a role ARN", { tenants: [{ name: "payments", teamRoleArns: ["payments-engineers"] }] }, /tenants\[0\].teamRoleArns\[0\] \| "payments-engineers" \| an IAM role ARN/],
+  ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001" } }, /domain.name \| "app" \| a fully qualified DNS name/],
+])("rejects %s", (_label, override, expected) => {
+  const problems = problemsOf({ ...prod, ...override });
+  expect(problems.join("\n")).toMatch(expected);
+});
