@@ -10,8 +10,8 @@ import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/region
 
 export const CONFIG_NAMESPACE = "production-platform";
 
-export const Environments = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof Environments)[number];
+import { Environment, Environments } from "../components/shared/environment";
+export { Environment, Environments };
 
 export const NatGatewayModes = ["OnePerZone", "Single"] as const;
 export type NatGatewayMode = (typeof NatGatewayModes)[number];
@@ -80,6 +80,11 @@ export interface PlatformConfig {
   readonly services: readonly ServiceConfig[];
   /** Where alerts go; SNS e-mail subscriptions need confirming, so they are optional. */
   readonly alertEmails: readonly string[];
+  /**
+   * IAM roles with cluster-admin through EKS access entries. Include the role that runs `pulumi up`: installing
+   * add-ons needs the Kubernetes API, and the cluster creator gets no implicit admin.
+   */
+  readonly platformAdminRoleArns: readonly string[];
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -330,6 +335,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     property: `${key("alertEmails")}[${i}]`, value: e, rule: "an e-mail address", fix: "correct the address",
   }));
 
+  const admins = (asArray(raw.platformAdminRoleArns ?? []) ?? []) as unknown[];
+  admins.forEach((arn, i) => problems.check(typeof arn === "string" && ROLE_ARN.test(arn), {
+    property: `${key("platformAdminRoleArns")}[${i}]`, value: arn, rule: "an IAM role ARN", fix: "use arn:aws:iam::<account>:role/<name>",
+  }));
+
   problems.throwIfAny("stack config");
 
   const zonesByRegion: Record<string, readonly string[]> = {};
@@ -349,6 +359,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     tenants,
     services,
     alertEmails: emails as string[],
+    platformAdminRoleArns: admins as string[],
   });
 }
 
@@ -363,7 +374,7 @@ function deepFreeze<T>(value: T): T {
 /** The keys the program reads. Structured values are JSON in Pulumi config. */
 export const CONFIG_KEYS = [
   "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
-  "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails",
+  "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
 ] as const;
 
 /** Reads the stack's config through the Pulumi SDK and validates it. */

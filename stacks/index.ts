@@ -7,5 +7,6 @@ import { buildPlatform } from "./platform";
 
 const platform = buildPlatform(loadPlatformConfig());
 
-export const regions = platform.regions;
 export const primaryRegion = platform.primaryRegion;
+export const clusters = platform.regions.map((r) => ({ region: r.region, name: r.cluster.clusterName, endpoint: r.cluster.endpoint }));
+export const vpcs = platform.regions.map((r) => ({ region: r.region, vpcId: r.network.vpcId, cidr: r.network.vpcCidr }));

@@ -2,21 +2,62 @@
  * Composition of the platform from typed config: one provider per region, then the regional and global components.
  */
 import * as aws from "@pulumi/aws";
+import { HaCluster } from "../components/cluster";
+import { Network } from "../components/network";
 import { regionCode } from "../components/shared/regions";
 import { PlatformConfig } from "./config";
 
+/** Everything built in one region; later components hang off these. */
+export interface RegionalPlatform {
+  readonly region: string;
+  readonly code: string;
+  readonly zones: readonly string[];
+  readonly provider: aws.Provider;
+  readonly network: Network;
+  readonly cluster: HaCluster;
+}
+
 export interface Platform {
   readonly primaryRegion: string;
-  readonly regions: readonly string[];
+  readonly regions: readonly RegionalPlatform[];
+}
+
+function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
+  const code = regionCode(region);
+  const zones = config.zonesByRegion[region];
+  const provider = new aws.Provider(`aws-${code}`, {
+    region: region as aws.Region,
+    defaultTags: { tags: { "production-platform:environment": config.environment, "production-platform:managed-by": "pulumi" } },
+  });
+  const network = new Network(code, {
+    region,
+    environment: config.environment,
+    cidrBlock: config.vpcCidrs[region],
+    availabilityZones: [...zones],
+    natGateways: config.natGateways,
+  }, { provider });
+  const cluster = new HaCluster(code, {
+    region,
+    environment: config.environment,
+    kubernetesVersion: config.kubernetesVersion,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    availabilityZones: network.availabilityZones,
+    endpointPublicAccessCidrs: config.clusterPublicAccessCidrs,
+    adminRoleArns: config.platformAdminRoleArns,
+    nodeGroups: {
+      general: {
+        instanceTypes: config.nodeGroup.instanceTypes,
+        minSizePerZone: config.nodeGroup.minPerZone,
+        desiredSizePerZone: config.nodeGroup.desiredPerZone,
+        maxSizePerZone: config.nodeGroup.maxPerZone,
+      },
+    },
+  }, { provider });
+  return { region, code, zones, provider, network, cluster };
 }
 
 export function buildPlatform(config: PlatformConfig): Platform {
-  for (const region of config.regions) {
-    const code = regionCode(region);
-    new aws.Provider(`aws-${code}`, {
-      region: region as aws.Region,
-      defaultTags: { tags: { "production-platform:environment": config.environment, "production-platform:managed-by": "pulumi" } },
-    });
-  }
-  return { primaryRegion: config.regions[0], regions: config.regions };
+  const regions = config.regions.map((region) => buildRegion(config, region));
+  return { primaryRegion: config.regions[0], regions };
 }

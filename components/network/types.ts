@@ -1,8 +1,6 @@
 /** Closed choices shared by the network component, its validation and its callers. */
 
-/** Deployment environment; prod turns on the stricter rules and the safer defaults. */
-export const Environments = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof Environments)[number];
+export { Environment, Environments } from "../shared/environment";
 
 /** How many NAT gateways carry the private subnets' outbound traffic. */
 export const NatGateways = {
