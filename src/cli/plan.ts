@@ -9,6 +9,7 @@ import { discoverPacks, runPacks } from "./policy-run";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } from "./report";
 import { toMarkdown, toSarif } from "./formats";
+import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 
 export const ExitCode = { Ok: 0, MandatoryViolations: 1, BadInput: 2, ProgramFailed: 3 } as const;
@@ -104,10 +105,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
   const programFile = path.relative(programDir, project.main).split(path.sep).join("/");
   writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
-  writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report));
+  const graph = planGraph(recorder, report.findings);
+  writeFile(path.join(outDir, "graph.mmd"), graph);
+  writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report, { graph }));
 
   const { mandatory, advisory, exempted } = report.summary;
-  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifests.size} manifests, policy-report.{json,sarif,md}`);
+  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifests.size} manifests, graph.mmd, policy-report.{json,sarif,md}`);
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.passed}/${c.applicable} controls (${c.percent}%)`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
   for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
