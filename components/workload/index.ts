@@ -1,0 +1,4 @@
+export * from "./HaService";
+export * from "./haServiceSpec";
+export * from "./haServiceValidation";
+export * from "./names";

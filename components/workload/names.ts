@@ -1,0 +1,86 @@
+/**
+ * Kubernetes naming and quantity rules, as pure predicates, so that a bad name fails at `pulumi preview` with a
+ * message instead of at apply time with an API-server 422 halfway through a rollout.
+ */
+
+/** DNS-1035 label: Service names must be one (they become DNS names and must not start with a digit). */
+export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** DNS-1123 label: namespaces and most other object names. */
+export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Longest DNS label Kubernetes accepts. */
+export const MAX_LABEL_LENGTH = 63;
+
+export function isDns1035Label(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1035_LABEL.test(value);
+}
+
+export function isDns1123Label(value: unknown): value is string {
+  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1123_LABEL.test(value);
+}
+
+/** Label key: optional DNS-subdomain prefix, then a name of up to 63 characters. */
+export function isLabelKey(value: unknown): value is string {
+  if (typeof value !== "string" || value.length === 0) return false;
+  const slash = value.lastIndexOf("/");
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  if (prefix !== undefined && (prefix.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(prefix))) return false;
+  return name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+}
+
+/** Label value: empty, or up to 63 alphanumerics with `-_.` inside. */
+export function isLabelValue(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(value);
+}
+
+/** Environment variable name as the API server accepts it. */
+export function isEnvVarName(value: unknown): value is string {
+  return typeof value === "string" && /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value);
+}
+
+/**
+ * True when an image reference cannot silently change under us: a digest (`@sha256:` + 64 hex), or a tag that is
+ * not `latest`. The tag is looked for after the last `/` so that a registry port (`registry:5000/app`) is not
+ * mistaken for one.
+ */
+export function isPinnedImage(value: unknown): value is string {
+  if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) return false;
+  const at = value.indexOf("@");
+  if (at >= 0) return /^sha256:[a-f0-9]{64}$/.test(value.slice(at + 1)) && at > 0;
+  const lastSegment = value.slice(value.lastIndexOf("/") + 1);
+  const colon = lastSegment.lastIndexOf(":");
+  if (colon <= 0) return false;
+  const tag = lastSegment.slice(colon + 1);
+  return tag !== "latest" && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag);
+}
+
+/** CPU quantity in cores (`"250m"` → 0.25, `"1.5"` → 1.5); `undefined` when malformed. */
+export function parseCpu(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) / (match[2] === "m" ? 1000 : 1);
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  "": 1,
+  K: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** Memory quantity in bytes (`"256Mi"`, `"1G"`); `undefined` when malformed. */
+export function parseMemory(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * MEMORY_UNITS[match[2] ?? ""];
+}
+
+/** Env var names that say "I am a secret": these must come from `secretEnv`/`secretFiles`, never plain `env`. */
+export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
