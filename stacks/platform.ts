@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import { HaCluster } from "../components/cluster";
 import { Network } from "../components/network";
+import { GlobalTraffic, TrafficRouting } from "../components/traffic";
 import { regionCode } from "../components/shared/regions";
 import { PlatformConfig } from "./config";
 
@@ -20,6 +21,7 @@ export interface RegionalPlatform {
 export interface Platform {
   readonly primaryRegion: string;
   readonly regions: readonly RegionalPlatform[];
+  readonly traffic: GlobalTraffic;
 }
 
 function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
@@ -59,5 +61,16 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
 
 export function buildPlatform(config: PlatformConfig): Platform {
   const regions = config.regions.map((region) => buildRegion(config, region));
-  return { primaryRegion: config.regions[0], regions };
+  const primary = regions[0];
+  // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
+  // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.
+  const traffic = new GlobalTraffic("global", {
+    domainName: config.domain.name,
+    hostedZoneId: config.domain.hostedZoneId,
+    routing: regions.length === 2 ? TrafficRouting.Failover : TrafficRouting.Latency,
+    environment: config.environment,
+    providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
+    endpoints: regions.map((r) => ({ region: r.region, loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`, healthCheckPath: "/healthz" })),
+  }, { provider: primary.provider });
+  return { primaryRegion: config.regions[0], regions, traffic };
 }

@@ -81,6 +81,7 @@ const AWS_EXTRAS: Record<string, (args: FakeResourceArgs, physical: string) => R
     dnsName: `a${hash(a.urn, 16)}.awsglobalaccelerator.com`,
     hostedZoneId: "Z2BJ6XQ5FK7U4H",
   }),
+  "aws:route53/record:Record": (a) => ({ fqdn: String(a.inputs.name ?? a.name).replace(/\.$/, "") }),
   "aws:cloudwatch/logGroup:LogGroup": (_a, physical) => ({ name: physical }),
   "aws:iam/role:Role": (a, physical) => ({ name: physical, uniqueId: `AROA${hash(a.urn, 17).toUpperCase()}` }),
   "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (a) => ({ url: a.inputs.url }),
