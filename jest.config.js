@@ -7,5 +7,6 @@ module.exports = {
     "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
-  testTimeout: 120000,
+  testTimeout: 300000,
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
 };

@@ -146,6 +146,8 @@ export function resourcesDocument(recorder: ResourceRecorder): unknown[] {
       parent: r.parent ?? null,
       provider: r.provider ?? null,
       props: redact(r.props),
+      // Components and the stack register outputs; recorded so secrets in them are provably redacted.
+      ...(r.custom ? {} : { outputs: redact(r.outputs) }),
       options: {
         protect: r.options.protect,
         retainOnDelete: r.options.retainOnDelete,

@@ -1,0 +1,47 @@
+import * as path from "path";
+import * as YAML from "yaml";
+import { planFor, readTree, STACKS } from "../support/plans";
+
+/**
+ * Models from the official Kubernetes OpenAPI schemas (kubernetes-models) and the CRDs' own schemas
+ * (@kubernetes-models/prometheus-operator). An object of a kind without a model fails: add its model, do not skip it.
+ */
+const MODEL_PACKAGES: Record<string, string> = {
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+function modelFor(apiVersion: string, kind: string): (new (data: unknown) => { validate(): void }) | undefined {
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  const pkg = MODEL_PACKAGES[group] ?? "kubernetes-models";
+  try {
+    return require(`${pkg}/${apiVersion}/${kind}`)[kind];
+  } catch {
+    return undefined;
+  }
+}
+
+describe.each(STACKS)("manifests of the %s stack", (stack) => {
+  const files = [...readTree(path.join(planFor(stack).dir, "manifests")).entries()];
+
+  test("exist", () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  test("every object validates against its Kubernetes or CRD schema", () => {
+    const failures: string[] = [];
+    for (const [file, text] of files) {
+      const object = YAML.parse(text);
+      const Model = modelFor(object.apiVersion, object.kind);
+      if (!Model) {
+        failures.push(`${file}: no schema model for ${object.apiVersion} ${object.kind}`);
+        continue;
+      }
+      try {
+        new Model(object).validate();
+      } catch (err) {
+        failures.push(`${file}: ${(err as Error).message}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+});
