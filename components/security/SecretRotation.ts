@@ -1,0 +1,91 @@
+/**
+ * Secrets Manager rotation for database credentials.
+ *
+ * Two modes, chosen by whether a rotation Lambda is given:
+ * - **Managed rotation (recommended for the data tier's master credentials)**: create the RDS/Aurora cluster with
+ *   `manageMasterUserPassword: true`; RDS owns the secret and rotates it itself. Omit `rotationLambdaArn` and pass
+ *   that secret's ARN (`cluster.masterUserSecrets[0].secretArn`): this component only sets the schedule (RDS's
+ *   default is every 7 days). No Lambda to patch, no network path from a Lambda to the database, no rotation code.
+ * - **Lambda rotation**: for secrets RDS does not manage (application users), pass the ARN of a rotation function
+ *   (e.g. the AWS SAR "SecretsManagerRDSPostgreSQLRotationMultiUser" template deployed by the data tier). The
+ *   function needs network access to the database and to Secrets Manager.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { Problems, checkInteger } from "../shared/validation";
+
+export interface SecretRotationArgs {
+  /** ARN of the secret to rotate. */
+  readonly secretArn: pulumi.Input<string>;
+  /** Rotation function. Omit for managed rotation of a service-owned secret (RDS `manageMasterUserPassword`). */
+  readonly rotationLambdaArn?: pulumi.Input<string>;
+  /** Rotate every N days (1–1000). Exactly one of this and `scheduleExpression`. */
+  readonly automaticallyAfterDays?: number;
+  /** `rate(N days)` / `cron(...)` schedule. Exactly one of this and `automaticallyAfterDays`. */
+  readonly scheduleExpression?: string;
+  /** Length of the rotation window, hours (1–24). @default Secrets Manager's default (the whole day) */
+  readonly windowHours?: number;
+  /** Rotate once as soon as the schedule is applied. @default false (first rotation follows the schedule) */
+  readonly rotateImmediately?: boolean;
+}
+
+const SCHEDULE = /^(rate\(\d+ (hours?|days?)\)|cron\([^)]+\))$/;
+
+export function validateSecretRotationArgs(args: SecretRotationArgs): Problems {
+  const problems = new Problems();
+  const hasDays = args.automaticallyAfterDays !== undefined;
+  const hasExpr = args.scheduleExpression !== undefined;
+  if (problems.check(hasDays !== hasExpr, {
+    property: "automaticallyAfterDays",
+    value: { automaticallyAfterDays: args.automaticallyAfterDays, scheduleExpression: args.scheduleExpression },
+    rule: "exactly one of automaticallyAfterDays and scheduleExpression",
+    fix: "set the schedule once: a number of days, or a rate()/cron() expression",
+  })) {
+    if (hasDays) checkInteger(problems, "automaticallyAfterDays", args.automaticallyAfterDays, 1, 1000);
+    if (hasExpr) {
+      problems.check(SCHEDULE.test(args.scheduleExpression as string), {
+        property: "scheduleExpression",
+        value: args.scheduleExpression,
+        rule: "rate(N days|hours) or cron(...)",
+        fix: 'write e.g. "rate(30 days)" or "cron(0 4 ? * SUN *)"',
+      });
+    }
+  }
+  if (args.windowHours !== undefined) checkInteger(problems, "windowHours", args.windowHours, 1, 24);
+  return problems;
+}
+
+/** The `rotationRules` block for the arguments. */
+export function rotationRules(args: SecretRotationArgs): aws.types.input.secretsmanager.SecretRotationRotationRules {
+  return {
+    ...(args.automaticallyAfterDays !== undefined ? { automaticallyAfterDays: args.automaticallyAfterDays } : {}),
+    ...(args.scheduleExpression !== undefined ? { scheduleExpression: args.scheduleExpression } : {}),
+    ...(args.windowHours !== undefined ? { duration: `${args.windowHours}h` } : {}),
+  };
+}
+
+export class SecretRotation extends pulumi.ComponentResource {
+  /** `managed` (service-owned secret) or `lambda`. */
+  readonly mode: "managed" | "lambda";
+  readonly rotationEnabled: pulumi.Output<boolean>;
+
+  constructor(name: string, args: SecretRotationArgs, opts?: pulumi.ComponentResourceOptions) {
+    validateSecretRotationArgs(args).throwIfAny(`SecretRotation "${name}"`);
+    super("production-platform:security:SecretRotation", name, {}, opts);
+
+    const rotation = new aws.secretsmanager.SecretRotation(
+      `${name}-rotation`,
+      {
+        secretId: args.secretArn,
+        rotationLambdaArn: args.rotationLambdaArn,
+        rotationRules: rotationRules(args),
+        rotateImmediately: args.rotateImmediately ?? false,
+      },
+      { parent: this },
+    );
+
+    this.mode = args.rotationLambdaArn === undefined ? "managed" : "lambda";
+    this.rotationEnabled = rotation.rotationEnabled;
+    this.registerOutputs({ mode: this.mode, rotationEnabled: this.rotationEnabled });
+  }
+}
