@@ -1,0 +1,158 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../shared/validation";
+import { irsaRole } from "./irsa";
+import { serviceKey, serviceKeyPolicy } from "./kms";
+import { LOG_RETENTION_DAYS, MONITORING_NAMESPACE } from "./types";
+
+/** AWS's Fluent Bit chart, pinned. */
+export const FLUENT_BIT_CHART = { chart: "aws-for-fluent-bit", version: "0.2.1", repo: "https://aws.github.io/eks-charts" } as const;
+
+const SERVICE_ACCOUNT = "fluent-bit";
+
+export interface LoggingArgs {
+  readonly region: string;
+  readonly clusterName: pulumi.Input<string>;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** Days CloudWatch keeps container logs; one of the values CloudWatch accepts. @default 30 */
+  readonly retentionDays?: number;
+  /** Key for the log group. @default a new customer-managed key, rotated yearly, usable only by this region's CloudWatch Logs */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /** Keep the log group (and key) from being deleted by a stack change. @default false */
+  readonly protect?: boolean;
+  /** Create a ServiceMonitor for Fluent Bit's metrics (needs the Prometheus Operator CRDs). @default true */
+  readonly serviceMonitor?: boolean;
+  /** @default "monitoring" */
+  readonly namespace?: string;
+  readonly tags?: Record<string, string>;
+}
+
+export const DEFAULT_LOG_RETENTION_DAYS = 30;
+
+export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "logging"): Problems {
+  const problems = new Problems();
+  const days = args.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
+  problems.check((LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+    property: `${at}.retentionDays`,
+    value: args.retentionDays,
+    rule: `one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`,
+    fix: "pick the nearest allowed value, e.g. 30, 90 or 365",
+  });
+  return problems;
+}
+
+export function logGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/containers`;
+}
+
+/** aws-for-fluent-bit values: container logs to one pre-created, encrypted log group, JSON lines parsed. */
+export function fluentBitValues(args: { region: string; logGroupName: pulumi.Input<string>; roleArn: pulumi.Input<string>; serviceMonitor: boolean }): Record<string, unknown> {
+  return {
+    serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": args.roleArn } },
+    filter: {
+      // Lines that are JSON become structured fields (under `data`); the raw copy is dropped to halve ingestion cost.
+      mergeLog: "On",
+      mergeLogKey: "data",
+      keepLog: "Off",
+      // Pods may pick a parser with the fluentbit.io/parser annotation, or opt out with fluentbit.io/exclude.
+      k8sLoggingParser: "On",
+      k8sLoggingExclude: "On",
+    },
+    cloudWatchLogs: {
+      enabled: true,
+      region: args.region,
+      logGroupName: args.logGroupName,
+      // One group with retention and KMS we own; per-namespace groups would be created unencrypted, kept forever.
+      logGroupTemplate: null,
+      autoCreateGroup: false,
+      logStreamPrefix: "",
+      logStreamTemplate: "$kubernetes['namespace_name'].$kubernetes['pod_name'].$kubernetes['container_name']",
+    },
+    cloudWatch: { enabled: false },
+    firehose: { enabled: false },
+    kinesis: { enabled: false },
+    elasticsearch: { enabled: false },
+    serviceMonitor: { enabled: args.serviceMonitor },
+    priorityClassName: "system-node-critical",
+    tolerations: [{ operator: "Exists" }],
+  };
+}
+
+/** Fluent Bit DaemonSet shipping container logs to a KMS-encrypted CloudWatch log group with retention. */
+export class Logging extends pulumi.ComponentResource {
+  readonly logGroupName: pulumi.Output<string>;
+  readonly logGroupArn: pulumi.Output<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:monitoring:Logging", name, {}, opts);
+    loggingProblems(args).throwIfAny(`Logging "${name}"`);
+    const namespace = args.namespace ?? MONITORING_NAMESPACE;
+    const protect = args.protect ?? false;
+    const groupName = pulumi.output(args.clusterName).apply(logGroupName);
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+
+    const kmsKeyArn =
+      args.kmsKeyArn !== undefined
+        ? pulumi.output(args.kmsKeyArn)
+        : serviceKey(
+            `${name}-key`,
+            {
+              description: "Container logs of the EKS cluster",
+              policy: serviceKeyPolicy(account, `logs.${args.region}.amazonaws.com`, {
+                ArnEquals: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${account}:log-group:${groupName}` },
+              }),
+              tags: args.tags,
+            },
+            { parent: this, protect },
+          ).arn;
+
+    const group = new aws.cloudwatch.LogGroup(
+      `${name}-group`,
+      { name: groupName, retentionInDays: args.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS, kmsKeyId: kmsKeyArn, tags: args.tags },
+      { parent: this, protect },
+    );
+
+    const role = irsaRole(
+      `${name}-fluent-bit`,
+      {
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuer: args.oidcIssuer,
+        namespace,
+        serviceAccount: SERVICE_ACCOUNT,
+        // Write-only, to this one group: no CreateLogGroup, so Fluent Bit cannot create unencrypted groups.
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+          ],
+        }),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    new k8s.helm.v3.Release(
+      `${name}-fluent-bit`,
+      {
+        name: "aws-for-fluent-bit",
+        namespace,
+        chart: FLUENT_BIT_CHART.chart,
+        version: FLUENT_BIT_CHART.version,
+        repositoryOpts: { repo: FLUENT_BIT_CHART.repo },
+        values: fluentBitValues({ region: args.region, logGroupName: group.name, roleArn: role.arn, serviceMonitor: args.serviceMonitor ?? true }),
+        atomic: true,
+        cleanupOnFail: true,
+        maxHistory: 10,
+      },
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
+
+    this.logGroupName = group.name;
+    this.logGroupArn = group.arn;
+    this.kmsKeyArn = kmsKeyArn;
+    this.registerOutputs({ logGroupName: this.logGroupName, logGroupArn: this.logGroupArn, kmsKeyArn: this.kmsKeyArn });
+  }
+}

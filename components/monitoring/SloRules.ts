@@ -1,0 +1,55 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../shared/validation";
+import { Slo, sloRuleGroups } from "./slo";
+import { sloProblems } from "./sloValidation";
+import { MONITORING_NAMESPACE, RuleGroup } from "./types";
+
+export interface SloRulesArgs {
+  /** The objective to alert on. */
+  readonly slo: Slo;
+  /** Namespace of the PrometheusRule object. @default "monitoring" (Prometheus reads rules from every namespace) */
+  readonly namespace?: string;
+  /** Extra labels on the PrometheusRule object. @default none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * One SLO as a `monitoring.coreos.com/v1` PrometheusRule: recording rules, error budget and burn-rate alerts.
+ *
+ * The PrometheusRule CRD comes with kube-prometheus-stack, so pass the stack's Helm release in `dependsOn`:
+ * the object is then only created once the CRD exists (MonitoringStack does this).
+ */
+export class SloRules extends pulumi.ComponentResource {
+  /** The rule groups, as plain data (what the PrometheusRule's `spec.groups` holds). */
+  readonly groups: readonly RuleGroup[];
+  readonly rule: k8s.apiextensions.CustomResource;
+  /** Name of the PrometheusRule object. */
+  readonly ruleName: pulumi.Output<string>;
+
+  constructor(name: string, args: SloRulesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:monitoring:SloRules", name, {}, opts);
+    const problems = new Problems();
+    sloProblems(args.slo, "slo", problems);
+    problems.throwIfAny(`SloRules "${name}"`);
+
+    this.groups = sloRuleGroups(args.slo);
+    this.rule = new k8s.apiextensions.CustomResource(
+      `${name}-rule`,
+      {
+        apiVersion: "monitoring.coreos.com/v1",
+        kind: "PrometheusRule",
+        metadata: {
+          name: `slo-${args.slo.name}`,
+          namespace: args.namespace ?? MONITORING_NAMESPACE,
+          labels: { "app.kubernetes.io/part-of": "slo", "app.kubernetes.io/managed-by": "pulumi", slo: args.slo.name, ...(args.labels ?? {}) },
+        },
+        spec: { groups: this.groups },
+      },
+      // Component-level dependsOn does not hold back children: repeat it where the CRD is needed.
+      { parent: this, dependsOn: opts?.dependsOn },
+    );
+    this.ruleName = this.rule.metadata.name;
+    this.registerOutputs({ ruleName: this.ruleName });
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * kube-prometheus-stack values for an HA, EKS-shaped install. Pure: tests assert on the object directly and the
+ * component hands it to the Helm release unchanged.
+ *
+ * Keys follow the chart's values.yaml at the pinned version (prometheus-community/helm-charts,
+ * charts/kube-prometheus-stack).
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+export const KUBE_PROMETHEUS_STACK_CHART = {
+  chart: "kube-prometheus-stack",
+  version: "75.8.1",
+  repo: "https://prometheus-community.github.io/helm-charts",
+} as const;
+
+export const ZONE_KEY = "topology.kubernetes.io/zone";
+export const HOST_KEY = "kubernetes.io/hostname";
+/** Service account Alertmanager runs as (named so an IRSA role can trust exactly it). */
+export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";
+/** Keys of the Grafana admin Secret, as the Grafana chart's `admin.existingSecret` expects them. */
+export const GRAFANA_ADMIN_KEYS = { user: "admin-user", password: "admin-password" } as const;
+
+export interface PrometheusStackSettings {
+  readonly prometheusReplicas: number;
+  readonly retentionDays: number;
+  readonly storageGi: number;
+  /** @default the cluster's default StorageClass */
+  readonly storageClass?: string;
+  readonly alertmanagerReplicas: number;
+  readonly alertmanagerConfigSecret: string;
+  readonly grafanaAdminSecret: string;
+  readonly alertmanagerRoleArn?: pulumi.Input<string>;
+  readonly clusterLabel: pulumi.Input<string>;
+}
+
+function pvc(storageGi: number, storageClass: string | undefined): Record<string, unknown> {
+  return {
+    volumeClaimTemplate: {
+      spec: {
+        ...(storageClass ? { storageClassName: storageClass } : {}),
+        accessModes: ["ReadWriteOnce"],
+        resources: { requests: { storage: `${storageGi}Gi` } },
+      },
+    },
+  };
+}
+
+function zoneSpread(name: string): Record<string, unknown>[] {
+  return [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": name } } }];
+}
+
+/**
+ * Values for the release. HA: Prometheus replicas in different zones (hard anti-affinity), Alertmanager spread
+ * evenly over zones, PDBs and NetworkPolicies on. EKS: the managed control plane exposes no controller-manager,
+ * scheduler, etcd or kube-proxy metrics, so their scrapes and rules are off (they would only ever fire "down").
+ */
+export function prometheusStackValues(s: PrometheusStackSettings): Record<string, unknown> {
+  return {
+    fullnameOverride: "kube-prometheus-stack",
+    crds: {
+      enabled: true,
+      // Helm installs CRDs on first install only; this job (a pre-upgrade hook) applies the pinned chart's CRDs on
+      // every upgrade so the operator never runs against stale schemas.
+      upgradeJob: { enabled: true, forceConflicts: true },
+    },
+    defaultRules: {
+      create: true,
+      rules: {
+        etcd: false,
+        kubeControllerManager: false,
+        kubeSchedulerAlerting: false,
+        kubeSchedulerRecording: false,
+        kubeProxy: false,
+        windows: false,
+      },
+    },
+    kubeControllerManager: { enabled: false },
+    kubeScheduler: { enabled: false },
+    kubeEtcd: { enabled: false },
+    kubeProxy: { enabled: false },
+    prometheusOperator: { networkPolicy: { enabled: true } },
+    prometheus: {
+      podDisruptionBudget: { enabled: true, minAvailable: 1 },
+      networkPolicy: { enabled: true },
+      prometheusSpec: {
+        replicas: s.prometheusReplicas,
+        retention: `${s.retentionDays}d`,
+        // Leaves headroom below the volume size: a full disk stops ingestion, trimming old blocks does not.
+        retentionSize: `${Math.floor(s.storageGi * 0.85)}GB`,
+        storageSpec: pvc(s.storageGi, s.storageClass),
+        externalLabels: { cluster: s.clusterLabel },
+        replicaExternalLabelName: "prometheus_replica",
+        // Pick up every ServiceMonitor/PodMonitor/Probe/ScrapeConfig/PrometheusRule in every namespace, not only
+        // those labelled with this release.
+        serviceMonitorSelectorNilUsesHelmValues: false,
+        podMonitorSelectorNilUsesHelmValues: false,
+        ruleSelectorNilUsesHelmValues: false,
+        probeSelectorNilUsesHelmValues: false,
+        scrapeConfigSelectorNilUsesHelmValues: false,
+        serviceMonitorNamespaceSelector: {},
+        podMonitorNamespaceSelector: {},
+        ruleNamespaceSelector: {},
+        podAntiAffinity: "hard",
+        podAntiAffinityTopologyKey: ZONE_KEY,
+        topologySpreadConstraints: zoneSpread("prometheus"),
+      },
+    },
+    alertmanager: {
+      podDisruptionBudget: { enabled: true, minAvailable: Math.max(1, s.alertmanagerReplicas - 1) },
+      networkPolicy: { enabled: true },
+      serviceAccount: {
+        create: true,
+        name: ALERTMANAGER_SERVICE_ACCOUNT,
+        annotations: s.alertmanagerRoleArn ? { "eks.amazonaws.com/role-arn": s.alertmanagerRoleArn } : {},
+      },
+      alertmanagerSpec: {
+        replicas: s.alertmanagerReplicas,
+        // Routes and receivers live in a Secret we render (amtool-checked); secrets never pass through Helm values.
+        useExistingSecret: true,
+        configSecret: s.alertmanagerConfigSecret,
+        storage: pvc(10, s.storageClass),
+        podAntiAffinity: "hard",
+        podAntiAffinityTopologyKey: HOST_KEY,
+        topologySpreadConstraints: zoneSpread("alertmanager"),
+      },
+    },
+    grafana: {
+      admin: { existingSecret: s.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
+      networkPolicy: { enabled: true },
+      sidecar: {
+        dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+      },
+    },
+  };
+}

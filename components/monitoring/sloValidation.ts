@@ -1,0 +1,117 @@
+/**
+ * Validation of `Slo` specs: pure, every problem reported, each naming the property, value, rule and fix.
+ */
+import { Problems } from "../shared/validation";
+import {
+  DEFAULT_ERROR_RATE_THRESHOLD,
+  DEFAULT_LATENCY_PERCENTILE,
+  DEFAULT_LATENCY_THRESHOLD_SECONDS,
+  DEFAULT_OBJECTIVE,
+  DEFAULT_WINDOW_DAYS,
+  MIN_OBJECTIVE,
+  Slo,
+  WINDOW_PLACEHOLDER,
+} from "./slo";
+
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
+const MATCHER = String.raw`[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"`;
+const SELECTOR = new RegExp(`^\\s*${MATCHER}(\\s*,\\s*${MATCHER})*\\s*$`);
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+
+/** Appends every problem with one SLO to `problems`; `at` is where it sits in the caller's args, e.g. `slos[0]`. */
+export function sloProblems(slo: Slo, at: string, problems: Problems): void {
+  problems.check(typeof slo.name === "string" && DNS_LABEL.test(slo.name), {
+    property: `${at}.name`,
+    value: slo.name,
+    rule: "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 63 characters",
+    fix: `rename the SLO after its service, e.g. "checkout"`,
+  });
+  if (slo.namespace !== undefined) {
+    problems.check(DNS_LABEL.test(slo.namespace), {
+      property: `${at}.namespace`,
+      value: slo.namespace,
+      rule: "a Kubernetes namespace name (DNS label)",
+      fix: "set namespace to the namespace the service runs in, or leave it out",
+    });
+  }
+  const objective = slo.objective ?? DEFAULT_OBJECTIVE;
+  problems.check(typeof objective === "number" && objective > MIN_OBJECTIVE && objective < 100, {
+    property: `${at}.objective`,
+    value: slo.objective,
+    rule: `a percentage above ${MIN_OBJECTIVE.toFixed(2)} and below 100 (below it a 14.4× burn needs more than 100 % errors and the page never fires; 100 leaves no error budget)`,
+    fix: "set objective to e.g. 99.9 or 99.5",
+  });
+  const windowDays = slo.windowDays ?? DEFAULT_WINDOW_DAYS;
+  problems.check(Number.isInteger(windowDays) && windowDays >= 7 && windowDays <= 90, {
+    property: `${at}.windowDays`,
+    value: slo.windowDays,
+    rule: "an integer from 7 to 90 (the burn-rate windows are tuned for a window of weeks: the slow ticket reads 3 days)",
+    fix: "set windowDays to 28 or 30",
+  });
+  if (slo.selector !== undefined) {
+    problems.check(SELECTOR.test(slo.selector), {
+      property: `${at}.selector`,
+      value: slo.selector,
+      rule: 'PromQL label matchers without braces, e.g. service="checkout",namespace="shop"',
+      fix: "write the matchers that select the service's series, comma separated, values in double quotes",
+    });
+  }
+  if (slo.events !== undefined) {
+    for (const key of ["errors", "total"] as const) {
+      const query = slo.events[key];
+      problems.check(typeof query === "string" && query.includes(WINDOW_PLACEHOLDER), {
+        property: `${at}.events.${key}`,
+        value: query,
+        rule: `a PromQL query containing ${WINDOW_PLACEHOLDER} as its range, aggregated to one series (sum(...))`,
+        fix: `write the range as [${WINDOW_PLACEHOLDER}], e.g. sum(rate(my_requests_total[${WINDOW_PLACEHOLDER}]))`,
+      });
+    }
+  }
+  if (slo.latency) {
+    const percentile = slo.latency.percentile ?? DEFAULT_LATENCY_PERCENTILE;
+    problems.check(typeof percentile === "number" && percentile > 0 && percentile < 1, {
+      property: `${at}.latency.percentile`,
+      value: slo.latency.percentile,
+      rule: "a quantile between 0 and 1 (exclusive)",
+      fix: "set percentile to e.g. 0.95 for p95",
+    });
+    const threshold = slo.latency.thresholdSeconds ?? DEFAULT_LATENCY_THRESHOLD_SECONDS;
+    problems.check(typeof threshold === "number" && threshold > 0, {
+      property: `${at}.latency.thresholdSeconds`,
+      value: slo.latency.thresholdSeconds,
+      rule: "a positive number of seconds",
+      fix: "set thresholdSeconds to e.g. 1 or 0.3",
+    });
+    checkDuration(problems, `${at}.latency.for`, slo.latency.for);
+    if (slo.latency.bucketMetric !== undefined) {
+      problems.check(METRIC_NAME.test(slo.latency.bucketMetric) && slo.latency.bucketMetric.endsWith("_bucket"), {
+        property: `${at}.latency.bucketMetric`,
+        value: slo.latency.bucketMetric,
+        rule: "a Prometheus histogram bucket metric name ending in _bucket",
+        fix: "set bucketMetric to e.g. http_request_duration_seconds_bucket",
+      });
+    }
+  }
+  if (slo.errorRateAlert) {
+    const threshold = slo.errorRateAlert.threshold ?? DEFAULT_ERROR_RATE_THRESHOLD;
+    problems.check(typeof threshold === "number" && threshold > 0 && threshold < 1, {
+      property: `${at}.errorRateAlert.threshold`,
+      value: slo.errorRateAlert.threshold,
+      rule: "an error ratio between 0 and 1 (exclusive)",
+      fix: "set threshold to e.g. 0.05 for 5 %",
+    });
+    checkDuration(problems, `${at}.errorRateAlert.for`, slo.errorRateAlert.for);
+  }
+}
+
+function checkDuration(problems: Problems, property: string, value: string | undefined): void {
+  if (value === undefined) return;
+  problems.check(DURATION.test(value), {
+    property,
+    value,
+    rule: "a Prometheus duration such as 30s, 5m or 1h",
+    fix: `set ${property} to a number followed by s, m or h`,
+  });
+}
+

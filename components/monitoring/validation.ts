@@ -1,0 +1,71 @@
+/**
+ * Up-front validation of `MonitoringStackArgs`: every problem at once, before anything is registered.
+ */
+import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
+import { checkInteger, checkOneOf, Problems } from "../shared/validation";
+import { alertReceiversProblems } from "./alertmanager";
+import { clusterAlarmsProblems } from "./ClusterAlarms";
+import { dashboardsProblems } from "./Dashboards";
+import { loggingProblems } from "./Logging";
+import type { MonitoringStackArgs } from "./MonitoringStack";
+import { sloProblems } from "./sloValidation";
+import { tracingProblems } from "./Tracing";
+import { Environments } from "./types";
+
+export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
+  const problems = new Problems();
+  checkOneOf(problems, "environment", args.environment, Environments);
+  problems.check(isKnownRegion(args.region), {
+    property: "region",
+    value: args.region,
+    rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
+    fix: "set region to the cluster's region",
+  });
+  const prod = args.environment === "prod";
+  const p = args.prometheus ?? {};
+  if (p.replicas !== undefined) {
+    checkInteger(problems, "prometheus.replicas", p.replicas, prod ? 2 : 1, 10, prod ? "production runs at least 2 Prometheus replicas (one per zone): set replicas to 2" : undefined);
+  }
+  if (p.retentionDays !== undefined) checkInteger(problems, "prometheus.retentionDays", p.retentionDays, 1, 365);
+  if (p.storageGi !== undefined) checkInteger(problems, "prometheus.storageGi", p.storageGi, 10, 16384);
+  if (args.alertmanagerReplicas !== undefined) {
+    checkInteger(
+      problems,
+      "alertmanagerReplicas",
+      args.alertmanagerReplicas,
+      prod ? 2 : 1,
+      9,
+      prod ? "production needs at least 2 Alertmanager replicas so a node loss does not drop notifications: set 3" : undefined,
+    );
+  }
+
+  const names = new Set<string>();
+  (args.slos ?? []).forEach((slo, i) => {
+    sloProblems(slo, `slos[${i}]`, problems);
+    problems.check(!names.has(slo.name), {
+      property: `slos[${i}].name`,
+      value: slo.name,
+      rule: "a name no other SLO in this stack uses (it names the PrometheusRule and the alerts)",
+      fix: "merge the two SLOs or rename one",
+    });
+    names.add(slo.name);
+  });
+
+  if (args.alertReceivers === undefined) {
+    problems.add({
+      property: "alertReceivers",
+      value: undefined,
+      rule: "receivers and the receiver for each severity",
+      fix: "pass alertReceivers: { receivers: [...], critical: <pager receiver>, warning: <ticket receiver> }",
+    });
+  } else {
+    alertReceiversProblems(args.alertReceivers, "alertReceivers", problems);
+  }
+  if (args.dashboards) problems.addAll(dashboardsProblems(args.dashboards).list);
+  if (args.tracing !== false) {
+    problems.addAll(tracingProblems({ region: args.region, oidcIssuer: "", oidcProviderArn: "", ...(args.tracing ?? {}) }).list);
+  }
+  if (args.logging !== false) problems.addAll(loggingProblems(args.logging ?? {}).list);
+  if (args.alarms !== false) problems.addAll(clusterAlarmsProblems(args.alarms ?? undefined).list);
+  return problems;
+}
