@@ -1,12 +1,17 @@
 /**
- * Composition of the platform from typed config: one provider per region, then the regional and global components.
+ * Composition of the platform from typed config: one provider per region, the regional components (network,
+ * cluster, security baselines, tenants, monitoring, services), then the global ones (traffic failover, data tier).
  */
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { HaCluster } from "../components/cluster";
+import { AlarmTopic, AlertReceivers, MonitoringStack } from "../components/monitoring";
 import { Network } from "../components/network";
-import { GlobalTraffic, TrafficRouting } from "../components/traffic";
+import { AccountSecurityBaseline, ClusterSecurityBaseline, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
-import { PlatformConfig } from "./config";
+import { GlobalTraffic, TrafficRouting } from "../components/traffic";
+import { HaService } from "../components/workload";
+import { PlatformConfig, ServiceConfig } from "./config";
 
 /** Everything built in one region; later components hang off these. */
 export interface RegionalPlatform {
@@ -16,6 +21,9 @@ export interface RegionalPlatform {
   readonly provider: aws.Provider;
   readonly network: Network;
   readonly cluster: HaCluster;
+  readonly alarmTopic: AlarmTopic;
+  readonly monitoring: MonitoringStack;
+  readonly services: readonly HaService[];
 }
 
 export interface Platform {
@@ -24,23 +32,50 @@ export interface Platform {
   readonly traffic: GlobalTraffic;
 }
 
-function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
+/** Critical alerts page (PagerDuty when configured); everything else, and pages too, reach the alarm topic. */
+function alertReceivers(config: PlatformConfig, region: string, topicArn: pulumi.Output<string>): AlertReceivers<pulumi.Input<string>> {
+  const sns = { name: "alarm-topic", sns: [{ topicArn, region }] };
+  if (!config.pagerDutyRoutingKey) return { receivers: [sns], critical: sns.name, warning: sns.name };
+  return {
+    receivers: [{ name: "oncall", pagerduty: [{ routingKey: config.pagerDutyRoutingKey }] }, sns],
+    critical: "oncall",
+    warning: sns.name,
+  };
+}
+
+function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant): HaService {
+  return new HaService(`${code}-${svc.name}`, {
+    namespace: svc.tenant,
+    appName: svc.name,
+    partOf: svc.tenant,
+    image: svc.image,
+    port: svc.port,
+    environment: config.environment,
+    autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
+    probes: { liveness: { httpPath: svc.healthPath }, readiness: { httpPath: svc.healthPath }, startup: { httpPath: svc.healthPath } },
+    allowedCallers: [...svc.callers.map((namespace) => ({ namespace })), { namespace: "monitoring" }],
+  }, { provider: cluster.provider, dependsOn: [tenant] });
+}
+
+function buildRegion(config: PlatformConfig, region: string, index: number): RegionalPlatform {
   const code = regionCode(region);
   const zones = config.zonesByRegion[region];
+  const environment = config.environment;
   const provider = new aws.Provider(`aws-${code}`, {
     region: region as aws.Region,
-    defaultTags: { tags: { "production-platform:environment": config.environment, "production-platform:managed-by": "pulumi" } },
+    defaultTags: { tags: { "production-platform:environment": environment, "production-platform:managed-by": "pulumi" } },
   });
+  new AccountSecurityBaseline(`${code}-account`, { region, environment, primary: index === 0 }, { provider });
   const network = new Network(code, {
     region,
-    environment: config.environment,
+    environment,
     cidrBlock: config.vpcCidrs[region],
     availabilityZones: [...zones],
     natGateways: config.natGateways,
   }, { provider });
   const cluster = new HaCluster(code, {
     region,
-    environment: config.environment,
+    environment,
     kubernetesVersion: config.kubernetesVersion,
     vpcId: network.vpcId,
     privateSubnetIds: network.privateSubnetIds,
@@ -56,11 +91,43 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
       },
     },
   }, { provider });
-  return { region, code, zones, provider, network, cluster };
+  const clusterOpts = { providers: [provider, cluster.provider] };
+  const clusterSecurity = new ClusterSecurityBaseline(`${code}-cluster-security`, {
+    clusterName: cluster.clusterName,
+    kubernetesVersion: config.kubernetesVersion,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    environment,
+  }, clusterOpts);
+  const tenants = new Map(config.tenants.map((t) => [t.name, new Tenant(`${code}-${t.name}`, {
+    tenant: t.name,
+    environment,
+    kubernetesVersion: config.kubernetesVersion,
+    clusterName: cluster.clusterName,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    teamRoleArns: t.teamRoleArns,
+  }, { ...clusterOpts, dependsOn: [clusterSecurity] })]));
+
+  const alarmTopic = new AlarmTopic(`${code}-alarms`, { emails: config.alertEmails }, { provider });
+  const monitoring = new MonitoringStack(`${code}-monitoring`, {
+    region,
+    environment,
+    clusterName: cluster.clusterName,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuer: cluster.oidcIssuer,
+    alarmTopicArn: alarmTopic.topicArn,
+    slos: config.services.map((svc) => ({ name: svc.name, namespace: svc.tenant, objective: svc.sloObjective })),
+    alertReceivers: alertReceivers(config, region, alarmTopic.topicArn),
+    namespaceManagedBy: clusterSecurity,
+  }, clusterOpts);
+
+  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!));
+  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services };
 }
 
 export function buildPlatform(config: PlatformConfig): Platform {
-  const regions = config.regions.map((region) => buildRegion(config, region));
+  const regions = config.regions.map((region, i) => buildRegion(config, region, i));
   const primary = regions[0];
   // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
   // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.

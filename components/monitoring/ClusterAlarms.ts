@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../shared/validation";
-import { serviceKey, serviceKeyPolicy } from "./kms";
+import { AlarmTopic } from "./AlarmTopic";
 import { Severity } from "./types";
 
 /** One CloudWatch alarm on a Container Insights cluster metric. */
@@ -98,18 +98,10 @@ export class ClusterAlarms extends pulumi.ComponentResource {
     super("production-platform:monitoring:ClusterAlarms", name, {}, opts);
     clusterAlarmsProblems(args.thresholds).throwIfAny(`ClusterAlarms "${name}"`);
 
-    let topicArn: pulumi.Output<string>;
-    if (args.alarmTopicArn !== undefined) {
-      topicArn = pulumi.output(args.alarmTopicArn);
-    } else {
-      const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-      const key = serviceKey(
-        `${name}-topic-key`,
-        { description: "Alarm notifications (SNS)", policy: serviceKeyPolicy(account, "cloudwatch.amazonaws.com"), tags: args.tags },
-        { parent: this },
-      );
-      topicArn = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn, tags: args.tags }, { parent: this }).arn;
-    }
+    const topicArn =
+      args.alarmTopicArn !== undefined
+        ? pulumi.output(args.alarmTopicArn)
+        : new AlarmTopic(`${name}-alarms`, { tags: args.tags }, { parent: this }).topicArn;
 
     this.alarmNames = clusterAlarmSpecs(args.thresholds).map(
       (spec) =>

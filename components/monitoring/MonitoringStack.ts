@@ -70,6 +70,12 @@ export interface MonitoringStackArgs {
   readonly logging?: LoggingSettings | false;
   /** Node-health CloudWatch alarms, or `false` for none. @default on, default thresholds */
   readonly alarms?: ClusterAlarmThresholds | false;
+  /**
+   * The resource that manages the `monitoring` namespace, when something else does (e.g. ClusterSecurityBaseline, which adds
+   * Pod Security labels, default-deny, quota and limits). Its children wait for it.
+   * @default the stack creates the namespace itself, labelled privileged for node-exporter and Fluent Bit.
+   */
+  readonly namespaceManagedBy?: pulumi.Resource;
   /** Protect the Helm release and the log group from deletion. @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Record<string, string>;
@@ -119,7 +125,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const tags = { "production-platform:component": "monitoring", environment: args.environment, ...(args.tags ?? {}) };
     const namespace = MONITORING_NAMESPACE;
 
-    const ns = new k8s.core.v1.Namespace(
+    const ns = args.namespaceManagedBy ?? new k8s.core.v1.Namespace(
       `${name}-namespace`,
       {
         metadata: {

@@ -1,3 +1,4 @@
+export * from "./AlarmTopic";
 export * from "./types";
 export * from "./slo";
 export * from "./sloValidation";

@@ -70,7 +70,7 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["service for an unknown tenant", { services: [{ name: "web", tenant: "nobody", image: "nginx:1.27.0" }] }, /services\[0\].tenant \| "nobody" \| one of the configured tenants/],
   ["HPA max below min", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 5, maxReplicas: 3 }] }, /services\[0\].maxReplicas \| 3 \| an integer from minReplicas \(5\)/],
   ["prod single replica", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 1 }] }, /services\[0\].minReplicas \| 1 \| an integer from 2/],
-  ["SLO as a percentage", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", sloObjective: 99.9 }] }, /sloObjective \| 99.9 \| a fraction between 0.9 and 1/],
+  ["SLO as a fraction", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", sloObjective: 0.999 }] }, /sloObjective \| 0.999 \| a percentage from 90 to below 100.*99.9, not 0.999/],
   ["tenant named like a system namespace", { tenants: [{ name: "kube-system", teamRoleArns: [] }], services: [] }, /tenants\[0\].name \| "kube-system"/],
   ["tenant role that is not a role ARN", { tenants: [{ name: "payments", teamRoleArns: ["payments-engineers"] }] }, /tenants\[0\].teamRoleArns\[0\] \| "payments-engineers" \| an IAM role ARN/],
   ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001" } }, /domain.name \| "app" \| a fully qualified DNS name/],

@@ -1,0 +1,164 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { regionCode } from "../shared/regions";
+import { checkInteger, Problem, Problems } from "../shared/validation";
+import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
+import { Environment } from "./types";
+
+/** Grace period of a compliance-mode vault lock: after it, nobody (root included) can shorten retention or unlock. */
+export const VAULT_LOCK_GRACE_DAYS = 3;
+
+export interface BackupPlanSettings {
+  /**
+   * Days a recovery point is kept in the primary region's vault.
+   * @default 35 in prod, 7 elsewhere
+   */
+  readonly retentionDays?: number;
+  /**
+   * Days the cross-region copies are kept.
+   * @default same as retentionDays
+   */
+  readonly copyRetentionDays?: number;
+  /**
+   * Lock the vaults (compliance mode, after a 3-day grace period) so recovery points cannot be deleted early.
+   * @default true in prod, false elsewhere
+   */
+  readonly vaultLock?: boolean;
+}
+
+export interface BackupPlanArgs extends BackupPlanSettings {
+  readonly environment: Environment;
+  /** Regions with provider and KMS key: the plan runs in the first, recovery points are copied to the others. */
+  readonly regions: readonly { readonly region: string; readonly provider: aws.Provider; readonly kmsKeyArn: pulumi.Input<string> }[];
+  /** AWS Backup cron schedule; see `recovery.ts` for how it is derived from the objectives. */
+  readonly schedule: string;
+  /** ARNs of the resources to back up (the primary Aurora cluster); they must be in the first region. */
+  readonly resourceArns: pulumi.Input<pulumi.Input<string>[]>;
+  /** @default true in prod */
+  readonly protect?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export function backupPlanProblems(settings: BackupPlanSettings & { schedule?: string }, prefix = "backup"): Problem[] {
+  const problems = new Problems();
+  if (settings.retentionDays !== undefined) checkInteger(problems, `${prefix}.retentionDays`, settings.retentionDays, 1, 36500);
+  if (settings.copyRetentionDays !== undefined) checkInteger(problems, `${prefix}.copyRetentionDays`, settings.copyRetentionDays, 1, 36500);
+  if (settings.schedule !== undefined) {
+    const analysis = analyzeSchedule(settings.schedule);
+    if (!analysis.ok) {
+      problems.add({ property: `${prefix}.schedule`, value: settings.schedule, rule: analysis.reason, fix: 'use e.g. "cron(0 5 ? * * *)"' });
+    } else {
+      problems.check(analysis.minIntervalSeconds >= BACKUP_MIN_INTERVAL_SECONDS, {
+        property: `${prefix}.schedule`,
+        value: settings.schedule,
+        rule: "runs at most once an hour (AWS Backup's limit)",
+        fix: 'use an hourly or slower schedule such as "cron(0 * ? * * *)"',
+      });
+    }
+  }
+  return [...problems.list];
+}
+
+/** Vault lock bounds that accept every recovery point this plan creates. */
+export function vaultLockBounds(retentionDays: number, copyRetentionDays: number): { minRetentionDays: number; maxRetentionDays: number } {
+  return { minRetentionDays: Math.min(retentionDays, copyRetentionDays), maxRetentionDays: Math.max(retentionDays, copyRetentionDays) };
+}
+
+/**
+ * AWS Backup: a KMS-encrypted vault in every region (locked in prod), and a plan in the primary region whose rule
+ * follows the schedule derived from the RPO and copies every recovery point to the other regions' vaults.
+ */
+export class BackupPlan extends pulumi.ComponentResource {
+  readonly planId: pulumi.Output<string>;
+  /** Vault names in region order (primary first). */
+  readonly vaultNames: pulumi.Output<string[]>;
+  readonly vaults: readonly { readonly region: string; readonly vaultName: pulumi.Output<string> }[];
+
+  constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:data:BackupPlan", name, {}, opts);
+    const problems = new Problems().addAll(backupPlanProblems(args, "backup"));
+    problems.check(args.regions.length >= 2, {
+      property: "regions",
+      value: args.regions.length,
+      rule: "at least 2 regions (recovery points are copied out of the first)",
+      fix: "add a secondary region",
+    });
+    problems.throwIfAny(`BackupPlan "${name}"`);
+
+    const prod = args.environment === "prod";
+    const protect = args.protect ?? prod;
+    const tags = { ...args.tags };
+    const retentionDays = args.retentionDays ?? (prod ? 35 : 7);
+    const copyRetentionDays = args.copyRetentionDays ?? retentionDays;
+    const lock = args.vaultLock ?? prod;
+
+    const vaults = args.regions.map((r) => {
+      const code = regionCode(r.region);
+      const child = { parent: this, provider: r.provider };
+      const vault = new aws.backup.Vault(`${name}-${code}`, { kmsKeyArn: r.kmsKeyArn, forceDestroy: !prod, tags }, { ...child, protect });
+      if (lock) {
+        new aws.backup.VaultLockConfiguration(
+          `${name}-${code}`,
+          { backupVaultName: vault.name, ...vaultLockBounds(retentionDays, copyRetentionDays), changeableForDays: VAULT_LOCK_GRACE_DAYS },
+          { ...child, protect },
+        );
+      }
+      return { region: r.region, vault };
+    });
+    const [home, ...copies] = vaults;
+    const homeProvider = args.regions[0].provider;
+
+    const plan = new aws.backup.Plan(
+      `${name}-plan`,
+      {
+        rules: [
+          {
+            ruleName: "scheduled",
+            targetVaultName: home.vault.name,
+            schedule: args.schedule,
+            scheduleExpressionTimezone: "Etc/UTC",
+            startWindow: 60,
+            completionWindow: 180,
+            lifecycle: { deleteAfter: retentionDays },
+            copyActions: copies.map((c) => ({ destinationVaultArn: c.vault.arn, lifecycle: { deleteAfter: copyRetentionDays } })),
+            recoveryPointTags: { ...tags, "backup-plan": name },
+          },
+        ],
+        tags,
+      },
+      { parent: this, provider: homeProvider },
+    );
+
+    const partition = aws.getPartitionOutput({}, { parent: this, provider: homeProvider });
+    const role = new aws.iam.Role(
+      `${name}-backup`,
+      {
+        description: `AWS Backup service role for ${name} (${pulumi.getStack()})`,
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+        tags,
+      },
+      { parent: this, provider: homeProvider },
+    );
+    const attachments = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-${policy.endsWith("Restores") ? "restores" : "backup"}`,
+          { role: role.name, policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/service-role/${policy}` },
+          { parent: this, provider: homeProvider },
+        ),
+    );
+    new aws.backup.Selection(
+      `${name}-selection`,
+      { planId: plan.id, iamRoleArn: role.arn, resources: args.resourceArns },
+      { parent: this, provider: homeProvider, dependsOn: attachments },
+    );
+
+    this.planId = plan.id;
+    this.vaults = vaults.map((v) => ({ region: v.region, vaultName: v.vault.name }));
+    this.vaultNames = pulumi.all(vaults.map((v) => v.vault.name));
+    this.registerOutputs({ planId: this.planId, vaultNames: this.vaultNames });
+  }
+}

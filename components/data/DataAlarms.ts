@@ -1,0 +1,68 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { regionCode } from "../shared/regions";
+import { Problems } from "../shared/validation";
+import { alarmSpecs, AlarmTargets } from "./alarms";
+
+export interface DataAlarmsArgs extends AlarmTargets {
+  /** Every region alarms live in, with its provider and the KMS key for a topic created there. */
+  readonly regions: readonly { readonly region: string; readonly provider: aws.Provider; readonly kmsKeyArn: pulumi.Input<string> }[];
+  /**
+   * SNS topic per region (CloudWatch alarms can only notify topics in their own region).
+   * @default a KMS-encrypted topic is created in every region
+   */
+  readonly topicArns?: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The data tier's CloudWatch alarms (see `alarms.ts`), each notifying its region's SNS topic on alarm and on recovery. */
+export class DataAlarms extends pulumi.ComponentResource {
+  /** Topic ARN per region. */
+  readonly topicArns: pulumi.Output<Record<string, string>>;
+  readonly alarmCount: number;
+
+  constructor(name: string, args: DataAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:data:DataAlarms", name, {}, opts);
+    const problems = new Problems();
+    if (args.topicArns !== undefined) {
+      for (const r of args.regions) {
+        problems.check(args.topicArns[r.region] !== undefined, {
+          property: `alarmTopicArns["${r.region}"]`,
+          value: Object.keys(args.topicArns),
+          rule: "a topic for every region (alarms can only notify a topic in their own region)",
+          fix: `add a topic ARN for ${r.region}, or leave alarmTopicArns unset to create encrypted topics`,
+        });
+      }
+    }
+    const specs = alarmSpecs(args);
+    for (const spec of specs) {
+      problems.check(args.regions.some((r) => r.region === spec.region), {
+        property: "regions",
+        value: args.regions.map((r) => r.region),
+        rule: `includes ${spec.region}, where alarm ${spec.key} lives`,
+        fix: `add ${spec.region} to regions`,
+      });
+    }
+    problems.throwIfAny(`DataAlarms "${name}"`);
+
+    const tags = { ...args.tags };
+    const topics: Record<string, pulumi.Input<string>> = {};
+    for (const r of args.regions) {
+      topics[r.region] =
+        args.topicArns?.[r.region] ??
+        new aws.sns.Topic(`${name}-${regionCode(r.region)}`, { kmsMasterKeyId: r.kmsKeyArn, tags }, { parent: this, provider: r.provider }).arn;
+    }
+    for (const spec of specs) {
+      const region = args.regions.find((r) => r.region === spec.region) as DataAlarmsArgs["regions"][number];
+      const topic = topics[spec.region];
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${spec.key}`,
+        { ...spec.args, alarmActions: [topic], okActions: [topic], tags },
+        { parent: this, provider: region.provider },
+      );
+    }
+    this.alarmCount = specs.length;
+    this.topicArns = pulumi.output(topics) as pulumi.Output<Record<string, string>>;
+    this.registerOutputs({ topicArns: this.topicArns });
+  }
+}

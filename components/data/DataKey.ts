@@ -1,0 +1,74 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { physicalName } from "./naming";
+import { Environment } from "./types";
+
+export interface DataKeyArgs {
+  readonly environment: Environment;
+  /** What the key protects, for its description. */
+  readonly purpose: string;
+  /**
+   * Days KMS waits before deleting the key once scheduled for deletion.
+   * @default 30 in prod (the maximum, time to notice a mistake), 7 elsewhere.
+   */
+  readonly deletionWindowDays?: number;
+  /** Keep the key when the stack is destroyed: data encrypted with it (snapshots, copies) outlives the stack. */
+  readonly protect?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** The key policy: the account administers the key through IAM, and CloudWatch may publish to topics it encrypts. */
+export function dataKeyPolicy(partition: string, accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministersThroughIam",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        // Alarm notifications go to SNS topics encrypted with this key; CloudWatch must be able to encrypt for them.
+        Sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  });
+}
+
+/**
+ * A customer-managed, rotating KMS key for one region's data stores (Aurora storage and Performance Insights,
+ * ElastiCache, S3, AWS Backup, Secrets Manager and SNS). Keys are regional, so every region gets its own.
+ */
+export class DataKey extends pulumi.ComponentResource {
+  readonly keyArn: pulumi.Output<string>;
+  readonly keyId: pulumi.Output<string>;
+
+  constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:data:DataKey", name, {}, opts);
+    const prod = args.environment === "prod";
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: `${args.purpose} (${pulumi.getStack()})`,
+        enableKeyRotation: true,
+        deletionWindowInDays: args.deletionWindowDays ?? (prod ? 30 : 7),
+        policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, a]) => dataKeyPolicy(p, a)),
+        tags: { ...args.tags },
+      },
+      { parent: this, protect: args.protect ?? prod },
+    );
+    new aws.kms.Alias(`${name}-alias`, { name: `alias/${physicalName([pulumi.getStack(), name], 200)}`, targetKeyId: key.keyId }, { parent: this });
+    this.keyArn = key.arn;
+    this.keyId = key.keyId;
+    this.registerOutputs({ keyArn: this.keyArn });
+  }
+}

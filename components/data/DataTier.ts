@@ -1,0 +1,179 @@
+import * as pulumi from "@pulumi/pulumi";
+import { regionCode } from "../shared/regions";
+import { HeadroomThresholds } from "./alarms";
+import { AuroraSettings } from "./aurora";
+import { AuroraGlobalDatabase, RegionalEndpoints } from "./AuroraGlobalDatabase";
+import { BackupBucketSettings } from "./buckets";
+import { BackupPlan, BackupPlanSettings } from "./BackupPlan";
+import { DataAlarms } from "./DataAlarms";
+import { DataKey } from "./DataKey";
+import { planRecovery, RecoveryPlan } from "./recovery";
+import { RedisSettings } from "./redis";
+import { RedisEndpoints, RedisGlobalDatastore } from "./RedisGlobalDatastore";
+import { ReplicatedBackupBuckets } from "./ReplicatedBackupBuckets";
+import { AchievedObjectives, DataRegion, Environment, KeyedDataRegion, RecoveryObjectives, Topology } from "./types";
+import { dataTierProblems } from "./validation";
+
+export interface DataTierBackupSettings extends BackupPlanSettings, BackupBucketSettings {
+  /**
+   * AWS Backup cron schedule (UTC), e.g. `cron(0 0/6 ? * * *)`. Rejected when it runs more than hourly or leaves a
+   * gap longer than the backup RPO the objectives allow.
+   * @default the least frequent evenly spaced schedule within that bound (daily at 05:00 UTC when a day is allowed)
+   */
+  readonly schedule?: string;
+}
+
+export interface DataTierArgs {
+  /** Deployment environment; prod adds deletion protection, `protect`, vault lock and longer retention. */
+  readonly environment: Environment;
+  /** What losing the primary region may cost; chooses the topology and drives backups and alarm thresholds. */
+  readonly recoveryObjectives: RecoveryObjectives;
+  /** Regions with provider, VPC, private subnets, allowed client security groups and zones; the first is primary. */
+  readonly regions: readonly DataRegion[];
+  /** Aurora PostgreSQL sizing and settings. @default see AuroraSettings */
+  readonly aurora?: AuroraSettings;
+  /** ElastiCache sizing and settings. @default see RedisSettings */
+  readonly redis?: RedisSettings;
+  /** Backup schedule, retention and bucket lifecycle. @default derived from the objectives */
+  readonly backup?: DataTierBackupSettings;
+  /** Headroom thresholds of the CPU / memory / storage alarms. @default see HeadroomThresholds */
+  readonly alarms?: HeadroomThresholds;
+  /**
+   * SNS topic ARN per region for alarm notifications.
+   * @default a KMS-encrypted topic per region, exported as alarmTopicArns for subscriptions
+   */
+  readonly alarmTopicArns?: Readonly<Record<string, pulumi.Input<string>>>;
+  /** `protect` on every stateful resource. @default true in prod */
+  readonly protect?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The multi-region data tier, designed from declared recovery objectives: Aurora PostgreSQL (global database when the
+ * objectives need it), ElastiCache (global datastore likewise), replicated backup buckets, an AWS Backup plan with
+ * cross-region copies, and CloudWatch alarms on replication lag, backup failures and headroom.
+ *
+ * The design and what it achieves are computed up front (`recovery.ts`) and exported as `achievedObjectives`, with a
+ * note for every objective and an explanation for any that cannot be met.
+ */
+export class DataTier extends pulumi.ComponentResource {
+  /** The recovery plan the tier was built from (topology, schedule, thresholds, achieved objectives). */
+  readonly plan: RecoveryPlan;
+  readonly topology: Topology;
+  readonly achievedObjectives: pulumi.Output<AchievedObjectives>;
+  readonly globalClusterId: pulumi.Output<string | undefined>;
+  readonly globalWriterEndpoint: pulumi.Output<string | undefined>;
+  readonly auroraEndpoints: pulumi.Output<RegionalEndpoints[]>;
+  readonly redisEndpoints: pulumi.Output<RedisEndpoints[]>;
+  readonly redisGlobalReplicationGroupId: pulumi.Output<string | undefined>;
+  readonly masterSecretArn: pulumi.Output<string>;
+  readonly redisAuthSecretArn: pulumi.Output<string>;
+  readonly backupBucketNames: pulumi.Output<string[]>;
+  readonly backupVaultNames: pulumi.Output<string[]>;
+  readonly backupPlanId: pulumi.Output<string>;
+  /** Alarm topic per region; subscribe on-call here. */
+  readonly alarmTopicArns: pulumi.Output<Record<string, string>>;
+  /** Security groups of the stores per region, for callers that add their own rules. */
+  readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
+
+  constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("production-platform:data:DataTier", name, {}, opts);
+    dataTierProblems(args).throwIfAny(`DataTier "${name}"`);
+
+    const environment = args.environment;
+    const protect = args.protect ?? environment === "prod";
+    const tags = { environment, "data-tier": name, ...args.tags };
+    const plan = planRecovery({
+      objectives: args.recoveryObjectives,
+      regionCount: args.regions.length,
+      backupSchedule: args.backup?.schedule,
+      enforceAuroraRpo: args.aurora?.enforceRpo,
+    });
+
+    const regions: KeyedDataRegion[] = args.regions.map((r) => {
+      const key = new DataKey(
+        `${name}-key-${regionCode(r.region)}`,
+        { environment, purpose: `Data tier ${name} in ${r.region}`, protect, tags },
+        { parent: this, providers: [r.provider] },
+      );
+      return { ...r, kmsKeyArn: key.keyArn };
+    });
+
+    const aurora = new AuroraGlobalDatabase(
+      `${name}-aurora`,
+      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, protect, tags },
+      { parent: this },
+    );
+    const redis = new RedisGlobalDatastore(`${name}-redis`, { ...args.redis, environment, regions, global: plan.redisGlobal, protect, tags }, { parent: this });
+    const buckets = new ReplicatedBackupBuckets(`${name}-backups`, { ...args.backup, environment, regions, protect, tags }, { parent: this });
+    const primaryCluster = aurora.clusters[0];
+    const backup = new BackupPlan(
+      `${name}-backup`,
+      {
+        retentionDays: args.backup?.retentionDays,
+        copyRetentionDays: args.backup?.copyRetentionDays,
+        vaultLock: args.backup?.vaultLock,
+        environment,
+        regions,
+        schedule: plan.backupSchedule,
+        resourceArns: [primaryCluster.clusterArn],
+        protect,
+        tags,
+      },
+      { parent: this },
+    );
+    const alarms = new DataAlarms(
+      `${name}-alarms`,
+      {
+        regions,
+        topicArns: args.alarmTopicArns,
+        thresholds: plan.alarms,
+        headroom: args.alarms,
+        auroraClusters: aurora.clusters,
+        redisGroups: redis.groups,
+        replicationRoutes: buckets.routes,
+        backupVault: backup.vaults[0],
+        tags,
+      },
+      { parent: this },
+    );
+
+    this.plan = plan;
+    this.topology = plan.topology;
+    this.achievedObjectives = pulumi.output(plan.achieved);
+    this.globalClusterId = aurora.globalClusterId;
+    this.globalWriterEndpoint = aurora.globalWriterEndpoint;
+    this.auroraEndpoints = aurora.endpoints;
+    this.redisEndpoints = redis.endpoints;
+    this.redisGlobalReplicationGroupId = redis.globalReplicationGroupId;
+    this.masterSecretArn = aurora.masterSecretArn;
+    this.redisAuthSecretArn = redis.authSecretArn;
+    this.backupBucketNames = buckets.bucketNames;
+    this.backupVaultNames = backup.vaultNames;
+    this.backupPlanId = backup.planId;
+    this.alarmTopicArns = alarms.topicArns;
+    this.securityGroupIds = pulumi.all(
+      args.regions.map((r) => {
+        const a = aurora.clusters.find((c) => c.region === r.region);
+        const c = redis.groups.find((g) => g.region === r.region);
+        // Without global replication the secondary regions hold no store, so no security group.
+        return pulumi.all([a?.securityGroupId, c?.securityGroupId]).apply(([auroraSg, redisSg]) => ({ region: r.region, aurora: auroraSg, redis: redisSg }));
+      }),
+    );
+    this.registerOutputs({
+      topology: this.topology,
+      achievedObjectives: this.achievedObjectives,
+      globalClusterId: this.globalClusterId,
+      globalWriterEndpoint: this.globalWriterEndpoint,
+      auroraEndpoints: this.auroraEndpoints,
+      redisEndpoints: this.redisEndpoints,
+      redisGlobalReplicationGroupId: this.redisGlobalReplicationGroupId,
+      masterSecretArn: this.masterSecretArn,
+      redisAuthSecretArn: this.redisAuthSecretArn,
+      backupBucketNames: this.backupBucketNames,
+      backupVaultNames: this.backupVaultNames,
+      backupPlanId: this.backupPlanId,
+      alarmTopicArns: this.alarmTopicArns,
+    });
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The CloudWatch alarms of the data tier as plain specs, so tests can read thresholds without a runtime.
+ *
+ * treatMissingData is chosen per signal:
+ * - replication lag: "breaching" — a secondary that stops reporting lag is exactly when the RPO is at risk;
+ * - failure counts and S3 replication: "notBreaching" — no datapoint means nothing failed / nothing to replicate;
+ * - resource headroom: "missing" — keep the last state through gaps such as an instance reboot.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { regionCode } from "../shared/regions";
+import { AlarmThresholds } from "./recovery";
+
+/** Headroom thresholds; sized for the default r7g.large classes (16 GiB memory, ~32 GiB local storage). */
+export interface HeadroomThresholds {
+  /** @default 80 */
+  readonly cpuPercent?: number;
+  /** @default 1 GiB */
+  readonly freeableMemoryBytes?: number;
+  /** @default 4 GiB */
+  readonly freeLocalStorageBytes?: number;
+  /** ElastiCache DatabaseMemoryUsagePercentage. @default 80 */
+  readonly cacheMemoryPercent?: number;
+  /** S3 operations waiting to replicate, sustained for 15 minutes. @default 1000 */
+  readonly pendingReplicationOperations?: number;
+}
+
+export interface AlarmTargets {
+  readonly thresholds: AlarmThresholds;
+  readonly headroom?: HeadroomThresholds;
+  readonly auroraClusters: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly clusterIdentifier: pulumi.Input<string> }[];
+  readonly redisGroups: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly replicationGroupId: string; readonly memberClusterIds: readonly string[] }[];
+  readonly replicationRoutes: readonly { readonly sourceRegion: string; readonly destinationRegion: string; readonly sourceBucket: pulumi.Input<string>; readonly destinationBucket: pulumi.Input<string>; readonly ruleId: string }[];
+  /** The vault the plan writes to (backup jobs) — copy jobs are reported in the same region. */
+  readonly backupVault?: { readonly region: string; readonly vaultName: pulumi.Input<string> };
+}
+
+export type AlarmSpecArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "insufficientDataActions">;
+
+export interface AlarmSpec {
+  /** Stable suffix of the alarm's resource name. */
+  readonly key: string;
+  readonly region: string;
+  readonly args: AlarmSpecArgs;
+}
+
+const GIB = 1024 ** 3;
+
+function seriesMax(id: string, namespace: string, metricName: string, dimension: string, values: readonly string[], period: number): AlarmSpecArgs["metricQueries"] {
+  return [
+    ...values.map((value, i) => ({ id: `m${i}`, returnData: false, metric: { namespace, metricName, dimensions: { [dimension]: value }, stat: "Maximum", period } })),
+    { id, expression: `MAX([${values.map((_v, i) => `m${i}`).join(", ")}])`, label: `${metricName} (max over nodes)`, returnData: true },
+  ];
+}
+
+export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
+  const t = targets.thresholds;
+  const h = {
+    cpuPercent: targets.headroom?.cpuPercent ?? 80,
+    freeableMemoryBytes: targets.headroom?.freeableMemoryBytes ?? GIB,
+    freeLocalStorageBytes: targets.headroom?.freeLocalStorageBytes ?? 4 * GIB,
+    cacheMemoryPercent: targets.headroom?.cacheMemoryPercent ?? 80,
+    pendingReplicationOperations: targets.headroom?.pendingReplicationOperations ?? 1000,
+  };
+  const lag = { period: 60, evaluationPeriods: t.replicationLagPeriods, datapointsToAlarm: t.replicationLagPeriods, treatMissingData: "breaching" };
+  const headroom = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "missing" };
+  const specs: AlarmSpec[] = [];
+
+  for (const c of targets.auroraClusters) {
+    const code = regionCode(c.region);
+    const dimensions = { DBClusterIdentifier: c.clusterIdentifier };
+    if (c.role === "secondary") {
+      for (const [metricName, key] of [["AuroraGlobalDBRPOLag", "rpo-lag"], ["AuroraGlobalDBReplicationLag", "replication-lag"]] as const) {
+        specs.push({
+          key: `aurora-${code}-${key}`,
+          region: c.region,
+          args: {
+            alarmDescription: `Aurora global database ${metricName} in ${c.region} above ${t.replicationLagSeconds} s (half the RPO): the RPO is at risk.`,
+            namespace: "AWS/RDS", metricName, dimensions, statistic: "Maximum", unit: "Milliseconds",
+            comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds * 1000, ...lag,
+          },
+        });
+      }
+    }
+    specs.push(
+      { key: `aurora-${code}-cpu`, region: c.region, args: { alarmDescription: `Aurora CPU in ${c.region} above ${h.cpuPercent} % for 15 minutes.`, namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions, statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...headroom } },
+      { key: `aurora-${code}-memory`, region: c.region, args: { alarmDescription: `Aurora freeable memory in ${c.region} below ${h.freeableMemoryBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeableMemoryBytes, ...headroom } },
+      { key: `aurora-${code}-local-storage`, region: c.region, args: { alarmDescription: `Aurora free local storage (temp tables, logs) in ${c.region} below ${h.freeLocalStorageBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeLocalStorage", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeLocalStorageBytes, ...headroom } },
+    );
+  }
+
+  for (const g of targets.redisGroups) {
+    const code = regionCode(g.region);
+    if (g.role === "secondary") {
+      specs.push({
+        key: `redis-${code}-replication-lag`,
+        region: g.region,
+        args: {
+          alarmDescription: `ElastiCache GlobalDatastoreReplicationLag of ${g.replicationGroupId} above ${t.replicationLagSeconds} s (half the RPO).`,
+          metricQueries: seriesMax("lag", "AWS/ElastiCache", "GlobalDatastoreReplicationLag", "CacheClusterId", g.memberClusterIds, 60),
+          comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds, ...lag,
+        },
+      });
+    }
+    specs.push(
+      { key: `redis-${code}-cpu`, region: g.region, args: { alarmDescription: `ElastiCache engine CPU of ${g.replicationGroupId} above ${h.cpuPercent} %.`, metricQueries: seriesMax("cpu", "AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...headroom } },
+      { key: `redis-${code}-memory`, region: g.region, args: { alarmDescription: `ElastiCache memory use of ${g.replicationGroupId} above ${h.cacheMemoryPercent} %: evictions next.`, metricQueries: seriesMax("memory", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cacheMemoryPercent, ...headroom } },
+    );
+  }
+
+  for (const r of targets.replicationRoutes) {
+    const code = regionCode(r.destinationRegion);
+    const dimensions = { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId };
+    specs.push(
+      {
+        key: `s3-to-${code}-latency`,
+        region: r.sourceRegion,
+        args: {
+          alarmDescription: `S3 replication to ${r.destinationRegion} slower than ${t.s3ReplicationLatencySeconds} s: Replication Time Control's promise is broken.`,
+          namespace: "AWS/S3", metricName: "ReplicationLatency", dimensions, statistic: "Maximum",
+          comparisonOperator: "GreaterThanThreshold", threshold: t.s3ReplicationLatencySeconds,
+          period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        },
+      },
+      {
+        key: `s3-to-${code}-pending`,
+        region: r.sourceRegion,
+        args: {
+          alarmDescription: `More than ${h.pendingReplicationOperations} S3 operations waiting to replicate to ${r.destinationRegion} for 15 minutes.`,
+          namespace: "AWS/S3", metricName: "OperationsPendingReplication", dimensions, statistic: "Maximum",
+          comparisonOperator: "GreaterThanThreshold", threshold: h.pendingReplicationOperations,
+          period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
+        },
+      },
+    );
+  }
+
+  if (targets.backupVault) {
+    const v = targets.backupVault;
+    // Metrics Insights sums over every dimension set AWS Backup publishes the counters with.
+    for (const [metricName, key] of [["NumberOfBackupJobsFailed", "backup-jobs-failed"], ["NumberOfCopyJobsFailed", "copy-jobs-failed"]] as const) {
+      specs.push({
+        key,
+        region: v.region,
+        args: {
+          alarmDescription: `AWS Backup ${metricName} for vault in ${v.region}: a scheduled recovery point or its cross-region copy is missing.`,
+          metricQueries: [
+            {
+              id: "failed",
+              returnData: true,
+              period: 300,
+              // Copy jobs are not reliably reported under the source vault, so copy failures are counted region-wide.
+              expression:
+                metricName === "NumberOfBackupJobsFailed"
+                  ? pulumi.interpolate`SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${v.vaultName}'`
+                  : `SELECT SUM(${metricName}) FROM "AWS/Backup"`,
+            },
+          ],
+          comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1,
+          evaluationPeriods: 1, treatMissingData: "notBreaching",
+        },
+      });
+    }
+  }
+  return specs;
+}

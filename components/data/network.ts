@@ -1,0 +1,39 @@
+/** Network isolation shared by the stores: a security group that admits only the given groups on one port. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface ServiceSecurityGroupArgs {
+  readonly vpcId: pulumi.Input<string>;
+  readonly port: number;
+  readonly description: string;
+  /** Only these security groups (the cluster's nodes / pods) may connect. */
+  readonly allowedSecurityGroupIds: readonly pulumi.Input<string>[];
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A security group with one ingress rule per allowed group on the service port and no egress rule: data stores
+ * answer connections, they do not open them (replication between regions does not go through the VPC).
+ */
+export function serviceSecurityGroup(name: string, args: ServiceSecurityGroupArgs, opts: pulumi.CustomResourceOptions): aws.ec2.SecurityGroup {
+  const group = new aws.ec2.SecurityGroup(
+    name,
+    { vpcId: args.vpcId, description: args.description, revokeRulesOnDelete: true, tags: { ...args.tags } },
+    opts,
+  );
+  args.allowedSecurityGroupIds.forEach((source, i) => {
+    new aws.vpc.SecurityGroupIngressRule(
+      `${name}-from-${i}`,
+      {
+        securityGroupId: group.id,
+        referencedSecurityGroupId: source,
+        ipProtocol: "tcp",
+        fromPort: args.port,
+        toPort: args.port,
+        description: `${args.description}: clients on port ${args.port}`,
+      },
+      opts,
+    );
+  });
+  return group;
+}

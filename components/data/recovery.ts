@@ -1,0 +1,238 @@
+/**
+ * Recovery objectives → topology. Pure: the DataTier constructor and the tests call the same functions.
+ *
+ * The numbers below are the planning bounds this library commits to, with where they come from. They are
+ * deliberately conservative: an objective reported as met should survive a real regional outage, not a demo.
+ */
+import { checkInteger, Problem, Problems } from "../shared/validation";
+import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS, describeSeconds, scheduleWithin } from "./schedule";
+import { AchievedObjectives, RecoveryObjectives, Topology } from "./types";
+
+/** Aurora global database and ElastiCache global datastore replicate asynchronously, typically under one second. */
+export const GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS = 1;
+/** Smallest value Aurora PostgreSQL accepts for `rds.global_db_rpo` (managed RPO), in seconds. */
+export const MANAGED_RPO_MIN_SECONDS = 20;
+/**
+ * Planned RTO of a cross-region failover with global replication: one to two minutes for the lag/health alarm to
+ * fire and an operator or runbook to act, plus the Aurora global database failover and ElastiCache secondary
+ * promotion, which AWS documents as typically taking minutes. ElastiCache has no automatic cross-region failover.
+ */
+export const GLOBAL_FAILOVER_RTO_SECONDS = 300;
+/** Time planned for a snapshot to finish and its cross-region copy to land in the other region's vault. */
+export const BACKUP_COPY_MARGIN_SECONDS = 3600;
+/** Planned RTO of restoring Aurora from a copied snapshot in another region and repointing the workloads. */
+export const RESTORE_RTO_SECONDS = 4 * 3600;
+/** The best RPO backup-and-restore can offer: hourly backups plus the copy. Anything tighter needs global replication. */
+export const BACKUP_ONLY_BEST_RPO_SECONDS = BACKUP_MIN_INTERVAL_SECONDS + BACKUP_COPY_MARGIN_SECONDS;
+/** Backup RPO when the caller declares none and global replication covers region loss: one backup a day. */
+export const DEFAULT_BACKUP_RPO_SECONDS = 86400;
+/** S3 Replication Time Control replicates 99.99 % of objects within 15 minutes; the only value S3 accepts. */
+export const S3_RTC_MINUTES = 15;
+/** ElastiCache global datastores replicate from one primary to at most two other regions. */
+export const REDIS_GLOBAL_MAX_REGIONS = 3;
+/** An Aurora global database has one primary and at most five secondary regions (our bound; AWS may allow more). */
+export const AURORA_GLOBAL_MAX_REGIONS = 6;
+
+export interface RecoveryInput {
+  readonly objectives: RecoveryObjectives;
+  readonly regionCount: number;
+  /** AWS Backup cron expression; derived from the backup RPO when absent. */
+  readonly backupSchedule?: string;
+  /** Set Aurora's managed RPO (`rds.global_db_rpo`) to the declared RPO, so the primary stalls commits rather than exceed it. */
+  readonly enforceAuroraRpo?: boolean;
+}
+
+/** CloudWatch alarm thresholds derived from the objectives. */
+export interface AlarmThresholds {
+  /**
+   * Replication lag that raises the alarm: half the RPO, so the other half is left to react before data at risk
+   * exceeds the objective. At least one second (the metric's resolution for ElastiCache).
+   */
+  readonly replicationLagSeconds: number;
+  /** Consecutive one-minute periods above the threshold before alarming: 1 for RPOs up to 2 minutes, at most 5. */
+  readonly replicationLagPeriods: number;
+  /** S3 replication latency that means RTC's 15-minute promise is being broken. */
+  readonly s3ReplicationLatencySeconds: number;
+}
+
+export interface RecoveryPlan {
+  readonly topology: Topology;
+  /** Aurora global database with a secondary cluster in every other region. */
+  readonly auroraGlobal: boolean;
+  /** ElastiCache global datastore with a secondary replication group in every other region. */
+  readonly redisGlobal: boolean;
+  /** Value for `rds.global_db_rpo`, when the RPO is enforced. */
+  readonly managedRpoSeconds?: number;
+  readonly backupSchedule: string;
+  readonly backupIntervalSeconds: number;
+  /** The longest interval between backups the objectives allow. */
+  readonly backupBoundSeconds: number;
+  readonly alarms: AlarmThresholds;
+  readonly achieved: AchievedObjectives;
+}
+
+function needsGlobalReplication(objectives: RecoveryObjectives): boolean {
+  return objectives.rpoSeconds < BACKUP_ONLY_BEST_RPO_SECONDS || objectives.rtoSeconds < RESTORE_RTO_SECONDS;
+}
+
+/** The longest backup interval the objectives allow for a topology. */
+export function backupBoundSeconds(objectives: RecoveryObjectives, global: boolean): number {
+  const declared = objectives.backupRpoSeconds ?? DEFAULT_BACKUP_RPO_SECONDS;
+  // Without global replication the copied backups are what recovers a lost region, so they must also meet the RPO.
+  return global ? declared : Math.min(declared, objectives.rpoSeconds - BACKUP_COPY_MARGIN_SECONDS);
+}
+
+/** Every reason the objectives cannot be turned into a topology; empty when they can. */
+export function recoveryProblems(input: RecoveryInput): Problem[] {
+  const problems = new Problems();
+  const { objectives } = input;
+  const rpoOk = checkInteger(problems, "recoveryObjectives.rpoSeconds", objectives.rpoSeconds, 0, Number.MAX_SAFE_INTEGER,
+    "set recoveryObjectives.rpoSeconds to the whole number of seconds of writes you can afford to lose");
+  const rtoOk = checkInteger(problems, "recoveryObjectives.rtoSeconds", objectives.rtoSeconds, 1, Number.MAX_SAFE_INTEGER,
+    "set recoveryObjectives.rtoSeconds to the whole number of seconds the data tier may be down");
+  if (objectives.backupRpoSeconds !== undefined) {
+    checkInteger(problems, "recoveryObjectives.backupRpoSeconds", objectives.backupRpoSeconds, BACKUP_MIN_INTERVAL_SECONDS, Number.MAX_SAFE_INTEGER,
+      `AWS Backup runs a schedule at most hourly: set backupRpoSeconds to ${BACKUP_MIN_INTERVAL_SECONDS} or more; ` +
+        "finer recovery from logical damage comes from Aurora point-in-time restore (aurora.backupRetentionDays)");
+  }
+  problems.check(input.regionCount >= 2, {
+    property: "regions",
+    value: input.regionCount,
+    rule: "at least 2 regions (the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
+    fix: "add a secondary region with its provider, VPC and private subnets",
+  });
+  if (!rpoOk || !rtoOk) return [...problems.list];
+
+  const global = needsGlobalReplication(objectives);
+  if (global && input.regionCount > REDIS_GLOBAL_MAX_REGIONS) {
+    problems.add({
+      property: "regions",
+      value: input.regionCount,
+      rule: `at most ${REDIS_GLOBAL_MAX_REGIONS} regions when the objectives need global replication (an ElastiCache global datastore spans a primary and two secondaries)`,
+      fix: `list at most ${REDIS_GLOBAL_MAX_REGIONS} regions`,
+    });
+  }
+  if (input.enforceAuroraRpo) {
+    problems.check(global && objectives.rpoSeconds >= MANAGED_RPO_MIN_SECONDS, {
+      property: "aurora.enforceRpo",
+      value: { enforceRpo: true, rpoSeconds: objectives.rpoSeconds, globalReplication: global },
+      rule: `managed RPO needs global replication and rpoSeconds of at least ${MANAGED_RPO_MIN_SECONDS} (the smallest rds.global_db_rpo Aurora accepts)`,
+      fix: `raise rpoSeconds to ${MANAGED_RPO_MIN_SECONDS} or more, or leave aurora.enforceRpo unset and rely on the lag alarm`,
+    });
+  }
+
+  const bound = backupBoundSeconds(objectives, global);
+  if (bound < BACKUP_MIN_INTERVAL_SECONDS) {
+    // Only reachable through backupRpoSeconds, which is already reported above.
+    return [...problems.list];
+  }
+  if (input.backupSchedule !== undefined) {
+    const analysis = analyzeSchedule(input.backupSchedule);
+    const suggestion = scheduleWithin(bound)?.expression;
+    if (!analysis.ok) {
+      problems.add({ property: "backup.schedule", value: input.backupSchedule, rule: analysis.reason, fix: `use a schedule such as "${suggestion}"` });
+    } else {
+      problems.check(analysis.minIntervalSeconds >= BACKUP_MIN_INTERVAL_SECONDS, {
+        property: "backup.schedule",
+        value: input.backupSchedule,
+        rule: `runs at most once an hour (AWS Backup's limit); this one runs every ${describeSeconds(analysis.minIntervalSeconds)}`,
+        fix: `use an hourly or slower schedule such as "${suggestion}"; sub-hour recovery comes from Aurora point-in-time restore`,
+      });
+      problems.check(analysis.maxIntervalSeconds <= bound, {
+        property: "backup.schedule",
+        value: input.backupSchedule,
+        rule:
+          `a schedule whose longest gap (${describeSeconds(analysis.maxIntervalSeconds)}) is within the backup RPO of ${describeSeconds(bound)}` +
+          (global ? "" : ` (the RPO of ${describeSeconds(objectives.rpoSeconds)} minus ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy)`),
+        fix: `run backups more often, e.g. "${suggestion}", or raise the objective`,
+      });
+    }
+  }
+  return [...problems.list];
+}
+
+/** Thresholds for the lag alarms: half the RPO, evaluated over enough minutes to ignore a single spike. */
+export function alarmThresholds(rpoSeconds: number): AlarmThresholds {
+  const replicationLagSeconds = Math.max(1, Math.floor(rpoSeconds / 2));
+  return {
+    replicationLagSeconds,
+    replicationLagPeriods: Math.min(5, Math.max(1, Math.floor(replicationLagSeconds / 60))),
+    s3ReplicationLatencySeconds: S3_RTC_MINUTES * 60,
+  };
+}
+
+/**
+ * The topology, schedule and alarm thresholds for valid input, and the objectives it achieves with the reasons.
+ * Call `recoveryProblems` first; this function assumes they are empty.
+ */
+export function planRecovery(input: RecoveryInput): RecoveryPlan {
+  const { objectives } = input;
+  const global = needsGlobalReplication(objectives);
+  const bound = backupBoundSeconds(objectives, global);
+  const generated = scheduleWithin(bound);
+  const backupSchedule = input.backupSchedule ?? generated?.expression ?? "cron(0 * ? * * *)";
+  const analysis = analyzeSchedule(backupSchedule);
+  const backupIntervalSeconds = analysis.ok ? analysis.maxIntervalSeconds : BACKUP_MIN_INTERVAL_SECONDS;
+  const managedRpoSeconds = input.enforceAuroraRpo ? objectives.rpoSeconds : undefined;
+
+  const notes: string[] = [];
+  let rpoSeconds: number;
+  let rtoSeconds: number;
+  if (global) {
+    notes.push(
+      `Global replication chosen: RPO ${describeSeconds(objectives.rpoSeconds)} is below the ${describeSeconds(BACKUP_ONLY_BEST_RPO_SECONDS)} ` +
+        `backup-and-restore can reach, or RTO ${describeSeconds(objectives.rtoSeconds)} is below a ${describeSeconds(RESTORE_RTO_SECONDS)} restore.`,
+    );
+    if (managedRpoSeconds !== undefined) {
+      rpoSeconds = managedRpoSeconds;
+      notes.push(`RPO enforced by Aurora managed RPO (rds.global_db_rpo=${managedRpoSeconds}): the primary stalls commits rather than let a secondary fall further behind.`);
+    } else {
+      rpoSeconds = GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS;
+      notes.push(
+        `RPO ≈ ${GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS} s: Aurora global database and ElastiCache global datastore replicate asynchronously, typically under a second. ` +
+          `This is typical, not guaranteed: lag alarms fire at ${describeSeconds(alarmThresholds(objectives.rpoSeconds).replicationLagSeconds)} (half the RPO); set aurora.enforceRpo to make Aurora enforce it.`,
+      );
+    }
+    if (objectives.rpoSeconds < GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS) {
+      notes.push(
+        `Cannot meet RPO ${objectives.rpoSeconds} s: zero data loss across regions needs synchronous replication, which neither Aurora global database nor ElastiCache global datastore offers.`,
+      );
+    }
+    rtoSeconds = GLOBAL_FAILOVER_RTO_SECONDS;
+    notes.push(
+      `RTO ≈ ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}: alarm, then Aurora global failover and promotion of the ElastiCache secondary (ElastiCache has no automatic cross-region failover).`,
+    );
+    if (objectives.rtoSeconds < GLOBAL_FAILOVER_RTO_SECONDS) {
+      notes.push(
+        `Cannot meet RTO ${describeSeconds(objectives.rtoSeconds)}: detecting a regional outage and failing over takes about ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}; ` +
+          "only an active-active design with application-level conflict handling goes lower.",
+      );
+    }
+    notes.push(`Backups every ${describeSeconds(backupIntervalSeconds)} (backup RPO ${describeSeconds(bound)}) guard against logical damage, which replication copies to every region.`);
+  } else {
+    rpoSeconds = backupIntervalSeconds + BACKUP_COPY_MARGIN_SECONDS;
+    rtoSeconds = RESTORE_RTO_SECONDS;
+    notes.push(
+      `Backup-and-restore chosen: RPO ${describeSeconds(objectives.rpoSeconds)} and RTO ${describeSeconds(objectives.rtoSeconds)} allow restoring in another region, ` +
+        "so the stores run in the primary region only.",
+    );
+    notes.push(`RPO ≈ ${describeSeconds(rpoSeconds)}: backups every ${describeSeconds(backupIntervalSeconds)} plus up to ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy.`);
+    notes.push(`RTO ≈ ${describeSeconds(rtoSeconds)}: restore Aurora from the copied recovery point and repoint the workloads.`);
+    notes.push("The cache is not replicated across regions: after a region loss it starts empty and is refilled from the database (it is not a system of record).");
+  }
+  notes.push(
+    `Backup bucket objects replicate with S3 Replication Time Control (${S3_RTC_MINUTES} min for 99.99 % of objects); the bucket holds exports, not live data, so it does not bound the RPO.`,
+  );
+  const met = rpoSeconds <= objectives.rpoSeconds && rtoSeconds <= objectives.rtoSeconds;
+  return {
+    topology: global ? Topology.GlobalReplication : Topology.BackupAndRestore,
+    auroraGlobal: global,
+    redisGlobal: global,
+    managedRpoSeconds,
+    backupSchedule,
+    backupIntervalSeconds,
+    backupBoundSeconds: bound,
+    alarms: alarmThresholds(objectives.rpoSeconds),
+    achieved: { topology: global ? Topology.GlobalReplication : Topology.BackupAndRestore, rpoSeconds, rtoSeconds, met, notes },
+  };
+}

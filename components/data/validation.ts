@@ -1,0 +1,80 @@
+/** Up-front validation of DataTierArgs: every problem of every part, reported at once, before anything is created. */
+import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
+import { checkOneOf, Problems } from "../shared/validation";
+import { auroraProblems } from "./aurora";
+import { backupBucketProblems } from "./buckets";
+import { backupPlanProblems } from "./BackupPlan";
+import type { DataTierArgs } from "./DataTier";
+import { recoveryProblems } from "./recovery";
+import { redisProblems } from "./redis";
+import { Environments } from "./types";
+
+export function dataTierProblems(args: DataTierArgs): Problems {
+  const problems = new Problems();
+  checkOneOf(problems, "environment", args.environment, Environments);
+  const regions = Array.isArray(args.regions) ? args.regions : [];
+  const seen = new Set<string>();
+  regions.forEach((r, i) => {
+    const at = `regions[${i}]`;
+    const known = problems.check(isKnownRegion(r.region), {
+      property: `${at}.region`,
+      value: r.region,
+      rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
+      fix: `set ${at}.region to one of the known regions, or add it to components/shared/regions.ts`,
+    });
+    problems.check(!seen.has(r.region), {
+      property: `${at}.region`,
+      value: r.region,
+      rule: "each region listed once",
+      fix: `remove the second entry for ${r.region}`,
+    });
+    seen.add(r.region);
+    problems.check(r.provider !== undefined, { property: `${at}.provider`, value: r.provider, rule: "the aws.Provider of the region", fix: `pass the provider for ${r.region}` });
+    const zones: readonly string[] = Array.isArray(r.availabilityZones) ? r.availabilityZones : [];
+    problems.check(zones.length >= 2 && new Set(zones).size === zones.length, {
+      property: `${at}.availabilityZones`,
+      value: r.availabilityZones,
+      rule: "at least 2 distinct zones (instances and cache nodes are spread over them)",
+      fix: "pass the zones of the private subnets, e.g. from the network component",
+    });
+    if (known) {
+      const foreign = zones.filter((z) => !z.startsWith(r.region));
+      problems.check(foreign.length === 0, {
+        property: `${at}.availabilityZones`,
+        value: foreign,
+        rule: `zones of ${r.region}`,
+        fix: `pass zones such as ${r.region}${AWS_REGIONS[r.region].zoneLetters[0]}`,
+      });
+    }
+    problems.check(Array.isArray(r.allowedSecurityGroupIds) && r.allowedSecurityGroupIds.length > 0, {
+      property: `${at}.allowedSecurityGroupIds`,
+      value: r.allowedSecurityGroupIds,
+      rule: "at least one security group (the cluster's node or pod security group) allowed to connect",
+      fix: "pass the cluster's node security group id",
+    });
+  });
+  problems.addAll(
+    recoveryProblems({
+      objectives: args.recoveryObjectives ?? ({} as DataTierArgs["recoveryObjectives"]),
+      regionCount: regions.length,
+      backupSchedule: args.backup?.schedule,
+      enforceAuroraRpo: args.aurora?.enforceRpo,
+    }),
+  );
+  problems.addAll(auroraProblems(args.aurora ?? {}, "aurora"));
+  problems.addAll(redisProblems(args.redis ?? {}, "redis"));
+  // The schedule is checked against the objectives by recoveryProblems; check the rest of the plan settings here.
+  problems.addAll(backupPlanProblems({ ...args.backup, schedule: undefined }, "backup"));
+  problems.addAll(backupBucketProblems(args.backup ?? {}, "backup"));
+  if (args.alarmTopicArns !== undefined) {
+    for (const r of regions) {
+      problems.check(args.alarmTopicArns[r.region] !== undefined, {
+        property: `alarmTopicArns["${r.region}"]`,
+        value: Object.keys(args.alarmTopicArns),
+        rule: "a topic for every region (CloudWatch alarms can only notify a topic in their own region)",
+        fix: `add a topic ARN for ${r.region}, or leave alarmTopicArns unset to create encrypted topics`,
+      });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,10 @@
+/** AWS baseline pack (CIS AWS Foundations v3.0 + FSBP resilience controls): wiring only, rules live in ./rules. */
+import { PolicyPack } from "@pulumi/policy";
+import { policiesFor } from "../common/wiring";
+import { RULES } from "./rules";
+
+new PolicyPack("aws-baseline", {
+  description: "CIS AWS Foundations v3.0 controls checkable from code, plus AWS FSBP encryption and resilience controls.",
+  enforcementLevel: "advisory",
+  policies: policiesFor(RULES, { packDir: __dirname }),
+});

@@ -1,0 +1,98 @@
+/** Account-wide controls: KMS rotation, CloudTrail, GuardDuty, Security Hub, EBS encryption, VPC flow logs. */
+import { ResourceRule, StackRule, Subject } from "../../common/finding";
+import { ofType, references } from "../../common/stack";
+import { boolOf, isSet, isUnknown } from "../../common/unknown";
+import { cisAws, fsbp } from "./meta";
+
+export const T = {
+  KmsKey: "aws:kms/key:Key",
+  Trail: "aws:cloudtrail/trail:Trail",
+  Detector: "aws:guardduty/detector:Detector",
+  SecurityHub: "aws:securityhub/account:Account",
+  EbsDefault: "aws:ebs/encryptionByDefault:EncryptionByDefault",
+  Volume: "aws:ebs/volume:Volume",
+  Vpc: "aws:ec2/vpc:Vpc",
+  FlowLog: "aws:ec2/flowLog:FlowLog",
+} as const;
+
+const on = (v: unknown) => boolOf(v) === true || boolOf(v) === "unknown";
+
+/** Stacks that own account-level services (GuardDuty, Security Hub) set `expectAccountServices` (default true). */
+const ACCOUNT_SERVICES_SCHEMA = {
+  expectAccountServices: { type: "boolean", default: true, description: "This stack owns the account's security services; false when another stack does." },
+};
+
+export const kmsRotation: ResourceRule = {
+  meta: cisAws("3.6", "kms-rotation", "Ensure rotation for customer-created symmetric CMKs is enabled", "medium", "Set enableKeyRotation to true on the KMS key."),
+  types: [T.KmsKey],
+  check(r) {
+    const spec = r.props.customerMasterKeySpec ?? r.props.keySpec;
+    if (typeof spec === "string" && !isUnknown(spec) && spec !== "SYMMETRIC_DEFAULT") return [];
+    return on(r.props.enableKeyRotation) ? [] : [{ message: `KMS key ${r.name} is never rotated; set enableKeyRotation to true.` }];
+  },
+};
+
+export const trailMultiRegion: ResourceRule = {
+  meta: cisAws("3.1", "cloudtrail-multi-region", "Ensure CloudTrail is enabled in all regions", "high", "Set isMultiRegionTrail and includeGlobalServiceEvents to true on the trail."),
+  types: [T.Trail],
+  check: (r) => (on(r.props.isMultiRegionTrail) ? [] : [{ message: `CloudTrail trail ${r.name} records one region only; set isMultiRegionTrail to true.` }]),
+};
+
+export const trailLogValidation: ResourceRule = {
+  meta: cisAws("3.2", "cloudtrail-log-validation", "Ensure CloudTrail log file validation is enabled", "medium", "Set enableLogFileValidation to true on the trail."),
+  types: [T.Trail],
+  check: (r) => (on(r.props.enableLogFileValidation) ? [] : [{ message: `CloudTrail trail ${r.name} log files can be altered unnoticed; set enableLogFileValidation to true.` }]),
+};
+
+export const trailKms: ResourceRule = {
+  meta: cisAws("3.5", "cloudtrail-kms-encryption", "Ensure CloudTrail logs are encrypted at rest using KMS CMKs", "medium", "Set kmsKeyId on the trail to a customer managed KMS key."),
+  types: [T.Trail],
+  check: (r) => (isSet(r.props.kmsKeyId) ? [] : [{ message: `CloudTrail trail ${r.name} logs are not encrypted with a customer managed key; set kmsKeyId.` }]),
+};
+
+/** The stack's first AWS resource: where "missing service" findings point (no better subject exists). */
+function anchor(resources: readonly Subject[]): Subject | undefined {
+  return resources.find((r) => r.type.startsWith("aws:"));
+}
+
+export const guardDutyEnabled: StackRule = {
+  meta: fsbp("GuardDuty.1", "aws-guardduty-enabled", "GuardDuty should be enabled", "high", "Create an aws.guardduty.Detector with enable true in every region the stack uses."),
+  configSchema: ACCOUNT_SERVICES_SCHEMA,
+  check(resources, ctx) {
+    const detectors = ofType(resources, T.Detector);
+    const disabled = detectors.filter((d) => boolOf(d.props.enable) === false);
+    if (disabled.length > 0) return disabled.map((d) => ({ subject: d, message: `GuardDuty detector ${d.name} is disabled; set enable to true.` }));
+    const at = anchor(resources);
+    if (detectors.length > 0 || ctx.config.expectAccountServices === false || !at) return [];
+    return [{ subject: at, message: "The stack enables no GuardDuty detector; add aws.guardduty.Detector (enable: true), or set expectAccountServices false where another stack owns it." }];
+  },
+};
+
+export const securityHubEnabled: StackRule = {
+  meta: cisAws("4.16", "security-hub-enabled", "Ensure AWS Security Hub is enabled", "medium", "Create an aws.securityhub.Account (and subscribe the CIS and FSBP standards)."),
+  configSchema: ACCOUNT_SERVICES_SCHEMA,
+  check(resources, ctx) {
+    const at = anchor(resources);
+    if (ofType(resources, T.SecurityHub).length > 0 || ctx.config.expectAccountServices === false || !at) return [];
+    return [{ subject: at, message: "The stack does not enable Security Hub; add aws.securityhub.Account, or set expectAccountServices false where another stack owns it." }];
+  },
+};
+
+export const ebsEncryption: ResourceRule = {
+  meta: cisAws("2.2.1", "ebs-encryption", "Ensure EBS volume encryption is enabled in all regions", "high", "Create aws.ebs.EncryptionByDefault with enabled true, and set encrypted true on every aws.ebs.Volume."),
+  types: [T.EbsDefault, T.Volume],
+  check(r) {
+    if (r.type === T.EbsDefault) return boolOf(r.props.enabled) === false ? [{ message: `EBS encryption by default ${r.name} is switched off; set enabled to true.` }] : [];
+    return on(r.props.encrypted) ? [] : [{ message: `EBS volume ${r.name} is not encrypted; set encrypted to true (with a kmsKeyId).` }];
+  },
+};
+
+export const vpcFlowLogs: StackRule = {
+  meta: cisAws("3.7", "vpc-flow-logs", "Ensure VPC flow logging is enabled in all VPCs", "medium", "Add an aws.ec2.FlowLog for the VPC (trafficType ALL or REJECT) to CloudWatch Logs or S3."),
+  check(resources) {
+    const logs = ofType(resources, T.FlowLog);
+    return ofType(resources, T.Vpc)
+      .filter((v) => !logs.some((l) => references(l, "vpcId", v, ["id"])))
+      .map((v) => ({ subject: v, message: `VPC ${v.name} has no flow log; add an aws.ec2.FlowLog with vpcId set to it.` }));
+  },
+};

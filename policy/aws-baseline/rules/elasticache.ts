@@ -1,0 +1,36 @@
+/** ElastiCache replication groups (Redis/Valkey): encryption, authentication, failover. */
+import { ResourceRule, Subject } from "../../common/finding";
+import { arrayOf, boolOf, isSet, isUnknown } from "../../common/unknown";
+import { fsbp } from "./meta";
+
+export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
+const label = (r: Subject) => `ElastiCache replication group ${r.name}`;
+const on = (v: unknown) => boolOf(v) === true || boolOf(v) === "unknown";
+
+export const elasticacheAtRest: ResourceRule = {
+  meta: fsbp("ElastiCache.4", "aws-elasticache-encryption-at-rest", "ElastiCache replication groups should be encrypted at rest", "high", "Set atRestEncryptionEnabled to true (and kmsKeyId to a customer managed key)."),
+  types: [REPLICATION_GROUP],
+  check: (r) => (on(r.props.atRestEncryptionEnabled) ? [] : [{ message: `${label(r)} stores data unencrypted; set atRestEncryptionEnabled to true.` }]),
+};
+
+export const elasticacheInTransit: ResourceRule = {
+  meta: fsbp("ElastiCache.5", "aws-elasticache-encryption-in-transit", "ElastiCache replication groups should be encrypted in transit", "high", "Set transitEncryptionEnabled to true."),
+  types: [REPLICATION_GROUP],
+  check: (r) => (on(r.props.transitEncryptionEnabled) ? [] : [{ message: `${label(r)} accepts plaintext connections; set transitEncryptionEnabled to true.` }]),
+};
+
+export const elasticacheAuth: ResourceRule = {
+  meta: fsbp("ElastiCache.6", "aws-elasticache-auth", "ElastiCache replication groups should require authentication", "high", "Set authToken (a secret) or userGroupIds with RBAC users."),
+  types: [REPLICATION_GROUP],
+  check(r) {
+    const users = r.props.userGroupIds;
+    const hasUsers = isUnknown(users) || arrayOf(users).length > 0;
+    return isSet(r.props.authToken) || isSet(r.props.authTokenWo) || hasUsers ? [] : [{ message: `${label(r)} accepts unauthenticated clients; set authToken or userGroupIds.` }];
+  },
+};
+
+export const elasticacheFailover: ResourceRule = {
+  meta: fsbp("ElastiCache.3", "aws-elasticache-automatic-failover", "ElastiCache replication groups should have automatic failover enabled", "high", "Set automaticFailoverEnabled and multiAzEnabled to true with at least two nodes."),
+  types: [REPLICATION_GROUP],
+  check: (r) => (on(r.props.automaticFailoverEnabled) ? [] : [{ message: `${label(r)} does not fail over automatically; set automaticFailoverEnabled to true (with multiAzEnabled and 2+ nodes).` }]),
+};

@@ -1,0 +1,36 @@
+/** Reading IAM/S3 policy documents that arrive as JSON strings, objects, or unknowns. */
+import { isUnknown } from "../../common/unknown";
+
+export interface Statement {
+  readonly Effect?: unknown;
+  readonly Action?: unknown;
+  readonly NotAction?: unknown;
+  readonly Resource?: unknown;
+  readonly Principal?: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Statements of a policy document; `"unknown"` when the document (or its JSON) is not known yet. */
+export function statementsOf(policy: unknown): Statement[] | "unknown" {
+  if (policy === undefined || policy === null || policy === "") return [];
+  if (isUnknown(policy)) return "unknown";
+  let doc: unknown = policy;
+  if (typeof policy === "string") {
+    if (policy.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9")) return "unknown";
+    try {
+      doc = JSON.parse(policy);
+    } catch {
+      return [];
+    }
+  }
+  if (doc === null || typeof doc !== "object") return [];
+  const s = (doc as Record<string, unknown>).Statement;
+  const list = Array.isArray(s) ? s : s && typeof s === "object" ? [s] : [];
+  return list.filter((x): x is Statement => x !== null && typeof x === "object");
+}
+
+/** A statement field as a list of strings (`"*"` stays `"*"`). */
+export function listOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}

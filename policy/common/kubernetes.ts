@@ -1,0 +1,162 @@
+/**
+ * Reading Kubernetes objects as Pulumi hands them to policies: the type token says the kind (apiVersion/kind may be
+ * missing from props), props are the manifest fields. Shared by the CIS, pod-security and resilience packs.
+ */
+import type { Subject } from "./finding";
+import { isUnknown, objectOf } from "./unknown";
+
+/** `kubernetes:apps/v1:Deployment` → `Deployment`; `undefined` for non-Kubernetes types. */
+export function kindOf(type: string): string | undefined {
+  if (!type.startsWith("kubernetes:")) return undefined;
+  const kind = type.split(":")[2];
+  return kind || undefined;
+}
+
+/** `kubernetes:apps/v1:Deployment` → `apps`; core group → `""`. */
+export function groupOf(type: string): string | undefined {
+  if (!type.startsWith("kubernetes:")) return undefined;
+  const module = type.split(":")[1] ?? "";
+  const group = module.split("/")[0];
+  return group === "core" ? "" : group;
+}
+
+/** Kinds whose objects are not namespaced (so `metadata.namespace` does not apply). */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "CustomResourceDefinition",
+  "PersistentVolume",
+  "StorageClass",
+  "PriorityClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "Node",
+  "IngressClass",
+  "RuntimeClass",
+  "APIService",
+]);
+
+/** Types that are lists/patches of other objects or bundles we do not look inside. */
+export function isKubernetesBundle(type: string): boolean {
+  return (
+    type.startsWith("kubernetes:helm.sh/") ||
+    type.startsWith("kubernetes:yaml") ||
+    type.startsWith("kubernetes:kustomize") ||
+    type.endsWith("List") ||
+    type.endsWith("Patch")
+  );
+}
+
+/** True for a Kubernetes object type we can judge (not a provider, bundle, list or patch). */
+export function isKubernetesObject(type: string): boolean {
+  return type.startsWith("kubernetes:") && !type.startsWith("pulumi:") && !isKubernetesBundle(type) && kindOf(type) !== undefined;
+}
+
+export function metadataOf(props: Record<string, unknown> | undefined): Record<string, unknown> {
+  return objectOf(props?.metadata) ?? {};
+}
+
+/** The object's name: `metadata.name` when known, else the Pulumi resource name (auto-naming derives from it). */
+export function objectName(subject: Subject): string {
+  const name = metadataOf(subject.props).name;
+  return typeof name === "string" && name !== "" && !isUnknown(name) ? name : subject.name;
+}
+
+/**
+ * Namespace of a namespaced object: `metadata.namespace`, else the explicit provider's `namespace`, else `"default"`; `"unknown"` when not known at preview, `undefined` for cluster-scoped kinds.
+ */
+export function namespaceOf(subject: Subject): string | undefined {
+  const kind = kindOf(subject.type);
+  if (!kind || CLUSTER_SCOPED_KINDS.has(kind)) return undefined;
+  const ns = metadataOf(subject.props).namespace;
+  if (isUnknown(ns)) return "unknown";
+  if (typeof ns === "string" && ns !== "") return ns;
+  // Objects without a namespace land in the provider's default namespace, "default" unless the provider sets one.
+  const providerNs = subject.provider?.type === "pulumi:providers:kubernetes" ? subject.provider.props?.namespace : undefined;
+  if (isUnknown(providerNs)) return "unknown";
+  return typeof providerNs === "string" && providerNs !== "" ? providerNs : "default";
+}
+
+/** Workload kinds and where their pod template lives. */
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export function isWorkload(type: string): boolean {
+  const kind = kindOf(type);
+  return kind !== undefined && (WORKLOAD_KINDS as readonly string[]).includes(kind) && !isKubernetesBundle(type);
+}
+
+/** The pod template (metadata + spec) of a workload or the pod itself; `undefined` when absent or unknown. */
+export function podTemplateOf(subject: Subject): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {
+  const kind = kindOf(subject.type);
+  const spec = objectOf(subject.props?.spec);
+  if (!kind || !spec) return undefined;
+  if (kind === "Pod") return { metadata: metadataOf(subject.props), spec };
+  let template: Record<string, unknown> | undefined;
+  if (kind === "CronJob") template = objectOf(objectOf(objectOf(spec.jobTemplate)?.spec)?.template);
+  else template = objectOf(spec.template);
+  const podSpec = objectOf(template?.spec);
+  return podSpec ? { metadata: objectOf(template?.metadata) ?? {}, spec: podSpec } : undefined;
+}
+
+/** The pod spec of a workload or pod. */
+export function podSpecOf(subject: Subject): Record<string, unknown> | undefined {
+  return podTemplateOf(subject)?.spec;
+}
+
+export type ContainerField = "containers" | "initContainers" | "ephemeralContainers";
+
+/** Every container of a pod spec with the list it came from (unknown or malformed entries skipped). */
+export function containersOf(spec: Record<string, unknown> | undefined): { field: ContainerField; container: Record<string, unknown>; name: string }[] {
+  const out: { field: ContainerField; container: Record<string, unknown>; name: string }[] = [];
+  if (!spec) return out;
+  for (const field of ["initContainers", "containers", "ephemeralContainers"] as const) {
+    const list = spec[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((c, i) => {
+      const container = objectOf(c);
+      if (!container) return;
+      const name = typeof container.name === "string" && !isUnknown(container.name) ? container.name : `#${i}`;
+      out.push({ field, container, name });
+    });
+  }
+  return out;
+}
+
+/** Label selector match (`matchLabels` + `matchExpressions`); `undefined` when the selector cannot be evaluated. */
+export function selectorMatches(selector: unknown, labels: Record<string, unknown>): boolean | undefined {
+  const sel = objectOf(selector);
+  if (!sel) return undefined;
+  const matchLabels = objectOf(sel.matchLabels) ?? {};
+  for (const [k, v] of Object.entries(matchLabels)) {
+    if (isUnknown(v) || isUnknown(labels[k])) return undefined;
+    if (labels[k] !== v) return false;
+  }
+  const exprs = sel.matchExpressions;
+  if (exprs !== undefined && !Array.isArray(exprs)) return undefined;
+  for (const e of (exprs as unknown[] | undefined) ?? []) {
+    const expr = objectOf(e);
+    if (!expr || typeof expr.key !== "string") return undefined;
+    const values = Array.isArray(expr.values) ? expr.values : [];
+    const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
+    const value = labels[expr.key];
+    switch (expr.operator) {
+      case "In":
+        if (!has || !values.includes(value)) return false;
+        break;
+      case "NotIn":
+        if (has && values.includes(value)) return false;
+        break;
+      case "Exists":
+        if (!has) return false;
+        break;
+      case "DoesNotExist":
+        if (has) return false;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return true;
+}

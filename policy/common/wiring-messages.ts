@@ -1,0 +1,4 @@
+/** Message markers shared by the wiring (which writes them) and the score (which reads them). */
+
+/** Message prefix of a finding produced when a rule threw; always advisory. */
+export const COULD_NOT_EVALUATE = "rule could not evaluate:";

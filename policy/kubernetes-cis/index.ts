@@ -1,0 +1,10 @@
+/** CIS Amazon EKS Benchmark v1.8 pack: wiring only, rules live in ./rules. */
+import { PolicyPack } from "@pulumi/policy";
+import { policiesFor } from "../common/wiring";
+import { RULES } from "./rules";
+
+new PolicyPack("kubernetes-cis", {
+  description: "CIS Amazon EKS Benchmark v1.8 controls decidable from Kubernetes manifests and EKS resources.",
+  enforcementLevel: "advisory",
+  policies: policiesFor(RULES, { packDir: __dirname }),
+});

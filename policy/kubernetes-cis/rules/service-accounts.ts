@@ -1,0 +1,52 @@
+/** CIS EKS 4.1.5 / 4.1.6: service accounts and their tokens. */
+import { ResourceRule, describe } from "../../common/finding";
+import { isWorkload, kindOf, podSpecOf } from "../../common/kubernetes";
+import { boolOf, isUnknown } from "../../common/unknown";
+import { cisEks } from "./meta";
+
+const isServiceAccount = (type: string) => type.startsWith("kubernetes:core/") && kindOf(type) === "ServiceAccount";
+const isWorkloadOrServiceAccount = (type: string) => isWorkload(type) || isServiceAccount(type);
+
+export const defaultServiceAccountNotUsed: ResourceRule = {
+  meta: cisEks(
+    "4.1.5",
+    "default-service-account-not-used",
+    "Ensure that default service accounts are not actively used",
+    "medium",
+    "Give each workload its own ServiceAccount (serviceAccountName) and set automountServiceAccountToken: false on every default ServiceAccount.",
+  ),
+  types: isWorkloadOrServiceAccount,
+  check(r) {
+    if (isServiceAccount(r.type)) {
+      const name = (r.props.metadata as Record<string, unknown> | undefined)?.name;
+      if (name !== "default") return [];
+      return boolOf(r.props.automountServiceAccountToken) === false || boolOf(r.props.automountServiceAccountToken) === "unknown"
+        ? []
+        : [{ message: `${describe(r)} is a default service account that mounts its token; set automountServiceAccountToken: false.` }];
+    }
+    const spec = podSpecOf(r);
+    if (!spec) return [];
+    const sa = spec.serviceAccountName ?? spec.serviceAccount;
+    if (isUnknown(sa)) return [];
+    if (typeof sa === "string" && sa !== "" && sa !== "default") return [];
+    return [{ message: `${describe(r)} runs as the default service account; create a dedicated ServiceAccount and set serviceAccountName.` }];
+  },
+};
+
+export const serviceAccountTokenMountedWhereNeeded: ResourceRule = {
+  meta: cisEks(
+    "4.1.6",
+    "service-account-token-mount-explicit",
+    "Ensure that Service Account Tokens are only mounted where necessary",
+    "medium",
+    "Set automountServiceAccountToken: false in the pod spec, or true only for pods that call the Kubernetes API.",
+  ),
+  types: isWorkload,
+  check(r) {
+    const spec = podSpecOf(r);
+    if (!spec) return [];
+    // Explicit true is a declared need; unset means "mounted by default" and is what the control is about.
+    if (spec.automountServiceAccountToken !== undefined && spec.automountServiceAccountToken !== null) return [];
+    return [{ message: `${describe(r)} mounts a service account token by default; set automountServiceAccountToken: false (or true if the pod calls the API).` }];
+  },
+};

@@ -1,0 +1,56 @@
+/**
+ * Level + version → the checks that apply, with upstream's resolution rules:
+ * - each check contributes the revision with the highest `minMinor` at or below the version (none before its first);
+ * - baseline = all baseline checks; restricted = all restricted checks plus the baseline checks not overridden by a
+ *   restricted revision in force at that version (overrides only count where the restricted revision exists);
+ * - `privileged` has no checks; versions above the newest known one are clamped to it.
+ */
+import { CheckDefinition, CheckFn, CheckId, CheckLevel, Level, NEWEST_POLICY_MINOR, VersionedCheck } from "./api";
+import { CHECKS } from "./checks";
+
+export interface ResolvedCheck {
+  readonly id: CheckId;
+  readonly definition: CheckDefinition;
+  /** First minor of the revision in force. */
+  readonly revision: number;
+  readonly check: CheckFn;
+}
+
+function revisionAt(def: CheckDefinition, minor: number): VersionedCheck | undefined {
+  let found: VersionedCheck | undefined;
+  for (const v of def.versions) if (v.minMinor <= minor) found = v;
+  return found;
+}
+
+function build(level: CheckLevel, minor: number): ResolvedCheck[] {
+  const resolve = (def: CheckDefinition): ResolvedCheck | undefined => {
+    const v = revisionAt(def, minor);
+    return v ? { id: def.id, definition: def, revision: v.minMinor, check: v.check } : undefined;
+  };
+  const baseline = CHECKS.filter((d) => d.level === "baseline").map(resolve).filter((r): r is ResolvedCheck => !!r);
+  if (level === "baseline") return baseline;
+  const restricted = CHECKS.filter((d) => d.level === "restricted").map(resolve).filter((r): r is ResolvedCheck => !!r);
+  const overridden = new Set<CheckId>();
+  for (const r of restricted) for (const id of revisionAt(r.definition, minor)?.overrides ?? []) overridden.add(id);
+  return [...baseline.filter((b) => !overridden.has(b.id)), ...restricted];
+}
+
+const TABLE: ReadonlyMap<string, readonly ResolvedCheck[]> = (() => {
+  const table = new Map<string, readonly ResolvedCheck[]>();
+  for (const level of ["baseline", "restricted"] as const) {
+    for (let minor = 0; minor <= NEWEST_POLICY_MINOR; minor++) table.set(`${level}/${minor}`, Object.freeze(build(level, minor)));
+  }
+  return table;
+})();
+
+/** The checks in force at a level and (resolved) minor version, in upstream's order. */
+export function checksFor(level: Level, minor: number): readonly ResolvedCheck[] {
+  if (level === "privileged") return [];
+  const clamped = Math.max(0, Math.min(Math.floor(minor), NEWEST_POLICY_MINOR));
+  return TABLE.get(`${level}/${clamped}`) ?? [];
+}
+
+/** The revision of one check in force at a level and version, or undefined when the check does not apply there. */
+export function checkFor(id: CheckId, level: Level, minor: number): ResolvedCheck | undefined {
+  return checksFor(level, minor).find((c) => c.id === id);
+}

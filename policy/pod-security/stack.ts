@@ -1,0 +1,225 @@
+/**
+ * Pure stack-level judgement: which pods the stack creates, which level/version applies to each (namespace labels of
+ * Namespaces in the same stack, else the pack defaults), and the findings per check. The pack's policies are thin
+ * wrappers over `enforcementFindings` (one per check id) and `advisoryFindings`.
+ */
+import { CheckId, isLevel, isPolicyVersion, Level, Pod } from "./api";
+import { list, obj, str } from "./checks/util";
+import { CheckOutcome, evaluatePodAt, runCheck } from "./evaluate";
+import { defaultPolicy, ModePolicy, NamespacePolicy, resolveNamespacePolicy, sameLevelVersion } from "./namespaces";
+import { containsUnknown, extractPod, isUnknown, kindOf, namespaceOf, resourcePath } from "./podspec";
+import { checkFor } from "./registry";
+
+/** A resource as a stack policy sees it. */
+export interface StackResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: unknown;
+  /** Properties of the resource's explicit provider (its default namespace), if any. */
+  readonly providerProps?: unknown;
+}
+
+/** Pack config, as every policy of the pack receives it. */
+export interface PackSettings {
+  /** Level for workloads whose Namespace is not in the stack (or has no enforce label). */
+  readonly defaultLevel: Level;
+  /** `latest` or `v1.N`. */
+  readonly defaultVersion: string;
+  /** Namespaces whose pods are not judged (admission controller `exemptions.namespaces`). */
+  readonly exemptNamespaces: readonly string[];
+  /** Pods with one of these `runtimeClassName`s are not judged (admission controller `exemptions.runtimeClasses`). */
+  readonly exemptRuntimeClasses: readonly string[];
+}
+
+export const DEFAULT_SETTINGS: PackSettings = Object.freeze({
+  defaultLevel: "restricted",
+  defaultVersion: "latest",
+  exemptNamespaces: [],
+  exemptRuntimeClasses: [],
+});
+
+/** Reads a policy's config; anything malformed falls back to the (strictest) default. The schema rejects it first. */
+export function readSettings(config: unknown): PackSettings {
+  const c = obj(config) ?? {};
+  const strings = (v: unknown) => list(v).filter((s): s is string => typeof s === "string");
+  return {
+    defaultLevel: isLevel(c.defaultLevel) ? c.defaultLevel : DEFAULT_SETTINGS.defaultLevel,
+    defaultVersion: isPolicyVersion(c.defaultVersion) ? c.defaultVersion : DEFAULT_SETTINGS.defaultVersion,
+    exemptNamespaces: strings(c.exemptNamespaces),
+    exemptRuntimeClasses: strings(c.exemptRuntimeClasses),
+  };
+}
+
+/** A pod-bearing resource of the stack with the policy that applies to it. */
+export interface Workload {
+  readonly urn: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  readonly templatePath: string;
+  readonly pod?: Pod;
+  readonly policy: NamespacePolicy;
+  /** Why the workload is not judged, when exempt. */
+  readonly exemptBecause?: string;
+  /** Things that could not be known during preview, one sentence each. */
+  readonly notes: readonly string[];
+  readonly mayHaveUnknowns: boolean;
+  readonly evaluations: Map<string, CheckOutcome[]>;
+}
+
+interface NamespaceEntry {
+  readonly urn: string;
+  readonly policy: NamespacePolicy;
+}
+
+function namespacesInStack(resources: readonly StackResource[], settings: PackSettings): { byName: Map<string, NamespaceEntry>; notes: { urn: string; message: string }[] } {
+  const byName = new Map<string, NamespaceEntry>();
+  const notes: { urn: string; message: string }[] = [];
+  const defaults = { level: settings.defaultLevel, version: settings.defaultVersion };
+  for (const r of resources) {
+    if (kindOf(r.type) !== "Namespace") continue;
+    const metadata = obj(obj(r.props)?.metadata);
+    const name = metadata?.name;
+    if (isUnknown(name)) {
+      notes.push({ urn: r.urn, message: `the name of Namespace "${r.name}" is not known yet, so its pod-security labels cannot be matched to workloads` });
+      continue;
+    }
+    if (typeof name !== "string" || name === "" || byName.has(name)) continue;
+    byName.set(name, { urn: r.urn, policy: resolveNamespacePolicy(name, metadata?.labels, defaults) });
+  }
+  return { byName, notes };
+}
+
+/** Every pod-bearing resource of the stack with its namespace policy. */
+export function collectWorkloads(resources: readonly StackResource[], settings: PackSettings): Workload[] {
+  const { byName } = namespacesInStack(resources, settings);
+  const fallback = defaultPolicy({ level: settings.defaultLevel, version: settings.defaultVersion });
+  const out: Workload[] = [];
+  for (const r of resources) {
+    const extracted = extractPod(r.type, r.props);
+    if (!extracted) continue;
+    const notes: string[] = [];
+    const ns = namespaceOf(r.props, r.providerProps);
+    let policy = fallback;
+    if (ns.unknown) notes.push(`its namespace is not known yet, so it is judged at the pack defaults ${settings.defaultLevel}@${settings.defaultVersion}`);
+    else if (ns.name !== undefined && byName.has(ns.name)) policy = byName.get(ns.name)!.policy;
+    if (extracted.unknownAt) notes.push(`${extracted.unknownAt} is not known yet, so its pod cannot be judged`);
+    let exemptBecause: string | undefined;
+    if (ns.name !== undefined && settings.exemptNamespaces.includes(ns.name)) exemptBecause = `namespace "${ns.name}" is exempt`;
+    const runtimeClass = extracted.pod?.spec.runtimeClassName;
+    if (isUnknown(runtimeClass) && settings.exemptRuntimeClasses.length > 0) {
+      notes.push(`${resourcePath(extracted.templatePath, "spec.runtimeClassName")} is not known yet, so a runtime-class exemption cannot apply`);
+    } else if (typeof runtimeClass === "string" && settings.exemptRuntimeClasses.includes(runtimeClass)) {
+      exemptBecause = `runtimeClassName "${runtimeClass}" is exempt`;
+    }
+    out.push({
+      urn: r.urn,
+      kind: extracted.kind,
+      name: str(obj(obj(r.props)?.metadata)?.name) || r.name,
+      namespace: ns.name,
+      templatePath: extracted.templatePath,
+      pod: extracted.pod,
+      policy,
+      exemptBecause,
+      notes,
+      mayHaveUnknowns: extracted.pod ? containsUnknown(extracted.pod.metadata) || containsUnknown(extracted.pod.spec) : false,
+      evaluations: new Map(),
+    });
+  }
+  return out;
+}
+
+/** A finding for one resource. */
+export interface Finding {
+  readonly urn: string;
+  readonly checkId?: CheckId;
+  readonly message: string;
+}
+
+function evaluationAt(w: Workload, mode: ModePolicy): CheckOutcome[] {
+  if (!w.pod) return [];
+  const key = `${mode.level}/${mode.minor}`;
+  let outcomes = w.evaluations.get(key);
+  if (!outcomes) {
+    outcomes = evaluatePodAt(w.pod, mode.level, mode.minor);
+    w.evaluations.set(key, outcomes);
+  }
+  return outcomes;
+}
+
+function subject(w: Workload): string {
+  const where = w.namespace !== undefined ? ` in namespace "${w.namespace}"` : "";
+  return `${w.kind} "${w.name}"${where}`;
+}
+
+function fixText(w: Workload, o: CheckOutcome): string {
+  return o.fixes.length > 0 ? o.fixes.map((f) => `${resourcePath(w.templatePath, f.path)}: ${f.change}`).join("; ") : o.remediation;
+}
+
+/** One sentence naming the check, the pod, the rule in force, what offends and exactly what to change. */
+export function violationMessage(w: Workload, o: CheckOutcome, mode: ModePolicy, modeName: string): string {
+  return (
+    `${o.checkId}: ${subject(w)} violates Pod Security "${mode.level}:${mode.version}" (${modeName}, from ${mode.source}): ` +
+    `${o.forbiddenReason}${o.forbiddenDetail ? ` (${o.forbiddenDetail})` : ""}. Change ${fixText(w, o)}.`
+  );
+}
+
+function unknownMessage(w: Workload, o: CheckOutcome, mode: ModePolicy): string {
+  const paths = o.unknownPaths.map((p) => resourcePath(w.templatePath, p)).join(", ");
+  return `${o.checkId}: cannot judge ${subject(w)} at "${mode.level}:${mode.version}" during preview because ${paths} ${o.unknownPaths.length === 1 ? "is" : "are"} not known yet; it is judged again at update.`;
+}
+
+/**
+ * Mandatory-side findings of one check: every judged workload that the check, as in force at the workload's
+ * enforce level and version, forbids. Undecidable outcomes are left to `advisoryFindings`.
+ */
+export function enforcementFindings(workloads: readonly Workload[], checkId: CheckId): Finding[] {
+  const out: Finding[] = [];
+  for (const w of workloads) {
+    if (w.exemptBecause || !w.pod) continue;
+    const mode = w.policy.enforce;
+    const resolved = checkFor(checkId, mode.level, mode.minor);
+    if (!resolved) continue;
+    const key = `${mode.level}/${mode.minor}`;
+    const outcome = w.evaluations.get(key)?.find((o) => o.checkId === checkId) ?? runCheck(resolved, w.pod, w.mayHaveUnknowns);
+    if (outcome.status === "forbidden") out.push({ urn: w.urn, checkId, message: violationMessage(w, outcome, mode, "enforce") });
+  }
+  return out;
+}
+
+/**
+ * Advisory findings: violations at a namespace's `warn`/`audit` level that enforce does not already report, checks
+ * that cannot be decided during preview, and label or template values not known yet.
+ */
+export function advisoryFindings(resources: readonly StackResource[], workloads: readonly Workload[], settings: PackSettings): Finding[] {
+  const out: Finding[] = [];
+  const { byName, notes } = namespacesInStack(resources, settings);
+  out.push(...notes);
+  for (const entry of byName.values()) for (const p of entry.policy.problems) out.push({ urn: entry.urn, message: p });
+  for (const w of workloads) {
+    for (const n of w.notes) out.push({ urn: w.urn, message: `${subject(w)}: ${n}.` });
+    if (w.exemptBecause || !w.pod) continue;
+    const modes: { name: string; policy: ModePolicy }[] = [];
+    for (const name of ["warn", "audit"] as const) {
+      const policy = w.policy[name];
+      if (policy.level === "privileged" || sameLevelVersion(policy, w.policy.enforce)) continue;
+      const same = modes.find((m) => sameLevelVersion(m.policy, policy));
+      if (same) same.name = `${same.name}+${name}`;
+      else modes.push({ name, policy });
+    }
+    // The enforce-level evaluation is only needed to explain unknowns or to de-duplicate warn/audit findings.
+    if (!w.mayHaveUnknowns && modes.length === 0) continue;
+    const enforced = evaluationAt(w, w.policy.enforce);
+    for (const o of enforced) if (o.status === "unknown") out.push({ urn: w.urn, checkId: o.checkId, message: unknownMessage(w, o, w.policy.enforce) });
+    const enforcedIds = new Set(enforced.filter((o) => o.status !== "allowed").map((o) => o.checkId));
+    for (const m of modes) {
+      for (const o of evaluationAt(w, m.policy)) {
+        if (enforcedIds.has(o.checkId)) continue;
+        if (o.status === "forbidden") out.push({ urn: w.urn, checkId: o.checkId, message: violationMessage(w, o, m.policy, m.name) });
+        if (o.status === "unknown") out.push({ urn: w.urn, checkId: o.checkId, message: unknownMessage(w, o, m.policy) });
+      }
+    }
+  }
+  return out;
+}

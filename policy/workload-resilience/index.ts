@@ -1,0 +1,10 @@
+/** Workload resilience pack: HA coherence of Kubernetes workloads at preview time. Wiring only. */
+import { PolicyPack } from "@pulumi/policy";
+import { policiesFor } from "../common/wiring";
+import { RULES } from "./rules";
+
+new PolicyPack("workload-resilience", {
+  description: "High-availability coherence of Kubernetes workloads: replicas, HPA, PodDisruptionBudgets, zone spread, probes, resources, images.",
+  enforcementLevel: "advisory",
+  policies: policiesFor(RULES, { packDir: __dirname }),
+});

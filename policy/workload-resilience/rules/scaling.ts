@@ -1,0 +1,83 @@
+/** Replica floors, HPA vs fixed replicas, PodDisruptionBudgets: stack rules over workloads, HPAs and PDBs. */
+import type { Finding, StackRule } from "../../common/finding";
+import { allowedDisruptions, floorReplicas, workloadsOf } from "./model";
+import { resilience } from "./meta";
+
+const who = (kind: string, name: string, ns: string | undefined) => `${kind} ${name}${ns ? ` (namespace ${ns})` : ""}`;
+
+export const replicasMinimum: StackRule = {
+  meta: resilience(
+    "WR-1",
+    "replicas-minimum",
+    "Replicated workloads run at least 2 replicas (3 in prod), counting the HPA minimum",
+    "high",
+    "Set spec.replicas (or the HPA's minReplicas) to at least 2, and at least 3 in prod.",
+  ),
+  check(resources, ctx) {
+    const min = ctx.environment === "prod" ? 3 : 2;
+    return workloadsOf(resources).flatMap((w): Finding[] => {
+      const floor = floorReplicas(w);
+      if (floor === "unknown" || floor >= min) return [];
+      const field = w.hpa ? `HorizontalPodAutoscaler ${w.hpa.name} minReplicas` : "spec.replicas";
+      return [{ subject: w.hpa ?? w.subject, message: `${who(w.kind, w.name, w.namespace)} can run ${floor} replica(s); set ${field} to at least ${min} (${ctx.environment}).` }];
+    });
+  },
+};
+
+export const noFixedReplicasWithHpa: StackRule = {
+  meta: resilience(
+    "WR-2",
+    "no-fixed-replicas-with-hpa",
+    "Workloads scaled by an HPA do not set spec.replicas",
+    "medium",
+    "Remove spec.replicas from workloads an HPA targets, so a deployment does not reset the HPA's scale.",
+  ),
+  check(resources) {
+    return workloadsOf(resources)
+      .filter((w) => w.hpa && w.replicas !== undefined)
+      .map((w) => ({
+        subject: w.subject,
+        message: `${who(w.kind, w.name, w.namespace)} sets spec.replicas while HorizontalPodAutoscaler ${w.hpa?.name} scales it; remove spec.replicas.`,
+      }));
+  },
+};
+
+export const pdbPresent: StackRule = {
+  meta: resilience(
+    "WR-3",
+    "pdb-present",
+    "Every replicated workload has a PodDisruptionBudget",
+    "high",
+    "Add a PodDisruptionBudget in the workload's namespace whose selector matches its pod labels.",
+  ),
+  check(resources) {
+    return workloadsOf(resources)
+      .filter((w) => {
+        const floor = floorReplicas(w);
+        return floor !== "unknown" && floor >= 2 && w.pdbs.length === 0;
+      })
+      .map((w) => ({ subject: w.subject, message: `${who(w.kind, w.name, w.namespace)} has no PodDisruptionBudget; add one selecting its pod labels with maxUnavailable: 1.` }));
+  },
+};
+
+export const pdbAllowsDisruption: StackRule = {
+  meta: resilience(
+    "WR-4",
+    "pdb-allows-disruption",
+    "PodDisruptionBudgets allow at least one disruption at the workload's replica floor",
+    "high",
+    "Use maxUnavailable: 1 (or a minAvailable below the replica/HPA minimum) so node drains can proceed.",
+  ),
+  check(resources) {
+    return workloadsOf(resources).flatMap((w): Finding[] => {
+      const floor = floorReplicas(w);
+      if (floor === "unknown") return [];
+      return w.pdbs.flatMap((pdb): Finding[] => {
+        const allowed = allowedDisruptions(pdb, floor);
+        if (allowed === "unknown" || (allowed !== undefined && allowed >= 1)) return [];
+        const why = allowed === undefined ? "sets neither minAvailable nor maxUnavailable" : `allows ${allowed} disruption(s) at ${floor} replica(s)`;
+        return [{ subject: pdb, message: `PodDisruptionBudget ${pdb.name} for ${who(w.kind, w.name, w.namespace)} ${why}; set maxUnavailable: 1 or lower minAvailable below ${floor}.` }];
+      });
+    });
+  },
+};

@@ -1,0 +1,174 @@
+/**
+ * aws-baseline over the analyzer protocol: the compliant baseline has no finding; each row changes one thing and
+ * names exactly the policies that must fire.
+ */
+import type { AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
+import { startPolicyPack } from "../../../src/testing/analyzer";
+import { analyzeAll, clone, configForAll, packDir, policiesOf } from "../common/packs";
+import { T, baseline, find } from "./fixtures";
+import { packContract } from "../common/contract";
+import { RULES } from "../../../policy/aws-baseline/rules";
+import { INVENTORY } from "../../../policy/aws-baseline/inventory";
+
+let client: PolicyPackClient;
+beforeAll(async () => {
+  client = await startPolicyPack(packDir("aws-baseline"));
+});
+afterAll(async () => client?.close());
+
+const POLICIES = [
+  "cis-aws-1.16-iam-no-full-admin",
+  "cis-aws-2.1.1-s3-deny-http",
+  "cis-aws-2.1.4-s3-block-public-access",
+  "cis-aws-2.2.1-ebs-encryption",
+  "cis-aws-2.3.1-rds-encrypted-with-cmk",
+  "cis-aws-2.3.3-rds-not-public",
+  "cis-aws-3.1-cloudtrail-multi-region",
+  "cis-aws-3.2-cloudtrail-log-validation",
+  "cis-aws-3.5-cloudtrail-kms-encryption",
+  "cis-aws-3.6-kms-rotation",
+  "cis-aws-3.7-vpc-flow-logs",
+  "cis-aws-4.16-security-hub-enabled",
+  "cis-aws-5.2-sg-no-ipv4-admin-ingress",
+  "cis-aws-5.3-sg-no-ipv6-admin-ingress",
+  "aws-s3-bucket-versioning",
+  "aws-s3-bucket-kms-encryption",
+  "aws-s3-backup-bucket-replication",
+  "aws-rds-multi-az",
+  "aws-rds-backup-retention",
+  "aws-rds-deletion-protection",
+  "aws-rds-iam-authentication",
+  "aws-elasticache-encryption-at-rest",
+  "aws-elasticache-encryption-in-transit",
+  "aws-elasticache-auth",
+  "aws-elasticache-automatic-failover",
+  "aws-eks-endpoint-not-public",
+  "aws-eks-control-plane-logging",
+  "aws-eks-secrets-encryption",
+  "aws-guardduty-enabled",
+];
+
+packContract({
+  pack: "aws-baseline",
+  client: () => client,
+  policies: POLICIES,
+  rules: RULES,
+  inventory: INVENTORY,
+  violating: () => {
+    const rs = clone(baseline());
+    find(rs, "org").props.isMultiRegionTrail = false;
+    return rs;
+  },
+});
+
+type Mutation = (rs: AnalyzerResource[]) => void;
+const remove = (rs: AnalyzerResource[], name: string, type?: string) => rs.splice(rs.indexOf(find(rs, name, type)), 1);
+const props = (rs: AnalyzerResource[], name: string, type?: string) => find(rs, name, type).props;
+
+const CASES: [string, Mutation, string[]][] = [
+  ["IAM policy allows *:*", (rs) => (props(rs, "app").policy = JSON.stringify({ Statement: { Effect: "Allow", Action: "*", Resource: "*" } })), ["cis-aws-1.16-iam-no-full-admin"]],
+  ["bucket policy without TLS deny", (rs) => (props(rs, "assets-policy").policy = JSON.stringify({ Statement: [] })), ["cis-aws-2.1.1-s3-deny-http"]],
+  ["no bucket policy at all", (rs) => remove(rs, "assets-policy"), ["cis-aws-2.1.1-s3-deny-http"]],
+  ["public access block partly off", (rs) => (props(rs, "assets-pab").restrictPublicBuckets = false), ["cis-aws-2.1.4-s3-block-public-access"]],
+  ["no public access block", (rs) => remove(rs, "assets-pab"), ["cis-aws-2.1.4-s3-block-public-access"]],
+  ["EBS default encryption off", (rs) => (props(rs, "ebs").enabled = false), ["cis-aws-2.2.1-ebs-encryption"]],
+  ["unencrypted EBS volume", (rs) => delete props(rs, "data", T.Volume).encrypted, ["cis-aws-2.2.1-ebs-encryption"]],
+  ["Aurora without CMK", (rs) => delete props(rs, "db").kmsKeyId, ["cis-aws-2.3.1-rds-encrypted-with-cmk"]],
+  ["RDS instance unencrypted", (rs) => (props(rs, "legacy").storageEncrypted = false), ["cis-aws-2.3.1-rds-encrypted-with-cmk"]],
+  ["public cluster instance", (rs) => (props(rs, "db-2").publiclyAccessible = true), ["cis-aws-2.3.3-rds-not-public"]],
+  ["single-region trail", (rs) => (props(rs, "org").isMultiRegionTrail = false), ["cis-aws-3.1-cloudtrail-multi-region"]],
+  ["trail without log validation", (rs) => delete props(rs, "org").enableLogFileValidation, ["cis-aws-3.2-cloudtrail-log-validation"]],
+  ["trail without KMS", (rs) => delete props(rs, "org").kmsKeyId, ["cis-aws-3.5-cloudtrail-kms-encryption"]],
+  ["KMS key not rotated", (rs) => (props(rs, "data", T.Key).enableKeyRotation = false), ["cis-aws-3.6-kms-rotation"]],
+  ["VPC without flow log", (rs) => remove(rs, "main", T.FlowLog), ["cis-aws-3.7-vpc-flow-logs"]],
+  ["no Security Hub", (rs) => remove(rs, "hub"), ["cis-aws-4.16-security-hub-enabled"]],
+  ["SSH open to 0.0.0.0/0", (rs) => (props(rs, "ssh-from-vpn").cidrBlocks = ["0.0.0.0/0"]), ["cis-aws-5.2-sg-no-ipv4-admin-ingress"]],
+  ["all traffic open to 0.0.0.0/0", (rs) => props(rs, "web").ingress.push({ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }), ["cis-aws-5.2-sg-no-ipv4-admin-ingress"]],
+  ["RDP open to ::/0", (rs) => Object.assign(props(rs, "https-v6"), { fromPort: 3389, toPort: 3389 }), ["cis-aws-5.3-sg-no-ipv6-admin-ingress"]],
+  ["versioning suspended", (rs) => (props(rs, "assets-versioning").versioningConfiguration.status = "Suspended"), ["aws-s3-bucket-versioning"]],
+  ["SSE-S3 instead of KMS", (rs) => (props(rs, "assets-sse").rules[0].applyServerSideEncryptionByDefault = { sseAlgorithm: "AES256" }), ["aws-s3-bucket-kms-encryption"]],
+  ["backup bucket not replicated", (rs) => remove(rs, "db-backups-replication"), ["aws-s3-backup-bucket-replication"]],
+  ["Aurora with one instance", (rs) => remove(rs, "db-2"), ["aws-rds-multi-az"]],
+  ["single-AZ RDS instance", (rs) => (props(rs, "legacy").multiAz = false), ["aws-rds-multi-az"]],
+  ["short backup retention", (rs) => (props(rs, "db").backupRetentionPeriod = 1), ["aws-rds-backup-retention"]],
+  ["default backup retention", (rs) => delete props(rs, "legacy").backupRetentionPeriod, ["aws-rds-backup-retention"]],
+  ["no deletion protection", (rs) => (props(rs, "db").deletionProtection = false), ["aws-rds-deletion-protection"]],
+  ["no IAM database auth", (rs) => delete props(rs, "legacy").iamDatabaseAuthenticationEnabled, ["aws-rds-iam-authentication"]],
+  ["cache unencrypted at rest", (rs) => (props(rs, "cache").atRestEncryptionEnabled = false), ["aws-elasticache-encryption-at-rest"]],
+  ["cache plaintext in transit", (rs) => delete props(rs, "cache").transitEncryptionEnabled, ["aws-elasticache-encryption-in-transit"]],
+  ["cache without auth", (rs) => delete props(rs, "cache").authToken, ["aws-elasticache-auth"]],
+  ["cache without failover", (rs) => (props(rs, "cache").automaticFailoverEnabled = false), ["aws-elasticache-automatic-failover"]],
+  ["EKS public endpoint (restricted CIDRs)", (rs) => Object.assign(props(rs, "main", T.Eks).vpcConfig, { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }), ["aws-eks-endpoint-not-public"]],
+  ["EKS missing scheduler logs", (rs) => (props(rs, "main", T.Eks).enabledClusterLogTypes = ["api", "audit", "authenticator", "controllerManager"]), ["aws-eks-control-plane-logging"]],
+  ["EKS secrets not encrypted", (rs) => (props(rs, "main", T.Eks).encryptionConfig = { resources: [], provider: { keyArn: "arn:k" } }), ["aws-eks-secrets-encryption"]],
+  ["GuardDuty disabled", (rs) => (props(rs, "gd").enable = false), ["aws-guardduty-enabled"]],
+  ["no GuardDuty detector", (rs) => remove(rs, "gd"), ["aws-guardduty-enabled"]],
+];
+
+test("the compliant baseline has no finding", async () => {
+  expect(await analyzeAll(client, baseline())).toEqual([]);
+});
+
+test.each(CASES)("%s → exactly the expected policies fire", async (_, mutate, expected) => {
+  const resources = clone(baseline());
+  mutate(resources);
+  const findings = await analyzeAll(client, resources);
+  expect(policiesOf(findings)).toEqual([...expected].sort());
+  for (const f of findings) {
+    expect(f.message).toMatch(/; .+\.$/);
+    expect(f.message).not.toContain("04da6b54");
+  }
+});
+
+test("every policy is covered by at least one case", async () => {
+  const covered = new Set(CASES.flatMap(([, , expected]) => expected));
+  expect((await client.info()).policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+});
+
+test("inline (deprecated) bucket settings count like the separate resources", async () => {
+  const resources = clone(baseline()).filter((r) => !r.name.startsWith("assets-"));
+  const bucket = find(resources, "assets");
+  Object.assign(bucket.props, {
+    serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } } },
+    versioning: { enabled: true },
+    policy: JSON.stringify({ Statement: [{ Effect: "Deny", Action: "s3:*", Principal: "*", Condition: { Bool: { "aws:SecureTransport": false } } }] }),
+  });
+  resources.push({ type: "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock", name: "account", props: { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true } });
+  expect(await analyzeAll(client, resources)).toEqual([]);
+});
+
+test("settings join their bucket by name when it is known and no dependency is recorded", async () => {
+  const resources = clone(baseline());
+  props(resources, "assets").bucket = "assets-prod-use1";
+  for (const r of resources.filter((x) => x.name.startsWith("assets-"))) {
+    (r as any).propertyDependencies = {};
+    r.props.bucket = "assets-prod-use1";
+  }
+  expect(await analyzeAll(client, resources)).toEqual([]);
+  props(resources, "assets-pab").bucket = "someone-else";
+  expect(policiesOf(await analyzeAll(client, resources))).toEqual(["cis-aws-2.1.4-s3-block-public-access"]);
+});
+
+test.each([
+  ["unknown IAM policy document", (rs: AnalyzerResource[]) => (props(rs, "app").policy = '{"Statement":[{"Resource":"04da6b54-80e4-46f7-96ec-b56ff0331ba9"}]}')],
+  ["unknown encryption flags", (rs: AnalyzerResource[]) => Object.assign(props(rs, "cache"), { atRestEncryptionEnabled: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", transitEncryptionEnabled: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })],
+  ["unknown KMS key id counts as set", (rs: AnalyzerResource[]) => (props(rs, "db").kmsKeyId = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+  ["unknown bucket policy", (rs: AnalyzerResource[]) => (props(rs, "assets-policy").policy = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+  ["malformed ingress entries", (rs: AnalyzerResource[]) => (props(rs, "web").ingress = [null, 3, "x", { cidrBlocks: "0.0.0.0/0" }])],
+  ["non-JSON policy", (rs: AnalyzerResource[]) => (props(rs, "app").policy = "{not json")],
+])("preview unknowns and odd input: %s → no finding, no error", async (_, mutate) => {
+  const resources = clone(baseline());
+  mutate(resources);
+  expect(await analyzeAll(client, resources)).toEqual([]);
+});
+
+test("expectAccountServices false: stacks that do not own GuardDuty/Security Hub are not asked for them", async () => {
+  const resources = clone(baseline()).filter((r) => r.type !== T.Detector && r.type !== T.SecurityHub);
+  expect(policiesOf(await analyzeAll(client, resources))).toEqual(["aws-guardduty-enabled", "cis-aws-4.16-security-hub-enabled"]);
+  await client.configure({ ...(await configForAll(client, "advisory", {})), "aws-guardduty-enabled": { expectAccountServices: false }, "cis-aws-4.16-security-hub-enabled": { expectAccountServices: false } });
+  try {
+    expect(await analyzeAll(client, resources)).toEqual([]);
+  } finally {
+    await client.configure({ all: "advisory" });
+  }
+});

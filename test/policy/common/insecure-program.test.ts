@@ -1,0 +1,121 @@
+/**
+ * The deliberately insecure sample program (test/fixtures/insecure-program) runs under the mock runtime as a
+ * preview; every recorded resource goes through each pack over the analyzer protocol, and every seeded violation
+ * must be found: each policy of the three packs at least once, on the resource the program seeded it on.
+ */
+import { installMockRuntime, settle } from "../../../src/testing/mocks";
+import type { RecordedResource, ResourceRecorder } from "../../../src/testing/mocks";
+import type { AnalyzerFinding, AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
+import { startPolicyPack } from "../../../src/testing/analyzer";
+import { analyzeAll, packDir } from "./packs";
+
+const PACKS = ["kubernetes-cis", "workload-resilience", "aws-baseline"];
+
+/** Policy → Pulumi name of a resource the program seeded a violation of it on. */
+const SEEDED: Record<string, string> = {
+  "cis-eks-2.1.1-audit-logs-enabled": "eks",
+  "cis-eks-4.1.1-cluster-admin-only-where-required": "ci-admin",
+  "cis-eks-4.1.2-minimize-secrets-access": "too-broad",
+  "cis-eks-4.1.3-no-rbac-wildcards": "too-broad",
+  "cis-eks-4.1.4-minimize-pod-create": "too-broad",
+  "cis-eks-4.1.5-default-service-account-not-used": "legacy",
+  "cis-eks-4.1.6-service-account-token-mount-explicit": "legacy",
+  "cis-eks-4.1.8-no-bind-impersonate-escalate": "too-broad",
+  "cis-eks-4.2.1-no-privileged-containers": "legacy",
+  "cis-eks-4.2.2-no-host-pid": "legacy",
+  "cis-eks-4.2.3-no-host-ipc": "legacy",
+  "cis-eks-4.2.4-no-host-network": "legacy",
+  "cis-eks-4.2.5-no-privilege-escalation": "legacy",
+  "cis-eks-4.3.2-namespaces-have-network-policies": "apps",
+  "cis-eks-4.4.1-secrets-as-files": "legacy",
+  "cis-eks-4.5.1-namespaces-as-boundaries": "settings",
+  "cis-eks-4.5.2-default-namespace-not-used": "legacy",
+  "cis-eks-5.1.1-ecr-scan-on-push": "images",
+  "cis-eks-5.3.1-secrets-encrypted-with-kms": "eks",
+  "cis-eks-5.4.1-restrict-endpoint-access": "eks",
+  "cis-eks-5.4.2-private-endpoint": "eks",
+  "cis-eks-5.4.3-private-nodes": "nodes",
+  "cis-eks-5.4.4-network-policy-enforced": "eks",
+  "wr-replicas-minimum": "legacy",
+  "wr-no-fixed-replicas-with-hpa": "api",
+  "wr-pdb-present": "api",
+  "wr-pdb-allows-disruption": "queue",
+  "wr-zone-topology-spread": "legacy",
+  "wr-probes": "legacy",
+  "wr-resources-requests-limits": "legacy",
+  "wr-pinned-images": "legacy",
+  "wr-prestop-within-termination-grace": "legacy",
+  "cis-aws-1.16-iam-no-full-admin": "admin",
+  "cis-aws-2.1.1-s3-deny-http": "data",
+  "cis-aws-2.1.4-s3-block-public-access": "data",
+  "cis-aws-2.2.1-ebs-encryption": "scratch",
+  "cis-aws-2.3.1-rds-encrypted-with-cmk": "db",
+  "cis-aws-2.3.3-rds-not-public": "db",
+  "cis-aws-3.1-cloudtrail-multi-region": "trail",
+  "cis-aws-3.2-cloudtrail-log-validation": "trail",
+  "cis-aws-3.5-cloudtrail-kms-encryption": "trail",
+  "cis-aws-3.6-kms-rotation": "key",
+  "cis-aws-3.7-vpc-flow-logs": "vpc",
+  "cis-aws-4.16-security-hub-enabled": "",
+  "cis-aws-5.2-sg-no-ipv4-admin-ingress": "bastion",
+  "cis-aws-5.3-sg-no-ipv6-admin-ingress": "bastion",
+  "aws-s3-bucket-versioning": "data",
+  "aws-s3-bucket-kms-encryption": "data",
+  "aws-s3-backup-bucket-replication": "db-backups",
+  "aws-rds-multi-az": "db",
+  "aws-rds-backup-retention": "db",
+  "aws-rds-deletion-protection": "db",
+  "aws-rds-iam-authentication": "db",
+  "aws-elasticache-encryption-at-rest": "cache",
+  "aws-elasticache-encryption-in-transit": "cache",
+  "aws-elasticache-auth": "cache",
+  "aws-elasticache-automatic-failover": "cache",
+  "aws-eks-endpoint-not-public": "eks",
+  "aws-eks-control-plane-logging": "eks",
+  "aws-eks-secrets-encryption": "eks",
+  "aws-guardduty-enabled": "guardduty",
+};
+
+function toAnalyzer(recorder: ResourceRecorder, r: RecordedResource): AnalyzerResource {
+  const provider = recorder.providerOf(r);
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: r.props,
+    parent: r.parent,
+    provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: provider.props } : undefined,
+    dependencies: r.dependencies,
+    propertyDependencies: r.propertyDependencies,
+    options: { protect: r.options.protect, ignoreChanges: r.options.ignoreChanges },
+  };
+}
+
+let recorder: ResourceRecorder;
+const clients: PolicyPackClient[] = [];
+const findings: AnalyzerFinding[] = [];
+
+beforeAll(async () => {
+  recorder = installMockRuntime({ preview: true, project: "insecure-program", stack: "dev" });
+  require("../../fixtures/insecure-program");
+  await settle();
+  const resources = recorder.resources.filter((r) => r.custom).map((r) => toAnalyzer(recorder, r));
+  clients.push(...(await Promise.all(PACKS.map((p) => startPolicyPack(packDir(p))))));
+  for (const c of clients) findings.push(...(await analyzeAll(c, resources)));
+});
+afterAll(async () => Promise.all(clients.map((c) => c.close())));
+
+test("the seed list names every policy of the three packs", async () => {
+  const all = (await Promise.all(clients.map((c) => c.info()))).flatMap((i) => i.policies.map((p) => p.name));
+  expect(Object.keys(SEEDED).sort()).toEqual(all.sort());
+});
+
+test.each(Object.entries(SEEDED))("%s is found (seeded on %s)", (policy, name) => {
+  const mine = findings.filter((f) => f.policyName === policy);
+  expect(mine.length).toBeGreaterThan(0);
+  if (name) expect(mine.map((f) => f.urn?.split("::").pop())).toContain(name);
+});
+
+test("no rule failed to evaluate and no finding prints an unknown", () => {
+  expect(findings.filter((f) => f.message.startsWith("rule could not evaluate") || f.message.includes("04da6b54"))).toEqual([]);
+});

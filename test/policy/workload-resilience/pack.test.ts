@@ -1,0 +1,175 @@
+/**
+ * workload-resilience over the analyzer protocol: compliant baseline, one change per row, exactly the expected
+ * policies fire; prod thresholds come from the pack's config/prod.json.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
+import { startPolicyPack } from "../../../src/testing/analyzer";
+import { analyzeAll, clone, packDir, policiesOf, res } from "../common/packs";
+import { packContract } from "../common/contract";
+import { RULES } from "../../../policy/workload-resilience/rules";
+import { INVENTORY } from "../../../policy/workload-resilience/inventory";
+
+const T = {
+  Deployment: "kubernetes:apps/v1:Deployment",
+  StatefulSet: "kubernetes:apps/v1:StatefulSet",
+  Hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+  Pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+} as const;
+
+const pod = (app: string) => ({
+  metadata: { labels: { app } },
+  spec: {
+    terminationGracePeriodSeconds: 45,
+    topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { app } } }],
+    containers: [
+      {
+        name: app,
+        image: `registry.example.com/${app}@sha256:${"a".repeat(64)}`,
+        readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
+        livenessProbe: { httpGet: { path: "/live", port: 8080 } },
+        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        lifecycle: { preStop: { sleep: { seconds: 10 } } },
+      },
+    ],
+  },
+});
+
+function baseline(): AnalyzerResource[] {
+  return [
+    res(T.Deployment, "api", { metadata: { name: "api", namespace: "shop" }, spec: { selector: { matchLabels: { app: "api" } }, template: pod("api") } }),
+    res(T.Hpa, "api", { metadata: { name: "api", namespace: "shop" }, spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "api" }, minReplicas: 3, maxReplicas: 10 } }),
+    res(T.Pdb, "api", { metadata: { name: "api", namespace: "shop" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "api" } } } }),
+    res(T.StatefulSet, "queue", { metadata: { name: "queue", namespace: "shop" }, spec: { replicas: 3, serviceName: "queue", selector: { matchLabels: { app: "queue" } }, template: pod("queue") } }),
+    res(T.Pdb, "queue", { metadata: { name: "queue", namespace: "shop" }, spec: { minAvailable: 2, selector: { matchLabels: { app: "queue" } } } }),
+  ];
+}
+
+const find = (rs: AnalyzerResource[], type: string, name: string): any => {
+  const r = rs.find((x) => x.type === type && x.name === name);
+  if (!r) throw new Error(`no ${type} ${name}`);
+  return r;
+};
+const remove = (rs: AnalyzerResource[], type: string, name: string) => rs.splice(rs.indexOf(find(rs, type, name)), 1);
+const apiPod = (rs: AnalyzerResource[]) => find(rs, T.Deployment, "api").props.spec.template.spec;
+const apiContainer = (rs: AnalyzerResource[]) => apiPod(rs).containers[0];
+
+type Mutation = (rs: AnalyzerResource[]) => void;
+const CASES: [string, Mutation, string[]][] = [
+  ["HPA minimum of 1", (rs) => (find(rs, T.Hpa, "api").props.spec.minReplicas = 1), ["wr-replicas-minimum"]],
+  ["HPA minimum defaulted", (rs) => delete find(rs, T.Hpa, "api").props.spec.minReplicas, ["wr-replicas-minimum"]],
+  ["single replica without HPA", (rs) => (find(rs, T.StatefulSet, "queue").props.spec.replicas = 1), ["wr-pdb-allows-disruption", "wr-replicas-minimum"]],
+  ["fixed replicas next to an HPA", (rs) => (find(rs, T.Deployment, "api").props.spec.replicas = 3), ["wr-no-fixed-replicas-with-hpa"]],
+  ["no PDB", (rs) => remove(rs, T.Pdb, "api"), ["wr-pdb-present"]],
+  ["PDB selecting other pods", (rs) => (find(rs, T.Pdb, "api").props.spec.selector.matchLabels.app = "web"), ["wr-pdb-present"]],
+  ["PDB in another namespace", (rs) => (find(rs, T.Pdb, "api").props.metadata.namespace = "other"), ["wr-pdb-present"]],
+  ["PDB allowing no disruption", (rs) => (find(rs, T.Pdb, "queue").props.spec.minAvailable = 3), ["wr-pdb-allows-disruption"]],
+  ["PDB minAvailable 100%", (rs) => (find(rs, T.Pdb, "queue").props.spec.minAvailable = "100%"), ["wr-pdb-allows-disruption"]],
+  ["PDB with neither field", (rs) => delete find(rs, T.Pdb, "api").props.spec.maxUnavailable, ["wr-pdb-allows-disruption"]],
+  ["PDB minAvailable equal to HPA minimum", (rs) => (find(rs, T.Pdb, "api").props.spec = { minAvailable: 3, selector: { matchLabels: { app: "api" } } }), ["wr-pdb-allows-disruption"]],
+  ["no zone spread", (rs) => delete apiPod(rs).topologySpreadConstraints, ["wr-zone-topology-spread"]],
+  ["spread on hostname only", (rs) => (apiPod(rs).topologySpreadConstraints[0].topologyKey = "kubernetes.io/hostname"), ["wr-zone-topology-spread"]],
+  ["no readiness probe", (rs) => delete apiContainer(rs).readinessProbe, ["wr-probes"]],
+  ["no liveness probe", (rs) => delete apiContainer(rs).livenessProbe, ["wr-probes"]],
+  ["no memory limit", (rs) => delete apiContainer(rs).resources.limits, ["wr-resources-requests-limits"]],
+  ["no requests", (rs) => delete apiContainer(rs).resources.requests, ["wr-resources-requests-limits"]],
+  ["latest tag", (rs) => (apiContainer(rs).image = "nginx:latest"), ["wr-pinned-images"]],
+  ["no tag", (rs) => (apiContainer(rs).image = "registry.example.com:5000/team/nginx"), ["wr-pinned-images"]],
+  ["preStop longer than grace", (rs) => (apiPod(rs).terminationGracePeriodSeconds = 10), ["wr-prestop-within-termination-grace"]],
+  ["preStop exec sleep vs default grace", (rs) => {
+      delete apiPod(rs).terminationGracePeriodSeconds;
+      apiContainer(rs).lifecycle = { preStop: { exec: { command: ["sh", "-c", "sleep 30"] } } };
+    }, ["wr-prestop-within-termination-grace"]],
+];
+
+// One pack process for the file (start-up type-checks the pack); prod is applied with Configure like the CLI does.
+let client: PolicyPackClient;
+beforeAll(async () => {
+  client = await startPolicyPack(packDir("workload-resilience"));
+});
+afterAll(async () => client?.close());
+
+packContract({
+  pack: "workload-resilience",
+  client: () => client,
+  policies: [
+    "wr-replicas-minimum",
+    "wr-no-fixed-replicas-with-hpa",
+    "wr-pdb-present",
+    "wr-pdb-allows-disruption",
+    "wr-zone-topology-spread",
+    "wr-probes",
+    "wr-resources-requests-limits",
+    "wr-pinned-images",
+    "wr-prestop-within-termination-grace",
+  ],
+  rules: RULES,
+  inventory: INVENTORY,
+  violating: () => {
+    const rs = clone(baseline());
+    apiContainer(rs).image = "nginx";
+    return rs;
+  },
+});
+
+describe("dev (default config)", () => {
+  test("the compliant baseline has no finding", async () => {
+    expect(await analyzeAll(client, baseline())).toEqual([]);
+  });
+
+  test.each(CASES)("%s → exactly the expected policies fire", async (_, mutate, expected) => {
+    const resources = clone(baseline());
+    mutate(resources);
+    const findings = await analyzeAll(client, resources);
+    expect(policiesOf(findings)).toEqual([...expected].sort());
+    for (const f of findings) expect(f.message).toMatch(/; .+\.$/);
+  });
+
+  test("every policy is covered by at least one case", async () => {
+    const covered = new Set(CASES.flatMap(([, , expected]) => expected));
+    expect((await client.info()).policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+  });
+
+  test("2 replicas pass in dev", async () => {
+    const resources = clone(baseline());
+    find(resources, T.StatefulSet, "queue").props.spec.replicas = 2;
+    find(resources, T.Pdb, "queue").props.spec.minAvailable = 1;
+    expect(await analyzeAll(client, resources)).toEqual([]);
+  });
+
+  test.each([
+    ["unknown replicas", (rs: AnalyzerResource[]) => (find(rs, T.StatefulSet, "queue").props.spec.replicas = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+    ["unknown HPA target name resolved through dependency", (rs: AnalyzerResource[]) => {
+      const hpa = find(rs, T.Hpa, "api");
+      hpa.props.spec.scaleTargetRef.name = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+      hpa.propertyDependencies = { spec: [find(rs, T.Deployment, "api").urn] };
+    }],
+    ["unknown PDB budget", (rs: AnalyzerResource[]) => (find(rs, T.Pdb, "queue").props.spec.minAvailable = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+    ["unknown image", (rs: AnalyzerResource[]) => (apiContainer(rs).image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+    ["garbage containers", (rs: AnalyzerResource[]) => find(rs, T.Deployment, "api").props.spec.template.spec.containers.push(null, 5)],
+  ])("preview unknowns and odd input: %s → no finding, no error", async (_, mutate) => {
+    const resources = clone(baseline());
+    mutate(resources);
+    expect(await analyzeAll(client, resources)).toEqual([]);
+  });
+});
+
+describe("prod (config/prod.json)", () => {
+  const prod = JSON.parse(fs.readFileSync(path.join(packDir("workload-resilience"), "config/prod.json"), "utf8"));
+  beforeAll(async () => client.configure(prod));
+  afterAll(async () => client.configure({ all: "advisory" }));
+
+  test("the baseline (3 replicas) passes in prod", async () => {
+    expect(await analyzeAll(client, baseline())).toEqual([]);
+  });
+
+  test("2 replicas are a mandatory violation in prod", async () => {
+    const resources = clone(baseline());
+    find(resources, T.StatefulSet, "queue").props.spec.replicas = 2;
+    find(resources, T.Pdb, "queue").props.spec.minAvailable = 1;
+    const findings = await analyzeAll(client, resources);
+    expect(findings.map((f) => [f.policyName, f.enforcementLevel])).toEqual([["wr-replicas-minimum", "mandatory"]]);
+    expect(findings[0].message).toContain("at least 3 (prod)");
+  });
+});
