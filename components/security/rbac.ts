@@ -35,11 +35,10 @@ export const WRITE_VERBS = ["get", "list", "watch", "create", "update", "patch",
 /** Rules of the tenant's edit Role, in a stable order. */
 export function tenantRoleRules(options: TenantRoleOptions = {}): PolicyRule[] {
   const rules: PolicyRule[] = [
-    {
-      apiGroups: [""],
-      resources: ["pods", "services", "configmaps", "persistentvolumeclaims"],
-      verbs: [...WRITE_VERBS],
-    },
+    // Pods come from the team's controllers; direct pod create is left out (CIS EKS 4.1.4), delete stays so a stuck
+    // pod can be recycled.
+    { apiGroups: [""], resources: ["services", "configmaps", "persistentvolumeclaims"], verbs: [...WRITE_VERBS] },
+    { apiGroups: [""], resources: ["pods"], verbs: [...READ_VERBS, "delete"] },
     {
       apiGroups: [""],
       resources: ["pods/log", "pods/status", "endpoints", "events", "serviceaccounts", "resourcequotas", "limitranges"],

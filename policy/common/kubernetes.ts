@@ -37,6 +37,14 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   "APIService",
 ]);
 
+/**
+ * True for cluster-scoped kinds: the built-in ones above, and custom kinds that follow the `Cluster*` naming
+ * convention of cluster-scoped CRDs (ClusterSecretStore, ClusterIssuer, ClusterPolicy, ...).
+ */
+export function isClusterScopedKind(kind: string): boolean {
+  return CLUSTER_SCOPED_KINDS.has(kind) || /^Cluster[A-Z]/.test(kind);
+}
+
 /** Types that are lists/patches of other objects or bundles we do not look inside. */
 export function isKubernetesBundle(type: string): boolean {
   return (
@@ -68,7 +76,7 @@ export function objectName(subject: Subject): string {
  */
 export function namespaceOf(subject: Subject): string | undefined {
   const kind = kindOf(subject.type);
-  if (!kind || CLUSTER_SCOPED_KINDS.has(kind)) return undefined;
+  if (!kind || isClusterScopedKind(kind)) return undefined;
   const ns = metadataOf(subject.props).namespace;
   if (isUnknown(ns)) return "unknown";
   if (typeof ns === "string" && ns !== "") return ns;

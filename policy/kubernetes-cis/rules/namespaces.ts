@@ -1,6 +1,6 @@
 /** CIS EKS 4.5.x: namespaces as administrative boundaries; the default namespace unused. */
 import { ResourceRule, describe } from "../../common/finding";
-import { isKubernetesObject, namespaceOf } from "../../common/kubernetes";
+import { isKubernetesObject, kindOf, namespaceOf } from "../../common/kubernetes";
 import { cisEks } from "./meta";
 
 /** Namespaces owned by Kubernetes/EKS itself. */
@@ -22,6 +22,13 @@ export const namespacesAsBoundaries: ResourceRule = {
   },
 };
 
+/**
+ * Objects that lock the default namespace down rather than use it: a baseline that keeps `default` empty puts a
+ * zero-pod quota, limits and a default-deny policy there. The benchmark's audit (`kubectl get all -n default`)
+ * does not list them either.
+ */
+const GUARDRAIL_KINDS: ReadonlySet<string> = new Set(["NetworkPolicy", "ResourceQuota", "LimitRange"]);
+
 export const defaultNamespaceNotUsed: ResourceRule = {
   meta: cisEks(
     "4.5.2",
@@ -32,7 +39,7 @@ export const defaultNamespaceNotUsed: ResourceRule = {
   ),
   types: isKubernetesObject,
   check(r) {
-    if (namespaceOf(r) !== "default") return [];
+    if (namespaceOf(r) !== "default" || GUARDRAIL_KINDS.has(kindOf(r.type) ?? "")) return [];
     return [{ message: `${describe(r)} is in the default namespace; set metadata.namespace to the application's own namespace.` }];
   },
 };
