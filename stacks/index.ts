@@ -10,3 +10,9 @@ const platform = buildPlatform(loadPlatformConfig());
 export const primaryRegion = platform.primaryRegion;
 export const clusters = platform.regions.map((r) => ({ region: r.region, name: r.cluster.clusterName, endpoint: r.cluster.endpoint }));
 export const vpcs = platform.regions.map((r) => ({ region: r.region, vpcId: r.network.vpcId, cidr: r.network.vpcCidr }));
+export const dataTier = platform.data && {
+  achievedObjectives: platform.data.achievedObjectives,
+  globalWriterEndpoint: platform.data.globalWriterEndpoint,
+  masterSecretArn: platform.data.masterSecretArn,
+};
+export const publicHostname = platform.traffic.fqdn;

@@ -5,6 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HaCluster } from "../components/cluster";
+import { DataTier } from "../components/data";
 import { AlarmTopic, AlertReceivers, MonitoringStack } from "../components/monitoring";
 import { Network } from "../components/network";
 import { AccountSecurityBaseline, ClusterSecurityBaseline, Tenant } from "../components/security";
@@ -30,6 +31,8 @@ export interface Platform {
   readonly primaryRegion: string;
   readonly regions: readonly RegionalPlatform[];
   readonly traffic: GlobalTraffic;
+  /** Absent in single-region stacks: the tier's backups and replicas need a second region. */
+  readonly data?: DataTier;
 }
 
 /** Critical alerts page (PagerDuty when configured); everything else, and pages too, reach the alarm topic. */
@@ -139,5 +142,18 @@ export function buildPlatform(config: PlatformConfig): Platform {
     providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
     endpoints: regions.map((r) => ({ region: r.region, loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`, healthCheckPath: "/healthz" })),
   }, { provider: primary.provider });
-  return { primaryRegion: config.regions[0], regions, traffic };
+  const data = regions.length < 2 ? undefined : new DataTier("data", {
+    environment: config.environment,
+    recoveryObjectives: config.recoveryObjectives,
+    regions: regions.map((r) => ({
+      region: r.region,
+      provider: r.provider,
+      vpcId: r.network.vpcId,
+      privateSubnetIds: r.network.privateSubnetIds,
+      allowedSecurityGroupIds: [r.cluster.nodeSecurityGroupId],
+      availabilityZones: r.zones,
+    })),
+    alarmTopicArns: Object.fromEntries(regions.map((r) => [r.region, r.alarmTopic.topicArn])),
+  });
+  return { primaryRegion: config.regions[0], regions, traffic, data };
 }

@@ -6,17 +6,22 @@ import { fsbp } from "./meta";
 export const REPLICATION_GROUP = "aws:elasticache/replicationGroup:ReplicationGroup";
 const label = (r: Subject) => `ElastiCache replication group ${r.name}`;
 const on = (v: unknown) => boolOf(v) === true || boolOf(v) === "unknown";
+/**
+ * A secondary member of a global datastore takes encryption and AUTH from the global group's primary (the API
+ * rejects them on the secondary), so it is judged through the primary.
+ */
+const inheritsFromGlobal = (r: Subject) => isSet(r.props.globalReplicationGroupId);
 
 export const elasticacheAtRest: ResourceRule = {
   meta: fsbp("ElastiCache.4", "aws-elasticache-encryption-at-rest", "ElastiCache replication groups should be encrypted at rest", "high", "Set atRestEncryptionEnabled to true (and kmsKeyId to a customer managed key)."),
   types: [REPLICATION_GROUP],
-  check: (r) => (on(r.props.atRestEncryptionEnabled) ? [] : [{ message: `${label(r)} stores data unencrypted; set atRestEncryptionEnabled to true.` }]),
+  check: (r) => (on(r.props.atRestEncryptionEnabled) || inheritsFromGlobal(r) ? [] : [{ message: `${label(r)} stores data unencrypted; set atRestEncryptionEnabled to true.` }]),
 };
 
 export const elasticacheInTransit: ResourceRule = {
   meta: fsbp("ElastiCache.5", "aws-elasticache-encryption-in-transit", "ElastiCache replication groups should be encrypted in transit", "high", "Set transitEncryptionEnabled to true."),
   types: [REPLICATION_GROUP],
-  check: (r) => (on(r.props.transitEncryptionEnabled) ? [] : [{ message: `${label(r)} accepts plaintext connections; set transitEncryptionEnabled to true.` }]),
+  check: (r) => (on(r.props.transitEncryptionEnabled) || inheritsFromGlobal(r) ? [] : [{ message: `${label(r)} accepts plaintext connections; set transitEncryptionEnabled to true.` }]),
 };
 
 export const elasticacheAuth: ResourceRule = {
@@ -25,7 +30,7 @@ export const elasticacheAuth: ResourceRule = {
   check(r) {
     const users = r.props.userGroupIds;
     const hasUsers = isUnknown(users) || arrayOf(users).length > 0;
-    return isSet(r.props.authToken) || isSet(r.props.authTokenWo) || hasUsers ? [] : [{ message: `${label(r)} accepts unauthenticated clients; set authToken or userGroupIds.` }];
+    return isSet(r.props.authToken) || isSet(r.props.authTokenWo) || hasUsers || inheritsFromGlobal(r) ? [] : [{ message: `${label(r)} accepts unauthenticated clients; set authToken or userGroupIds.` }];
   },
 };
 

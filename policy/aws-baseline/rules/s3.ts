@@ -29,6 +29,21 @@ const settingsOf = (resources: readonly Subject[], bucket: Subject, ...types: st
   resources.filter((r) => types.includes(r.type) && references(r, "bucket", bucket, ["bucket", "id"]));
 const label = (b: Subject) => `S3 bucket ${b.name}`;
 
+/**
+ * True when the bucket is the destination of another bucket's replication: it already is the copy in the other
+ * region, so it needs no onward replication of its own.
+ */
+function isReplicaOf(resources: readonly Subject[], bucket: Subject): boolean {
+  const arn = bucket.props.arn;
+  return ofType(resources, S3.Replication).some((c) => {
+    if ((c.propertyDependencies?.rules ?? []).includes(bucket.urn)) return true;
+    return arrayOf(c.props.rules).some((rule) => {
+      const destination = objectOf(objectOf(rule)?.destination)?.bucket;
+      return typeof destination === "string" && typeof arn === "string" && !isUnknown(arn) && destination === arn;
+    });
+  });
+}
+
 const PAB_FIELDS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 const pabOff = (r: Subject) => PAB_FIELDS.filter((f) => boolOf(r.props[f]) !== true && boolOf(r.props[f]) !== "unknown");
 
@@ -171,7 +186,7 @@ export const s3BackupReplication: StackRule = {
         const configs = settingsOf(resources, b, S3.Replication);
         const enabled = configs.some((c) => isUnknown(c.props.rules) || arrayOf(c.props.rules).some((r) => isUnknown(r) || objectOf(r)?.status === "Enabled" || isUnknown(objectOf(r)?.status)));
         const inline = objectOf(b.props.replicationConfiguration) !== undefined || isUnknown(b.props.replicationConfiguration);
-        if (enabled || inline) return [];
+        if (enabled || inline || isReplicaOf(resources, b)) return [];
         return [{ subject: b, message: `Backup ${label(b)} is not replicated to another region; add a BucketReplicationConfig with an Enabled rule.` }];
       });
   },

@@ -172,3 +172,26 @@ test("expectAccountServices false: stacks that do not own GuardDuty/Security Hub
     await client.configure({ all: "advisory" });
   }
 });
+
+test("a global datastore secondary inherits encryption and AUTH from the global group", async () => {
+  const resources = clone(baseline());
+  resources.push({
+    type: T.Redis,
+    name: "cache-secondary",
+    props: { description: "c", globalReplicationGroupId: "ldgnf-cache-global", automaticFailoverEnabled: true, multiAzEnabled: true, numCacheClusters: 2 },
+  });
+  expect(await analyzeAll(client, resources)).toEqual([]);
+  delete find(resources, "cache-secondary").props.globalReplicationGroupId;
+  expect(policiesOf(await analyzeAll(client, resources))).toEqual(["aws-elasticache-auth", "aws-elasticache-encryption-at-rest", "aws-elasticache-encryption-in-transit"]);
+});
+
+test("a backup bucket that is the destination of another bucket's replication needs no onward replication", async () => {
+  const resources = clone(baseline());
+  const source = find(resources, "db-backups-replication");
+  resources.push({ type: T.Bucket, name: "dr", urn: "urn:pulumi:stack::project::aws:s3/bucket:Bucket::dr", props: { arn: "arn:aws:s3:::dr", tags: { purpose: "backup" } } });
+  const withReplica = await analyzeAll(client, resources);
+  expect(withReplica.filter((f) => f.policyName === "aws-s3-backup-bucket-replication")).toEqual([]);
+  source.props.rules = [{ id: "all", status: "Enabled", destination: { bucket: "arn:aws:s3:::elsewhere" } }];
+  const notReplica = await analyzeAll(client, resources);
+  expect(notReplica.filter((f) => f.policyName === "aws-s3-backup-bucket-replication").map((f) => f.urn)).toEqual(["urn:pulumi:stack::project::aws:s3/bucket:Bucket::dr"]);
+});
