@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "examples/**/node_modules/**", "examples/**/out/**"] },
+  { ignores: ["node_modules/**", "dist/**", "out/**", "coverage/**", "examples/**/node_modules/**", "examples/**/out/**", "docs/api/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

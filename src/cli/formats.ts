@@ -81,9 +81,10 @@ export function toMarkdown(report: PolicyReport, extra: { graph?: string } = {})
     );
   }
   if (report.compliance.length > 0) {
-    lines.push("", "## Compliance", "", "| Framework | Controls passed | Score | Failing | Exempted |", "|---|---|---|---|---|");
+    lines.push("", "## Compliance", "", "| Framework | Controls passed | Score | Failing | Exempted | Not decidable from code |", "|---|---|---|---|---|---|");
     for (const c of report.compliance) {
-      lines.push(`| ${c.framework} | ${c.passed} / ${c.applicable} | ${c.percent}% | ${c.failing.join(", ") || "—"} | ${c.exempted.join(", ") || "—"} |`);
+      const list = (ids: readonly string[]) => ids.join(", ") || "—";
+      lines.push(`| ${c.framework} | ${c.passed} / ${c.applicable} | ${c.percent}% | ${list(c.failing)} | ${list(c.exempted)} | ${list(c.notDecidable)} |`);
     }
   }
   const violations = report.findings.filter((f) => f.status === "violation");

@@ -34,8 +34,13 @@ export interface PlanResult {
   readonly timings?: { readonly programMillis: number; readonly policyMillis: number; readonly totalMillis: number };
 }
 
+/** The nearest directory holding a package.json: this package's root from `src/cli` and from `dist/src/cli`. */
+function findPackageRoot(dir: string): string {
+  return fs.existsSync(path.join(dir, "package.json")) || path.dirname(dir) === dir ? dir : findPackageRoot(path.dirname(dir));
+}
+
 /** The directory this package is installed in: its own packs live under `policy/`. */
-export const PACKAGE_ROOT = path.resolve(__dirname, "..", "..");
+export const PACKAGE_ROOT = findPackageRoot(__dirname);
 
 function writeFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -8,10 +8,19 @@ import * as path from "path";
 import { AnalyzerFinding, AnalyzerInfo, AnalyzerResource, PolicyPackClient, PolicyPackConfig, startPolicyPack } from "../testing/analyzer";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
 import { UsageError } from "./project";
+import type { Control } from "../../policy/common/score";
+
+/** A pack may ship `inventory.ts|js` exporting `INVENTORY`: every control it covers, decidable or not. */
+function loadInventory(packDir: string): readonly Control[] | undefined {
+  const file = ["inventory.ts", "inventory.js"].map((f) => path.join(packDir, f)).find((f) => fs.existsSync(f));
+  return file ? (require(file).INVENTORY as readonly Control[] | undefined) : undefined;
+}
 
 export interface PackRun {
   readonly dir: string;
   readonly info: AnalyzerInfo;
+  /** The pack's control inventory, when it ships an `inventory` module (see policy/common/score.ts). */
+  readonly inventory?: readonly Control[];
   /** Path of the config file applied, if any. */
   readonly configFile?: string;
   readonly findings: readonly AnalyzerFinding[];
@@ -109,7 +118,7 @@ export async function runPacks(packDirs: readonly string[], recorder: ResourceRe
         const stackFindings = await client.analyzeStack(forStack);
         const millis = Number(process.hrtime.bigint() - started) / 1e6;
         options.onProgress?.(`policy pack ${info.name}: ${forAnalyze.length} resources analysed in ${(millis / 1000).toFixed(1)} s`);
-        return { dir, info, configFile: file, findings: [...perResource.flat(), ...stackFindings], millis };
+        return { dir, info, inventory: loadInventory(dir), configFile: file, findings: [...perResource.flat(), ...stackFindings], millis };
       }),
     );
   } finally {

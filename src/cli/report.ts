@@ -6,7 +6,9 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { EnforcementLevel, PolicyInfo } from "../testing/analyzer";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
-import { redact } from "../testing/wire";
+import { redact, redactLeaves } from "../testing/wire";
+import { FRAMEWORK_INFO } from "../../policy/common/metadata";
+import { Control, FrameworkScore, scoreCompliance as scoreControls } from "../../policy/common/score";
 import { PackRun } from "./policy-run";
 
 export type FindingStatus = "violation" | "exempted";
@@ -31,6 +33,8 @@ export interface ComplianceScore {
   readonly percent: number;
   readonly failing: readonly string[];
   readonly exempted: readonly string[];
+  /** Controls the framework has that no manifest or resource can decide (Manual in the benchmark, runtime state). */
+  readonly notDecidable: readonly string[];
 }
 
 export interface PolicyReport {
@@ -50,10 +54,11 @@ function policyInfo(run: PackRun, name: string): PolicyInfo | undefined {
   return run.info.policies.find((p) => p.name === name);
 }
 
+/** Framework and control id as a pack declares them in CrossGuard metadata (`specification` holds the control id). */
 function frameworkOf(info: PolicyInfo | undefined): { framework: string; controlId: string } {
   const fw = info?.framework;
   if (!fw || !fw.name) return { framework: "", controlId: "" };
-  return { framework: fw.version ? `${fw.name} ${fw.version}` : fw.name, controlId: fw.reference ?? "" };
+  return { framework: fw.version ? `${fw.name} ${fw.version}` : fw.name, controlId: fw.specification ?? "" };
 }
 
 export function toReportFindings(runs: readonly PackRun[]): ReportFinding[] {
@@ -78,40 +83,43 @@ export function toReportFindings(runs: readonly PackRun[]): ReportFinding[] {
   return out.sort((a, b) => a.urn.localeCompare(b.urn) || a.pack.localeCompare(b.pack) || a.policy.localeCompare(b.policy) || a.message.localeCompare(b.message));
 }
 
-/** Per framework: a control passes when none of its policies has a non-exempted violation. */
-export function scoreCompliance(runs: readonly PackRun[], findings: readonly ReportFinding[]): ComplianceScore[] {
-  const controls = new Map<string, Map<string, "passed" | "failing" | "exempted">>();
-  for (const run of runs) {
-    for (const p of run.info.policies) {
-      const { framework, controlId } = frameworkOf(p);
-      if (!framework || p.enforcementLevel === "disabled") continue;
-      const key = controlId || p.name;
-      if (!controls.has(framework)) controls.set(framework, new Map());
-      controls.get(framework)!.set(key, "passed");
-    }
+/**
+ * The controls a pack reports on: its own `inventory` module when it ships one (which also lists controls that are
+ * not decidable from code), else one control per policy from the framework metadata it declares over the protocol.
+ */
+export function inventoryOf(run: PackRun): Control[] {
+  if (run.inventory) return [...run.inventory];
+  const byKey = new Map<string, Control>();
+  for (const p of run.info.policies) {
+    const { framework, controlId } = frameworkOf(p);
+    if (!framework || p.enforcementLevel === "disabled") continue;
+    const key = `${framework} ${controlId || p.name}`;
+    const existing = byKey.get(key);
+    byKey.set(key, existing
+      ? { ...existing, policies: [...existing.policies, p.name] }
+      : { framework: framework as Control["framework"], controlId: controlId || p.name, title: p.description, policies: [p.name], decidable: true });
   }
-  for (const f of findings) {
-    if (!f.framework) continue;
-    const byControl = controls.get(f.framework);
-    const key = f.controlId || f.policy;
-    if (!byControl) continue;
-    if (f.status === "violation") byControl.set(key, "failing");
-    else if (byControl.get(key) === "passed") byControl.set(key, "exempted");
-  }
-  return [...controls.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([framework, byControl]) => {
-      const entries = [...byControl.entries()].sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }));
-      const passed = entries.filter(([, s]) => s !== "failing").length;
-      return {
-        framework,
-        applicable: entries.length,
-        passed,
-        percent: entries.length === 0 ? 100 : Math.round((passed / entries.length) * 1000) / 10,
-        failing: entries.filter(([, s]) => s === "failing").map(([c]) => c),
-        exempted: entries.filter(([, s]) => s === "exempted").map(([c]) => c),
-      };
-    });
+  return [...byKey.values()];
+}
+
+function frameworkLabel(id: string): string {
+  const info = (FRAMEWORK_INFO as Record<string, { name: string; version: string } | undefined>)[id];
+  return info ? `${info.name} ${info.version}` : id;
+}
+
+/** Per framework: controls passed / applicable, failing and exempted controls, and those not decidable from code. */
+export function complianceOf(runs: readonly PackRun[]): ComplianceScore[] {
+  const inventory = runs.flatMap(inventoryOf);
+  const findings = runs.flatMap((r) => r.findings.map((f) => ({ ...f, policyPackName: r.info.name })));
+  return Object.values(scoreControls(inventory, findings)).map((score: FrameworkScore) => ({
+    framework: frameworkLabel(score.framework),
+    applicable: score.applicable,
+    passed: score.passed,
+    percent: score.percent,
+    failing: score.failing.map((c) => c.controlId),
+    exempted: score.exempted.map((c) => c.controlId),
+    notDecidable: score.notDecidable.map((c) => c.controlId),
+  })).sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
 export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[]): PolicyReport {
@@ -129,7 +137,7 @@ export function buildPolicyReport(project: string, stack: string, resourceCount:
       advisory: violations.filter((f) => f.enforcement === "advisory").length,
       exempted: findings.filter((f) => f.status === "exempted").length,
     },
-    compliance: scoreCompliance(runs, findings),
+    compliance: complianceOf(runs),
     findings,
   };
 }
@@ -169,7 +177,7 @@ export function toManifest(r: RecordedResource): Record<string, unknown> | undef
   const [, groupVersion, kindToken] = r.type.split(":");
   const patch = kindToken.endsWith("Patch");
   const kind = patch ? kindToken.slice(0, -"Patch".length) : kindToken;
-  const state = redact(r.outputs) as Record<string, unknown>;
+  const state = redactLeaves(r.outputs) as Record<string, unknown>;
   const apiVersion = (state.apiVersion as string) ?? (groupVersion.startsWith("core/") ? groupVersion.slice("core/".length) : groupVersion);
   const { apiVersion: _a, kind: _k, metadata, ...rest } = state;
   const cleaned: Record<string, unknown> = {};

@@ -33,10 +33,20 @@ function registerTypeScript(): void {
   transpilerRegistered = true;
   require("ts-node").register({
     transpileOnly: true,
-    swc: true,
+    // swc is much faster; without it (an optional peer for consumers) ts-node's own transpiler does the job.
+    swc: canResolve("@swc/core"),
     skipProject: true,
     compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
   });
+}
+
+function canResolve(module: string): boolean {
+  try {
+    require.resolve(module);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function sdkRootFor(programDir: string): string {

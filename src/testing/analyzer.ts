@@ -102,7 +102,8 @@ function sdk(packDir: string): { root: string; req: (m: string) => any } {
 function toStructValue(value: unknown): unknown {
   if (value === undefined) return UNKNOWN;
   if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(toStructValue);
+  // Array.from visits holes of sparse arrays too (map would leave them, and protobuf rejects them).
+  if (Array.isArray(value)) return Array.from(value, toStructValue);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     if (v !== undefined) out[k] = toStructValue(v);

@@ -61,6 +61,23 @@ export function redact(value: unknown): unknown {
 }
 
 /**
+ * Like `redact`, but a secret object or list keeps its shape with every leaf replaced: a Kubernetes Secret's
+ * `stringData` stays a map of keys to `"[secret]"`, so the manifest remains a valid object for schema checks.
+ */
+export function redactLeaves(value: unknown, inSecret = false): unknown {
+  if (value === UNKNOWN) return UNKNOWN_PLACEHOLDER;
+  if (value === null || typeof value !== "object") return inSecret ? SECRET_PLACEHOLDER : value;
+  if (Array.isArray(value)) return value.map((v) => redactLeaves(v, inSecret));
+  const record = value as Record<string, unknown>;
+  const sig = record[SIG_KEY];
+  if (sig === SECRET_SIG) return redactLeaves(record.value, true);
+  if (sig !== undefined) return inSecret ? SECRET_PLACEHOLDER : redact(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) out[key] = redactLeaves(record[key], inSecret);
+  return out;
+}
+
+/**
  * Unwraps secrets (keeping their values) and turns resource references into URNs; unknowns stay as the UNKNOWN
  * marker. For tests and rule functions that want to look at plain values.
  */

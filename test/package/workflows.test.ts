@@ -1,0 +1,68 @@
+/**
+ * The CI examples under .github/workflows: valid for GitHub (schema, expressions, job graph, via GitHub's own
+ * workflow parser, offline), and doing what the docs promise.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { run } from "./exec";
+
+const REPO = path.resolve(__dirname, "..", "..");
+const DIR = path.join(REPO, ".github", "workflows");
+const LINT = path.join(__dirname, "lint-workflows.mjs");
+const files = fs.readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+function lint(paths: readonly string[]): { file: string; errors: string[]; jobs: string[] }[] {
+  return JSON.parse(run(process.execPath, [LINT, ...paths], REPO).stdout);
+}
+
+function workflow(name: string): any {
+  return YAML.parse(fs.readFileSync(path.join(DIR, name), "utf8"));
+}
+
+const steps = (wf: any) => Object.values<any>(wf.jobs).flatMap((j) => j.steps ?? []);
+const scripts = (wf: any) => steps(wf).map((s: any) => String(s.run ?? "")).join("\n");
+const packs = fs.readdirSync(path.join(REPO, "policy")).filter((d) => fs.existsSync(path.join(REPO, "policy", d, "PulumiPolicy.yaml")));
+
+describe("GitHub workflows", () => {
+  test("there are workflow files and GitHub's parser accepts every one", () => {
+    expect(files).toEqual(expect.arrayContaining(["ci.yml", "preview.yml"]));
+    for (const result of lint(files.map((f) => path.join(DIR, f)))) {
+      expect({ file: path.basename(result.file), errors: result.errors }).toEqual({ file: path.basename(result.file), errors: [] });
+      expect(result.jobs.length).toBeGreaterThan(0);
+    }
+  });
+
+  test("the linter rejects a broken workflow (unknown key, bad expression)", () => {
+    const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "wf-")), "bad.yml");
+    fs.writeFileSync(bad, "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stepz: []\n    steps:\n      - run: echo ${{ secrets. }}\n");
+    const [result] = lint([bad]);
+    expect(result.errors.join("\n")).toMatch(/Unexpected value 'stepz'/);
+    expect(result.errors.length).toBe(2);
+  });
+
+  test("ci runs the tests and the offline plan, uploads SARIF and writes the Markdown report as job summary", () => {
+    const ci = workflow("ci.yml");
+    expect(scripts(ci)).toMatch(/npm test/);
+    expect(scripts(ci)).toMatch(/npm run plan -- --stack \$\{\{ matrix\.stack \}\}/);
+    expect(ci.jobs.plan.strategy.matrix.stack).toEqual(expect.arrayContaining(["dev", "prod"]));
+    const upload = steps(ci).find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"));
+    expect(upload?.with?.sarif_file).toMatch(/policy-report\.sarif$/);
+    expect(ci.jobs.plan.permissions["security-events"]).toBe("write");
+    expect(scripts(ci)).toMatch(/policy-report\.md >> "\$GITHUB_STEP_SUMMARY"/);
+  });
+
+  test("preview runs pulumi preview with every bundled pack and its per-stack config, gated on the secrets", () => {
+    const preview = workflow("preview.yml");
+    const script = scripts(preview);
+    for (const pack of packs) {
+      expect(script).toContain(`--policy-pack policy/${pack} --policy-pack-config "policy/${pack}/config/$STACK.json"`);
+      for (const stack of ["dev", "staging", "prod"]) expect(fs.existsSync(path.join(REPO, "policy", pack, "config", `${stack}.json`))).toBe(true);
+    }
+    const gate = steps(preview).find((s: any) => s.id === "gate");
+    expect(gate.run).toMatch(/PULUMI_ACCESS_TOKEN/);
+    const ungated = steps(preview).filter((s: any) => s !== gate && s.if !== "steps.gate.outputs.enabled == 'true'");
+    expect(ungated).toEqual([]);
+  });
+});
