@@ -36,6 +36,9 @@ function registerTypeScript(): void {
     // swc is much faster; without it (an optional peer for consumers) ts-node's own transpiler does the job.
     swc: canResolve("@swc/core"),
     skipProject: true,
+    // Our policy packs ship as TypeScript sources (the CLI's policy runner compiles them); the plan also loads their
+    // control inventories in-process, so this package's own files in node_modules are compiled too.
+    ignore: ["(?:^|/)node_modules/(?!production-platform/)"],
     compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
   });
 }
