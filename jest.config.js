@@ -8,5 +8,7 @@ module.exports = {
   },
   moduleFileExtensions: ["ts", "js", "json"],
   testTimeout: 300000,
+  // Two workers on two cores: many suites wait on child processes (policy packs, the CLI), so one worker idles.
+  maxWorkers: 2,
   globalSetup: "<rootDir>/test/support/global-setup.ts",
 };

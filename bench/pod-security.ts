@@ -51,7 +51,7 @@ export function workloads(count: number): BenchResource[] {
   });
 }
 
-function inProcess(resources: StackResource[]): number {
+export function inProcess(resources: StackResource[]): number {
   // What the pack does per AnalyzeStack: each of the 19 check policies and the advisory policy collect the workloads.
   const start = process.hrtime.bigint();
   for (const check of CHECKS) enforcementFindings(collectWorkloads(resources, DEFAULT_SETTINGS), check.id);

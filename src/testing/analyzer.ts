@@ -81,6 +81,8 @@ export interface StartOptions {
 export interface PolicyPackClient {
   readonly name: string;
   readonly dir: string;
+  /** Process id of the pack's analyzer process. */
+  readonly pid: number | undefined;
   info(): Promise<AnalyzerInfo>;
   configure(config: PolicyPackConfig): Promise<void>;
   analyze(resource: AnalyzerResource): Promise<AnalyzerFinding[]>;
@@ -283,6 +285,7 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
   return {
     name: packInfo.name,
     dir,
+    pid: child.pid,
     info,
     configure,
     async analyze(resource) {

@@ -125,7 +125,7 @@ export function fakeState(args: FakeResourceArgs): Record<string, any> {
 }
 
 /** A value with the shape of a generated password that no one could mistake for a real one. */
-function fakeRandomString(seed: string, length: number): string {
+export function fakeRandomString(seed: string, length: number): string {
   const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   const bytes = crypto.createHash("sha512").update(`password:${seed}`).digest();
   let out = "";

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { readTree } from "../support/plans";
+import { planFor, readTree } from "../support/plans";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "production-platform.js");
@@ -19,12 +19,14 @@ function tmp(prefix: string): string {
 
 
 describe("plan --stack prod", () => {
-  const outA = tmp("plan-prod-a-");
+  let outA: string;
   const outB = tmp("plan-prod-b-");
-  let first: ReturnType<typeof runPlan>;
+  let first: { code: number; stderr: string };
 
   beforeAll(() => {
-    first = runPlan(["--stack", "prod", "--out", outA]);
+    const shared = planFor("prod");
+    outA = shared.dir;
+    first = { code: shared.exitCode, stderr: shared.log };
     runPlan(["--stack", "prod", "--out", outB]);
   });
 

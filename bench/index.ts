@@ -1,0 +1,142 @@
+/**
+ * `npm run bench`: figures, not verdicts. Prints plan wall times per stack, program-only vs program + packs, rule
+ * throughput per pack in-process and through the analyzer protocol (1,000 and 10,000 synthetic resources) against a
+ * no-op pack measured in the same run, and peak memory. Targets are printed next to the figures for the reader.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { RULES as AWS_RULES } from "../policy/aws-baseline/rules";
+import { RULES as CIS_RULES } from "../policy/kubernetes-cis/rules";
+import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
+import { contextFor, Rule, runRule } from "../policy/common/finding";
+import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
+import { inProcess as pssInProcess, workloads } from "./pod-security";
+
+const ROOT = path.resolve(__dirname, "..");
+const PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"];
+const NOOP = path.join(ROOT, "test", "fixtures", "noop-pack");
+const SIZES = [1000, 10000];
+
+function seconds(start: bigint): number {
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+function table(rows: (string | number)[][]): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const row of rows) console.log(row.map((c, i) => (typeof c === "number" ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join("  "));
+}
+
+/** A stack-shaped mix: workloads (with some violations), namespaces, RBAC, buckets with settings, databases. */
+export function syntheticStack(count: number): AnalyzerResource[] {
+  const deployments = workloads(Math.ceil(count / 2));
+  const out: AnalyzerResource[] = [];
+  for (let i = 0; out.length < count; i++) {
+    out.push(deployments[i % deployments.length] as AnalyzerResource);
+    const n = `r${i}`;
+    const urn = (type: string) => `urn:pulumi:bench::bench::${type}::${n}`;
+    const extra: AnalyzerResource[] = [
+      { type: "kubernetes:core/v1:Namespace", name: n, urn: urn("kubernetes:core/v1:Namespace"), props: { metadata: { name: n, labels: { "pod-security.kubernetes.io/enforce": "restricted" } } } },
+      { type: "kubernetes:rbac.authorization.k8s.io/v1:Role", name: n, urn: urn("kubernetes:rbac.authorization.k8s.io/v1:Role"), props: { metadata: { name: n, namespace: "apps" }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }] } },
+      { type: "aws:s3/bucket:Bucket", name: n, urn: urn("aws:s3/bucket:Bucket"), props: { bucket: n } },
+      { type: "aws:rds/cluster:Cluster", name: n, urn: urn("aws:rds/cluster:Cluster"), props: { engine: "aurora-postgresql", storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k", backupRetentionPeriod: 7, deletionProtection: true } },
+    ];
+    out.push(extra[i % extra.length]);
+  }
+  return out.slice(0, count);
+}
+
+function rulesInProcess(rules: readonly Rule[], resources: AnalyzerResource[]): number {
+  const subjects = resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn ?? r.name, props: r.props }));
+  const ctx = contextFor("prod");
+  const start = process.hrtime.bigint();
+  for (const rule of rules) runRule(rule, subjects as never, ctx);
+  return seconds(start);
+}
+
+const IN_PROCESS: Record<string, (resources: AnalyzerResource[]) => number> = {
+  "aws-baseline": (r) => rulesInProcess(AWS_RULES, r),
+  "kubernetes-cis": (r) => rulesInProcess(CIS_RULES, r),
+  "workload-resilience": (r) => rulesInProcess(WR_RULES, r),
+  "pod-security": (r) => pssInProcess(r as never),
+};
+
+function peakRssMiB(pid: number | undefined): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    return Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+/** Analyze every resource (16 in flight, as the engine does) and AnalyzeStack once; best of two. */
+async function throughProtocol(dir: string, resources: AnalyzerResource[]): Promise<{ seconds: number; rssMiB: number }> {
+  const pack = await startPolicyPack(dir, { config: { all: "mandatory" } });
+  try {
+    await pack.analyzeStack(resources.slice(0, 100));
+    let best = Infinity;
+    for (let round = 0; round < 2; round++) {
+      const start = process.hrtime.bigint();
+      let next = 0;
+      await Promise.all(Array.from({ length: 16 }, async () => {
+        while (next < resources.length) await pack.analyze(resources[next++]);
+      }));
+      await pack.analyzeStack(resources);
+      best = Math.min(best, seconds(start));
+    }
+    return { seconds: best, rssMiB: peakRssMiB(pack.pid) };
+  } finally {
+    await pack.close();
+  }
+}
+
+function planTime(stack: string, noPolicy: boolean): number {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${stack}-`));
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", stack, "--out", out, ...(noPolicy ? ["--no-policy"] : [])], { encoding: "utf8" });
+  const elapsed = seconds(start);
+  fs.rmSync(out, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`plan --stack ${stack} exited ${result.status}: ${result.stderr.slice(-2000)}`);
+  return elapsed;
+}
+
+async function main(): Promise<void> {
+  console.log(`production-platform bench — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB\n`);
+
+  console.log("Plan wall time (seconds; target: packs add ≤ 30 % to the prod plan)");
+  const planRows: (string | number)[][] = [["stack", "program only", "program + packs", "ratio"]];
+  for (const stack of ["dev", "staging", "prod"]) {
+    const bare = planTime(stack, true);
+    const full = planTime(stack, false);
+    planRows.push([stack, Number(bare.toFixed(2)), Number(full.toFixed(2)), Number((full / bare).toFixed(2))]);
+  }
+  table(planRows);
+
+  for (const size of SIZES) {
+    const resources = syntheticStack(size);
+    console.log(`\nRule throughput on ${size} synthetic resources (resources/s; targets: in-process all packs ≥ 20,000; protocol within 1.3× of no-op)`);
+    const rows: (string | number)[][] = [["pack", "in-process", "protocol", "× no-op time", "pack peak RSS MiB"]];
+    const noop = await throughProtocol(NOOP, resources);
+    rows.push(["no-op (protocol floor)", "-", Math.round(size / noop.seconds), 1, noop.rssMiB]);
+    let allInProcess = 0;
+    let allProtocol = 0;
+    for (const pack of PACKS) {
+      IN_PROCESS[pack](resources.slice(0, 200));
+      const inProc = Math.min(IN_PROCESS[pack](resources), IN_PROCESS[pack](resources));
+      const protocol = await throughProtocol(path.join(ROOT, "policy", pack), resources);
+      allInProcess += inProc;
+      allProtocol = Math.max(allProtocol, protocol.seconds);
+      rows.push([pack, Math.round(size / inProc), Math.round(size / protocol.seconds), Number((protocol.seconds / noop.seconds).toFixed(2)), protocol.rssMiB]);
+    }
+    rows.push(["all packs", Math.round(size / allInProcess), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
+    table(rows);
+  }
+  console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
