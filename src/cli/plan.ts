@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { discoverPacks, runPacks } from "./policy-run";
+import { discoverPacks, PolicySession } from "./policy-run";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } from "./report";
 import { toMarkdown, toSarif } from "./formats";
@@ -65,11 +65,31 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
 
-  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, preview)`);
+  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? discoverPacks(path.join(PACKAGE_ROOT, "policy")));
+  for (const dir of packDirs) {
+    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+      log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
+      return { exitCode: ExitCode.BadInput };
+    }
+  }
+
+  // Packs start while the program runs and see each resource as it registers, as under `pulumi preview`.
+  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, preview) with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
+  let session: PolicySession;
+  try {
+    session = PolicySession.start(packDirs, { stack: project.stack, project: project.name, onProgress: (m) => log(`  ${m}`) });
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`error: ${err.message}`);
+      return { exitCode: ExitCode.BadInput };
+    }
+    throw err;
+  }
   let run;
   try {
-    run = await runProgram(project);
+    run = await runProgram(project, { onResource: (resource, recorder) => session.analyze(resource, recorder) });
   } catch (err) {
+    await session.close();
     if (err instanceof ProgramError) {
       log(`${err.invalidInput ? "error: invalid configuration" : "error: the program failed"}:\n${err.message}`);
       // Nothing half-built: a failed run leaves no plan files behind to be mistaken for a good one.
@@ -80,26 +100,8 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   const recorder = run.recorder;
   log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
-
-  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? discoverPacks(path.join(PACKAGE_ROOT, "policy")));
-  for (const dir of packDirs) {
-    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-      log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
-      return { exitCode: ExitCode.BadInput };
-    }
-  }
   const policyStarted = process.hrtime.bigint();
-  log(`▶ checking with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
-  let runs;
-  try {
-    runs = await runPacks(packDirs, recorder, { stack: project.stack, project: project.name, onProgress: (m) => log(`  ${m}`) });
-  } catch (err) {
-    if (err instanceof UsageError) {
-      log(`error: ${err.message}`);
-      return { exitCode: ExitCode.BadInput };
-    }
-    throw err;
-  }
+  const runs = await session.finish(recorder);
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
   const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs);

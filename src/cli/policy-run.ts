@@ -69,59 +69,114 @@ export function toAnalyzerResource(r: RecordedResource, recorder: ResourceRecord
   };
 }
 
-/** Runs `fn` over items with at most `limit` in flight: the CLI analyses resources concurrently, so do we. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
 export interface RunPacksOptions {
   readonly stack: string;
   readonly project: string;
   readonly onProgress?: (message: string) => void;
 }
 
+const ROOT_STACK = "pulumi:pulumi:Stack";
+/** Analyze calls in flight per pack; the engine also analyses resources concurrently as steps run. */
+const IN_FLIGHT = 16;
+
 /** The resources the engine would analyse: everything but the root stack. */
 export function analysableResources(recorder: ResourceRecorder): RecordedResource[] {
-  return recorder.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  return recorder.resources.filter((r) => r.type !== ROOT_STACK);
 }
 
-export async function runPacks(packDirs: readonly string[], recorder: ResourceRecorder, options: RunPacksOptions): Promise<PackRun[]> {
-  const resources = analysableResources(recorder);
-  const forAnalyze = resources.map((r) => toAnalyzerResource(r, recorder, false));
-  const forStack = resources.map((r) => toAnalyzerResource(r, recorder, true));
-  const clients: PolicyPackClient[] = [];
-  try {
-    return await Promise.all(
-      packDirs.map(async (dir) => {
-        const started = process.hrtime.bigint();
-        const { file, config } = packConfigFor(dir, options.stack);
-        const client = await startPolicyPack(dir, { config, stack: { stack: options.stack, project: options.project, dryRun: true } });
-        clients.push(client);
-        const info = await client.info();
-        options.onProgress?.(`policy pack ${info.name}@${info.version} started (${info.policies.length} policies${file ? `, config ${path.basename(file)}` : ""})`);
-        let done = 0;
-        const perResource = await mapLimit(forAnalyze, 16, async (resource) => {
-          const findings = await client.analyze(resource);
-          done++;
-          if (done % 250 === 0) options.onProgress?.(`policy pack ${info.name}: analysed ${done}/${forAnalyze.length} resources`);
-          return findings;
-        });
-        const stackFindings = await client.analyzeStack(forStack);
-        const millis = Number(process.hrtime.bigint() - started) / 1e6;
-        options.onProgress?.(`policy pack ${info.name}: ${forAnalyze.length} resources analysed in ${(millis / 1000).toFixed(1)} s`);
-        return { dir, info, inventory: loadInventory(dir), configFile: file, findings: [...perResource.flat(), ...stackFindings], millis };
-      }),
-    );
-  } finally {
-    await Promise.all(clients.map((c) => c.close()));
+/** A counting semaphore: at most `limit` tasks run at once, the rest wait in order. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+interface PackState {
+  readonly dir: string;
+  readonly configFile?: string;
+  readonly started: bigint;
+  readonly client: Promise<PolicyPackClient>;
+  readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  readonly pending: Promise<AnalyzerFinding[]>[];
+}
+
+/**
+ * Policy packs attached to one program run, driven like the engine drives them during `pulumi preview`: the packs
+ * start while the program runs, each resource is sent to `Analyze` as soon as it registers, and `AnalyzeStack` runs
+ * once the program has finished.
+ */
+export class PolicySession {
+  private readonly packs: PackState[];
+
+  private constructor(packs: PackState[], private readonly options: RunPacksOptions) {
+    this.packs = packs;
   }
+
+  /** Starts every pack (in parallel, without waiting for them to be up). Config files are read first: a bad one is a usage error. */
+  static start(packDirs: readonly string[], options: RunPacksOptions): PolicySession {
+    const configs = packDirs.map((dir) => ({ dir, ...packConfigFor(dir, options.stack) }));
+    const packs = configs.map(({ dir, file, config }) => {
+      const client = startPolicyPack(dir, { config, stack: { stack: options.stack, project: options.project, dryRun: true } });
+      client.then(
+        async (c) => {
+          const info = await c.info();
+          options.onProgress?.(`policy pack ${info.name}@${info.version} started (${info.policies.length} policies${file ? `, config ${path.basename(file)}` : ""})`);
+        },
+        () => undefined,
+      );
+      return { dir, configFile: file, started: process.hrtime.bigint(), client, limit: limiter(IN_FLIGHT), pending: [] };
+    });
+    return new PolicySession(packs, options);
+  }
+
+  /** Sends a newly registered resource to every pack's `Analyze`. */
+  analyze(resource: RecordedResource, recorder: ResourceRecorder): void {
+    if (resource.type === ROOT_STACK) return;
+    const request = toAnalyzerResource(resource, recorder, false);
+    for (const pack of this.packs) {
+      const findings = pack.client.then((client) => pack.limit(() => client.analyze(request)));
+      findings.catch(() => undefined); // surfaced by finish()
+      pack.pending.push(findings);
+    }
+  }
+
+  /** Waits for every `Analyze`, runs `AnalyzeStack` over the whole stack and returns each pack's findings. */
+  async finish(recorder: ResourceRecorder): Promise<PackRun[]> {
+    const forStack = analysableResources(recorder).map((r) => toAnalyzerResource(r, recorder, true));
+    try {
+      return await Promise.all(
+        this.packs.map(async (pack) => {
+          const client = await pack.client;
+          const perResource = await Promise.all(pack.pending);
+          const stackFindings = await client.analyzeStack(forStack);
+          const info = await client.info();
+          const millis = Number(process.hrtime.bigint() - pack.started) / 1e6;
+          this.options.onProgress?.(`policy pack ${info.name}: ${pack.pending.length} resources analysed, stack checked (${(millis / 1000).toFixed(1)} s since start)`);
+          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis };
+        }),
+      );
+    } finally {
+      await this.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.packs.map((p) => p.client.then((c) => c.close(), () => undefined)));
+  }
+}
+
+/** Runs packs over an already recorded program (every resource analysed, then the stack). */
+export async function runPacks(packDirs: readonly string[], recorder: ResourceRecorder, options: RunPacksOptions): Promise<PackRun[]> {
+  const session = PolicySession.start(packDirs, options);
+  for (const resource of recorder.resources) session.analyze(resource, recorder);
+  return session.finish(recorder);
 }

@@ -4,7 +4,7 @@
  * outputs, and every registration is recorded.
  */
 import * as path from "path";
-import { installMockRuntime, ResourceRecorder, settle } from "../testing/mocks";
+import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
 import { LoadedProject } from "./project";
 
 export interface ProgramRun {
@@ -56,7 +56,13 @@ function sdkRootFor(programDir: string): string {
   return path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [programDir, __dirname] }));
 }
 
-export async function runProgram(project: LoadedProject, options: { preview?: boolean } = {}): Promise<ProgramRun> {
+export interface RunProgramOptions {
+  readonly preview?: boolean;
+  /** Called with each resource as it registers (before the program has finished). */
+  readonly onResource?: (resource: RecordedResource, recorder: ResourceRecorder) => void;
+}
+
+export async function runProgram(project: LoadedProject, options: RunProgramOptions = {}): Promise<ProgramRun> {
   registerTypeScript();
   const sdkRoot = sdkRootFor(path.dirname(project.main));
   const recorder = installMockRuntime({
@@ -67,6 +73,8 @@ export async function runProgram(project: LoadedProject, options: { preview?: bo
     secretKeys: project.secretKeys,
     sdkRoot,
   });
+  const onResource = options.onResource;
+  if (onResource) recorder.onAdd((resource) => onResource(resource, recorder));
   const pulumiSdk = require(sdkRoot);
   const started = process.hrtime.bigint();
 

@@ -69,10 +69,17 @@ export interface MockRuntimeOptions {
 export class ResourceRecorder {
   readonly resources: RecordedResource[] = [];
   private readonly byUrn = new Map<string, RecordedResource>();
+  private readonly listeners: ((resource: RecordedResource) => void)[] = [];
 
   add(resource: RecordedResource): void {
     this.resources.push(resource);
     this.byUrn.set(resource.urn, resource);
+    for (const listener of this.listeners) listener(resource);
+  }
+
+  /** Calls `listener` with every resource registered from now on, as it registers (the engine's step events). */
+  onAdd(listener: (resource: RecordedResource) => void): void {
+    this.listeners.push(listener);
   }
 
   get(urn: string): RecordedResource | undefined {
