@@ -90,10 +90,10 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
     });
     await settle(sdkRoot);
   } catch (err) {
+    // The listener stays: the SDK re-rejects the same error from the stack's outputs later, and the run is over.
     throw new ProgramError(err, isValidationError(err));
-  } finally {
-    process.off("unhandledRejection", onRejection);
   }
+  process.off("unhandledRejection", onRejection);
   if (asyncErrors.length > 0) throw new ProgramError(asyncErrors[0], isValidationError(asyncErrors[0]));
   return { recorder, millis: Number(process.hrtime.bigint() - started) / 1e6 };
 }
