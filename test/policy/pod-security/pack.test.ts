@@ -178,7 +178,7 @@ describe("config", () => {
 
   test.each([
     ["dev", "advisory"],
-    ["staging", "mandatory"],
+    ["staging", "advisory"],
     ["prod", "mandatory"],
   ])("config/%s.json is accepted and makes findings %s", async (env, level) => {
     const file = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "config", `${env}.json`), "utf8"));
