@@ -63,7 +63,6 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly port: number = AURORA_PORT;
 
   constructor(name: string, args: AuroraGlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:AuroraGlobalDatabase", name, {}, opts);
     const problems = new Problems().addAll(auroraProblems(args));
     args.regions.forEach((r, i) =>
       problems.check(r.availabilityZones.length >= 2, {
@@ -75,6 +74,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
     );
     problems.check(args.regions.length >= 1, { property: "regions", value: args.regions.length, rule: "at least one region", fix: "pass the primary region" });
     problems.throwIfAny(`AuroraGlobalDatabase "${name}"`);
+    super("production-platform:data:AuroraGlobalDatabase", name, {}, opts);
 
     const prod = args.environment === "prod";
     const protect = args.protect ?? prod;

@@ -75,7 +75,6 @@ export class BackupPlan extends pulumi.ComponentResource {
   readonly vaults: readonly { readonly region: string; readonly vaultName: pulumi.Output<string> }[];
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:BackupPlan", name, {}, opts);
     const problems = new Problems().addAll(backupPlanProblems(args, "backup"));
     problems.check(args.regions.length >= 2, {
       property: "regions",
@@ -84,6 +83,7 @@ export class BackupPlan extends pulumi.ComponentResource {
       fix: "add a secondary region",
     });
     problems.throwIfAny(`BackupPlan "${name}"`);
+    super("production-platform:data:BackupPlan", name, {}, opts);
 
     const prod = args.environment === "prod";
     const protect = args.protect ?? prod;

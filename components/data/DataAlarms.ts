@@ -22,7 +22,6 @@ export class DataAlarms extends pulumi.ComponentResource {
   readonly alarmCount: number;
 
   constructor(name: string, args: DataAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:DataAlarms", name, {}, opts);
     const problems = new Problems();
     if (args.topicArns !== undefined) {
       for (const r of args.regions) {
@@ -44,6 +43,7 @@ export class DataAlarms extends pulumi.ComponentResource {
       });
     }
     problems.throwIfAny(`DataAlarms "${name}"`);
+    super("production-platform:data:DataAlarms", name, {}, opts);
 
     const tags = { ...args.tags };
     const topics: Record<string, pulumi.Input<string>> = {};

@@ -77,8 +77,8 @@ export class DataTier extends pulumi.ComponentResource {
   readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:DataTier", name, {}, opts);
     dataTierProblems(args).throwIfAny(`DataTier "${name}"`);
+    super("production-platform:data:DataTier", name, {}, opts);
 
     const environment = args.environment;
     const protect = args.protect ?? environment === "prod";

@@ -54,7 +54,6 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
   readonly port: number = REDIS_PORT;
 
   constructor(name: string, args: RedisGlobalDatastoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:RedisGlobalDatastore", name, {}, opts);
     const problems = new Problems().addAll(redisProblems(args));
     args.regions.forEach((r, i) =>
       problems.check(r.availabilityZones.length >= 2, {
@@ -71,6 +70,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
       fix: "list at most 3 regions",
     });
     problems.throwIfAny(`RedisGlobalDatastore "${name}"`);
+    super("production-platform:data:RedisGlobalDatastore", name, {}, opts);
 
     const prod = args.environment === "prod";
     const protect = args.protect ?? prod;

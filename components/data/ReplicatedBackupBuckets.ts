@@ -35,7 +35,6 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
   readonly routes: readonly BucketReplicationRoute[];
 
   constructor(name: string, args: ReplicatedBackupBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:data:ReplicatedBackupBuckets", name, {}, opts);
     const problems = new Problems().addAll(backupBucketProblems(args));
     problems.check(args.regions.length >= 2, {
       property: "regions",
@@ -44,6 +43,7 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
       fix: "add a secondary region",
     });
     problems.throwIfAny(`ReplicatedBackupBuckets "${name}"`);
+    super("production-platform:data:ReplicatedBackupBuckets", name, {}, opts);
 
     const prod = args.environment === "prod";
     const protect = args.protect ?? prod;

@@ -1,4 +1,6 @@
 /** Pure policy documents, rules and validation of the replicated backup buckets. */
+import { policyDocument } from "../shared/iam";
+import { tlsOnlyStatement } from "../shared/s3";
 import { checkInteger, Problem, Problems } from "../shared/validation";
 import { S3_RTC_MINUTES } from "./recovery";
 
@@ -33,19 +35,7 @@ export function backupBucketProblems(settings: BackupBucketSettings, prefix = "b
 
 /** Bucket policy: refuse any request not made over TLS. */
 export function tlsOnlyBucketPolicy(bucketArn: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
-  });
+  return JSON.stringify(policyDocument([tlsOnlyStatement(bucketArn)]));
 }
 
 /** What the S3 replication role may do: read versions from the source, write replicas, use both regions' keys. */

@@ -3,8 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Deployment environment; prod turns on deletion protection, `protect`, vault lock and longer retention. */
-export const Environments = ["dev", "staging", "prod"] as const;
-export type Environment = (typeof Environments)[number];
+export { Environment, Environments } from "../shared/environment";
 
 /** Cache engines ElastiCache global datastores accept. */
 export const CacheEngines = ["redis", "valkey"] as const;

@@ -29,8 +29,8 @@ export class AlarmTopic extends pulumi.ComponentResource {
   readonly keyArn: pulumi.Output<string>;
 
   constructor(name: string, args: AlarmTopicArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:AlarmTopic", name, {}, opts);
     alarmTopicProblems(args).throwIfAny(`AlarmTopic "${name}"`);
+    super("production-platform:monitoring:AlarmTopic", name, {}, opts);
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const key = serviceKey(
       `${name}-key`,

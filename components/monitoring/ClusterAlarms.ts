@@ -95,8 +95,8 @@ export class ClusterAlarms extends pulumi.ComponentResource {
   readonly alarmNames: pulumi.Output<string>[];
 
   constructor(name: string, args: ClusterAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:ClusterAlarms", name, {}, opts);
     clusterAlarmsProblems(args.thresholds).throwIfAny(`ClusterAlarms "${name}"`);
+    super("production-platform:monitoring:ClusterAlarms", name, {}, opts);
 
     const topicArn =
       args.alarmTopicArn !== undefined

@@ -42,9 +42,9 @@ export class Dashboards extends pulumi.ComponentResource {
   readonly configMapNames: pulumi.Output<string>[];
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:Dashboards", name, {}, opts);
     const dashboards = args.dashboards ?? standardDashboards();
     dashboardsProblems(dashboards).throwIfAny(`Dashboards "${name}"`);
+    super("production-platform:monitoring:Dashboards", name, {}, opts);
 
     this.configMapNames = dashboards.map(
       (d) =>

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { isLogRetentionDays } from "../shared/logs";
 import { Problems } from "../shared/validation";
 import { irsaRole } from "./irsa";
 import { serviceKey, serviceKeyPolicy } from "./kms";
@@ -34,7 +35,7 @@ export const DEFAULT_LOG_RETENTION_DAYS = 30;
 export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "logging"): Problems {
   const problems = new Problems();
   const days = args.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
-  problems.check((LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+  problems.check(isLogRetentionDays(days), {
     property: `${at}.retentionDays`,
     value: args.retentionDays,
     rule: `one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`,
@@ -87,8 +88,8 @@ export class Logging extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:Logging", name, {}, opts);
     loggingProblems(args).throwIfAny(`Logging "${name}"`);
+    super("production-platform:monitoring:Logging", name, {}, opts);
     const namespace = args.namespace ?? MONITORING_NAMESPACE;
     const protect = args.protect ?? false;
     const groupName = pulumi.output(args.clusterName).apply(logGroupName);

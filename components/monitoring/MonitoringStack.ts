@@ -117,8 +117,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
   readonly ruleGroups: readonly RuleGroup[];
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:MonitoringStack", name, {}, opts);
     monitoringStackProblems(args).throwIfAny(`MonitoringStack "${name}"`);
+    super("production-platform:monitoring:MonitoringStack", name, {}, opts);
 
     const prod = args.environment === "prod";
     const protect = args.protect ?? prod;

@@ -28,10 +28,10 @@ export class SloRules extends pulumi.ComponentResource {
   readonly ruleName: pulumi.Output<string>;
 
   constructor(name: string, args: SloRulesArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:SloRules", name, {}, opts);
     const problems = new Problems();
     sloProblems(args.slo, "slo", problems);
     problems.throwIfAny(`SloRules "${name}"`);
+    super("production-platform:monitoring:SloRules", name, {}, opts);
 
     this.groups = sloRuleGroups(args.slo);
     this.rule = new k8s.apiextensions.CustomResource(

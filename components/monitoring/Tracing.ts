@@ -144,8 +144,8 @@ export class Tracing extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("production-platform:monitoring:Tracing", name, {}, opts);
     tracingProblems(args).throwIfAny(`Tracing "${name}"`);
+    super("production-platform:monitoring:Tracing", name, {}, opts);
     const namespace = args.namespace ?? MONITORING_NAMESPACE;
     const exporter = args.exporter ?? { kind: "xray" };
 

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { irsaTrustPolicyDocument, issuerHost, serviceAccountSubject } from "../shared/iam";
 
 /** Trust policy for `system:serviceaccount:<namespace>:<serviceAccount>` through the cluster's OIDC provider. */
 export function irsaTrustPolicy(
@@ -12,25 +13,9 @@ export function irsaTrustPolicy(
   namespace: string,
   serviceAccount: string,
 ): pulumi.Output<string> {
-  return pulumi.all([oidcProviderArn, oidcIssuer]).apply(([arn, issuer]) => {
-    const host = issuer.replace(/^https:\/\//, "");
-    return JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Federated: arn },
-          Action: "sts:AssumeRoleWithWebIdentity",
-          Condition: {
-            StringEquals: {
-              [`${host}:sub`]: `system:serviceaccount:${namespace}:${serviceAccount}`,
-              [`${host}:aud`]: "sts.amazonaws.com",
-            },
-          },
-        },
-      ],
-    });
-  });
+  return pulumi
+    .all([oidcProviderArn, oidcIssuer])
+    .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicyDocument(arn, issuerHost(issuer), [serviceAccountSubject(namespace, serviceAccount)])));
 }
 
 export interface IrsaRoleArgs {

@@ -6,6 +6,7 @@
  * charts/kube-prometheus-stack).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ZONE_KEY } from "../shared/kubernetes";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
@@ -13,7 +14,7 @@ export const KUBE_PROMETHEUS_STACK_CHART = {
   repo: "https://prometheus-community.github.io/helm-charts",
 } as const;
 
-export const ZONE_KEY = "topology.kubernetes.io/zone";
+export { ZONE_KEY } from "../shared/kubernetes";
 export const HOST_KEY = "kubernetes.io/hostname";
 /** Service account Alertmanager runs as (named so an IRSA role can trust exactly it). */
 export const ALERTMANAGER_SERVICE_ACCOUNT = "alertmanager";

@@ -9,8 +9,7 @@ export const Severity = {
 } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS } from "../shared/logs";
 
 /** Namespace every monitoring workload runs in (Prometheus, Alertmanager, Grafana, collectors, Fluent Bit). */
 export const MONITORING_NAMESPACE = "monitoring";

@@ -293,8 +293,8 @@ describe("MonitoringStack validation", () => {
       /3 problems/,
     );
     await settle();
-    // Only the component itself (registered by its base constructor) exists: no child was created.
-    expect(recorder.resources.map((r) => r.type)).toEqual(["production-platform:monitoring:MonitoringStack"]);
+    // Validation runs before the base constructor: not even the component itself is registered.
+    expect(recorder.resources.map((r) => r.type)).toEqual([]);
   });
 });
 
