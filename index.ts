@@ -15,10 +15,10 @@ export * from "./components/security";
 export * from "./components/traffic";
 export * from "./components/workload";
 
-// Several areas export a helper under the same name; `export *` would leave the name ambiguous (TS2308), so the root
-// names one of them explicitly. Area-specific variants remain reachable through their component classes.
-export { Environment, Environments } from "./components/shared/environment";
+// Same name, different contract (signature or unit), so `export *` leaves these ambiguous (TS2308) and the root keeps
+// the variant it has always exported. The other variant stays importable from its area:
+// - `irsaTrustPolicy` / `serviceTrustPolicy`: cluster's return JSON strings; security's return documents (several
+//   IRSA subjects; `aws:SourceAccount`-pinned service trust).
+// - `parseCpu`: workload's returns cores; security's returns millicores and rejects zero.
 export { irsaTrustPolicy, serviceTrustPolicy } from "./components/cluster";
-export { LOG_RETENTION_DAYS } from "./components/network";
-export { IrsaRoleArgs, irsaRole } from "./components/security";
-export { parseCpu, ZONE_KEY } from "./components/workload";
+export { parseCpu } from "./components/workload";

@@ -46,6 +46,8 @@ export interface ServiceConfig {
   readonly sloObjective: number;
   /** HTTP path for readiness/liveness probes. */
   readonly healthPath: string;
+  /** Path prefix the service owns on the public hostname; each service needs its own. */
+  readonly ingressPath: string;
   /** Tenants allowed to call this service. */
   readonly callers: readonly string[];
 }
@@ -299,6 +301,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       maxReplicas: (svc.maxReplicas as number) ?? 20,
       sloObjective: (svc.sloObjective as number) ?? 99.9,
       healthPath: (svc.healthPath as string) ?? "/healthz",
+      ingressPath: (svc.ingressPath as string) ?? "/",
       callers: ((asArray(svc.callers) ?? []) as string[]),
     };
     problems.check(typeof service.name === "string" && DNS_LABEL.test(service.name) && service.name.length <= 40, {
@@ -323,6 +326,14 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     problems.check(typeof service.sloObjective === "number" && service.sloObjective >= 90 && service.sloObjective < 100, {
       property: `${prop}.sloObjective`, value: service.sloObjective, rule: "a percentage from 90 to below 100, e.g. 99.9",
       fix: "write the objective in percent: 99.9, not 0.999",
+    });
+    problems.check(typeof service.ingressPath === "string" && /^\/[A-Za-z0-9._~\/-]*$/.test(service.ingressPath), {
+      property: `${prop}.ingressPath`, value: service.ingressPath, rule: "a URL path starting with /", fix: "use e.g. /checkout",
+    });
+    const clash = services.find((other) => other.ingressPath === service.ingressPath);
+    problems.check(clash === undefined, {
+      property: `${prop}.ingressPath`, value: service.ingressPath, rule: `a path no other service uses (${clash?.name} has it)`,
+      fix: `give ${service.name} its own prefix, e.g. /${service.name}`,
     });
     service.callers.forEach((c, j) => problems.check(tenants.some((t) => t.name === c), {
       property: `${prop}.callers[${j}]`, value: c, rule: "a configured tenant", fix: "add the tenant or remove the caller",

@@ -10,7 +10,7 @@ import { AlarmTopic, AlertReceivers, MonitoringStack } from "../components/monit
 import { Network } from "../components/network";
 import { AccountSecurityBaseline, ClusterSecurityBaseline, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
-import { GlobalTraffic, TrafficRouting } from "../components/traffic";
+import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { HaService } from "../components/workload";
 import { PlatformConfig, ServiceConfig } from "./config";
 
@@ -31,6 +31,8 @@ export interface Platform {
   readonly primaryRegion: string;
   readonly regions: readonly RegionalPlatform[];
   readonly traffic: GlobalTraffic;
+  /** One internet-facing load balancer per region, behind `traffic`. */
+  readonly ingress: readonly RegionalIngress[];
   /** Absent in single-region stacks: the tier's backups and replicas need a second region. */
   readonly data?: DataTier;
 }
@@ -46,7 +48,7 @@ function alertReceivers(config: PlatformConfig, region: string, topicArn: pulumi
   };
 }
 
-function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant): HaService {
+function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
     appName: svc.name,
@@ -57,6 +59,8 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
     autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
     probes: { liveness: { httpPath: svc.healthPath }, readiness: { httpPath: svc.healthPath }, startup: { httpPath: svc.healthPath } },
     allowedCallers: [...svc.callers.map((namespace) => ({ namespace })), { namespace: "monitoring" }],
+    // The ALB sends traffic from its ENIs in the public subnets straight to pod IPs (target type ip).
+    expose: { loadBalancerCidrs: network.publicSubnetCidrs },
   }, { provider: cluster.provider, dependsOn: [tenant] });
 }
 
@@ -125,7 +129,7 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     namespaceManagedBy: clusterSecurity,
   }, clusterOpts);
 
-  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!));
+  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
   return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services };
 }
 
@@ -142,6 +146,25 @@ export function buildPlatform(config: PlatformConfig): Platform {
     providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
     endpoints: regions.map((r) => ({ region: r.region, loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`, healthCheckPath: "/healthz" })),
   }, { provider: primary.provider });
+  const ingress = regions.map((r) => new RegionalIngress(`${r.code}-ingress`, {
+    environment: config.environment,
+    region: r.region,
+    domainName: config.domain.name,
+    hostedZoneId: config.domain.hostedZoneId,
+    clusterName: r.cluster.clusterName,
+    vpcId: r.cluster.vpcId,
+    oidcProviderArn: r.cluster.oidcProviderArn,
+    oidcIssuer: r.cluster.oidcIssuer,
+    certificateArn: traffic.certificateArns[r.region],
+    webAclArn: traffic.webAclArns[r.region],
+    services: config.services.map((svc) => ({
+      namespace: svc.tenant,
+      serviceName: svc.name,
+      servicePort: svc.port,
+      path: svc.ingressPath,
+      healthCheckPath: svc.healthPath,
+    })),
+  }, { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] }));
   const data = regions.length < 2 ? undefined : new DataTier("data", {
     environment: config.environment,
     recoveryObjectives: config.recoveryObjectives,
@@ -155,5 +178,5 @@ export function buildPlatform(config: PlatformConfig): Platform {
     })),
     alarmTopicArns: Object.fromEntries(regions.map((r) => [r.region, r.alarmTopic.topicArn])),
   });
-  return { primaryRegion: config.regions[0], regions, traffic, data };
+  return { primaryRegion: config.regions[0], regions, traffic, ingress, data };
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../network/types";
+import { Environment } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { AddonContext, createNetworkingAddons, createWorkloadAddons, installClusterAutoscaler } from "./addons";
 import { clusterKeyPolicy, clusterKeyUsePolicy, serviceTrustPolicy } from "./iam";

@@ -1,16 +1,22 @@
 /**
  * IAM and KMS policy documents for the cluster, as plain JSON strings (no provider calls, testable directly).
  */
+import {
+  irsaTrustPolicyDocument,
+  issuerHost,
+  policyDocument,
+  PolicyStatement,
+  serviceAccountSubject,
+  serviceTrustPolicyDocument,
+} from "../shared/iam";
 
-type Json = Record<string, unknown>;
-
-function document(statements: Json[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+function document(statements: PolicyStatement[]): string {
+  return JSON.stringify(policyDocument(statements));
 }
 
 /** Trust policy letting an AWS service assume a role. */
 export function serviceTrustPolicy(service: string, actions: readonly string[] = ["sts:AssumeRole"]): string {
-  return document([{ Effect: "Allow", Principal: { Service: service }, Action: [...actions] }]);
+  return JSON.stringify(serviceTrustPolicyDocument(service, { action: actions }));
 }
 
 /**
@@ -18,20 +24,7 @@ export function serviceTrustPolicy(service: string, actions: readonly string[] =
  * `issuerUrl` is the cluster's OIDC issuer (`https://oidc.eks...`).
  */
 export function irsaTrustPolicy(args: { oidcProviderArn: string; issuerUrl: string; namespace: string; serviceAccount: string }): string {
-  const issuer = args.issuerUrl.replace(/^https:\/\//, "");
-  return document([
-    {
-      Effect: "Allow",
-      Principal: { Federated: args.oidcProviderArn },
-      Action: "sts:AssumeRoleWithWebIdentity",
-      Condition: {
-        StringEquals: {
-          [`${issuer}:sub`]: `system:serviceaccount:${args.namespace}:${args.serviceAccount}`,
-          [`${issuer}:aud`]: "sts.amazonaws.com",
-        },
-      },
-    },
-  ]);
+  return JSON.stringify(irsaTrustPolicyDocument(args.oidcProviderArn, issuerHost(args.issuerUrl), [serviceAccountSubject(args.namespace, args.serviceAccount)]));
 }
 
 /**

@@ -4,7 +4,8 @@
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problems } from "../shared/validation";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr } from "../network/cidr";
-import { Environments, LOG_RETENTION_DAYS } from "../network/types";
+import { Environments } from "../shared/environment";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { AmiType, CapacityType, TaintEffect } from "./types";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
 import type { HaClusterArgs, NodeGroupArgs } from "./HaCluster";
@@ -90,7 +91,7 @@ export function haClusterProblems(args: HaClusterArgs): Problems {
     });
   }
   if (args.logRetentionDays !== undefined) {
-    problems.check((LOG_RETENTION_DAYS as readonly number[]).includes(args.logRetentionDays), {
+    problems.check(isLogRetentionDays(args.logRetentionDays), {
       property: "logRetentionDays",
       value: args.logRetentionDays,
       rule: `a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`,

@@ -57,6 +57,11 @@ export class Network extends pulumi.ComponentResource {
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** In the order of `availabilityZones`. */
   readonly publicSubnetIds: pulumi.Output<string[]>;
+  /**
+   * CIDRs of the public subnets, in zone order: where internet-facing load balancers live, so the ranges a
+   * NetworkPolicy admits for load-balancer traffic (narrower than the VPC CIDR, which every EKS pod is in).
+   */
+  readonly publicSubnetCidrs: string[];
   readonly availabilityZones: string[];
   readonly flowLogGroupName: pulumi.Output<string>;
   /** Security group of the interface endpoints (443 from the VPC). */
@@ -142,6 +147,7 @@ export class Network extends pulumi.ComponentResource {
     this.privateSubnetIds = pulumi.all(zoneNetworks.map((z) => z.privateSubnet.id));
     this.publicSubnetIds = pulumi.all(zoneNetworks.map((z) => z.publicSubnet.id));
     this.availabilityZones = zones;
+    this.publicSubnetCidrs = [...plan.publicCidrs];
     this.flowLogGroupName = flowLogGroup.name;
     this.endpointSecurityGroupId = endpointSecurityGroup.id;
     this.registerOutputs({
@@ -149,6 +155,7 @@ export class Network extends pulumi.ComponentResource {
       vpcCidr: this.vpcCidr,
       privateSubnetIds: this.privateSubnetIds,
       publicSubnetIds: this.publicSubnetIds,
+      publicSubnetCidrs: this.publicSubnetCidrs,
       availabilityZones: this.availabilityZones,
       flowLogGroupName: this.flowLogGroupName,
       endpointSecurityGroupId: this.endpointSecurityGroupId,

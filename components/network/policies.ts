@@ -2,6 +2,7 @@
  * IAM and KMS policy documents for the network's flow logs, built as plain JSON (no provider calls) so that they can
  * be tested directly and planned offline.
  */
+import { serviceTrustPolicyDocument } from "../shared/iam";
 
 /** Key policy: the account administers the key; CloudWatch Logs in this region may use it for this account's groups. */
 export function flowLogKeyPolicy(args: { partition: string; region: string; accountId: string }): string {
@@ -32,17 +33,7 @@ export function flowLogKeyPolicy(args: { partition: string; region: string; acco
 
 /** Trust policy for the role the VPC flow log service assumes, limited to this account (confused deputy). */
 export function flowLogTrustPolicy(accountId: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  });
+  return JSON.stringify(serviceTrustPolicyDocument("vpc-flow-logs.amazonaws.com", { sourceAccount: accountId }));
 }
 
 /** Lets the flow log service write to one log group and nothing else. */

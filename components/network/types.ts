@@ -11,8 +11,7 @@ export const NatGateways = {
 } as const;
 export type NatGateways = (typeof NatGateways)[keyof typeof NatGateways];
 
-/** Retention values CloudWatch Logs accepts (days). */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+export { LOG_RETENTION_DAYS } from "../shared/logs";
 
 /**
  * AWS services the private nodes of an EKS cluster reach through interface endpoints, so that pulling images,

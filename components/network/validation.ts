@@ -1,6 +1,7 @@
 /**
  * Up-front validation of `NetworkArgs` and the subnet plan derived from them.
  */
+import { isLogRetentionDays } from "../shared/logs";
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { checkOneOf, Problems } from "../shared/validation";
 import { blockSize, carveSubnets, Cidr, formatCidr, isNetworkAddress, isPrivateRange, networkOf, parseCidr } from "./cidr";
@@ -109,7 +110,7 @@ export function networkProblems(args: NetworkArgs): Problems {
   }
 
   if (args.flowLogRetentionDays !== undefined) {
-    problems.check((LOG_RETENTION_DAYS as readonly number[]).includes(args.flowLogRetentionDays), {
+    problems.check(isLogRetentionDays(args.flowLogRetentionDays), {
       property: "flowLogRetentionDays",
       value: args.flowLogRetentionDays,
       rule: `a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`,

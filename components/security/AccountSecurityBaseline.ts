@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkInteger } from "../shared/validation";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { isKnownRegion } from "../shared/regions";
 import { isDnsLabel } from "./networkPolicies";
 import { createSecureBucket } from "./secureBucket";
@@ -22,8 +23,7 @@ import {
   trailLogsPolicy,
 } from "./accountPolicies";
 
-/** CloudWatch Logs accepts only these retention values. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+export { LOG_RETENTION_DAYS } from "../shared/logs";
 
 export interface AccountSecurityBaselineArgs {
   /** Region of the `aws.Provider` passed in the options; names the service principals of the region. */
@@ -70,7 +70,7 @@ export function validateAccountSecurityBaselineArgs(args: AccountSecurityBaselin
     fix: "set primary: true for the first region only",
   });
   if (args.trailLogRetentionDays !== undefined) {
-    problems.check(LOG_RETENTION_DAYS.includes(args.trailLogRetentionDays), {
+    problems.check(isLogRetentionDays(args.trailLogRetentionDays), {
       property: "trailLogRetentionDays",
       value: args.trailLogRetentionDays,
       rule: `a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")})`,

@@ -3,14 +3,14 @@
  * without a cloud. Every service principal is pinned to this account's resource (`aws:SourceArn` /
  * `aws:SourceAccount`) to prevent confused-deputy use by other accounts.
  */
+import { serviceTrustPolicyDocument } from "../shared/iam";
+import { tlsOnlyStatement } from "../shared/s3";
 
 export interface AccountContext {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
 }
-
-type Statement = Record<string, unknown>;
 
 export function cisStandardsArn(ctx: Pick<AccountContext, "partition" | "region">): string {
   return `arn:${ctx.partition}:securityhub:${ctx.region}::standards/cis-aws-foundations-benchmark/v/3.0.0`;
@@ -21,16 +21,7 @@ export function trailArn(ctx: AccountContext, trailName: string): string {
 }
 
 /** Denies any request to the bucket that does not use TLS. */
-export function tlsOnlyStatement(bucketArn: string): Statement {
-  return {
-    Sid: "DenyInsecureTransport",
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [bucketArn, `${bucketArn}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
+export { tlsOnlyStatement } from "../shared/s3";
 
 export function cloudTrailBucketPolicy(ctx: AccountContext, bucketArn: string, trailName: string): Record<string, unknown> {
   const sourceArn = trailArn(ctx, trailName);
@@ -104,18 +95,9 @@ export function cloudTrailKeyPolicy(ctx: AccountContext, trailName: string): Rec
   };
 }
 
+/** Trust policy letting an AWS service assume a role, only for this account's resources (confused deputy). */
 export function serviceTrustPolicy(service: string, accountId: string): Record<string, unknown> {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
+  return serviceTrustPolicyDocument(service, { sourceAccount: accountId });
 }
 
 /** CloudTrail's delivery role: write events into one log group, nothing else. */

@@ -9,38 +9,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { irsaTrustPolicyDocument, issuerHostPath, serviceAccountSubject } from "../shared/iam";
 
-export const STS_AUDIENCE = "sts.amazonaws.com";
-
-/** `system:serviceaccount:<namespace>:<name>`, the `sub` claim of a projected service-account token. */
-export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
-  return `system:serviceaccount:${namespace}:${serviceAccount}`;
-}
-
-/** The OIDC issuer as IAM condition keys spell it: without the scheme (`oidc.eks.<region>.amazonaws.com/id/…`). */
-export function issuerHostPath(issuer: string): string {
-  return issuer.replace(/^https:\/\//, "").replace(/\/$/, "");
-}
+export { issuerHostPath, serviceAccountSubject, STS_AUDIENCE } from "../shared/iam";
 
 /** Trust policy letting exactly the given service accounts assume a role through the cluster's OIDC provider. */
 export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, subjects: readonly string[]): Record<string, unknown> {
-  const host = issuerHostPath(oidcIssuer);
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Federated: oidcProviderArn },
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Condition: {
-          StringEquals: {
-            [`${host}:sub`]: subjects.length === 1 ? subjects[0] : [...subjects],
-            [`${host}:aud`]: STS_AUDIENCE,
-          },
-        },
-      },
-    ],
-  };
+  return irsaTrustPolicyDocument(oidcProviderArn, issuerHostPath(oidcIssuer), subjects);
 }
 
 export interface IrsaRoleArgs {

@@ -7,6 +7,7 @@
  * deploy works and still counts against its quota.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { parseCpuMillicores as parseCpu } from "../shared/kubernetes";
 import { Problems } from "../shared/validation";
 
 /** Caps for one namespace. Quantities use Kubernetes notation (`"4"`, `"500m"`, `"8Gi"`). */
@@ -71,7 +72,6 @@ export const DEFAULT_LIMITS: Required<LimitSettings> = Object.freeze({
   maxMemory: "4Gi",
 });
 
-const CPU = /^(\d+(?:\.\d+)?)(m?)$/;
 const BYTES = /^(\d+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 const BYTE_FACTORS: Record<string, number> = {
   "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
@@ -79,13 +79,7 @@ const BYTE_FACTORS: Record<string, number> = {
 };
 
 /** CPU quantity in millicores; `undefined` when it is not one (`"2"` → 2000, `"250m"` → 250). */
-export function parseCpu(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = CPU.exec(value);
-  if (!m) return undefined;
-  const n = Number(m[1]) * (m[2] === "m" ? 1 : 1000);
-  return n > 0 ? n : undefined;
-}
+export { parseCpu };
 
 /** Byte quantity; `undefined` when it is not one (`"1Gi"` → 1073741824). */
 export function parseBytes(value: unknown): number | undefined {

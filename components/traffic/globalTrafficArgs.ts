@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 
@@ -68,7 +69,7 @@ export interface GlobalTrafficArgs {
    */
   readonly providers: Readonly<Record<string, aws.Provider>>;
   /** `"prod"` protects a created hosted zone from deletion. */
-  readonly environment: string;
+  readonly environment: Environment;
   /** Consecutive failed checks (10 s apart) before an endpoint is unhealthy: 2 (faster) or 3 (fewer false alarms). @default — 3 */
   readonly failureThreshold?: number;
   /** Route 53 health-checker regions (at least 3 of the 8 it offers). @default — us-east-1, us-west-2, eu-west-1 */

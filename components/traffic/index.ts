@@ -1,1 +1,2 @@
 export * from "./GlobalTraffic";
+export * from "./RegionalIngress";

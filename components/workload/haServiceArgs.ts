@@ -5,6 +5,7 @@
  * registering anything.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../shared/environment";
 
 /** Which controller runs the pods. */
 export const WorkloadKind = {
@@ -128,7 +129,7 @@ export interface HaServiceArgs {
   /** Container and Service port (1024–65535: the container runs without NET_BIND_SERVICE). */
   readonly port: number;
   /** Environment name; `"prod"` turns on the strict rules (probes required, hard zone spread, ≥ 2 replicas). */
-  readonly environment: string;
+  readonly environment: Environment;
   /**
    * Name of every Kubernetes object and of the Service's DNS name. Pass the same value in every region so that
    * `serviceHost` and labels match across clusters. @default — the component name

@@ -3,6 +3,7 @@
  * Kubernetes objects, so tests can read the exact spec and the component stays a thin sequence of registrations.
  */
 import * as k8s from "@pulumi/kubernetes";
+import { ZONE_KEY } from "../shared/kubernetes";
 import { ProbeArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
@@ -10,7 +11,7 @@ type Probe = k8s.types.input.core.v1.Probe;
 
 export const NAME_LABEL = "app.kubernetes.io/name";
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
-export const ZONE_KEY = "topology.kubernetes.io/zone";
+export { ZONE_KEY } from "../shared/kubernetes";
 export const HOSTNAME_KEY = "kubernetes.io/hostname";
 const PORT_NAME = "http";
 

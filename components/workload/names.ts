@@ -55,12 +55,7 @@ export function isPinnedImage(value: unknown): value is string {
 }
 
 /** CPU quantity in cores (`"250m"` → 0.25, `"1.5"` → 1.5); `undefined` when malformed. */
-export function parseCpu(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const match = /^(\d+(?:\.\d+)?)(m?)$/.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) / (match[2] === "m" ? 1000 : 1);
-}
+export { parseCpuCores as parseCpu } from "../shared/kubernetes";
 
 const MEMORY_UNITS: Record<string, number> = {
   "": 1,
