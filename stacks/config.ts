@@ -327,7 +327,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       property: `${prop}.sloObjective`, value: service.sloObjective, rule: "a percentage from 90 to below 100, e.g. 99.9",
       fix: "write the objective in percent: 99.9, not 0.999",
     });
-    problems.check(typeof service.ingressPath === "string" && /^\/[A-Za-z0-9._~\/-]*$/.test(service.ingressPath), {
+    problems.check(typeof service.ingressPath === "string" && /^\/[A-Za-z0-9._~/-]*$/.test(service.ingressPath), {
       property: `${prop}.ingressPath`, value: service.ingressPath, rule: "a URL path starting with /", fix: "use e.g. /checkout",
     });
     const clash = services.find((other) => other.ingressPath === service.ingressPath);

@@ -71,6 +71,8 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["HPA max below min", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 5, maxReplicas: 3 }] }, /services\[0\].maxReplicas \| 3 \| an integer from minReplicas \(5\)/],
   ["prod single replica", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", minReplicas: 1 }] }, /services\[0\].minReplicas \| 1 \| an integer from 2/],
   ["SLO as a fraction", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", sloObjective: 0.999 }] }, /sloObjective \| 0.999 \| a percentage from 90 to below 100.*99.9, not 0.999/],
+  ["two services on the same ingress path", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0" }, { name: "b", tenant: "payments", image: "nginx:1.27.0" }] }, /services\[1\].ingressPath \| "\/" \| a path no other service uses \(a has it\)/],
+  ["ingress path without a leading slash", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0", ingressPath: "checkout" }] }, /services\[0\].ingressPath \| "checkout" \| a URL path starting with \//],
   ["tenant named like a system namespace", { tenants: [{ name: "kube-system", teamRoleArns: [] }], services: [] }, /tenants\[0\].name \| "kube-system"/],
   ["tenant role that is not a role ARN", { tenants: [{ name: "payments", teamRoleArns: ["payments-engineers"] }] }, /tenants\[0\].teamRoleArns\[0\] \| "payments-engineers" \| an IAM role ARN/],
   ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001" } }, /domain.name \| "app" \| a fully qualified DNS name/],
