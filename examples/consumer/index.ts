@@ -6,10 +6,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HaService, Tenant } from "production-platform";
+import { Environments, HaService, Tenant } from "production-platform";
 
 const config = new pulumi.Config();
-const environment = config.require("environment");
+// Pulumi checks the value against the allowed list and types it as the platform's Environment.
+const environment = config.require("environment", { allowedValues: [...Environments] });
 const kubernetesVersion = config.require("kubernetesVersion");
 
 const aws_ = new aws.Provider("aws", { region: "us-east-1" });
