@@ -114,13 +114,15 @@ describe.each([true, false])("Network (preview=%s)", (preview) => {
     const { recorder, network } = prod;
     expect(network.vpcCidr).toBe("10.0.0.0/16");
     expect(network.availabilityZones).toEqual(ZONES);
+    // The public subnets of a /16 over three zones follow the private /19s, as carved by planSubnets.
+    expect(network.publicSubnetCidrs).toEqual(["10.0.96.0/21", "10.0.104.0/21", "10.0.112.0/21"]);
     if (!preview) {
       expect(await value(network.privateSubnetIds)).toHaveLength(3);
       expect(await value(network.vpcId)).toMatch(/^use1-vpc-/);
     }
     const component = recorder.one("production-platform:network:Network", "use1");
     expect(Object.keys(component.outputs).sort()).toEqual(
-      ["availabilityZones", "endpointSecurityGroupId", "flowLogGroupName", "privateSubnetIds", "publicSubnetIds", "vpcCidr", "vpcId"],
+      ["availabilityZones", "endpointSecurityGroupId", "flowLogGroupName", "privateSubnetIds", "publicSubnetCidrs", "publicSubnetIds", "vpcCidr", "vpcId"],
     );
   });
 });
