@@ -87,9 +87,17 @@ export interface PlatformConfig {
    * add-ons needs the Kubernetes API, and the cluster creator gets no implicit admin.
    */
   readonly platformAdminRoleArns: readonly string[];
+  /**
+   * Days between Secrets Manager rotations of the Aurora master password (1–365), applied by the data tier's rotation
+   * function. Config key `databaseRotationDays`; 30 when unset, in every environment.
+   */
+  readonly databaseRotationDays: number;
   /** PagerDuty Events v2 routing key for critical alerts (secret); without it critical alerts go to the alarm topic. */
   readonly pagerDutyRoutingKey?: pulumi.Output<string>;
 }
+
+/** Days between rotations of the database master password when `databaseRotationDays` is not set. */
+export const DEFAULT_DATABASE_ROTATION_DAYS = 30;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
@@ -354,6 +362,10 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     property: `${key("platformAdminRoleArns")}[${i}]`, value: arn, rule: "an IAM role ARN", fix: "use arn:aws:iam::<account>:role/<name>",
   }));
 
+  const databaseRotationDays = raw.databaseRotationDays ?? DEFAULT_DATABASE_ROTATION_DAYS;
+  checkInteger(problems, key("databaseRotationDays"), databaseRotationDays, 1, 365,
+    `pulumi config set ${key("databaseRotationDays")} ${DEFAULT_DATABASE_ROTATION_DAYS} (Secrets Manager rotates at most yearly here; 1 to 365 days)`);
+
   problems.throwIfAny("stack config");
 
   const zonesByRegion: Record<string, readonly string[]> = {};
@@ -374,6 +386,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     services,
     alertEmails: emails as string[],
     platformAdminRoleArns: admins as string[],
+    databaseRotationDays: databaseRotationDays as number,
   });
 }
 
@@ -389,7 +402,17 @@ function deepFreeze<T>(value: T): T {
 export const CONFIG_KEYS = [
   "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
   "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
+  "databaseRotationDays",
 ] as const;
+
+/** Keys whose values are integers; Pulumi config hands every value over as text. */
+const INTEGER_KEYS: readonly string[] = ["availabilityZones", "databaseRotationDays"];
+
+/** The number a config text holds; anything else stays text, so a validation message shows what was typed. */
+function asNumber(text: string): number | string {
+  const n = Number(text);
+  return text.trim() !== "" && Number.isFinite(n) ? n : text;
+}
 
 /** Reads the stack's config through the Pulumi SDK and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
@@ -399,7 +422,7 @@ export function loadPlatformConfig(): PlatformConfig {
     const text = config.get(k);
     if (text === undefined) continue;
     try {
-      raw[k] = k === "availabilityZones" ? Number(text) : /^[[{]/.test(text.trim()) ? JSON.parse(text) : text;
+      raw[k] = INTEGER_KEYS.includes(k) ? asNumber(text) : /^[[{]/.test(text.trim()) ? JSON.parse(text) : text;
     } catch {
       raw[k] = text;
     }

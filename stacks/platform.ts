@@ -168,6 +168,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
   const data = regions.length < 2 ? undefined : new DataTier("data", {
     environment: config.environment,
     recoveryObjectives: config.recoveryObjectives,
+    rotation: { days: config.databaseRotationDays },
     regions: regions.map((r) => ({
       region: r.region,
       provider: r.provider,

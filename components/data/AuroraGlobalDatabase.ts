@@ -4,8 +4,10 @@ import * as random from "@pulumi/random";
 import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
 import { AURORA_PORT, auroraClusterParameters, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
+import { MasterSecretRotation } from "./MasterSecretRotation";
 import { physicalName } from "./naming";
 import { serviceSecurityGroup } from "./network";
+import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
 import { Environment, KeyedDataRegion } from "./types";
 
 export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
@@ -19,6 +21,12 @@ export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
   readonly global: boolean;
   /** Value for `rds.global_db_rpo` (managed RPO), from the recovery plan. @default not enforced */
   readonly managedRpoSeconds?: number;
+  /**
+   * Rotation of the master password by AWS's PostgreSQL single-user rotation function, in the primary region.
+   * `false` turns it off; see RotationSettings for when that is acceptable.
+   * @default every 30 days
+   */
+  readonly rotation?: RotationSettings;
   /** @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
@@ -49,7 +57,9 @@ export interface RegionalEndpoints {
  *
  * The master password is generated, kept in Secrets Manager (replicated to every region) and only ever handled as a
  * secret. RDS-managed master passwords (`manageMasterUserPassword`) are not used because Aurora does not support
- * them for clusters that are part of a global database.
+ * them for clusters that are part of a global database. Secrets Manager rotates it instead (every 30 days unless
+ * configured otherwise) through AWS's rotation function; Pulumi then ignores the password on the cluster and in the
+ * secret, because after the first rotation the generated value is stale.
  */
 export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly clusters: readonly AuroraRegionalCluster[];
@@ -61,9 +71,11 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly endpoints: pulumi.Output<RegionalEndpoints[]>;
   readonly clusterArns: pulumi.Output<string[]>;
   readonly port: number = AURORA_PORT;
+  /** ARN of the master secret's rotation function; undefined when rotation is off. */
+  readonly rotationFunctionArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AuroraGlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(auroraProblems(args));
+    const problems = new Problems().addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
     args.regions.forEach((r, i) =>
       problems.check(r.availabilityZones.length >= 2, {
         property: `regions[${i}].availabilityZones`,
@@ -162,7 +174,9 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         ? new aws.rds.Cluster(
             `${name}-${code}`,
             { ...common, databaseName: s.databaseName, masterUsername: s.masterUsername, masterPassword: password.result },
-            { ...child, protect },
+            // Secrets Manager rotation changes the password in the database; the generated value only seeds the first
+            // one. Without this a replaced RandomPassword would reset the database behind the secret's back.
+            { ...child, protect, ignoreChanges: ["masterPassword"] },
           )
         : new aws.rds.Cluster(
             `${name}-${code}`,
@@ -215,7 +229,9 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
     });
 
     const writer = primaryCluster as aws.rds.Cluster;
-    new aws.secretsmanager.SecretVersion(
+    // The JSON is what AWS's PostgreSQL rotation function reads and writes back: engine, host, username, password,
+    // dbname, port.
+    const secretValue = new aws.secretsmanager.SecretVersion(
       `${name}-master`,
       {
         secretId: secret.id,
@@ -231,8 +247,38 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
           }),
         ),
       },
-      { parent: this, provider: primary.provider },
+      {
+        parent: this,
+        provider: primary.provider,
+        // After a rotation the secret holds the current password and Pulumi's state the first one: a `pulumi up` after a
+        // refresh would otherwise write the stale password back and lock every client out. Kept when rotation is off
+        // too, so that turning it off never restores a password the database no longer accepts. The price: a changed
+        // host or database name is not written to an existing secret; update it with `put-secret-value`.
+        ignoreChanges: ["secretString"],
+      },
     );
+
+    const rotationDays = resolveRotationDays(args.rotation);
+    const rotation =
+      rotationDays === undefined
+        ? undefined
+        : new MasterSecretRotation(
+            `${name}-rotation`,
+            {
+              secretArn: secret.arn,
+              secretKmsKeyArn: primary.kmsKeyArn,
+              region: primary.region,
+              vpcId: primary.vpcId,
+              subnetIds: primary.privateSubnetIds,
+              databaseSecurityGroupId: clusters[0].securityGroupId,
+              port: AURORA_PORT,
+              days: rotationDays,
+              // The function logs in with the secret's current value, so both the value and a writer must exist.
+              rotateAfter: [secretValue, ...primaryInstances],
+              tags,
+            },
+            { parent: this, providers: [primary.provider] },
+          );
 
     this.clusters = clusters;
     this.globalClusterId = globalCluster ? globalCluster.id.apply((id): string | undefined => id) : pulumi.output(undefined);
@@ -242,11 +288,13 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
       clusters.map((c) => pulumi.all([c.writerEndpoint, c.readerEndpoint]).apply(([w, rd]) => ({ region: c.region, writerEndpoint: w, readerEndpoint: rd }))),
     );
     this.clusterArns = pulumi.all(clusters.map((c) => c.clusterArn));
+    this.rotationFunctionArn = rotation ? rotation.functionArn.apply((arn): string | undefined => arn) : pulumi.output(undefined);
     this.registerOutputs({
       globalClusterId: this.globalClusterId,
       globalWriterEndpoint: this.globalWriterEndpoint,
       masterSecretArn: this.masterSecretArn,
       endpoints: this.endpoints,
+      rotationFunctionArn: this.rotationFunctionArn,
     });
   }
 }

@@ -9,6 +9,7 @@ import { DataAlarms } from "./DataAlarms";
 import { DataKey } from "./DataKey";
 import { planRecovery, RecoveryPlan } from "./recovery";
 import { RedisSettings } from "./redis";
+import { RotationSettings } from "./rotation";
 import { RedisEndpoints, RedisGlobalDatastore } from "./RedisGlobalDatastore";
 import { ReplicatedBackupBuckets } from "./ReplicatedBackupBuckets";
 import { AchievedObjectives, DataRegion, Environment, KeyedDataRegion, RecoveryObjectives, Topology } from "./types";
@@ -32,6 +33,14 @@ export interface DataTierArgs {
   readonly regions: readonly DataRegion[];
   /** Aurora PostgreSQL sizing and settings. @default see AuroraSettings */
   readonly aurora?: AuroraSettings;
+  /**
+   * Secrets Manager rotation of the Aurora master password: `{ days }` between rotations (1–365), or `false` to turn
+   * it off. Rotation runs AWS's PostgreSQL single-user rotation function (Serverless Application Repository, pinned
+   * version) in the primary region's private subnets. Turn it off only where something else rotates the password or
+   * the function cannot reach Secrets Manager and the database; see RotationSettings.
+   * @default every 30 days, in every environment
+   */
+  readonly rotation?: RotationSettings;
   /** ElastiCache sizing and settings. @default see RedisSettings */
   readonly redis?: RedisSettings;
   /** Backup schedule, retention and bucket lifecycle. @default derived from the objectives */
@@ -101,7 +110,7 @@ export class DataTier extends pulumi.ComponentResource {
 
     const aurora = new AuroraGlobalDatabase(
       `${name}-aurora`,
-      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, protect, tags },
+      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, rotation: args.rotation, protect, tags },
       { parent: this },
     );
     const redis = new RedisGlobalDatastore(`${name}-redis`, { ...args.redis, environment, regions, global: plan.redisGlobal, protect, tags }, { parent: this });

@@ -7,6 +7,7 @@ import { backupPlanProblems } from "./BackupPlan";
 import type { DataTierArgs } from "./DataTier";
 import { recoveryProblems } from "./recovery";
 import { redisProblems } from "./redis";
+import { rotationProblems } from "./rotation";
 import { Environments } from "./types";
 
 export function dataTierProblems(args: DataTierArgs): Problems {
@@ -62,6 +63,7 @@ export function dataTierProblems(args: DataTierArgs): Problems {
     }),
   );
   problems.addAll(auroraProblems(args.aurora ?? {}, "aurora"));
+  problems.addAll(rotationProblems(args.rotation, "rotation"));
   problems.addAll(redisProblems(args.redis ?? {}, "redis"));
   // The schedule is checked against the objectives by recoveryProblems; check the rest of the plan settings here.
   problems.addAll(backupPlanProblems({ ...args.backup, schedule: undefined }, "backup"));

@@ -2,14 +2,19 @@
  * Secrets Manager rotation for database credentials.
  *
  * Two modes, chosen by whether a rotation Lambda is given:
- * - **Managed rotation (recommended for the data tier's master credentials)**: create the RDS/Aurora cluster with
- *   `manageMasterUserPassword: true`; RDS owns the secret and rotates it itself. Omit `rotationLambdaArn` and pass
- *   that secret's ARN (`cluster.masterUserSecrets[0].secretArn`): this component only sets the schedule (RDS's
- *   default is every 7 days). No Lambda to patch, no network path from a Lambda to the database, no rotation code.
- * - **Lambda rotation**: for secrets RDS does not manage (application users), pass the ARN of a rotation function
- *   (e.g. the AWS SAR "SecretsManagerRDSPostgreSQLRotationMultiUser" template deployed by the data tier). The
- *   function needs network access to the database and to Secrets Manager.
- */
+ * - **Managed rotation**: for clusters created with `manageMasterUserPassword: true`, RDS owns the secret and
+ *   rotates it itself. Omit `rotationLambdaArn` and pass that secret's ARN (`cluster.masterUserSecrets[0].secretArn`):
+ *   this component only sets the schedule (RDS's default is every 7 days). No Lambda to patch, no network path from a
+ *   Lambda to the database. Aurora global databases cannot use it (RDS-managed master passwords are not supported for
+ *   global clusters).
+ * - **Lambda rotation**: for secrets RDS does not manage, pass the ARN of a rotation function. The data tier does this
+ *   for the Aurora master secret (`components/data/MasterSecretRotation.ts`, AWS's SAR
+ *   "SecretsManagerRDSPostgreSQLRotationSingleUser"). The function needs network access to the database and to
+ *   Secrets Manager.
+ *
+ * `dependsOn` given to the component also holds back the rotation resource itself: setting a Lambda schedule makes
+ * Secrets Manager test the function at once, so whatever the caller waits for (the secret's value, an open network
+ * path) must exist first. */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkInteger } from "../shared/validation";
@@ -81,7 +86,8 @@ export class SecretRotation extends pulumi.ComponentResource {
         rotationRules: rotationRules(args),
         rotateImmediately: args.rotateImmediately ?? false,
       },
-      { parent: this },
+      // A component's dependsOn does not reach its children by itself.
+      { parent: this, dependsOn: opts?.dependsOn },
     );
 
     this.mode = args.rotationLambdaArn === undefined ? "managed" : "lambda";

@@ -8,6 +8,8 @@ const usw2 = new aws.Provider("usw2", { region: "us-west-2" });
 export const data = new DataTier("data", {
   environment: "prod",
   recoveryObjectives: { rpoSeconds: 60, rtoSeconds: 900 },
+  // Secrets Manager rotates the Aurora master password; 30 days is the default, `false` turns it off.
+  rotation: { days: 30 },
   regions: [
     {
       region: "us-east-1",

@@ -11,6 +11,7 @@ import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } fro
 import { toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
+import type { ResourceRecorder } from "../testing/mocks";
 
 export const ExitCode = { Ok: 0, MandatoryViolations: 1, BadInput: 2, ProgramFailed: 3 } as const;
 
@@ -45,6 +46,20 @@ export const PACKAGE_ROOT = findPackageRoot(__dirname);
 function writeFile(file: string, content: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, content.endsWith("\n") ? content : `${content}\n`);
+}
+
+/** Replaces `outDir` with the plan's files; returns how many manifests were written. */
+function writePlanFiles(outDir: string, recorder: ResourceRecorder, report: PolicyReport, programFile: string): number {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  writeFile(path.join(outDir, "resources.json"), JSON.stringify(resourcesDocument(recorder), null, 2));
+  const manifests = manifestFiles(recorder);
+  for (const [file, content] of manifests) writeFile(path.join(outDir, "manifests", file), content);
+  writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
+  writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
+  const graph = planGraph(recorder, report.findings);
+  writeFile(path.join(outDir, "graph.mmd"), graph);
+  writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report, { graph }));
+  return manifests.size;
 }
 
 export async function plan(options: PlanOptions): Promise<PlanResult> {
@@ -105,19 +120,10 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
   const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs);
-  fs.rmSync(outDir, { recursive: true, force: true });
-  writeFile(path.join(outDir, "resources.json"), JSON.stringify(resourcesDocument(recorder), null, 2));
-  const manifests = manifestFiles(recorder);
-  for (const [file, content] of manifests) writeFile(path.join(outDir, "manifests", file), content);
-  writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
-  const programFile = path.relative(programDir, project.main).split(path.sep).join("/");
-  writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
-  const graph = planGraph(recorder, report.findings);
-  writeFile(path.join(outDir, "graph.mmd"), graph);
-  writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report, { graph }));
+  const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;
-  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifests.size} manifests, graph.mmd, policy-report.{json,sarif,md}`);
+  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,md}`);
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.passed}/${c.applicable} controls (${c.percent}%)`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
   for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {

@@ -81,6 +81,9 @@ const AWS_EXTRAS: Record<string, (args: FakeResourceArgs, physical: string) => R
     dnsName: `a${hash(a.urn, 16)}.awsglobalaccelerator.com`,
     hostedZoneId: "Z2BJ6XQ5FK7U4H",
   }),
+  "aws:serverlessrepository/cloudFormationStack:CloudFormationStack": (a) => ({
+    outputs: { RotationLambdaARN: `arn:aws:lambda:${a.region}:${a.accountId}:function:${a.inputs.parameters?.functionName ?? a.name}` },
+  }),
   "aws:route53/record:Record": (a) => ({ fqdn: String(a.inputs.name ?? a.name).replace(/\.$/, "") }),
   "aws:cloudwatch/logGroup:LogGroup": (_a, physical) => ({ name: physical }),
   "aws:iam/role:Role": (a, physical) => ({ name: physical, uniqueId: `AROA${hash(a.urn, 17).toUpperCase()}` }),

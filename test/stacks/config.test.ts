@@ -38,6 +38,14 @@ test("prod runs three regions over three zones each with RPO â‰¤ 60 s and RTO â‰
   expect(config.recoveryObjectives.rtoSeconds).toBeLessThanOrEqual(300);
 });
 
+test("database rotation defaults to 30 days and reads the committed value", () => {
+  const { databaseRotationDays: _unset, ...withoutRotation } = stackValues("prod");
+  expect(parsePlatformConfig(withoutRotation).databaseRotationDays).toBe(30);
+  expect(parsePlatformConfig({ ...stackValues("prod"), databaseRotationDays: 7 }).databaseRotationDays).toBe(7);
+  expect(stackValues("prod").databaseRotationDays).toBe(30);
+  expect(stackValues("staging").databaseRotationDays).toBe(30);
+});
+
 test("three mistakes are reported together, each naming key, value and fix", () => {
   const raw = { ...stackValues("prod"), environment: "production", regions: ["us-east-1", "us-east-1", "eu-west-1"], recoveryObjectives: { rpoSeconds: 0, rtoSeconds: 300 } };
   const problems = problemsOf(raw);
@@ -75,6 +83,9 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["ingress path without a leading slash", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0", ingressPath: "checkout" }] }, /services\[0\].ingressPath \| "checkout" \| a URL path starting with \//],
   ["tenant named like a system namespace", { tenants: [{ name: "kube-system", teamRoleArns: [] }], services: [] }, /tenants\[0\].name \| "kube-system"/],
   ["tenant role that is not a role ARN", { tenants: [{ name: "payments", teamRoleArns: ["payments-engineers"] }] }, /tenants\[0\].teamRoleArns\[0\] \| "payments-engineers" \| an IAM role ARN/],
+  ["database rotation turned into a no-op", { databaseRotationDays: 0 }, /databaseRotationDays \| 0 \| an integer from 1 to 365 \| pulumi config set production-platform:databaseRotationDays 30/],
+  ["database rotation beyond a year", { databaseRotationDays: 400 }, /databaseRotationDays \| 400 \| an integer from 1 to 365/],
+  ["database rotation as text", { databaseRotationDays: "monthly" }, /databaseRotationDays \| "monthly" \| an integer from 1 to 365/],
   ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001" } }, /domain.name \| "app" \| a fully qualified DNS name/],
 ])("rejects %s", (_label, override, expected) => {
   const problems = problemsOf({ ...prod, ...override });

@@ -60,6 +60,10 @@ export const T = {
   secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
   sg: "aws:ec2/securityGroup:SecurityGroup",
   ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  egress: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
+  sarStack: "aws:serverlessrepository/cloudFormationStack:CloudFormationStack",
+  secretRotation: "aws:secretsmanager/secretRotation:SecretRotation",
+  rotationComponent: "production-platform:data:MasterSecretRotation",
 };
 
 export function prodArgs(overrides: Partial<DataTierArgs> = {}): DataTierArgs {

@@ -21,6 +21,15 @@ describe.each([true, false])("SecretRotation (preview=%s)", (preview) => {
     expect(recorder.regionOf(r)).toBe("eu-west-1");
   });
 
+  test("dependsOn on the component holds back the rotation resource itself", async () => {
+    const recorder = installMockRuntime({ preview });
+    const before = new aws.secretsmanager.SecretVersion("value", { secretId: SECRET, secretString: "{}" });
+    new SecretRotation("db-app", { secretArn: SECRET, rotationLambdaArn: LAMBDA, automaticallyAfterDays: 30 }, { dependsOn: [before] });
+    await settle();
+    const rotation = recorder.one("aws:secretsmanager/secretRotation:SecretRotation");
+    expect(rotation.options.dependsOn).toEqual([recorder.one("aws:secretsmanager/secretVersion:SecretVersion").urn]);
+  });
+
   test("Lambda rotation on a cron schedule", async () => {
     const recorder = installMockRuntime({ preview });
     const rotation = new SecretRotation("db-app", { secretArn: SECRET, rotationLambdaArn: LAMBDA, scheduleExpression: "cron(0 4 ? * SUN *)" });
