@@ -6,31 +6,10 @@
 import { Pod } from "./api";
 import { obj, Obj } from "./checks/util";
 
-/**
- * Placeholders the Pulumi engine and policy SDK put where a value is not known until the update runs. The string
- * one is what the engine sends on the wire for any type; the others are what the policy SDK may substitute.
- */
-export const UNKNOWN_SENTINELS: ReadonlySet<string> = new Set([
-  "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-  "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-  "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-  "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-  "030794c1-ac77-496b-92df-f27374a8bd58",
-  "e48ece36-62e2-4504-bad9-02848725956a",
-  "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
+import { containsUnknown, isUnknown } from "../common/unknown";
 
-export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && UNKNOWN_SENTINELS.has(value);
-}
-
-/** True when the value or anything inside it is unknown. */
-export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
+// The engine's and the policy SDK's unknown markers are recognised in one place for every pack.
+export { containsUnknown, isUnknown };
 
 /** Where the pod template sits in each supported kind. */
 export const POD_TEMPLATE_PATHS = {
