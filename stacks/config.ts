@@ -136,7 +136,8 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 /** The floors each environment must meet. Staging mirrors prod's shape at lower cost. */
 const FLOORS: Record<Environment, { zones: number; regions: number; maxRpo: number; maxRto: number; minReplicas: number }> = {
   dev: { zones: 2, regions: 1, maxRpo: 86400, maxRto: 86400, minReplicas: 1 },
-  staging: { zones: 3, regions: 1, maxRpo: 3600, maxRto: 3600, minReplicas: 2 },
+  // Staging needs a second region because the data tier replicates and copies backups there, as in prod.
+  staging: { zones: 3, regions: 2, maxRpo: 3600, maxRto: 3600, minReplicas: 2 },
   prod: { zones: 3, regions: 3, maxRpo: 60, maxRto: 300, minReplicas: 2 },
 };
 

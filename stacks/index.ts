@@ -10,7 +10,7 @@ const platform = buildPlatform(loadPlatformConfig());
 export const primaryRegion = platform.primaryRegion;
 export const clusters = platform.regions.map((r) => ({ region: r.region, name: r.cluster.clusterName, endpoint: r.cluster.endpoint }));
 export const vpcs = platform.regions.map((r) => ({ region: r.region, vpcId: r.network.vpcId, cidr: r.network.vpcCidr }));
-export const dataTier = platform.data && {
+export const dataTier = {
   achievedObjectives: platform.data.achievedObjectives,
   globalWriterEndpoint: platform.data.globalWriterEndpoint,
   masterSecretArn: platform.data.masterSecretArn,

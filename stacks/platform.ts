@@ -33,8 +33,11 @@ export interface Platform {
   readonly traffic: GlobalTraffic;
   /** One internet-facing load balancer per region, behind `traffic`. */
   readonly ingress: readonly RegionalIngress[];
-  /** Absent in single-region stacks: the tier's backups and replicas need a second region. */
-  readonly data?: DataTier;
+  /**
+   * Staging and prod run it over two or more regions (the config requires them); single-region dev gets a
+   * backup-and-restore tier that a region loss destroys.
+   */
+  readonly data: DataTier;
 }
 
 /** Critical alerts page (PagerDuty when configured); everything else, and pages too, reach the alarm topic. */
@@ -165,7 +168,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
       healthCheckPath: svc.healthPath,
     })),
   }, { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] }));
-  const data = regions.length < 2 ? undefined : new DataTier("data", {
+  const data = new DataTier("data", {
     environment: config.environment,
     recoveryObjectives: config.recoveryObjectives,
     rotation: { days: config.databaseRotationDays },

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
 import { checkInteger, Problem, Problems } from "../shared/validation";
+import { singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
 import { Environment } from "./types";
 
@@ -28,7 +29,10 @@ export interface BackupPlanSettings {
 
 export interface BackupPlanArgs extends BackupPlanSettings {
   readonly environment: Environment;
-  /** Regions with provider and KMS key: the plan runs in the first, recovery points are copied to the others. */
+  /**
+   * Regions with provider and KMS key: the plan runs in the first, recovery points are copied to the others. At least
+   * two, except in dev, where one region keeps its recovery points in its own vault (no copy action).
+   */
   readonly regions: readonly { readonly region: string; readonly provider: aws.Provider; readonly kmsKeyArn: pulumi.Input<string> }[];
   /** AWS Backup cron schedule; see `recovery.ts` for how it is derived from the objectives. */
   readonly schedule: string;
@@ -66,7 +70,8 @@ export function vaultLockBounds(retentionDays: number, copyRetentionDays: number
 
 /**
  * AWS Backup: a KMS-encrypted vault in every region (locked in prod), and a plan in the primary region whose rule
- * follows the schedule derived from the RPO and copies every recovery point to the other regions' vaults.
+ * follows the schedule derived from the RPO and copies every recovery point to the other regions' vaults (none in a
+ * single-region dev plan, which therefore does not survive a region loss).
  */
 export class BackupPlan extends pulumi.ComponentResource {
   readonly planId: pulumi.Output<string>;
@@ -76,12 +81,21 @@ export class BackupPlan extends pulumi.ComponentResource {
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems().addAll(backupPlanProblems(args, "backup"));
-    problems.check(args.regions.length >= 2, {
-      property: "regions",
-      value: args.regions.length,
-      rule: "at least 2 regions (recovery points are copied out of the first)",
-      fix: "add a secondary region",
-    });
+    if (singleRegionAllowed(args.environment)) {
+      problems.check(args.regions.length >= 1, {
+        property: "regions",
+        value: args.regions.length,
+        rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region keeps its recovery points in its own vault, with no cross-region copy)`,
+        fix: "pass the primary region",
+      });
+    } else {
+      problems.check(args.regions.length >= 2, {
+        property: "regions",
+        value: args.regions.length,
+        rule: "at least 2 regions (recovery points are copied out of the first)",
+        fix: "add a secondary region",
+      });
+    }
     problems.throwIfAny(`BackupPlan "${name}"`);
     super("production-platform:data:BackupPlan", name, {}, opts);
 

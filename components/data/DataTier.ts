@@ -29,7 +29,11 @@ export interface DataTierArgs {
   readonly environment: Environment;
   /** What losing the primary region may cost; chooses the topology and drives backups and alarm thresholds. */
   readonly recoveryObjectives: RecoveryObjectives;
-  /** Regions with provider, VPC, private subnets, allowed client security groups and zones; the first is primary. */
+  /**
+   * Regions with provider, VPC, private subnets, allowed client security groups and zones; the first is primary. At
+   * least two, except in dev, where one region builds a backup-and-restore tier that a region loss destroys (no
+   * replication, no backup copies; `achievedObjectives.met` is false and its notes say so).
+   */
   readonly regions: readonly DataRegion[];
   /** Aurora PostgreSQL sizing and settings. @default see AuroraSettings */
   readonly aurora?: AuroraSettings;
@@ -61,6 +65,10 @@ export interface DataTierArgs {
  * The multi-region data tier, designed from declared recovery objectives: Aurora PostgreSQL (global database when the
  * objectives need it), ElastiCache (global datastore likewise), replicated backup buckets, an AWS Backup plan with
  * cross-region copies, and CloudWatch alarms on replication lag, backup failures and headroom.
+ *
+ * In dev only, a single region is accepted: backup-and-restore in that region (Multi-AZ Aurora with at least two
+ * instances, Multi-AZ cache, an unreplicated backup bucket, a backup plan without copy actions, alarms). It does not
+ * survive a region loss, which `achievedObjectives` states; staging and prod keep the two-region rule.
  *
  * The design and what it achieves are computed up front (`recovery.ts`) and exported as `achievedObjectives`, with a
  * note for every objective and an explanation for any that cannot be met.
@@ -95,6 +103,7 @@ export class DataTier extends pulumi.ComponentResource {
     const plan = planRecovery({
       objectives: args.recoveryObjectives,
       regionCount: args.regions.length,
+      environment,
       backupSchedule: args.backup?.schedule,
       enforceAuroraRpo: args.aurora?.enforceRpo,
     });
@@ -141,7 +150,7 @@ export class DataTier extends pulumi.ComponentResource {
         auroraClusters: aurora.clusters,
         redisGroups: redis.groups,
         replicationRoutes: buckets.routes,
-        backupVault: backup.vaults[0],
+        backupVault: { ...backup.vaults[0], copies: regions.length > 1 },
         tags,
       },
       { parent: this },

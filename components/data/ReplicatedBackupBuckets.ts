@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
 import { BackupBucketSettings, backupBucketProblems, replicationRolePolicy, tlsOnlyBucketPolicy } from "./buckets";
-import { S3_RTC_MINUTES } from "./recovery";
+import { S3_RTC_MINUTES, singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
 import { Environment } from "./types";
 
 export interface ReplicatedBackupBucketsArgs extends BackupBucketSettings {
   readonly environment: Environment;
-  /** Regions with their provider and KMS key; the first is the source of replication. */
+  /** Regions with their provider and KMS key; the first is the source of replication. One region only in dev. */
   readonly regions: readonly { readonly region: string; readonly provider: aws.Provider; readonly kmsKeyArn: pulumi.Input<string> }[];
   /** @default true in prod */
   readonly protect?: boolean;
@@ -27,7 +27,8 @@ export interface BucketReplicationRoute {
 /**
  * A backup bucket per region (versioned, SSE-KMS with the region's CMK and bucket keys, public access blocked,
  * TLS-only policy, lifecycle rules) and replication from the primary region's bucket to every other one, with
- * Replication Time Control (15 minutes), replication metrics and delete-marker replication.
+ * Replication Time Control (15 minutes), replication metrics and delete-marker replication. A single-region dev tier
+ * gets the one bucket without replication, so a region loss loses it.
  */
 export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
   readonly bucketNames: pulumi.Output<string[]>;
@@ -36,12 +37,21 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
 
   constructor(name: string, args: ReplicatedBackupBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems().addAll(backupBucketProblems(args));
-    problems.check(args.regions.length >= 2, {
-      property: "regions",
-      value: args.regions.length,
-      rule: "at least 2 regions (the bucket replicates out of the first)",
-      fix: "add a secondary region",
-    });
+    if (singleRegionAllowed(args.environment)) {
+      problems.check(args.regions.length >= 1, {
+        property: "regions",
+        value: args.regions.length,
+        rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region gets an unreplicated bucket)`,
+        fix: "pass the primary region",
+      });
+    } else {
+      problems.check(args.regions.length >= 2, {
+        property: "regions",
+        value: args.regions.length,
+        rule: "at least 2 regions (the bucket replicates out of the first)",
+        fix: "add a secondary region",
+      });
+    }
     problems.throwIfAny(`ReplicatedBackupBuckets "${name}"`);
     super("production-platform:data:ReplicatedBackupBuckets", name, {}, opts);
 
@@ -93,6 +103,14 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
     });
 
     const [source, ...destinations] = buckets;
+    this.bucketNames = pulumi.all(buckets.map((b) => b.bucket.bucket));
+    this.bucketArns = pulumi.all(buckets.map((b) => b.bucket.arn));
+    if (destinations.length === 0) {
+      // A single-region (dev) tier: nothing to replicate to, so no role, no rule and no replication alarms.
+      this.routes = [];
+      this.registerOutputs({ bucketNames: this.bucketNames });
+      return;
+    }
     const role = new aws.iam.Role(
       `${name}-replication`,
       {
@@ -153,8 +171,6 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
       { parent: this, provider: source.provider, dependsOn: [...buckets.map((b) => b.versioning), rolePolicy] },
     );
 
-    this.bucketNames = pulumi.all(buckets.map((b) => b.bucket.bucket));
-    this.bucketArns = pulumi.all(buckets.map((b) => b.bucket.arn));
     this.routes = routes;
     this.registerOutputs({ bucketNames: this.bucketNames });
   }

@@ -31,8 +31,12 @@ export interface AlarmTargets {
   readonly auroraClusters: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly clusterIdentifier: pulumi.Input<string> }[];
   readonly redisGroups: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly replicationGroupId: string; readonly memberClusterIds: readonly string[] }[];
   readonly replicationRoutes: readonly { readonly sourceRegion: string; readonly destinationRegion: string; readonly sourceBucket: pulumi.Input<string>; readonly destinationBucket: pulumi.Input<string>; readonly ruleId: string }[];
-  /** The vault the plan writes to (backup jobs) — copy jobs are reported in the same region. */
-  readonly backupVault?: { readonly region: string; readonly vaultName: pulumi.Input<string> };
+  /**
+   * The vault the plan writes to (backup jobs) — copy jobs are reported in the same region. `copies: false` (a
+   * single-region dev plan, no copy action) drops the copy-job alarm.
+   * @default copies are assumed, so both backup-job and copy-job failures alarm
+   */
+  readonly backupVault?: { readonly region: string; readonly vaultName: pulumi.Input<string>; readonly copies?: boolean };
 }
 
 export type AlarmSpecArgs = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "insufficientDataActions">;
@@ -138,7 +142,8 @@ export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
   if (targets.backupVault) {
     const v = targets.backupVault;
     // Metrics Insights sums over every dimension set AWS Backup publishes the counters with.
-    for (const [metricName, key] of [["NumberOfBackupJobsFailed", "backup-jobs-failed"], ["NumberOfCopyJobsFailed", "copy-jobs-failed"]] as const) {
+    const counters = [["NumberOfBackupJobsFailed", "backup-jobs-failed"], ["NumberOfCopyJobsFailed", "copy-jobs-failed"]] as const;
+    for (const [metricName, key] of counters.filter(([m]) => v.copies !== false || m !== "NumberOfCopyJobsFailed")) {
       specs.push({
         key,
         region: v.region,

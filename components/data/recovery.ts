@@ -6,7 +6,7 @@
  */
 import { checkInteger, Problem, Problems } from "../shared/validation";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS, describeSeconds, scheduleWithin } from "./schedule";
-import { AchievedObjectives, RecoveryObjectives, Topology } from "./types";
+import { AchievedObjectives, Environment, RecoveryObjectives, Topology } from "./types";
 
 /** Aurora global database and ElastiCache global datastore replicate asynchronously, typically under one second. */
 export const GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS = 1;
@@ -33,9 +33,27 @@ export const REDIS_GLOBAL_MAX_REGIONS = 3;
 /** An Aurora global database has one primary and at most five secondary regions (our bound; AWS may allow more). */
 export const AURORA_GLOBAL_MAX_REGIONS = 6;
 
+/**
+ * Environments where a single-region data tier is allowed. A single region cannot survive a region loss by
+ * construction, so it is not a matter of objectives: it is accepted only where losing the data is acceptable.
+ */
+export const SINGLE_REGION_ENVIRONMENTS: readonly Environment[] = ["dev"];
+
+/** Whether one region is enough for the data tier in this environment (dev only); every other environment needs two. */
+export function singleRegionAllowed(environment: Environment | undefined): boolean {
+  return environment !== undefined && SINGLE_REGION_ENVIRONMENTS.includes(environment);
+}
+
+/** Whether a data tier may be built over `regionCount` regions in this environment: two or more, or one in dev. */
+export function dataTierRegionCountAllowed(environment: Environment | undefined, regionCount: number): boolean {
+  return regionCount >= 2 || (regionCount === 1 && singleRegionAllowed(environment));
+}
+
 export interface RecoveryInput {
   readonly objectives: RecoveryObjectives;
   readonly regionCount: number;
+  /** Decides whether a single region is allowed (dev only). @default two regions required */
+  readonly environment?: Environment;
   /** AWS Backup cron expression; derived from the backup RPO when absent. */
   readonly backupSchedule?: string;
   /** Set Aurora's managed RPO (`rds.global_db_rpo`) to the declared RPO, so the primary stalls commits rather than exceed it. */
@@ -76,8 +94,10 @@ function needsGlobalReplication(objectives: RecoveryObjectives): boolean {
 }
 
 /** The longest backup interval the objectives allow for a topology. */
-export function backupBoundSeconds(objectives: RecoveryObjectives, global: boolean): number {
+export function backupBoundSeconds(objectives: RecoveryObjectives, global: boolean, singleRegion = false): number {
   const declared = objectives.backupRpoSeconds ?? DEFAULT_BACKUP_RPO_SECONDS;
+  // A single region has no copy to wait for: its in-region restore is bounded by the schedule alone.
+  if (singleRegion) return Math.min(declared, objectives.rpoSeconds);
   // Without global replication the copied backups are what recovers a lost region, so they must also meet the RPO.
   return global ? declared : Math.min(declared, objectives.rpoSeconds - BACKUP_COPY_MARGIN_SECONDS);
 }
@@ -95,15 +115,36 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
       `AWS Backup runs a schedule at most hourly: set backupRpoSeconds to ${BACKUP_MIN_INTERVAL_SECONDS} or more; ` +
         "finer recovery from logical damage comes from Aurora point-in-time restore (aurora.backupRetentionDays)");
   }
-  problems.check(input.regionCount >= 2, {
-    property: "regions",
-    value: input.regionCount,
-    rule: "at least 2 regions (the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
-    fix: "add a secondary region with its provider, VPC and private subnets",
-  });
+  const singleRegion = input.regionCount === 1 && singleRegionAllowed(input.environment);
+  if (singleRegionAllowed(input.environment)) {
+    problems.check(input.regionCount >= 1, {
+      property: "regions",
+      value: input.regionCount,
+      rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere)`,
+      fix: "pass the primary region with its provider, VPC and private subnets",
+    });
+  } else {
+    problems.check(input.regionCount >= 2, {
+      property: "regions",
+      value: input.regionCount,
+      rule: "at least 2 regions (the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
+      fix: "add a secondary region with its provider, VPC and private subnets",
+    });
+  }
   if (!rpoOk || !rtoOk) return [...problems.list];
 
-  const global = needsGlobalReplication(objectives);
+  if (singleRegion && needsGlobalReplication(objectives)) {
+    problems.add({
+      property: "recoveryObjectives",
+      value: { rpoSeconds: objectives.rpoSeconds, rtoSeconds: objectives.rtoSeconds, regions: 1 },
+      rule:
+        `a single-region data tier (allowed in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} only) is backup-and-restore in its one region, which needs ` +
+        `rpoSeconds of at least ${BACKUP_ONLY_BEST_RPO_SECONDS} and rtoSeconds of at least ${RESTORE_RTO_SECONDS}; tighter objectives need global replication to a second region`,
+      fix: `add a second region, or raise recoveryObjectives.rpoSeconds to ${BACKUP_ONLY_BEST_RPO_SECONDS} or more and rtoSeconds to ${RESTORE_RTO_SECONDS} or more`,
+    });
+    return [...problems.list];
+  }
+  const global = !singleRegion && needsGlobalReplication(objectives);
   if (global && input.regionCount > REDIS_GLOBAL_MAX_REGIONS) {
     problems.add({
       property: "regions",
@@ -121,7 +162,7 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
     });
   }
 
-  const bound = backupBoundSeconds(objectives, global);
+  const bound = backupBoundSeconds(objectives, global, singleRegion);
   if (bound < BACKUP_MIN_INTERVAL_SECONDS) {
     // Only reachable through backupRpoSeconds, which is already reported above.
     return [...problems.list];
@@ -143,7 +184,7 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
         value: input.backupSchedule,
         rule:
           `a schedule whose longest gap (${describeSeconds(analysis.maxIntervalSeconds)}) is within the backup RPO of ${describeSeconds(bound)}` +
-          (global ? "" : ` (the RPO of ${describeSeconds(objectives.rpoSeconds)} minus ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy)`),
+          (global || singleRegion ? "" : ` (the RPO of ${describeSeconds(objectives.rpoSeconds)} minus ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy)`),
         fix: `run backups more often, e.g. "${suggestion}", or raise the objective`,
       });
     }
@@ -167,8 +208,10 @@ export function alarmThresholds(rpoSeconds: number): AlarmThresholds {
  */
 export function planRecovery(input: RecoveryInput): RecoveryPlan {
   const { objectives } = input;
-  const global = needsGlobalReplication(objectives);
-  const bound = backupBoundSeconds(objectives, global);
+  // recoveryProblems has already rejected one region outside dev, so one region here is a dev single-region tier.
+  const singleRegion = input.regionCount === 1;
+  const global = !singleRegion && needsGlobalReplication(objectives);
+  const bound = backupBoundSeconds(objectives, global, singleRegion);
   const generated = scheduleWithin(bound);
   const backupSchedule = input.backupSchedule ?? generated?.expression ?? "cron(0 * ? * * *)";
   const analysis = analyzeSchedule(backupSchedule);
@@ -209,6 +252,18 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
       );
     }
     notes.push(`Backups every ${describeSeconds(backupIntervalSeconds)} (backup RPO ${describeSeconds(bound)}) guard against logical damage, which replication copies to every region.`);
+  } else if (singleRegion) {
+    rpoSeconds = backupIntervalSeconds;
+    rtoSeconds = RESTORE_RTO_SECONDS;
+    notes.push(
+      "Single region (allowed in dev only): a region loss loses the data tier. The stores, their backups and the backup bucket all live in that one region, " +
+        "so there is nothing to fail over or restore to: the RPO and RTO are NOT met for a regional disaster.",
+    );
+    notes.push(
+      `Within the region only: RPO ≈ ${describeSeconds(rpoSeconds)} from backups every ${describeSeconds(backupIntervalSeconds)} (Aurora point-in-time restore goes finer), ` +
+        `RTO ≈ ${describeSeconds(rtoSeconds)} to restore Aurora from the vault and repoint the workloads. Aurora and the cache stay Multi-AZ, so losing a zone is a failover, not a restore.`,
+    );
+    notes.push("Backup recovery points are not copied to another region and the backup bucket is not replicated; add a second region to survive a region loss.");
   } else {
     rpoSeconds = backupIntervalSeconds + BACKUP_COPY_MARGIN_SECONDS;
     rtoSeconds = RESTORE_RTO_SECONDS;
@@ -220,10 +275,13 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
     notes.push(`RTO ≈ ${describeSeconds(rtoSeconds)}: restore Aurora from the copied recovery point and repoint the workloads.`);
     notes.push("The cache is not replicated across regions: after a region loss it starts empty and is refilled from the database (it is not a system of record).");
   }
-  notes.push(
-    `Backup bucket objects replicate with S3 Replication Time Control (${S3_RTC_MINUTES} min for 99.99 % of objects); the bucket holds exports, not live data, so it does not bound the RPO.`,
-  );
-  const met = rpoSeconds <= objectives.rpoSeconds && rtoSeconds <= objectives.rtoSeconds;
+  if (!singleRegion) {
+    notes.push(
+      `Backup bucket objects replicate with S3 Replication Time Control (${S3_RTC_MINUTES} min for 99.99 % of objects); the bucket holds exports, not live data, so it does not bound the RPO.`,
+    );
+  }
+  // The objectives are about losing the primary region, which a single region cannot survive whatever its backups.
+  const met = !singleRegion && rpoSeconds <= objectives.rpoSeconds && rtoSeconds <= objectives.rtoSeconds;
   return {
     topology: global ? Topology.GlobalReplication : Topology.BackupAndRestore,
     auroraGlobal: global,

@@ -19,6 +19,7 @@ export const Topology = {
   /**
    * Stores live in the primary region only; AWS Backup copies recovery points to the other regions and the backup
    * bucket replicates there. Recovery is a restore, so RPO is the backup interval plus the copy and RTO is the restore.
+   * With a single region (dev only) there is no copy and no replication: a region loss loses the data tier.
    */
   BackupAndRestore: "BackupAndRestore",
 } as const;
@@ -41,9 +42,14 @@ export interface RecoveryObjectives {
 /** The objectives the built topology achieves, with the reasoning a reviewer needs. */
 export interface AchievedObjectives {
   readonly topology: Topology;
+  /**
+   * Planned data loss on losing the primary region. For a single-region (dev) tier, which cannot survive a region loss,
+   * it is the in-region figure (restore from the vault) and `met` is false.
+   */
   readonly rpoSeconds: number;
+  /** Planned time to recover from losing the primary region; in-region only for a single-region tier, as above. */
   readonly rtoSeconds: number;
-  /** True when both declared objectives are met. */
+  /** True when both declared objectives are met; always false for a single-region tier. */
   readonly met: boolean;
   /** How each objective is met, and why any that is not cannot be. */
   readonly notes: readonly string[];

@@ -58,6 +58,7 @@ export function dataTierProblems(args: DataTierArgs): Problems {
     recoveryProblems({
       objectives: args.recoveryObjectives ?? ({} as DataTierArgs["recoveryObjectives"]),
       regionCount: regions.length,
+      environment: args.environment,
       backupSchedule: args.backup?.schedule,
       enforceAuroraRpo: args.aurora?.enforceRpo,
     }),

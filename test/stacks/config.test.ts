@@ -62,6 +62,7 @@ const prod = stackValues("prod");
 test.each<[string, Record<string, unknown>, RegExp]>([
   ["unknown region", { regions: ["us-east-1", "us-west-2", "mars-north-1"] }, /regions\[2\] \| "mars-north-1" \| a known AWS region/],
   ["prod below three regions", { regions: ["us-east-1", "us-west-2"], vpcCidrs: { "us-east-1": "10.10.0.0/16", "us-west-2": "10.20.0.0/16" } }, /regions \| .* \| at least 3 regions in prod/],
+  ["staging in one region", { environment: "staging", regions: ["us-east-1"], vpcCidrs: { "us-east-1": "10.10.0.0/16" }, recoveryObjectives: { rpoSeconds: 900, rtoSeconds: 1800 } }, /regions \| \["us-east-1"\] \| at least 2 regions in staging/],
   ["prod with two zones", { availabilityZones: 2 }, /availabilityZones \| 2 \| at least 3 zones per region in prod/],
   ["more zones than the region has", { availabilityZones: 4 }, /availabilityZones \| 4 \| no more than the 3 zones eu-west-1 offers/],
   ["RPO above the prod floor", { recoveryObjectives: { rpoSeconds: 3600, rtoSeconds: 300 } }, /rpoSeconds \| 3600 \| ≤ 60 s in prod/],
