@@ -34,3 +34,32 @@ export function res(type: string, name: string, props: Record<string, unknown>, 
 }
 
 export const urn = (type: string, name: string): string => `urn:pulumi:test::platform::${type}::${name}`;
+
+/** One test case of a pack: a change to the compliant baseline and exactly the policies it must fire. */
+export type OneChangeCase = [label: string, mutate: (resources: AnalyzerResource[]) => void, expected: string[]];
+
+/**
+ * The contract every pack test follows: the compliant baseline draws no finding; each one-field change fires exactly
+ * its policies, with messages that say what to change and never leak the unknown marker; every policy has a case.
+ */
+export function oneChangeCases(client: () => PolicyPackClient, baseline: () => AnalyzerResource[], cases: readonly OneChangeCase[]): void {
+  test("the compliant baseline has no finding", async () => {
+    expect(await analyzeAll(client(), baseline())).toEqual([]);
+  });
+
+  test.each(cases)("%s → exactly the expected policies fire", async (_, mutate, expected) => {
+    const resources = clone(baseline());
+    mutate(resources);
+    const findings = await analyzeAll(client(), resources);
+    expect(policiesOf(findings)).toEqual([...expected].sort());
+    for (const f of findings) {
+      expect(f.message).toMatch(/; .+\.$/);
+      expect(f.message).not.toContain("04da6b54");
+    }
+  });
+
+  test("every policy is covered by at least one case", async () => {
+    const covered = new Set(cases.flatMap(([, , expected]) => expected));
+    expect((await client().info()).policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+  });
+}

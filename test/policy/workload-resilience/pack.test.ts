@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
 import { startPolicyPack } from "../../../src/testing/analyzer";
-import { analyzeAll, clone, packDir, policiesOf, res } from "../common/packs";
+import { analyzeAll, clone, packDir, res, oneChangeCases, OneChangeCase } from "../common/packs";
 import { packContract } from "../common/contract";
 import { RULES } from "../../../policy/workload-resilience/rules";
 import { INVENTORY } from "../../../policy/workload-resilience/inventory";
@@ -55,8 +55,7 @@ const remove = (rs: AnalyzerResource[], type: string, name: string) => rs.splice
 const apiPod = (rs: AnalyzerResource[]) => find(rs, T.Deployment, "api").props.spec.template.spec;
 const apiContainer = (rs: AnalyzerResource[]) => apiPod(rs).containers[0];
 
-type Mutation = (rs: AnalyzerResource[]) => void;
-const CASES: [string, Mutation, string[]][] = [
+const CASES: OneChangeCase[] = [
   ["HPA minimum of 1", (rs) => (find(rs, T.Hpa, "api").props.spec.minReplicas = 1), ["wr-replicas-minimum"]],
   ["HPA minimum defaulted", (rs) => delete find(rs, T.Hpa, "api").props.spec.minReplicas, ["wr-replicas-minimum"]],
   ["single replica without HPA", (rs) => (find(rs, T.StatefulSet, "queue").props.spec.replicas = 1), ["wr-pdb-allows-disruption", "wr-replicas-minimum"]],
@@ -114,22 +113,7 @@ packContract({
 });
 
 describe("dev (default config)", () => {
-  test("the compliant baseline has no finding", async () => {
-    expect(await analyzeAll(client, baseline())).toEqual([]);
-  });
-
-  test.each(CASES)("%s → exactly the expected policies fire", async (_, mutate, expected) => {
-    const resources = clone(baseline());
-    mutate(resources);
-    const findings = await analyzeAll(client, resources);
-    expect(policiesOf(findings)).toEqual([...expected].sort());
-    for (const f of findings) expect(f.message).toMatch(/; .+\.$/);
-  });
-
-  test("every policy is covered by at least one case", async () => {
-    const covered = new Set(CASES.flatMap(([, , expected]) => expected));
-    expect((await client.info()).policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
-  });
+  oneChangeCases(() => client, baseline, CASES);
 
   test("2 replicas pass in dev", async () => {
     const resources = clone(baseline());
