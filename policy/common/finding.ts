@@ -29,6 +29,11 @@ export interface Finding {
   readonly message: string;
   /** The resource the finding is about; defaults to the resource being validated. Required for stack rules. */
   readonly subject?: Subject;
+  /**
+   * True for "cannot tell yet": a value the rule needs is unknown at preview. Reported as advisory (never blocks, never
+   * passes silently) and scored as undecided, not passed. Build these with `cannotTellYet` (policy/common/unknown.ts).
+   */
+  readonly undecided?: boolean;
 }
 
 export const Environments = ["dev", "staging", "prod"] as const;

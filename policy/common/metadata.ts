@@ -18,6 +18,10 @@ export const Frameworks = {
   Pss: "PSS",
   /** Our own availability/resilience controls. */
   Resilience: "RESILIENCE",
+  /** Our own AWS controls where neither CIS nor FSBP has one (each names its peer check in `seeAlso`). */
+  AwsBaseline: "PLATFORM-AWS",
+  /** NSA/CISA Kubernetes Hardening Guidance v1.2, for Kubernetes checks no CIS control covers. */
+  NsaCisa: "NSA-CISA-K8S-1.2",
 } as const;
 export type Framework = (typeof Frameworks)[keyof typeof Frameworks];
 
@@ -33,6 +37,12 @@ export const FRAMEWORK_INFO: Readonly<Record<Framework, { readonly name: string;
   },
   PSS: { name: "Kubernetes Pod Security Standards", version: "latest", reference: "https://kubernetes.io/docs/concepts/security/pod-security-standards/" },
   RESILIENCE: { name: "production-platform resilience baseline", version: "1.0.0", reference: "policy/workload-resilience/README.md" },
+  "PLATFORM-AWS": { name: "production-platform AWS baseline", version: "1.0.0", reference: "policy/aws-baseline/README.md" },
+  "NSA-CISA-K8S-1.2": {
+    name: "NSA/CISA Kubernetes Hardening Guidance",
+    version: "1.2",
+    reference: "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
+  },
 };
 
 export const Severities = ["low", "medium", "high", "critical"] as const;
@@ -50,6 +60,11 @@ export interface RuleMeta {
   readonly severity: Severity;
   /** One sentence: what to change to comply. */
   readonly remediation: string;
+  /**
+   * Peer checks deciding the same thing (e.g. `Polaris readOnlyRootFilesystem`, `kube-score container-security-context`,
+   * `awsguard ec2-instance-no-public-ip`, `FSBP EC2.8`); shown in the policy description and docs/policy-coverage.md.
+   */
+  readonly seeAlso?: readonly string[];
 }
 
 /** Policy names are kebab-case ascii with dots allowed (for control ids like `4.1.3`). */

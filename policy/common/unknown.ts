@@ -3,6 +3,8 @@
  * from another resource's output; typed SDK inputs arrive as `undefined`. Rules must decide deliberately what an
  * unknown means (usually: "cannot tell yet", so no finding), never crash on it and never treat the sentinel as text.
  */
+import type { Finding, Subject } from "./finding";
+import { CANNOT_TELL_YET } from "./wiring-messages";
 
 /** The engine's marker for an unknown value of any type in raw property maps. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -17,6 +19,18 @@ const TYPED_UNKNOWNS: ReadonlySet<string> = new Set([
   "e48ece36-62e2-4504-bad9-02848725956a",
   "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ]);
+
+/**
+ * The explicit "cannot tell yet" result: the rule needs `field` of the resource and it is unknown at preview (an
+ * output of another resource). Advisory and scored as undecided; the message names the field and when it is decided.
+ */
+export function cannotTellYet(what: string, field: string, policy: string, subject?: Subject): Finding {
+  return {
+    undecided: true,
+    subject,
+    message: `${CANNOT_TELL_YET} ${what} ${field} is unknown until the resources it comes from exist; ${policy} is decided on the next preview after deploy (plan --after-deploy), or set ${field} to a literal value.`,
+  };
+}
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";

@@ -63,7 +63,7 @@ function policyMetadata(meta: RuleMeta, extraSchema?: Readonly<Record<string, Re
   const fw = FRAMEWORK_INFO[meta.framework];
   return {
     name: meta.id,
-    description: `${meta.framework} ${meta.controlId}: ${meta.title}`,
+    description: `${meta.framework} ${meta.controlId}: ${meta.title}${meta.seeAlso?.length ? ` (see also ${meta.seeAlso.join("; ")})` : ""}`,
     displayName: `${meta.controlId} ${meta.title}`,
     severity: meta.severity,
     remediationSteps: meta.remediation,
@@ -103,7 +103,9 @@ function reportAll(
   for (const f of findings) {
     const subject = f.subject ?? fallback;
     const verdict = subject ? findExemption(exemptions, meta.id, subject, today) : undefined;
-    if (verdict?.status === "exempted") send({ message: exemptedMessage(f.message, verdict.exemption), urn: subject?.urn, enforcementLevel: "advisory" });
+    // "Cannot tell yet" never blocks and is never exempted away: it is advice that the rule will decide later.
+    if (f.undecided) send({ message: f.message, urn: subject?.urn, enforcementLevel: "advisory" });
+    else if (verdict?.status === "exempted") send({ message: exemptedMessage(f.message, verdict.exemption), urn: subject?.urn, enforcementLevel: "advisory" });
     else if (verdict?.status === "expired") send({ message: expiredMessage(f.message, verdict.exemption), urn: subject?.urn });
     else send({ message: f.message, urn: subject?.urn });
   }

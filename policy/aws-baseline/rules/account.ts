@@ -1,7 +1,7 @@
 /** Account-wide controls: KMS rotation, CloudTrail, GuardDuty, Security Hub, EBS encryption, VPC flow logs. */
-import { ResourceRule, StackRule, Subject } from "../../common/finding";
+import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
 import { ofType, references } from "../../common/stack";
-import { boolOf, isSet, isUnknown } from "../../common/unknown";
+import { boolOf, cannotTellYet, isSet, isUnknown } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
 
 export const T = {
@@ -15,7 +15,13 @@ export const T = {
   FlowLog: "aws:ec2/flowLog:FlowLog",
 } as const;
 
-const on = (v: unknown) => boolOf(v) === true || boolOf(v) === "unknown";
+/** `[]` when the flag is true, "cannot tell yet" when unknown, else the violation. */
+function flag(r: Subject, field: string, policy: string, violation: string): Finding[] {
+  const v = boolOf(r.props[field]);
+  if (v === true) return [];
+  if (v === "unknown") return [cannotTellYet(`${r.type.split(":").pop()} ${r.name}`, field, policy)];
+  return [{ message: violation }];
+}
 
 /** Stacks that own account-level services (GuardDuty, Security Hub) set `expectAccountServices` (default true). */
 const ACCOUNT_SERVICES_SCHEMA = {
@@ -28,20 +34,20 @@ export const kmsRotation: ResourceRule = {
   check(r) {
     const spec = r.props.customerMasterKeySpec ?? r.props.keySpec;
     if (typeof spec === "string" && !isUnknown(spec) && spec !== "SYMMETRIC_DEFAULT") return [];
-    return on(r.props.enableKeyRotation) ? [] : [{ message: `KMS key ${r.name} is never rotated; set enableKeyRotation to true.` }];
+    return flag(r, "enableKeyRotation", "cis-aws-3.6-kms-rotation", `KMS key ${r.name} is never rotated; set enableKeyRotation to true.`);
   },
 };
 
 export const trailMultiRegion: ResourceRule = {
   meta: cisAws("3.1", "cloudtrail-multi-region", "Ensure CloudTrail is enabled in all regions", "high", "Set isMultiRegionTrail and includeGlobalServiceEvents to true on the trail."),
   types: [T.Trail],
-  check: (r) => (on(r.props.isMultiRegionTrail) ? [] : [{ message: `CloudTrail trail ${r.name} records one region only; set isMultiRegionTrail to true.` }]),
+  check: (r) => flag(r, "isMultiRegionTrail", "cis-aws-3.1-cloudtrail-multi-region", `CloudTrail trail ${r.name} records one region only; set isMultiRegionTrail to true.`),
 };
 
 export const trailLogValidation: ResourceRule = {
   meta: cisAws("3.2", "cloudtrail-log-validation", "Ensure CloudTrail log file validation is enabled", "medium", "Set enableLogFileValidation to true on the trail."),
   types: [T.Trail],
-  check: (r) => (on(r.props.enableLogFileValidation) ? [] : [{ message: `CloudTrail trail ${r.name} log files can be altered unnoticed; set enableLogFileValidation to true.` }]),
+  check: (r) => flag(r, "enableLogFileValidation", "cis-aws-3.2-cloudtrail-log-validation", `CloudTrail trail ${r.name} log files can be altered unnoticed; set enableLogFileValidation to true.`),
 };
 
 export const trailKms: ResourceRule = {
@@ -83,7 +89,7 @@ export const ebsEncryption: ResourceRule = {
   types: [T.EbsDefault, T.Volume],
   check(r) {
     if (r.type === T.EbsDefault) return boolOf(r.props.enabled) === false ? [{ message: `EBS encryption by default ${r.name} is switched off; set enabled to true.` }] : [];
-    return on(r.props.encrypted) ? [] : [{ message: `EBS volume ${r.name} is not encrypted; set encrypted to true (with a kmsKeyId).` }];
+    return flag(r, "encrypted", "cis-aws-2.2.1-ebs-encryption", `EBS volume ${r.name} is not encrypted; set encrypted to true (with a kmsKeyId).`);
   },
 };
 

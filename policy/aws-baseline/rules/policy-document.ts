@@ -1,5 +1,5 @@
 /** Reading IAM/S3 policy documents that arrive as JSON strings, objects, or unknowns. */
-import { isUnknown } from "../../common/unknown";
+import { isUnknown, objectOf } from "../../common/unknown";
 
 export interface Statement {
   readonly Effect?: unknown;
@@ -33,4 +33,11 @@ export function statementsOf(policy: unknown): Statement[] | "unknown" {
 export function listOf(value: unknown): string[] {
   if (typeof value === "string") return [value];
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** True when a statement's principal is everyone (`"*"` or `{ AWS: "*" }`). */
+export function everyone(principal: unknown): boolean {
+  if (principal === "*") return true;
+  const aws = objectOf(principal)?.AWS;
+  return listOf(aws).includes("*");
 }

@@ -1,7 +1,7 @@
 /** RDS and Aurora: encryption with a customer managed key, availability, backups, protection, exposure, IAM auth. */
-import { ResourceRule, StackRule, Subject } from "../../common/finding";
+import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
 import { ofType, references } from "../../common/stack";
-import { boolOf, isSet, numberOf } from "../../common/unknown";
+import { boolOf, cannotTellYet, isSet, numberOf } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
 
 export const RDS = {
@@ -15,22 +15,38 @@ const label = (r: Subject) => (r.type === RDS.Cluster ? `RDS cluster ${r.name}` 
 const standalone = (r: Subject) => r.type === RDS.Instance && !isSet(r.props.dbClusterIdentifier);
 const clusterOrStandalone = (t: string) => t === RDS.Cluster || t === RDS.Instance;
 
-export const rdsEncryptedWithCmk: ResourceRule = {
+/** A boolean setting that must be true: `[]`, a "cannot tell yet", or the violation message. */
+function requireTrue(r: Subject, field: string, policy: string, problem: string): Finding[] {
+  const v = boolOf(r.props[field]);
+  if (v === true) return [];
+  if (v === "unknown") return [cannotTellYet(label(r), field, policy)];
+  return [{ message: `${label(r)} ${problem}; set ${field} to true.` }];
+}
+
+export const rdsEncrypted: ResourceRule = {
   meta: cisAws(
     "2.3.1",
-    "rds-encrypted-with-cmk",
+    "rds-storage-encrypted",
     "Ensure that encryption-at-rest is enabled for RDS instances",
     "high",
-    "Set storageEncrypted to true and kmsKeyId to a customer managed KMS key.",
+    "Set storageEncrypted to true; the AWS managed aws/rds key is compliant, kmsKeyId selects a customer managed key.",
+    ["awsguard rds-storage-encrypted", "FSBP RDS.3"],
   ),
   types: clusterOrStandalone,
   check(r) {
     if (r.type === RDS.Instance && !standalone(r)) return [];
-    const encrypted = boolOf(r.props.storageEncrypted);
-    const problems: string[] = [];
-    if (encrypted !== true && encrypted !== "unknown") problems.push("set storageEncrypted to true");
-    if (!isSet(r.props.kmsKeyId)) problems.push("set kmsKeyId to a customer managed KMS key");
-    return problems.length === 0 ? [] : [{ message: `${label(r)} is not encrypted with a customer managed key; ${problems.join(" and ")}.` }];
+    // CIS asks for encryption only: without kmsKeyId, RDS uses the AWS managed key, which is compliant.
+    return requireTrue(r, "storageEncrypted", "cis-aws-2.3.1-rds-storage-encrypted", "stores data unencrypted");
+  },
+};
+
+export const rdsAutoMinorUpgrade: ResourceRule = {
+  meta: cisAws("2.3.2", "rds-auto-minor-version-upgrade", "Ensure Auto Minor Version Upgrade feature is Enabled for RDS Instances", "medium", "Remove autoMinorVersionUpgrade false (the default is true) so security patches are applied in the maintenance window.", ["FSBP RDS.13"]),
+  types: [RDS.Instance, RDS.ClusterInstance],
+  check(r) {
+    const v = boolOf(r.props.autoMinorVersionUpgrade);
+    if (v === "unknown") return [cannotTellYet(label(r), "autoMinorVersionUpgrade", "cis-aws-2.3.2-rds-auto-minor-version-upgrade")];
+    return v === false ? [{ message: `${label(r)} never receives minor engine upgrades; set autoMinorVersionUpgrade to true.` }] : [];
   },
 };
 
@@ -65,19 +81,22 @@ export const rdsBackupRetention: ResourceRule = {
     if (r.type === RDS.Instance && !standalone(r)) return [];
     const min = typeof ctx.config.minimumRetentionDays === "number" ? ctx.config.minimumRetentionDays : 7;
     const days = numberOf(r.props.backupRetentionPeriod);
-    if (days === "unknown" || (days !== undefined && days >= min)) return [];
+    if (days === "unknown") return [cannotTellYet(label(r), "backupRetentionPeriod", "aws-rds-backup-retention")];
+    if (days !== undefined && days >= min) return [];
     return [{ message: `${label(r)} keeps ${days ?? "the default 1"} day(s) of backups; set backupRetentionPeriod to at least ${min}.` }];
   },
 };
 
-export const rdsDeletionProtection: ResourceRule = {
+export const rdsClusterDeletionProtection: ResourceRule = {
   meta: fsbp("RDS.7", "aws-rds-deletion-protection", "RDS clusters should have deletion protection enabled", "medium", "Set deletionProtection to true."),
-  types: clusterOrStandalone,
-  check(r) {
-    if (r.type === RDS.Instance && !standalone(r)) return [];
-    const v = boolOf(r.props.deletionProtection);
-    return v === true || v === "unknown" ? [] : [{ message: `${label(r)} can be deleted by a single API call; set deletionProtection to true.` }];
-  },
+  types: [RDS.Cluster],
+  check: (r) => requireTrue(r, "deletionProtection", "aws-rds-deletion-protection", "can be deleted by a single API call"),
+};
+
+export const rdsInstanceDeletionProtection: ResourceRule = {
+  meta: fsbp("RDS.8", "aws-rds-instance-deletion-protection", "RDS DB instances should have deletion protection enabled", "medium", "Set deletionProtection to true."),
+  types: [RDS.Instance],
+  check: (r) => (standalone(r) ? requireTrue(r, "deletionProtection", "aws-rds-instance-deletion-protection", "can be deleted by a single API call") : []),
 };
 
 export const rdsNotPublic: ResourceRule = {
@@ -90,23 +109,19 @@ export const rdsNotPublic: ResourceRule = {
   ),
   types: [RDS.Instance, RDS.ClusterInstance],
   check(r) {
+    if (boolOf(r.props.publiclyAccessible) === "unknown") return [cannotTellYet(label(r), "publiclyAccessible", "cis-aws-2.3.3-rds-not-public")];
     return boolOf(r.props.publiclyAccessible) === true ? [{ message: `${label(r)} is reachable from the internet; set publiclyAccessible to false.` }] : [];
   },
 };
 
-export const rdsIamAuth: ResourceRule = {
-  meta: fsbp(
-    "RDS.12",
-    "aws-rds-iam-authentication",
-    "IAM authentication should be configured for RDS clusters",
-    "medium",
-    "Set iamDatabaseAuthenticationEnabled to true.",
-  ),
-  types: clusterOrStandalone,
-  check(r) {
-    if (r.type === RDS.Instance && !standalone(r)) return [];
-    const v = boolOf(r.props.iamDatabaseAuthenticationEnabled);
-    return v === true || v === "unknown" ? [] : [{ message: `${label(r)} only accepts password logins; set iamDatabaseAuthenticationEnabled to true.` }];
-  },
+export const rdsClusterIamAuth: ResourceRule = {
+  meta: fsbp("RDS.12", "aws-rds-iam-authentication", "IAM authentication should be configured for RDS clusters", "medium", "Set iamDatabaseAuthenticationEnabled to true."),
+  types: [RDS.Cluster],
+  check: (r) => requireTrue(r, "iamDatabaseAuthenticationEnabled", "aws-rds-iam-authentication", "only accepts password logins"),
 };
 
+export const rdsInstanceIamAuth: ResourceRule = {
+  meta: fsbp("RDS.10", "aws-rds-instance-iam-authentication", "IAM authentication should be configured for RDS instances", "medium", "Set iamDatabaseAuthenticationEnabled to true."),
+  types: [RDS.Instance],
+  check: (r) => (standalone(r) ? requireTrue(r, "iamDatabaseAuthenticationEnabled", "aws-rds-instance-iam-authentication", "only accepts password logins") : []),
+};

@@ -6,9 +6,9 @@
  */
 import { Finding, StackRule, Subject } from "../../common/finding";
 import { ofType, references } from "../../common/stack";
-import { arrayOf, boolOf, isUnknown, objectOf } from "../../common/unknown";
+import { arrayOf, boolOf, cannotTellYet, isUnknown, objectOf } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
-import { listOf, statementsOf } from "./policy-document";
+import { everyone, listOf, statementsOf } from "./policy-document";
 
 export const S3 = {
   Bucket: "aws:s3/bucket:Bucket",
@@ -106,12 +106,15 @@ export const s3EncryptedWithKms: StackRule = {
   },
 };
 
-/** True when a policy document denies requests made without TLS. */
+/**
+ * True when a policy document denies requests made without TLS to everyone: the deny must name `Principal: "*"`
+ * (or `{ AWS: "*" }`); a deny for one role leaves every other principal free to use HTTP.
+ */
 function deniesInsecureTransport(policy: unknown): boolean | "unknown" {
   const statements = statementsOf(policy);
   if (statements === "unknown") return "unknown";
   return statements.some((s) => {
-    if (s.Effect !== "Deny") return false;
+    if (s.Effect !== "Deny" || !everyone(s.Principal)) return false;
     const actions = listOf(s.Action);
     if (!actions.some((a) => a === "*" || a === "s3:*")) return false;
     const cond = objectOf(objectOf(s.Condition)?.Bool);
@@ -126,14 +129,16 @@ export const s3TlsOnly: StackRule = {
     "s3-deny-http",
     "Ensure S3 Bucket Policy is set to deny HTTP requests",
     "medium",
-    "Add a bucket policy statement that denies s3:* when aws:SecureTransport is false.",
+    "Add a bucket policy statement with Principal \"*\" that denies s3:* when aws:SecureTransport is false.",
+    ["FSBP S3.5"],
   ),
   check(resources) {
     return buckets(resources).flatMap((b) => {
       const policies = [b.props.policy, ...settingsOf(resources, b, S3.Policy).map((p) => p.props.policy)].filter((p) => p !== undefined && p !== null);
       const verdicts = policies.map(deniesInsecureTransport);
-      if (verdicts.some((v) => v === true || v === "unknown")) return [];
-      return [{ subject: b, message: `${label(b)} accepts plain HTTP requests; add a BucketPolicy statement denying s3:* when aws:SecureTransport is false.` }];
+      if (verdicts.some((v) => v === true)) return [];
+      if (verdicts.some((v) => v === "unknown")) return [cannotTellYet(label(b), "bucket policy", "cis-aws-2.1.1-s3-deny-http", b)];
+      return [{ subject: b, message: `${label(b)} accepts plain HTTP requests; add a BucketPolicy statement with Principal "*" denying s3:* when aws:SecureTransport is false.` }];
     });
   },
 };

@@ -5,6 +5,7 @@
 import type { Subject } from "../../common/finding";
 import { kindOf, metadataOf, namespaceOf, objectName, podTemplateOf, selectorMatches } from "../../common/kubernetes";
 import { isUnknown, numberOf, objectOf } from "../../common/unknown";
+import { namespaceKey, objectKey } from "../../common/scope";
 
 /** Workload kinds that run a replica count of long-lived pods. */
 export const REPLICATED_KINDS = ["Deployment", "StatefulSet", "ReplicaSet"];
@@ -28,30 +29,56 @@ export interface Workload {
   readonly labels: Record<string, unknown>;
 }
 
-/** True when an HPA's scaleTargetRef points at the workload (by kind/name/namespace, or by dependency). */
-export function targets(hpa: Subject, w: Subject): boolean {
-  if ((hpa.propertyDependencies?.spec ?? []).includes(w.urn)) return true;
+/** The workload an HPA's scaleTargetRef names, as an object key in the HPA's own cluster and namespace. */
+function targetKey(hpa: Subject): string | undefined {
   const ref = objectOf(objectOf(hpa.props.spec)?.scaleTargetRef);
-  if (!ref || ref.kind !== kindOf(w.type) || isUnknown(ref.name)) return false;
-  return ref.name === objectName(w) && namespaceOf(hpa) === namespaceOf(w);
+  if (!ref || typeof ref.kind !== "string" || typeof ref.name !== "string" || isUnknown(ref.name)) return undefined;
+  return objectKey(hpa, ref.kind, ref.name);
 }
 
-/** True when the PDB selects the workload's pods (same namespace, selector matches template labels). */
-export function protects(pdb: Subject, labels: Record<string, unknown>, namespace: string | undefined): boolean {
-  if (namespaceOf(pdb) !== namespace) return false;
+/** True when an HPA's scaleTargetRef points at the workload: same cluster, namespace, kind and name, or by dependency. */
+export function targets(hpa: Subject, w: Subject): boolean {
+  if ((hpa.propertyDependencies?.spec ?? []).includes(w.urn)) return true;
+  return targetKey(hpa) === objectKey(w, kindOf(w.type) ?? "");
+}
+
+/** True when the PDB selects the workload's pods (same cluster and namespace, selector matches template labels). */
+export function protects(pdb: Subject, labels: Record<string, unknown>, workload: Subject): boolean {
+  if (namespaceKey(pdb) !== namespaceKey(workload)) return false;
   return selectorMatches(objectOf(pdb.props.spec)?.selector, labels) === true;
 }
 
+/** Indexes HPAs by target key and by the URNs their spec depends on, PDBs by (cluster, namespace): one pass each. */
+function indexOf(resources: readonly Subject[]) {
+  const hpaByTarget = new Map<string, Subject>();
+  const hpaByDependency = new Map<string, Subject>();
+  const pdbsByNamespace = new Map<string, Subject[]>();
+  for (const r of resources) {
+    if (isHpa(r.type)) {
+      const key = targetKey(r);
+      if (key !== undefined && !hpaByTarget.has(key)) hpaByTarget.set(key, r);
+      for (const urn of r.propertyDependencies?.spec ?? []) if (!hpaByDependency.has(urn)) hpaByDependency.set(urn, r);
+    } else if (isPdb(r.type)) {
+      const key = namespaceKey(r);
+      pdbsByNamespace.set(key, [...(pdbsByNamespace.get(key) ?? []), r]);
+    }
+  }
+  return { hpaByTarget, hpaByDependency, pdbsByNamespace };
+}
+
+/**
+ * The stack's replicated workloads with their HPA and PDBs. Joins key on (cluster, namespace, name), the cluster
+ * being the object's Kubernetes provider: a stack with three clusters has three `web` Deployments.
+ */
 export function workloadsOf(resources: readonly Subject[]): Workload[] {
-  const hpas = resources.filter((r) => isHpa(r.type));
-  const pdbs = resources.filter((r) => isPdb(r.type));
+  const index = indexOf(resources);
   return resources
     .filter((r) => isReplicated(r.type))
     .map((subject) => {
       const spec = objectOf(subject.props.spec);
       const labels = objectOf(podTemplateOf(subject)?.metadata.labels) ?? objectOf(metadataOf(subject.props).labels) ?? {};
       const namespace = namespaceOf(subject);
-      const hpa = hpas.find((h) => targets(h, subject));
+      const hpa = index.hpaByDependency.get(subject.urn) ?? index.hpaByTarget.get(objectKey(subject, kindOf(subject.type) ?? ""));
       const hpaMinRaw = hpa ? objectOf(hpa.props.spec)?.minReplicas : undefined;
       const hpaMin = hpa ? (numberOf(hpaMinRaw) ?? 1) : undefined;
       return {
@@ -62,7 +89,7 @@ export function workloadsOf(resources: readonly Subject[]): Workload[] {
         replicas: numberOf(spec?.replicas),
         hpa,
         hpaMin,
-        pdbs: pdbs.filter((p) => protects(p, labels, namespace)),
+        pdbs: (index.pdbsByNamespace.get(namespaceKey(subject)) ?? []).filter((p) => protects(p, labels, subject)),
         labels,
       };
     });

@@ -1,13 +1,19 @@
 /** Pod-level resilience: zone spread, probes, requests/limits, pinned images, preStop vs termination grace. */
-import { ResourceRule, describe } from "../../common/finding";
+import { Finding, ResourceRule, Subject, describe } from "../../common/finding";
 import { containersOf, kindOf, podSpecOf } from "../../common/kubernetes";
-import { arrayOf, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
+import { UNKNOWN, arrayOf, cannotTellYet, containsUnknown, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
 import { isReplicated } from "./model";
 
 const ZONE_KEYS = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
 /** Long-running workloads (Jobs and CronJobs finish: probes and spread matter less). */
 const isService = (type: string) => isReplicated(type) || (type.startsWith("kubernetes:apps/") && kindOf(type) === "DaemonSet");
+
+/** "Cannot tell yet" when the pod template itself is unknown at preview; nothing when the object has none. */
+export function podSpecUnknown(r: Subject, policy: string): Finding[] {
+  const spec = r.props.spec;
+  return isUnknown(spec) || containsUnknown(objectOf(spec)?.template) ? [cannotTellYet(describe(r), "spec.template", policy)] : [];
+}
 
 export const zoneSpread: ResourceRule = {
   meta: resilience(
@@ -20,13 +26,17 @@ export const zoneSpread: ResourceRule = {
   types: isReplicated,
   check(r) {
     const spec = podSpecOf(r);
-    if (!spec || isUnknown(spec.topologySpreadConstraints) || isUnknown(spec.affinity)) return [];
+    if (!spec) return podSpecUnknown(r, "wr-zone-topology-spread");
     const spread = arrayOf(spec.topologySpreadConstraints).some((c) => ZONE_KEYS.includes(objectOf(c)?.topologyKey as string));
     const anti = objectOf(objectOf(spec.affinity)?.podAntiAffinity);
     const antiZone = [...arrayOf(anti?.requiredDuringSchedulingIgnoredDuringExecution), ...arrayOf(anti?.preferredDuringSchedulingIgnoredDuringExecution).map((p) => objectOf(p)?.podAffinityTerm)].some((t) =>
       ZONE_KEYS.includes(objectOf(t)?.topologyKey as string),
     );
-    return spread || antiZone ? [] : [{ message: `${describe(r)} does not spread pods across zones; add a topologySpreadConstraint on topology.kubernetes.io/zone.` }];
+    if (spread || antiZone) return [];
+    for (const field of ["topologySpreadConstraints", "affinity"] as const) {
+      if (containsUnknown(spec[field])) return [cannotTellYet(describe(r), `spec.template.spec.${field}`, "wr-zone-topology-spread")];
+    }
+    return [{ message: `${describe(r)} does not spread pods across zones; add a topologySpreadConstraint on topology.kubernetes.io/zone.` }];
   },
 };
 
@@ -50,7 +60,7 @@ export const requestsAndLimits: ResourceRule = {
     return containersOf(podSpecOf(r))
       .filter(({ field }) => field !== "ephemeralContainers")
       .flatMap(({ container, name }) => {
-        if (isUnknown(container.resources)) return [];
+        if (isUnknown(container.resources)) return [cannotTellYet(`${describe(r)} container ${name}`, "resources", "wr-resources-requests-limits")];
         const res = objectOf(container.resources);
         const missing = [
           ...(["cpu", "memory"] as const).filter((k) => !isSet(objectOf(res?.requests)?.[k]) && !isUnknown(res?.requests)).map((k) => `requests.${k}`),
@@ -77,7 +87,8 @@ export const pinnedImages: ResourceRule = {
   check(r) {
     return containersOf(podSpecOf(r)).flatMap(({ container, name }) => {
       const image = container.image;
-      if (typeof image !== "string" || isUnknown(image) || image.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9") || imagePinned(image)) return [];
+      if (isUnknown(image) || (typeof image === "string" && image.includes(UNKNOWN))) return [cannotTellYet(`${describe(r)} container ${name}`, "image", "wr-pinned-images")];
+      if (typeof image !== "string" || imagePinned(image)) return [];
       return [{ message: `${describe(r)} container ${name} uses unpinned image ${image}; pin it to a version tag or @sha256 digest.` }];
     });
   },
@@ -107,7 +118,7 @@ export const preStopWithinGrace: ResourceRule = {
     const spec = podSpecOf(r);
     if (!spec) return [];
     const grace = numberOf(spec.terminationGracePeriodSeconds);
-    if (grace === "unknown") return [];
+    if (grace === "unknown") return containersOf(spec).some(({ container }) => preStopSeconds(container) !== undefined) ? [cannotTellYet(describe(r), "spec.template.spec.terminationGracePeriodSeconds", "wr-prestop-within-termination-grace")] : [];
     const period = grace ?? 30;
     return containersOf(spec)
       .filter(({ field }) => field === "containers")

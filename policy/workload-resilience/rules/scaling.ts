@@ -1,9 +1,16 @@
 /** Replica floors, HPA vs fixed replicas, PodDisruptionBudgets: stack rules over workloads, HPAs and PDBs. */
 import type { Finding, StackRule } from "../../common/finding";
-import { allowedDisruptions, floorReplicas, workloadsOf } from "./model";
+import { cannotTellYet } from "../../common/unknown";
+import { Workload, allowedDisruptions, floorReplicas, workloadsOf } from "./model";
 import { resilience } from "./meta";
 
 const who = (kind: string, name: string, ns: string | undefined) => `${kind} ${name}${ns ? ` (namespace ${ns})` : ""}`;
+
+/** "Cannot tell yet" for a workload whose replica floor is unknown at preview (the field that is unknown is named). */
+function floorUnknown(w: Workload, policy: string): Finding {
+  const field = w.hpa ? `HorizontalPodAutoscaler ${w.hpa.name} spec.minReplicas` : "spec.replicas";
+  return cannotTellYet(who(w.kind, w.name, w.namespace), field, policy, w.hpa ?? w.subject);
+}
 
 export const replicasMinimum: StackRule = {
   meta: resilience(
@@ -17,7 +24,8 @@ export const replicasMinimum: StackRule = {
     const min = ctx.environment === "prod" ? 3 : 2;
     return workloadsOf(resources).flatMap((w): Finding[] => {
       const floor = floorReplicas(w);
-      if (floor === "unknown" || floor >= min) return [];
+      if (floor === "unknown") return [floorUnknown(w, "wr-replicas-minimum")];
+      if (floor >= min) return [];
       const field = w.hpa ? `HorizontalPodAutoscaler ${w.hpa.name} minReplicas` : "spec.replicas";
       return [{ subject: w.hpa ?? w.subject, message: `${who(w.kind, w.name, w.namespace)} can run ${floor} replica(s); set ${field} to at least ${min} (${ctx.environment}).` }];
     });
@@ -51,12 +59,13 @@ export const pdbPresent: StackRule = {
     "Add a PodDisruptionBudget in the workload's namespace whose selector matches its pod labels.",
   ),
   check(resources) {
-    return workloadsOf(resources)
-      .filter((w) => {
-        const floor = floorReplicas(w);
-        return floor !== "unknown" && floor >= 2 && w.pdbs.length === 0;
-      })
-      .map((w) => ({ subject: w.subject, message: `${who(w.kind, w.name, w.namespace)} has no PodDisruptionBudget; add one selecting its pod labels with maxUnavailable: 1.` }));
+    return workloadsOf(resources).flatMap((w): Finding[] => {
+      if (w.pdbs.length > 0) return [];
+      const floor = floorReplicas(w);
+      if (floor === "unknown") return [floorUnknown(w, "wr-pdb-present")];
+      if (floor < 2) return [];
+      return [{ subject: w.subject, message: `${who(w.kind, w.name, w.namespace)} has no PodDisruptionBudget; add one selecting its pod labels with maxUnavailable: 1.` }];
+    });
   },
 };
 
@@ -71,10 +80,11 @@ export const pdbAllowsDisruption: StackRule = {
   check(resources) {
     return workloadsOf(resources).flatMap((w): Finding[] => {
       const floor = floorReplicas(w);
-      if (floor === "unknown") return [];
+      if (floor === "unknown") return w.pdbs.length > 0 ? [floorUnknown(w, "wr-pdb-allows-disruption")] : [];
       return w.pdbs.flatMap((pdb): Finding[] => {
         const allowed = allowedDisruptions(pdb, floor);
-        if (allowed === "unknown" || (allowed !== undefined && allowed >= 1)) return [];
+        if (allowed === "unknown") return [cannotTellYet(`PodDisruptionBudget ${pdb.name}`, "spec.minAvailable/maxUnavailable", "wr-pdb-allows-disruption", pdb)];
+        if (allowed !== undefined && allowed >= 1) return [];
         const why = allowed === undefined ? "sets neither minAvailable nor maxUnavailable" : `allows ${allowed} disruption(s) at ${floor} replica(s)`;
         return [{ subject: pdb, message: `PodDisruptionBudget ${pdb.name} for ${who(w.kind, w.name, w.namespace)} ${why}; set maxUnavailable: 1 or lower minAvailable below ${floor}.` }];
       });
