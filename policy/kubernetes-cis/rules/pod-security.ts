@@ -9,7 +9,7 @@ import { hostNamespaces } from "../../pod-security/checks/hostNamespaces";
 import { privileged } from "../../pod-security/checks/privileged";
 import { ResourceRule, Subject, describe } from "../../common/finding";
 import { isWorkload, podTemplateOf } from "../../common/kubernetes";
-import { containsUnknown } from "../../common/unknown";
+import { cannotTellYet, containsUnknown } from "../../common/unknown";
 import { cisEks } from "./meta";
 
 /** Runs the newest revision of a PSS check on a workload's pod; `undefined` when there is no pod to judge. */
@@ -42,7 +42,7 @@ function delegate(d: Delegation): ResourceRule {
       const fixes = (result.fixes ?? []).filter((f) => d.field === undefined || f.path === `spec.${d.field}` || f.path.endsWith(`.${d.field}`));
       if (d.field !== undefined && fixes.length === 0) return [];
       // A spec still holding unknowns at preview cannot be judged for "must be set explicitly" controls.
-      if (fixes.length === 0 && containsUnknown(podTemplateOf(r)?.spec)) return [];
+      if (fixes.length === 0 && containsUnknown(podTemplateOf(r)?.spec)) return [cannotTellYet(describe(r), d.field ? `spec.${d.field}` : "container securityContext", `cis-eks-${d.controlId}-${d.slug}`)];
       const where = fixes.map((f) => `${f.path}: ${f.change}`).join("; ");
       return [{ message: `${describe(r)} ${d.problem}${where ? `; ${where}` : ""}.` }];
     },

@@ -1,7 +1,7 @@
 /** CIS EKS 4.1.5 / 4.1.6: service accounts and their tokens. */
 import { ResourceRule, describe } from "../../common/finding";
 import { isWorkload, kindOf, podSpecOf } from "../../common/kubernetes";
-import { boolOf, isUnknown } from "../../common/unknown";
+import { boolOf, cannotTellYet, isUnknown } from "../../common/unknown";
 import { cisEks } from "./meta";
 
 const isServiceAccount = (type: string) => type.startsWith("kubernetes:core/") && kindOf(type) === "ServiceAccount";
@@ -20,14 +20,15 @@ export const defaultServiceAccountNotUsed: ResourceRule = {
     if (isServiceAccount(r.type)) {
       const name = (r.props.metadata as Record<string, unknown> | undefined)?.name;
       if (name !== "default") return [];
-      return boolOf(r.props.automountServiceAccountToken) === false || boolOf(r.props.automountServiceAccountToken) === "unknown"
+      if (boolOf(r.props.automountServiceAccountToken) === "unknown") return [cannotTellYet(describe(r), "automountServiceAccountToken", "cis-eks-4.1.5-default-service-account-not-used")];
+      return boolOf(r.props.automountServiceAccountToken) === false
         ? []
         : [{ message: `${describe(r)} is a default service account that mounts its token; set automountServiceAccountToken: false.` }];
     }
     const spec = podSpecOf(r);
     if (!spec) return [];
     const sa = spec.serviceAccountName ?? spec.serviceAccount;
-    if (isUnknown(sa)) return [];
+    if (isUnknown(sa)) return [cannotTellYet(describe(r), "serviceAccountName", "cis-eks-4.1.5-default-service-account-not-used")];
     if (typeof sa === "string" && sa !== "" && sa !== "default") return [];
     return [{ message: `${describe(r)} runs as the default service account; create a dedicated ServiceAccount and set serviceAccountName.` }];
   },
@@ -39,14 +40,18 @@ export const serviceAccountTokenMountedWhereNeeded: ResourceRule = {
     "service-account-token-mount-explicit",
     "Ensure that Service Account Tokens are only mounted where necessary",
     "medium",
-    "Set automountServiceAccountToken: false in the pod spec, or true only for pods that call the Kubernetes API.",
+    "Set automountServiceAccountToken: false in the pod spec; pods that call the Kubernetes API keep a token through an exemption that says why.",
+    ["Polaris automountServiceAccountToken"],
   ),
   types: isWorkload,
   check(r) {
     const spec = podSpecOf(r);
     if (!spec) return [];
-    // Explicit true is a declared need; unset means "mounted by default" and is what the control is about.
-    if (spec.automountServiceAccountToken !== undefined && spec.automountServiceAccountToken !== null) return [];
-    return [{ message: `${describe(r)} mounts a service account token by default; set automountServiceAccountToken: false (or true if the pod calls the API).` }];
+    // The benchmark's audit counts every pod whose spec does not say false: an explicit true mounts the token too.
+    const v = boolOf(spec.automountServiceAccountToken);
+    if (v === false) return [];
+    if (v === "unknown") return [cannotTellYet(describe(r), "automountServiceAccountToken", "cis-eks-4.1.6-service-account-token-mount-explicit")];
+    const how = v === true ? "mounts a service account token (automountServiceAccountToken: true)" : "mounts a service account token by default";
+    return [{ message: `${describe(r)} ${how}; set automountServiceAccountToken: false, or exempt it in policy/exemptions.yaml if the pod calls the Kubernetes API.` }];
   },
 };
