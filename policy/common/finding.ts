@@ -60,6 +60,11 @@ export interface ResourceRule {
 /** A rule that needs the whole stack (CrossGuard `validateStack`): joins, "every X has a Y". */
 export interface StackRule {
   readonly meta: RuleMeta;
+  /**
+   * Type tokens of the resources the rule judges (what makes its control applicable to a program). Without it the
+   * control counts as applicable to every program.
+   */
+  readonly judges?: readonly string[] | ((type: string) => boolean);
   readonly configSchema?: Readonly<Record<string, Record<string, unknown>>>;
   check(resources: readonly Subject[], context: RuleContext): readonly Finding[];
 }

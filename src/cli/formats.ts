@@ -84,7 +84,8 @@ export function toMarkdown(report: PolicyReport, extra: { graph?: string } = {})
     lines.push("", "## Compliance", "", "| Framework | Controls passed | Score | Failing | Exempted | Not decidable from code |", "|---|---|---|---|---|---|");
     for (const c of report.compliance) {
       const list = (ids: readonly string[]) => ids.join(", ") || "—";
-      lines.push(`| ${c.framework} | ${c.passed} / ${c.applicable} | ${c.percent}% | ${list(c.failing)} | ${list(c.exempted)} | ${list(c.notDecidable)} |`);
+      const score = c.percent === null ? "not applicable" : `${c.percent}%${c.undecided.length > 0 ? ` (undecided: ${c.undecided.join(", ")})` : ""}`;
+      lines.push(`| ${c.framework} | ${c.passed} / ${c.applicable} | ${score} | ${list(c.failing)} | ${list(c.exempted)} | ${list(c.notDecidable)} |`);
     }
   }
   const violations = report.findings.filter((f) => f.status === "violation");

@@ -119,12 +119,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const runs = await session.finish(recorder);
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
-  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs);
+  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, recorder.resources.map((r) => r.type));
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;
   log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,md}`);
-  for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.passed}/${c.applicable} controls (${c.percent}%)`);
+  for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)`}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
   for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
     log(`  [mandatory] ${f.pack}/${f.policy} ${f.urn}: ${f.message}`);

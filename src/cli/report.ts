@@ -30,8 +30,14 @@ export interface ComplianceScore {
   readonly framework: string;
   readonly applicable: number;
   readonly passed: number;
-  readonly percent: number;
+  /** `null` when nothing in the program is judged by the framework (`status` "not-applicable"): never a vacuous 100 %. */
+  readonly percent: number | null;
+  readonly status: "scored" | "not-applicable";
   readonly failing: readonly string[];
+  /** Controls left undecided by a value unknown at preview ("cannot tell yet"): neither passed nor failed. */
+  readonly undecided: readonly string[];
+  /** Decidable controls whose resources the program does not have. */
+  readonly notApplicable: readonly string[];
   readonly exempted: readonly string[];
   /** Controls the framework has that no manifest or resource can decide (Manual in the benchmark, runtime state). */
   readonly notDecidable: readonly string[];
@@ -108,21 +114,24 @@ function frameworkLabel(id: string): string {
 }
 
 /** Per framework: controls passed / applicable, failing and exempted controls, and those not decidable from code. */
-export function complianceOf(runs: readonly PackRun[]): ComplianceScore[] {
+export function complianceOf(runs: readonly PackRun[], resourceTypes?: readonly string[]): ComplianceScore[] {
   const inventory = runs.flatMap(inventoryOf);
   const findings = runs.flatMap((r) => r.findings.map((f) => ({ ...f, policyPackName: r.info.name })));
-  return Object.values(scoreControls(inventory, findings)).map((score: FrameworkScore) => ({
+  return Object.values(scoreControls(inventory, findings, resourceTypes)).map((score: FrameworkScore) => ({
     framework: frameworkLabel(score.framework),
     applicable: score.applicable,
     passed: score.passed,
     percent: score.percent,
+    status: score.status,
     failing: score.failing.map((c) => c.controlId),
+    undecided: score.undecided.map((c) => c.controlId),
+    notApplicable: score.notApplicable.map((c) => c.controlId),
     exempted: score.exempted.map((c) => c.controlId),
     notDecidable: score.notDecidable.map((c) => c.controlId),
   })).sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
-export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[]): PolicyReport {
+export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], resourceTypes?: readonly string[]): PolicyReport {
   const findings = toReportFindings(runs);
   const violations = findings.filter((f) => f.status === "violation");
   return {
@@ -137,7 +146,7 @@ export function buildPolicyReport(project: string, stack: string, resourceCount:
       advisory: violations.filter((f) => f.enforcement === "advisory").length,
       exempted: findings.filter((f) => f.status === "exempted").length,
     },
-    compliance: complianceOf(runs),
+    compliance: complianceOf(runs, resourceTypes),
     findings,
   };
 }

@@ -64,6 +64,7 @@ function anchor(resources: readonly Subject[]): Subject | undefined {
 export const guardDutyEnabled: StackRule = {
   meta: fsbp("GuardDuty.1", "aws-guardduty-enabled", "GuardDuty should be enabled", "high", "Create an aws.guardduty.Detector with enable true in every region the stack uses."),
   configSchema: ACCOUNT_SERVICES_SCHEMA,
+  judges: (t) => t.startsWith("aws:"),
   check(resources, ctx) {
     const detectors = ofType(resources, T.Detector);
     const disabled = detectors.filter((d) => boolOf(d.props.enable) === false);
@@ -77,6 +78,7 @@ export const guardDutyEnabled: StackRule = {
 export const securityHubEnabled: StackRule = {
   meta: cisAws("4.16", "security-hub-enabled", "Ensure AWS Security Hub is enabled", "medium", "Create an aws.securityhub.Account (and subscribe the CIS and FSBP standards)."),
   configSchema: ACCOUNT_SERVICES_SCHEMA,
+  judges: (t) => t.startsWith("aws:"),
   check(resources, ctx) {
     const at = anchor(resources);
     if (ofType(resources, T.SecurityHub).length > 0 || ctx.config.expectAccountServices === false || !at) return [];
@@ -95,6 +97,7 @@ export const ebsEncryption: ResourceRule = {
 
 export const vpcFlowLogs: StackRule = {
   meta: cisAws("3.7", "vpc-flow-logs", "Ensure VPC flow logging is enabled in all VPCs", "medium", "Add an aws.ec2.FlowLog for the VPC (trafficType ALL or REJECT) to CloudWatch Logs or S3."),
+  judges: [T.Vpc],
   check(resources) {
     const logs = ofType(resources, T.FlowLog);
     return ofType(resources, T.Vpc)

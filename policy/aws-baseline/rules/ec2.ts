@@ -42,6 +42,7 @@ export const attachedVolumesEncrypted: StackRule = {
     "Set encrypted true on every block device of the instance or launch template, or enable aws.ebs.EncryptionByDefault in its account and region.",
     ["FSBP EC2.3", "awsguard encrypted-volumes"],
   ),
+  judges: isCompute,
   check(resources) {
     // EBS encryption by default is per account and region: it only covers instances created through the same scope.
     const covered = new Set(ofType(resources, T.EbsDefault).filter((d) => boolOf(d.props.enabled) !== false).map(awsScopeOf));
@@ -81,6 +82,7 @@ function publicIpSettings(r: Subject): { where: string; value: unknown }[] {
 
 export const noPublicIp: StackRule = {
   meta: fsbp("EC2.9", "aws-ec2-no-public-ip", "Amazon EC2 instances should not have a public IPv4 address", "high", "Set associatePublicIpAddress false and launch into private subnets (mapPublicIpOnLaunch false); publish services through a load balancer.", ["awsguard ec2-instance-no-public-ip"]),
+  judges: isCompute,
   check(resources) {
     const publicSubnets = ofType(resources, EC2.Subnet).filter((s) => boolOf(s.props.mapPublicIpOnLaunch) === true);
     return resources.filter((r) => isCompute(r.type)).flatMap((r): Finding[] => {

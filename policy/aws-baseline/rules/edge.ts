@@ -70,6 +70,7 @@ const LOGGING_LEVELS = ["ERROR", "INFO"];
 
 export const apiGatewayLogging: StackRule = {
   meta: fsbp("APIGateway.1", "aws-apigateway-logging", "API Gateway REST and WebSocket API execution logging should be enabled", "medium", "Add an aws.apigateway.MethodSettings for the stage (methodPath \"*/*\") with settings.loggingLevel ERROR or INFO, or accessLogSettings on the stage.", ["FSBP APIGateway.9"]),
+  judges: [EDGE.RestStage, EDGE.HttpStage],
   check(resources) {
     const settings = ofType(resources, EDGE.MethodSettings);
     const findings: Finding[] = [];

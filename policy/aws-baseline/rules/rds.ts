@@ -58,6 +58,7 @@ export const rdsMultiAz: StackRule = {
     "high",
     "Set multiAz to true on RDS instances; give Aurora clusters at least two instances (a writer and a reader in another zone).",
   ),
+  judges: [RDS.Instance, RDS.Cluster],
   check(resources) {
     const instances = ofType(resources, RDS.ClusterInstance);
     const findings = ofType(resources, RDS.Instance)

@@ -55,6 +55,7 @@ export const s3BlockPublicAccess: StackRule = {
     "high",
     "Add an aws.s3.BucketPublicAccessBlock for the bucket with blockPublicAcls, blockPublicPolicy, ignorePublicAcls and restrictPublicBuckets all true.",
   ),
+  judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
     const account = ofType(resources, S3.AccountPublicAccessBlock).some((a) => pabOff(a).length === 0);
     const findings: Finding[] = [];
@@ -97,6 +98,7 @@ export const s3EncryptedWithKms: StackRule = {
     "medium",
     "Add an aws.s3.BucketServerSideEncryptionConfiguration for the bucket with sseAlgorithm aws:kms and a KMS key.",
   ),
+  judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
     return buckets(resources).flatMap((b) => {
       const algs = sseAlgorithms(b, settingsOf(resources, b, S3.Encryption, S3.EncryptionV2));
@@ -132,6 +134,7 @@ export const s3TlsOnly: StackRule = {
     "Add a bucket policy statement with Principal \"*\" that denies s3:* when aws:SecureTransport is false.",
     ["FSBP S3.5"],
   ),
+  judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
     return buckets(resources).flatMap((b) => {
       const policies = [b.props.policy, ...settingsOf(resources, b, S3.Policy).map((p) => p.props.policy)].filter((p) => p !== undefined && p !== null);
@@ -151,6 +154,7 @@ export const s3Versioning: StackRule = {
     "medium",
     "Add an aws.s3.BucketVersioning for the bucket with versioningConfiguration.status Enabled.",
   ),
+  judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
     return buckets(resources).flatMap((b) => {
       const inline = boolOf(objectOf(b.props.versioning)?.enabled);
@@ -184,6 +188,7 @@ export const s3BackupReplication: StackRule = {
     "high",
     "Add an aws.s3.BucketReplicationConfig for the backup bucket with an Enabled rule to a bucket in another region.",
   ),
+  judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
     return buckets(resources)
       .filter(isBackupBucket)

@@ -19,6 +19,7 @@ export const auditLogsManaged: StackRule = {
     "medium",
     "Create the aws.cloudwatch.LogGroup /aws/eks/<cluster>/cluster yourself, before the cluster, with retentionInDays (and a KMS key), so EKS does not create it with no expiry.",
   ),
+  judges: [EKS_CLUSTER],
   check(resources) {
     const groups = new Map<string, unknown>();
     for (const g of ofType(resources, LOG_GROUP)) if (typeof g.props.name === "string") groups.set(g.props.name, g.props.retentionInDays);

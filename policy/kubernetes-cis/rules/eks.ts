@@ -97,6 +97,7 @@ export const privateNodes: StackRule = {
     "high",
     "Place node groups in private subnets (mapPublicIpOnLaunch false, egress through NAT) so nodes get no public IP.",
   ),
+  judges: [NODE_GROUP],
   check(resources) {
     const subnets = ofType(resources, SUBNET);
     const findings: Finding[] = [];
@@ -135,6 +136,7 @@ export const networkPolicyEnforced: StackRule = {
     "high",
     "Install the vpc-cni addon with configurationValues {\"enableNetworkPolicy\": \"true\"} (or another CNI that enforces NetworkPolicy).",
   ),
+  judges: [EKS_CLUSTER],
   check(resources) {
     const addons = ofType(resources, ADDON).filter((a) => a.props.addonName === "vpc-cni");
     return ofType(resources, EKS_CLUSTER).flatMap((c) => {

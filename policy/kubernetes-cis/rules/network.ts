@@ -42,6 +42,7 @@ export const namespacesHaveNetworkPolicies: StackRule = {
     "Add a NetworkPolicy (at least default-deny ingress) to every namespace the stack creates or deploys into.",
     ["kube-score pod-networkpolicy", "Polaris missingNetworkPolicy"],
   ),
+  judges: isKubernetesObject,
   check(resources) {
     const namespaces = resources.filter((r) => isNamespace(r.type));
     const namespaceUrns = new Set(namespaces.map((n) => n.urn));

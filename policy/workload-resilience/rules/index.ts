@@ -1,6 +1,9 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
+import { apiVersionsCurrent } from "./apis";
+import { cronJobBounded, envNamesUnique, ephemeralStorageRequests, hpaCanScale, probesDistinct, pullPolicyForMutableTags, selectorMatchesTemplate } from "./peers";
 import { pinnedImages, preStopWithinGrace, probes, requestsAndLimits, zoneSpread } from "./pods";
 import { noFixedReplicasWithHpa, pdbAllowsDisruption, pdbPresent, replicasMinimum } from "./scaling";
+import { serviceTargetsPods } from "./services";
 
 /** Every rule of the pack, in control order. The pack inventory test pins this list. */
 export const RULES: readonly (ResourceRule | StackRule)[] = [
@@ -13,4 +16,13 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   requestsAndLimits,
   pinnedImages,
   preStopWithinGrace,
+  hpaCanScale,
+  cronJobBounded,
+  probesDistinct,
+  ephemeralStorageRequests,
+  selectorMatchesTemplate,
+  serviceTargetsPods,
+  pullPolicyForMutableTags,
+  envNamesUnique,
+  apiVersionsCurrent,
 ];
