@@ -143,7 +143,7 @@ export interface HaServiceArgs {
   readonly autoscaling?: AutoscalingArgs | false;
   /** Fixed replica count; only with `autoscaling: false`. @default — 3 */
   readonly replicas?: number;
-  /** @default — requests 250m/256Mi, limits 1/512Mi */
+  /** @default — requests 250m/256Mi, limits 1/512Mi; ephemeral storage requests 256Mi, limit 1Gi (the root filesystem is read-only, scratch is an emptyDir) */
   readonly resources?: ResourcesArgs;
   /** Liveness and readiness are required in prod. @default — none (non-prod only) */
   readonly probes?: ProbesArgs;
@@ -211,6 +211,8 @@ export const HA_SERVICE_DEFAULTS = {
   replicas: 3,
   requests: { cpu: "250m", memory: "256Mi" },
   limits: { cpu: "1", memory: "512Mi" },
+  /** Ephemeral storage (logs, emptyDir scratch): requested so the scheduler places pods where disk is free and the kubelet evicts the right pod under disk pressure. */
+  ephemeralStorage: { request: "256Mi", limit: "1Gi" },
   terminationGracePeriodSeconds: 45,
   preStopSleepSeconds: 15,
   runAsUser: 10001,

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ZONE_KEY } from "../shared/kubernetes";
-import { ProbeArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
+import { HA_SERVICE_DEFAULTS, ProbeArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -135,7 +135,10 @@ export function podTemplateOf(r: ResolvedHaService): PodTemplate {
           imagePullPolicy: "IfNotPresent",
           ports: [{ name: PORT_NAME, containerPort: r.port, protocol: "TCP" }],
           ...(env.length > 0 ? { env } : {}),
-          resources: { requests: { ...r.resources.requests }, limits: { ...r.resources.limits } },
+          resources: {
+            requests: { ...r.resources.requests, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.request },
+            limits: { ...r.resources.limits, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.limit },
+          },
           livenessProbe: probeOf(r.probes.liveness, { period: 10, failures: 3 }),
           readinessProbe: probeOf(r.probes.readiness, { period: 5, failures: 3 }),
           startupProbe: probeOf(r.probes.startup, { period: 10, failures: 30 }),

@@ -26,6 +26,23 @@ export const T = {
   Vpc: "aws:ec2/vpc:Vpc",
   FlowLog: "aws:ec2/flowLog:FlowLog",
   Eks: "aws:eks/cluster:Cluster",
+  Role: "aws:iam/role:Role",
+  Attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  Efs: "aws:efs/fileSystem:FileSystem",
+  Instance: "aws:ec2/instance:Instance",
+  LaunchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  Subnet: "aws:ec2/subnet:Subnet",
+  Nacl: "aws:ec2/networkAcl:NetworkAcl",
+  TaskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+  EcrPolicy: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+  Table: "aws:dynamodb/table:Table",
+  OpenSearch: "aws:opensearch/domain:Domain",
+  Redshift: "aws:redshift/cluster:Cluster",
+  Lb: "aws:lb/loadBalancer:LoadBalancer",
+  Listener: "aws:lb/listener:Listener",
+  Stage: "aws:apigateway/stage:Stage",
+  MethodSettings: "aws:apigateway/methodSettings:MethodSettings",
+  Domain: "aws:apigateway/domainName:DomainName",
 } as const;
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/abc";
@@ -52,6 +69,55 @@ function bucketWithSettings(name: string, tags: Record<string, string> = {}): An
       dep,
     ),
     res(T.Versioning, `${name}-versioning`, { bucket: UNKNOWN, versioningConfiguration: { status: "Enabled" } }, dep),
+  ];
+}
+
+/** Compute, containers, data services and entry points a program outside this platform typically has. */
+function services(): AnalyzerResource[] {
+  const role = urn(T.Role, "app");
+  const restApi = "api-123";
+  return [
+    res(T.Role, "app", {
+      assumeRolePolicy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+      inlinePolicies: [{ name: "read", policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }] }) }],
+    }),
+    res(T.Attachment, "app-ssm", { role: "app", policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, { propertyDependencies: { role: [role] } }),
+    res(T.Efs, "shared", { encrypted: true }),
+    res(T.Subnet, "private-a", { vpcId: "vpc-1", cidrBlock: "10.0.1.0/24", mapPublicIpOnLaunch: false }),
+    res(T.Instance, "bastion", {
+      ami: "ami-123",
+      instanceType: "t3.micro",
+      subnetId: "subnet-private-a",
+      associatePublicIpAddress: false,
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required" },
+      rootBlockDevice: { encrypted: true, volumeSize: 20 },
+      ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true, volumeSize: 10 }],
+    }),
+    res(T.LaunchTemplate, "nodes", {
+      metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 },
+      blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "true", volumeSize: 50 } }],
+      networkInterfaces: [{ associatePublicIpAddress: "false" }],
+    }),
+    res(T.Nacl, "private", { vpcId: "vpc-1", ingress: [{ ruleNo: 100, action: "allow", protocol: "tcp", fromPort: 443, toPort: 443, cidrBlock: "0.0.0.0/0" }, { ruleNo: 110, action: "allow", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlock: "10.0.0.0/8" }] }),
+    res(T.TaskDefinition, "api", {
+      family: "api",
+      containerDefinitions: JSON.stringify([
+        { name: "api", image: "api:1.2.3", environment: [{ name: "LOG_LEVEL", value: "info" }], secrets: [{ name: "DB_PASSWORD", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" }] },
+      ]),
+    }),
+    res(T.EcrPolicy, "api", {
+      repository: "api",
+      policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::123456789012:role/ci" }, Action: ["ecr:PutImage", "ecr:BatchDeleteImage"] }, { Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Condition: { StringEquals: { "aws:PrincipalOrgID": "o-1" } } }] }),
+    }),
+    res(T.Table, "orders", { hashKey: "id", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: KEY } }),
+    res(T.OpenSearch, "search", { encryptAtRest: { enabled: true }, nodeToNodeEncryption: { enabled: true } }),
+    res(T.Redshift, "warehouse", { clusterIdentifier: "wh", nodeType: "ra3.xlplus", publiclyAccessible: false, encrypted: true }),
+    res(T.Lb, "public", { loadBalancerType: "application", enableDeletionProtection: true, accessLogs: { bucket: "lb-logs", enabled: true } }),
+    res(T.Listener, "http", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }] }),
+    res(T.Listener, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", certificateArn: "arn:acm", defaultActions: [{ type: "forward", targetGroupArn: "arn:tg" }] }),
+    res(T.Stage, "prod", { restApi, stageName: "prod", deployment: "d-1" }),
+    res(T.MethodSettings, "prod-logging", { restApi, stageName: "prod", methodPath: "*/*", settings: { loggingLevel: "ERROR", metricsEnabled: true } }),
+    res(T.Domain, "api", { domainName: "api.example.com", regionalCertificateArn: "arn:acm", securityPolicy: "TLS_1_2" }),
   ];
 }
 
@@ -86,6 +152,7 @@ export function baseline(): AnalyzerResource[] {
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: KEY } },
       vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false },
     }),
+    ...services(),
   ];
 }
 

@@ -18,6 +18,8 @@ export const T = {
   Addon: "aws:eks/addon:Addon",
   Subnet: "aws:ec2/subnet:Subnet",
   Ecr: "aws:ecr/repository:Repository",
+  Ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+  LogGroup: "aws:cloudwatch/logGroup:LogGroup",
 } as const;
 
 export const podSpec = () => ({
@@ -28,7 +30,7 @@ export const podSpec = () => ({
     {
       name: "web",
       image: "nginx:1.27.0",
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+      securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       volumeMounts: [{ name: "creds", mountPath: "/etc/creds", readOnly: true }],
     },
   ],
@@ -56,6 +58,12 @@ export function baseline(): AnalyzerResource[] {
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       encryptionConfig: { resources: ["secrets"], provider: { keyArn: "arn:aws:kms:us-east-1:123456789012:key/abc" } },
       vpcConfig: { subnetIds: ["subnet-1"], endpointPrivateAccess: true, endpointPublicAccess: false },
+      accessConfig: { authenticationMode: "API" },
+    }),
+    res(T.LogGroup, "main-audit", { name: "/aws/eks/main/cluster", retentionInDays: 365 }),
+    res(T.Ingress, "web-ingress", {
+      metadata: { name: "web", namespace: "shop" },
+      spec: { tls: [{ hosts: ["shop.example.com"], secretName: "shop-tls" }], rules: [{ host: "shop.example.com", http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "web", port: { number: 80 } } } }] } }] },
     }),
     res(T.NodeGroup, "main-nodes", { clusterName: "main", subnetIds: ["subnet-1"] }, { propertyDependencies: { subnetIds: [urn(T.Subnet, "private-a")], clusterName: [urn(T.EksCluster, "main")] } }),
     res(T.Addon, "vpc-cni", { clusterName: "main", addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }, { propertyDependencies: { clusterName: [urn(T.EksCluster, "main")] } }),

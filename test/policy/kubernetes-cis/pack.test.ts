@@ -21,13 +21,19 @@ afterAll(async () => client?.close());
 
 export const POLICIES = [
   "cis-eks-2.1.1-audit-logs-enabled",
+  "cis-eks-2.1.2-audit-logs-managed",
   "cis-eks-4.1.1-cluster-admin-only-where-required",
   "cis-eks-4.1.2-minimize-secrets-access",
   "cis-eks-4.1.3-no-rbac-wildcards",
   "cis-eks-4.1.4-minimize-pod-create",
   "cis-eks-4.1.5-default-service-account-not-used",
   "cis-eks-4.1.6-service-account-token-mount-explicit",
+  "cis-eks-4.1.7-cluster-access-manager-api",
   "cis-eks-4.1.8-no-bind-impersonate-escalate",
+  "cis-eks-4.1.9-minimize-persistent-volume-create",
+  "cis-eks-4.1.10-minimize-node-proxy",
+  "cis-eks-4.1.11-minimize-webhook-config-access",
+  "cis-eks-4.1.12-minimize-service-account-token-create",
   "cis-eks-4.2.1-no-privileged-containers",
   "cis-eks-4.2.2-no-host-pid",
   "cis-eks-4.2.3-no-host-ipc",
@@ -35,7 +41,6 @@ export const POLICIES = [
   "cis-eks-4.2.5-no-privilege-escalation",
   "cis-eks-4.3.2-namespaces-have-network-policies",
   "cis-eks-4.4.1-secrets-as-files",
-  "cis-eks-4.5.1-namespaces-as-boundaries",
   "cis-eks-4.5.2-default-namespace-not-used",
   "cis-eks-5.1.1-ecr-scan-on-push",
   "cis-eks-5.3.1-secrets-encrypted-with-kms",
@@ -43,6 +48,10 @@ export const POLICIES = [
   "cis-eks-5.4.2-private-endpoint",
   "cis-eks-5.4.3-private-nodes",
   "cis-eks-5.4.4-network-policy-enforced",
+  "cis-eks-5.4.5-ingress-tls",
+  "nsa-rbac-no-pod-exec-attach",
+  "nsa-rbac-no-role-named-cluster-admin",
+  "nsa-read-only-root-filesystem",
 ];
 
 packContract({
@@ -77,6 +86,19 @@ const CASES: OneChangeCase[] = [
   ["default service account mounts token", (rs) => (find(rs, "shop-default-sa").props.automountServiceAccountToken = true), ["cis-eks-4.1.5-default-service-account-not-used"]],
   ["token mount not declared", (rs) => delete deploymentSpec(rs).automountServiceAccountToken, ["cis-eks-4.1.6-service-account-token-mount-explicit"]],
   ["role can escalate", (rs) => (role(rs).props.rules[0].verbs = ["get", "escalate"]), ["cis-eks-4.1.8-no-bind-impersonate-escalate"]],
+  ["explicit automountServiceAccountToken: true still mounts (4.1.6)", (rs) => (deploymentSpec(rs).automountServiceAccountToken = true), ["cis-eks-4.1.6-service-account-token-mount-explicit"]],
+  ["verb '*' includes bind/impersonate/escalate (4.1.8)", (rs) => (role(rs).props.rules[0] = { apiGroups: ["rbac.authorization.k8s.io"], resources: ["roles"], verbs: ["*"] }), ["cis-eks-4.1.3-no-rbac-wildcards", "cis-eks-4.1.8-no-bind-impersonate-escalate"]],
+  ["role creates PersistentVolumes", (rs) => (role(rs).props.rules[0] = { apiGroups: [""], resources: ["persistentvolumes"], verbs: ["create"] }), ["cis-eks-4.1.9-minimize-persistent-volume-create"]],
+  ["role reaches nodes/proxy", (rs) => (role(rs).props.rules[0] = { apiGroups: [""], resources: ["nodes/proxy"], verbs: ["get"] }), ["cis-eks-4.1.10-minimize-node-proxy"]],
+  ["role edits webhook configurations", (rs) => (role(rs).props.rules[0] = { apiGroups: ["admissionregistration.k8s.io"], resources: ["mutatingwebhookconfigurations"], verbs: ["patch"] }), ["cis-eks-4.1.11-minimize-webhook-config-access"]],
+  ["role mints service account tokens", (rs) => (role(rs).props.rules[0] = { apiGroups: [""], resources: ["serviceaccounts/token"], verbs: ["create"] }), ["cis-eks-4.1.12-minimize-service-account-token-create"]],
+  ["role execs into pods", (rs) => (role(rs).props.rules[0] = { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }), ["nsa-rbac-no-pod-exec-attach"]],
+  ["RoleBinding to a Role named cluster-admin", (rs) => (rs.find((r) => r.type === T.RoleBinding)!.props.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "cluster-admin" }), ["nsa-rbac-no-role-named-cluster-admin"]],
+  ["writable root filesystem", (rs) => delete container(rs).securityContext.readOnlyRootFilesystem, ["nsa-read-only-root-filesystem"]],
+  ["Ingress without TLS", (rs) => delete find(rs, "web-ingress").props.spec.tls, ["cis-eks-5.4.5-ingress-tls"]],
+  ["cluster on the aws-auth ConfigMap", (rs) => delete cluster(rs).accessConfig, ["cis-eks-4.1.7-cluster-access-manager-api"]],
+  ["audit log group left to EKS (no retention)", (rs) => rs.splice(rs.indexOf(find(rs, "main-audit")), 1), ["cis-eks-2.1.2-audit-logs-managed"]],
+  ["NetworkPolicy in the default namespace (4.5.2 lists every kind)", (rs) => rs.push({ type: T.NetworkPolicy, name: "default-deny-default", props: { metadata: { name: "deny", namespace: "default" }, spec: { podSelector: {} } } }), ["cis-eks-4.5.2-default-namespace-not-used"]],
   ["privileged container", (rs) => (container(rs).securityContext.privileged = true), ["cis-eks-4.2.1-no-privileged-containers"]],
   ["hostPID", (rs) => (deploymentSpec(rs).hostPID = true), ["cis-eks-4.2.2-no-host-pid"]],
   ["hostIPC", (rs) => (deploymentSpec(rs).hostIPC = true), ["cis-eks-4.2.3-no-host-ipc"]],
@@ -88,7 +110,6 @@ const CASES: OneChangeCase[] = [
     (rs) => (container(rs).env = [{ name: "TOKEN", valueFrom: { secretKeyRef: { name: "web-creds", key: "token" } } }]),
     ["cis-eks-4.4.1-secrets-as-files"],
   ],
-  ["workload in kube-system", (rs) => (find(rs, "web").props.metadata.namespace = "kube-system"), ["cis-eks-4.5.1-namespaces-as-boundaries"]],
   [
     "workload in default namespace",
     (rs) => delete find(rs, "web").props.metadata.namespace,
@@ -110,17 +131,44 @@ const CASES: OneChangeCase[] = [
 
 oneChangeCases(() => client, baseline, CASES);
 
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 test.each([
-  ["unknown namespace", (rs: AnalyzerResource[]) => (find(rs, "web").props.metadata.namespace = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
-  ["unknown pod spec", (rs: AnalyzerResource[]) => (find(rs, "web").props.spec.template.spec = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
-  ["unknown role rules", (rs: AnalyzerResource[]) => (role(rs).props.rules = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
-  ["unknown vpcConfig and logs", (rs: AnalyzerResource[]) => Object.assign(cluster(rs), { vpcConfig: "04da6b54-80e4-46f7-96ec-b56ff0331ba9", enabledClusterLogTypes: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" })],
-  ["unknown addon configuration", (rs: AnalyzerResource[]) => (find(rs, "vpc-cni").props.configurationValues = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+  ["unknown vpcConfig and logs", (rs: AnalyzerResource[]) => Object.assign(cluster(rs), { vpcConfig: U, enabledClusterLogTypes: U })],
+  ["unknown addon configuration", (rs: AnalyzerResource[]) => (find(rs, "vpc-cni").props.configurationValues = U)],
   ["null and empty specs", (rs: AnalyzerResource[]) => Object.assign(find(rs, "web").props, { spec: null, metadata: { name: "web", namespace: "shop" } })],
-])("preview unknowns and odd input: %s → no finding, no error", async (_, mutate) => {
+])("preview unknowns that count as set, and odd input: %s → no finding, no error", async (_, mutate) => {
   const resources = clone(baseline());
   mutate(resources);
   expect(await analyzeAll(client, resources)).toEqual([]);
+});
+
+test.each([
+  ["unknown namespace", (rs: AnalyzerResource[]) => (find(rs, "web").props.metadata.namespace = U), "cis-eks-4.5.2-default-namespace-not-used", "metadata.namespace"],
+  ["unknown role rules", (rs: AnalyzerResource[]) => (role(rs).props.rules = U), "cis-eks-4.1.2-minimize-secrets-access", "rules"],
+  ["unknown verbs in one rule", (rs: AnalyzerResource[]) => (role(rs).props.rules[0].verbs = [U]), "cis-eks-4.1.8-no-bind-impersonate-escalate", "rules"],
+  ["unknown automount", (rs: AnalyzerResource[]) => (deploymentSpec(rs).automountServiceAccountToken = U), "cis-eks-4.1.6-service-account-token-mount-explicit", "automountServiceAccountToken"],
+  ["unknown roleRef", (rs: AnalyzerResource[]) => (rs.find((r) => r.type === T.RoleBinding)!.props.roleRef = U), "cis-eks-4.1.1-cluster-admin-only-where-required", "roleRef.name"],
+])("preview unknown: %s → advisory 'cannot tell yet' naming the field", async (_, mutate, policy, field) => {
+  const resources = clone(baseline());
+  mutate(resources);
+  const mine = (await analyzeAll(client, resources)).filter((f) => f.policyName === policy);
+  expect(mine.length).toBeGreaterThan(0);
+  for (const f of mine) expect([f.enforcementLevel, f.message.startsWith("cannot tell yet:"), f.message.includes(field)]).toEqual(["advisory", true, true]);
+});
+
+test("4.5.1 is Manual: nothing is reported for objects in kube-system (the aws-auth ConfigMap is where EKS wants it)", async () => {
+  const resources = clone(baseline());
+  resources.push({ type: "kubernetes:core/v1:ConfigMap", name: "aws-auth", props: { metadata: { name: "aws-auth", namespace: "kube-system" }, data: { mapRoles: "[]" } } });
+  expect(await analyzeAll(client, resources)).toEqual([]);
+  expect(INVENTORY.find((c) => c.controlId === "4.5.1")).toMatchObject({ decidable: false });
+});
+
+test("inventory lines up with the CIS EKS 1.8 control list: 2.1.2 and 4.1.7-4.1.12 present, 3.3.1 absent, 4.1.7 titled as in 1.8", () => {
+  const ids = INVENTORY.map((c) => c.controlId);
+  expect(ids).toEqual(expect.arrayContaining(["2.1.1", "2.1.2", "4.1.7", "4.1.8", "4.1.9", "4.1.10", "4.1.11", "4.1.12", "4.5.1", "4.5.2", "5.4.5"]));
+  expect(ids).not.toContain("3.3.1");
+  expect(INVENTORY.find((c) => c.controlId === "4.1.7")?.title).toBe("Cluster Access Manager API to streamline and enhance the management of access controls within EKS clusters");
 });
 
 test("objects without apiVersion/kind are judged by their Pulumi type; helm releases are skipped", async () => {
