@@ -80,7 +80,7 @@ const CASES: OneChangeCase[] = [
     ["cis-eks-4.1.1-cluster-admin-only-where-required"],
   ],
   ["role reads secrets", (rs) => (role(rs).props.rules[0].resources = ["secrets"]), ["cis-eks-4.1.2-minimize-secrets-access"]],
-  ["role with wildcard verbs", (rs) => (role(rs).props.rules[0].verbs = ["*"]), ["cis-eks-4.1.3-no-rbac-wildcards"]],
+  ["role with wildcard verbs ('*' includes escalate)", (rs) => (role(rs).props.rules[0].verbs = ["*"]), ["cis-eks-4.1.3-no-rbac-wildcards", "cis-eks-4.1.8-no-bind-impersonate-escalate"]],
   ["role creates pods", (rs) => (role(rs).props.rules[0] = { apiGroups: [""], resources: ["pods"], verbs: ["create"] }), ["cis-eks-4.1.4-minimize-pod-create"]],
   ["workload on default service account", (rs) => delete deploymentSpec(rs).serviceAccountName, ["cis-eks-4.1.5-default-service-account-not-used"]],
   ["default service account mounts token", (rs) => (find(rs, "shop-default-sa").props.automountServiceAccountToken = true), ["cis-eks-4.1.5-default-service-account-not-used"]],
@@ -176,7 +176,7 @@ test("objects without apiVersion/kind are judged by their Pulumi type; helm rele
   const cronjob = {
     type: T.CronJob,
     name: "report",
-    props: { metadata: { name: "report", namespace: "shop" }, spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: { hostNetwork: true, ...{ serviceAccountName: "web", automountServiceAccountToken: false, containers: [{ name: "r", image: "r:1", securityContext: { allowPrivilegeEscalation: false } }] } } } } } } },
+    props: { metadata: { name: "report", namespace: "shop" }, spec: { schedule: "@daily", jobTemplate: { spec: { template: { spec: { hostNetwork: true, ...{ serviceAccountName: "web", automountServiceAccountToken: false, containers: [{ name: "r", image: "r:1", securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }] } } } } } } },
   };
   expect(policiesOf(await analyzeAll(client, [...resources, cronjob]))).toEqual(["cis-eks-4.2.4-no-host-network"]);
 });

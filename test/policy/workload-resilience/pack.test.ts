@@ -16,6 +16,9 @@ const T = {
   StatefulSet: "kubernetes:apps/v1:StatefulSet",
   Hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
   Pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+  Service: "kubernetes:core/v1:Service",
+  CronJob: "kubernetes:batch/v1:CronJob",
+  LegacyCronJob: "kubernetes:batch/v1beta1:CronJob",
 } as const;
 
 const pod = (app: string) => ({
@@ -29,7 +32,7 @@ const pod = (app: string) => ({
         image: `registry.example.com/${app}@sha256:${"a".repeat(64)}`,
         readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
         livenessProbe: { httpGet: { path: "/live", port: 8080 } },
-        resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+        resources: { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "256Mi" }, limits: { memory: "256Mi", "ephemeral-storage": "1Gi" } },
         lifecycle: { preStop: { sleep: { seconds: 10 } } },
       },
     ],
@@ -43,8 +46,15 @@ function baseline(): AnalyzerResource[] {
     res(T.Pdb, "api", { metadata: { name: "api", namespace: "shop" }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: "api" } } } }),
     res(T.StatefulSet, "queue", { metadata: { name: "queue", namespace: "shop" }, spec: { replicas: 3, serviceName: "queue", selector: { matchLabels: { app: "queue" } }, template: pod("queue") } }),
     res(T.Pdb, "queue", { metadata: { name: "queue", namespace: "shop" }, spec: { minAvailable: 2, selector: { matchLabels: { app: "queue" } } } }),
+    res(T.Service, "api", { metadata: { name: "api", namespace: "shop" }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }] } }),
+    res(T.CronJob, "report", {
+      metadata: { name: "report", namespace: "shop" },
+      spec: { schedule: "@daily", startingDeadlineSeconds: 300, concurrencyPolicy: "Forbid", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: pod("report").spec.containers.map(({ name, image, resources }) => ({ name, image, resources })) } } } } },
+    }),
   ];
 }
+
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 const find = (rs: AnalyzerResource[], type: string, name: string): any => {
   const r = rs.find((x) => x.type === type && x.name === name);
@@ -72,7 +82,7 @@ const CASES: OneChangeCase[] = [
   ["no readiness probe", (rs) => delete apiContainer(rs).readinessProbe, ["wr-probes"]],
   ["no liveness probe", (rs) => delete apiContainer(rs).livenessProbe, ["wr-probes"]],
   ["no memory limit", (rs) => delete apiContainer(rs).resources.limits, ["wr-resources-requests-limits"]],
-  ["no requests", (rs) => delete apiContainer(rs).resources.requests, ["wr-resources-requests-limits"]],
+  ["no requests", (rs) => delete apiContainer(rs).resources.requests, ["wr-resources-requests-limits", "wr-ephemeral-storage-requests"]],
   ["latest tag", (rs) => (apiContainer(rs).image = "nginx:latest"), ["wr-pinned-images"]],
   ["no tag", (rs) => (apiContainer(rs).image = "registry.example.com:5000/team/nginx"), ["wr-pinned-images"]],
   ["preStop longer than grace", (rs) => (apiPod(rs).terminationGracePeriodSeconds = 10), ["wr-prestop-within-termination-grace"]],
@@ -80,6 +90,16 @@ const CASES: OneChangeCase[] = [
       delete apiPod(rs).terminationGracePeriodSeconds;
       apiContainer(rs).lifecycle = { preStop: { exec: { command: ["sh", "-c", "sleep 30"] } } };
     }, ["wr-prestop-within-termination-grace"]],
+  ["HPA min == max", (rs) => (find(rs, T.Hpa, "api").props.spec.maxReplicas = 3), ["wr-hpa-can-scale"]],
+  ["CronJob without startingDeadlineSeconds", (rs) => delete find(rs, T.CronJob, "report").props.spec.startingDeadlineSeconds, ["wr-cronjob-deadline-and-concurrency"]],
+  ["CronJob with concurrencyPolicy Allow (default)", (rs) => delete find(rs, T.CronJob, "report").props.spec.concurrencyPolicy, ["wr-cronjob-deadline-and-concurrency"]],
+  ["identical liveness and readiness probes", (rs) => (apiContainer(rs).livenessProbe = { httpGet: { path: "/ready", port: 8080 } }), ["wr-probes-distinct"]],
+  ["no ephemeral-storage request", (rs) => delete apiContainer(rs).resources.requests["ephemeral-storage"], ["wr-ephemeral-storage-requests"]],
+  ["Deployment selector does not match its template", (rs) => (find(rs, T.Deployment, "api").props.spec.selector.matchLabels = { app: "api-v2" }), ["wr-selector-matches-template"]],
+  ["Service selects no pods", (rs) => (find(rs, T.Service, "api").props.spec.selector = { app: "apii" }), ["wr-service-selects-pods"]],
+  ["mutable tag with IfNotPresent", (rs) => Object.assign(apiContainer(rs), { image: "nginx:latest", imagePullPolicy: "IfNotPresent" }), ["wr-pinned-images", "wr-pull-policy-mutable-tags"]],
+  ["duplicate env name", (rs) => (apiContainer(rs).env = [{ name: "MODE", value: "a" }, { name: "MODE", value: "b" }]), ["wr-env-names-unique"]],
+  ["CronJob on batch/v1beta1 (removed in 1.25)", (rs) => (find(rs, T.CronJob, "report").type = T.LegacyCronJob), ["wr-api-versions-current"]],
 ];
 
 // One pack process for the file (start-up type-checks the pack); prod is applied with Configure like the CLI does.
@@ -102,6 +122,15 @@ packContract({
     "wr-resources-requests-limits",
     "wr-pinned-images",
     "wr-prestop-within-termination-grace",
+    "wr-hpa-can-scale",
+    "wr-cronjob-deadline-and-concurrency",
+    "wr-probes-distinct",
+    "wr-ephemeral-storage-requests",
+    "wr-selector-matches-template",
+    "wr-service-selects-pods",
+    "wr-pull-policy-mutable-tags",
+    "wr-env-names-unique",
+    "wr-api-versions-current",
   ],
   rules: RULES,
   inventory: INVENTORY,
@@ -123,16 +152,26 @@ describe("dev (default config)", () => {
   });
 
   test.each([
-    ["unknown replicas", (rs: AnalyzerResource[]) => (find(rs, T.StatefulSet, "queue").props.spec.replicas = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
+    ["unknown replicas", (rs: AnalyzerResource[]) => (find(rs, T.StatefulSet, "queue").props.spec.replicas = U), "wr-replicas-minimum", "spec.replicas"],
+    ["unknown PDB budget", (rs: AnalyzerResource[]) => (find(rs, T.Pdb, "queue").props.spec.minAvailable = U), "wr-pdb-allows-disruption", "minAvailable"],
+    ["unknown image", (rs: AnalyzerResource[]) => (apiContainer(rs).image = U), "wr-pinned-images", "image"],
+    ["unknown resources", (rs: AnalyzerResource[]) => (apiContainer(rs).resources = U), "wr-resources-requests-limits", "resources"],
+  ])("preview unknown: %s → advisory 'cannot tell yet' naming the field, never a silent pass", async (_, mutate, policy, field) => {
+    const resources = clone(baseline());
+    mutate(resources);
+    const mine = (await analyzeAll(client, resources)).filter((f) => f.policyName === policy);
+    expect(mine.length).toBeGreaterThan(0);
+    for (const f of mine) expect([f.enforcementLevel, f.message.startsWith("cannot tell yet:"), f.message.includes(field)]).toEqual(["advisory", true, true]);
+  });
+
+  test.each([
     ["unknown HPA target name resolved through dependency", (rs: AnalyzerResource[]) => {
       const hpa = find(rs, T.Hpa, "api");
       hpa.props.spec.scaleTargetRef.name = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
       hpa.propertyDependencies = { spec: [find(rs, T.Deployment, "api").urn] };
     }],
-    ["unknown PDB budget", (rs: AnalyzerResource[]) => (find(rs, T.Pdb, "queue").props.spec.minAvailable = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
-    ["unknown image", (rs: AnalyzerResource[]) => (apiContainer(rs).image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9")],
     ["garbage containers", (rs: AnalyzerResource[]) => find(rs, T.Deployment, "api").props.spec.template.spec.containers.push(null, 5)],
-  ])("preview unknowns and odd input: %s → no finding, no error", async (_, mutate) => {
+  ])("dependency joins and odd input: %s → no finding, no error", async (_, mutate) => {
     const resources = clone(baseline());
     mutate(resources);
     expect(await analyzeAll(client, resources)).toEqual([]);
@@ -155,5 +194,35 @@ describe("prod (config/prod.json)", () => {
     const findings = await analyzeAll(client, resources);
     expect(findings.map((f) => [f.policyName, f.enforcementLevel])).toEqual([["wr-replicas-minimum", "mandatory"]]);
     expect(findings[0].message).toContain("at least 3 (prod)");
+  });
+});
+
+describe("two clusters in one stack (joins key on the Kubernetes provider)", () => {
+  const provider = (name: string) => ({ type: "pulumi:providers:kubernetes", name, urn: `urn:pulumi:test::platform::pulumi:providers:kubernetes::${name}`, props: {} });
+  /** The baseline once per cluster: same names and namespaces, different providers, distinct URNs. */
+  function twoClusters(): AnalyzerResource[] {
+    return ["a", "b"].flatMap((c) => baseline().map((r) => ({ ...r, name: `${c}-${r.name}`, urn: `${r.urn}-${c}`, provider: provider(c) })));
+  }
+
+  test("both clusters compliant → no finding", async () => {
+    expect(await analyzeAll(client, twoClusters())).toEqual([]);
+  });
+
+  test("only cluster b has minReplicas 1 and no PDB → reported on cluster b's objects only", async () => {
+    const rs = twoClusters();
+    find(rs, T.Hpa, "b-api").props.spec.minReplicas = 1;
+    remove(rs, T.Pdb, "b-queue");
+    const findings = await analyzeAll(client, rs);
+    expect(findings.map((f) => [f.policyName, f.urn]).sort()).toEqual([
+      ["wr-pdb-present", find(rs, T.StatefulSet, "b-queue").urn],
+      ["wr-replicas-minimum", find(rs, T.Hpa, "b-api").urn],
+    ]);
+  });
+
+  test("cluster a's HPA does not scale cluster b's Deployment", async () => {
+    const rs = twoClusters();
+    remove(rs, T.Hpa, "b-api");
+    // Without its own HPA, b's api runs the Kubernetes default of 1 replica.
+    expect((await analyzeAll(client, rs)).map((f) => [f.policyName, f.urn])).toEqual([["wr-replicas-minimum", find(rs, T.Deployment, "b-api").urn]]);
   });
 });
