@@ -13,6 +13,7 @@ import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
 import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
 import { inProcess as pssInProcess, workloads } from "./pod-security";
+import { bigClusterRole, bigDeployment, bigPod } from "../test/policy/common/big-objects";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"];
@@ -102,6 +103,26 @@ function planTime(stack: string, noPolicy: boolean): number {
   return elapsed;
 }
 
+/** Milliseconds the rules of each pack take on one huge object (issue 18: linear in the object's size). */
+export function bigObjects(): void {
+  console.log("\nBig objects (ms per object, in-process; target: milliseconds, linear in the object's size)");
+  const objects = [
+    ["Deployment, 5,000 containers", bigDeployment(5000)],
+    ["ClusterRole, 10,000 rules", bigClusterRole(10000)],
+    ["Pod, 20,000 volumes", bigPod(20000)],
+  ] as const;
+  const rows: (string | number)[][] = [["object", "aws-baseline", "kubernetes-cis", "workload-resilience"]];
+  for (const [label, subject] of objects) {
+    const ms = (rules: readonly Rule[]) => {
+      const start = process.hrtime.bigint();
+      for (const rule of rules) runRule(rule, [subject], contextFor("prod"));
+      return Number((seconds(start) * 1000).toFixed(1));
+    };
+    rows.push([label, ms(AWS_RULES), ms(CIS_RULES), ms(WR_RULES)]);
+  }
+  table(rows);
+}
+
 async function main(): Promise<void> {
   console.log(`production-platform bench — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB\n`);
 
@@ -133,6 +154,7 @@ async function main(): Promise<void> {
     rows.push(["all packs", Math.round(size / allInProcess), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
     table(rows);
   }
+  bigObjects();
   console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 }
 
