@@ -28,7 +28,6 @@ const SEEDED: Record<string, string> = {
   "cis-eks-4.2.5-no-privilege-escalation": "legacy",
   "cis-eks-4.3.2-namespaces-have-network-policies": "apps",
   "cis-eks-4.4.1-secrets-as-files": "legacy",
-  "cis-eks-4.5.1-namespaces-as-boundaries": "settings",
   "cis-eks-4.5.2-default-namespace-not-used": "legacy",
   "cis-eks-5.1.1-ecr-scan-on-push": "images",
   "cis-eks-5.3.1-secrets-encrypted-with-kms": "eks",
@@ -49,7 +48,7 @@ const SEEDED: Record<string, string> = {
   "cis-aws-2.1.1-s3-deny-http": "data",
   "cis-aws-2.1.4-s3-block-public-access": "data",
   "cis-aws-2.2.1-ebs-encryption": "scratch",
-  "cis-aws-2.3.1-rds-encrypted-with-cmk": "db",
+  "cis-aws-2.3.1-rds-storage-encrypted": "db",
   "cis-aws-2.3.3-rds-not-public": "db",
   "cis-aws-3.1-cloudtrail-multi-region": "trail",
   "cis-aws-3.2-cloudtrail-log-validation": "trail",
@@ -64,8 +63,10 @@ const SEEDED: Record<string, string> = {
   "aws-s3-backup-bucket-replication": "db-backups",
   "aws-rds-multi-az": "db",
   "aws-rds-backup-retention": "db",
-  "aws-rds-deletion-protection": "db",
-  "aws-rds-iam-authentication": "db",
+  "aws-rds-deletion-protection": "aurora",
+  "aws-rds-iam-authentication": "aurora",
+  "aws-rds-instance-deletion-protection": "db",
+  "aws-rds-instance-iam-authentication": "db",
   "aws-elasticache-encryption-at-rest": "cache",
   "aws-elasticache-encryption-in-transit": "cache",
   "aws-elasticache-auth": "cache",
@@ -74,6 +75,46 @@ const SEEDED: Record<string, string> = {
   "aws-eks-control-plane-logging": "eks",
   "aws-eks-secrets-encryption": "eks",
   "aws-guardduty-enabled": "guardduty",
+  // Issue 18 (test/fixtures/insecure-program/peers.ts).
+  "cis-eks-2.1.2-audit-logs-managed": "",
+  "cis-eks-4.1.7-cluster-access-manager-api": "eks",
+  "cis-eks-4.1.9-minimize-persistent-volume-create": "operator",
+  "cis-eks-4.1.10-minimize-node-proxy": "operator",
+  "cis-eks-4.1.11-minimize-webhook-config-access": "operator",
+  "cis-eks-4.1.12-minimize-service-account-token-create": "operator",
+  "cis-eks-5.4.5-ingress-tls": "web",
+  "nsa-rbac-no-pod-exec-attach": "operator",
+  "nsa-rbac-no-role-named-cluster-admin": "fake-admin",
+  "nsa-read-only-root-filesystem": "worker",
+  "wr-hpa-can-scale": "frozen",
+  "wr-cronjob-deadline-and-concurrency": "report",
+  "wr-probes-distinct": "worker",
+  "wr-ephemeral-storage-requests": "worker",
+  "wr-selector-matches-template": "worker",
+  "wr-service-selects-pods": "ghost",
+  "wr-pull-policy-mutable-tags": "worker",
+  "wr-env-names-unique": "worker",
+  "wr-api-versions-current": "legacy-report",
+  "cis-aws-2.2.1-ec2-block-devices-encrypted": "jumphost",
+  "cis-aws-2.3.2-rds-auto-minor-version-upgrade": "aurora-1",
+  "cis-aws-2.4.1-efs-encrypted": "shared",
+  "cis-aws-5.1-nacl-no-admin-ingress": "acl-ssh",
+  "cis-aws-5.6-ec2-imdsv2-required": "jumphost",
+  "aws-ec2-sg-no-high-risk-port-ingress": "mysql-world",
+  "aws-ec2-no-public-ip": "jumphost",
+  "aws-ecs-no-secrets-in-environment": "api-task",
+  "aws-dynamodb-pitr": "orders",
+  "aws-opensearch-encryption-at-rest": "search",
+  "aws-opensearch-node-to-node-encryption": "search",
+  "aws-redshift-not-public": "warehouse",
+  "aws-redshift-encrypted": "warehouse",
+  "aws-alb-access-logs": "public",
+  "aws-lb-deletion-protection": "public",
+  "aws-alb-http-to-https-redirect": "http",
+  "aws-apigateway-logging": "prod",
+  "aws-ecr-no-public-write": "images-policy",
+  "aws-dynamodb-kms-encryption": "orders",
+  "aws-apigateway-tls12": "api-domain",
 };
 
 function toAnalyzer(recorder: ResourceRecorder, r: RecordedResource): AnalyzerResource {
@@ -118,4 +159,12 @@ test.each(Object.entries(SEEDED))("%s is found (seeded on %s)", (policy, name) =
 
 test("no rule failed to evaluate and no finding prints an unknown", () => {
   expect(findings.filter((f) => f.message.startsWith("rule could not evaluate") || f.message.includes("04da6b54"))).toEqual([]);
+});
+
+test("the seeded violations are decided, not left as 'cannot tell yet'", () => {
+  for (const [policy, name] of Object.entries(SEEDED)) {
+    if (!name) continue;
+    const decided = findings.filter((f) => f.policyName === policy && f.urn?.split("::").pop() === name && !f.message.startsWith("cannot tell yet:"));
+    expect([policy, decided.length > 0]).toEqual([policy, true]);
+  }
 });
