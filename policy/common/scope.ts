@@ -5,6 +5,7 @@
  */
 import type { Subject } from "./finding";
 import { namespaceOf, objectName } from "./kubernetes";
+import { references } from "./stack";
 import { isUnknown } from "./unknown";
 
 /** The scope of resources that use the default provider of a package (no explicit `provider` option). */
@@ -41,4 +42,13 @@ export function awsScopeOf(subject: Subject): string {
   if (!p || p.type !== "pulumi:providers:aws" || /::default(_[\w-]+)?$/.test(p.urn)) return DEFAULT_PROVIDER;
   const region = p.props?.region;
   return typeof region === "string" && region !== "" && !isUnknown(region) ? `region:${region}` : p.urn;
+}
+
+/**
+ * `references` for names that are unique per account/region only (cluster names, DB cluster identifiers, log groups):
+ * a property dependency is proof on its own; a match by value counts only within the same AWS scope.
+ */
+export function referencesInScope(from: Subject, prop: string, to: Subject, keys: readonly string[] = []): boolean {
+  if ((from.propertyDependencies?.[prop] ?? []).includes(to.urn)) return true;
+  return awsScopeOf(from) === awsScopeOf(to) && references(from, prop, to, keys);
 }

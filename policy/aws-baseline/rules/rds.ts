@@ -1,6 +1,7 @@
 /** RDS and Aurora: encryption with a customer managed key, availability, backups, protection, exposure, IAM auth. */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
-import { ofType, references } from "../../common/stack";
+import { referencesInScope } from "../../common/scope";
+import { ofType } from "../../common/stack";
 import { boolOf, cannotTellYet, isSet, numberOf } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
 
@@ -67,7 +68,8 @@ export const rdsMultiAz: StackRule = {
       .map((i) => ({ subject: i, message: `${label(i)} runs in a single zone; set multiAz to true.` }));
     for (const c of ofType(resources, RDS.Cluster)) {
       if (c.props.engineMode === "serverless") continue;
-      const members = instances.filter((i) => references(i, "clusterIdentifier", c, ["clusterIdentifier", "id"]));
+      // Cluster identifiers are unique per account/region only: join within the cluster's AWS provider scope.
+      const members = instances.filter((i) => referencesInScope(i, "clusterIdentifier", c, ["clusterIdentifier", "id"]));
       if (members.length < 2) findings.push({ subject: c, message: `${label(c)} has ${members.length} instance(s); add a reader ClusterInstance so it survives the loss of a zone.` });
     }
     return findings;

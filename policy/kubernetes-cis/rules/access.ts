@@ -5,6 +5,7 @@
 import { Finding, ResourceRule, StackRule, describe } from "../../common/finding";
 import { EKS_CLUSTER, missingLogTypes } from "../../common/checks/eks";
 import { containersOf, isWorkload, kindOf, metadataOf, podSpecOf } from "../../common/kubernetes";
+import { awsScopeOf } from "../../common/scope";
 import { ofType } from "../../common/stack";
 import { arrayOf, boolOf, cannotTellYet, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { cisEks, nsaCisa } from "./meta";
@@ -21,19 +22,21 @@ export const auditLogsManaged: StackRule = {
   ),
   judges: [EKS_CLUSTER],
   check(resources) {
+    // Log group names are per account/region, like cluster names: key both on the AWS provider's scope.
     const groups = new Map<string, unknown>();
-    for (const g of ofType(resources, LOG_GROUP)) if (typeof g.props.name === "string") groups.set(g.props.name, g.props.retentionInDays);
+    for (const g of ofType(resources, LOG_GROUP)) if (typeof g.props.name === "string") groups.set(`${awsScopeOf(g)}|${g.props.name}`, g.props.retentionInDays);
     const unknownGroupNames = ofType(resources, LOG_GROUP).some((g) => isUnknown(g.props.name));
     return ofType(resources, EKS_CLUSTER).flatMap((c): Finding[] => {
       if (missingLogTypes(c, ["audit"]).length > 0) return []; // 2.1.1 reports clusters without audit logs
       const name = c.props.name;
       if (typeof name !== "string" || isUnknown(name)) return [cannotTellYet(`EKS cluster ${c.name}`, "name", "cis-eks-2.1.2-audit-logs-managed", c)];
       const groupName = `/aws/eks/${name}/cluster`;
-      if (!groups.has(groupName)) {
+      const key = `${awsScopeOf(c)}|${groupName}`;
+      if (!groups.has(key)) {
         if (unknownGroupNames) return [cannotTellYet(`EKS cluster ${c.name}`, `the name of a LogGroup that could be ${groupName}`, "cis-eks-2.1.2-audit-logs-managed", c)];
         return [{ subject: c, message: `EKS cluster ${c.name} audit logs go to ${groupName}, which EKS creates with no retention; create that LogGroup in the program with retentionInDays.` }];
       }
-      const days = numberOf(groups.get(groupName));
+      const days = numberOf(groups.get(key));
       if (days === "unknown") return [cannotTellYet(`LogGroup ${groupName}`, "retentionInDays", "cis-eks-2.1.2-audit-logs-managed", c)];
       return days !== undefined && days > 0 ? [] : [{ subject: c, message: `EKS cluster ${c.name} audit log group ${groupName} never expires; set retentionInDays on it.` }];
     });

@@ -1,6 +1,7 @@
 /** CIS EKS sections 2 and 5: control plane logging, registry scanning, secrets encryption, cluster networking. */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
 import { EKS_CLUSTER, endpointAccess, endpointOpenToInternet, missingLogTypes, secretsNotEncrypted } from "../../common/checks/eks";
+import { referencesInScope } from "../../common/scope";
 import { ofType, references } from "../../common/stack";
 import { boolOf, isUnknown, objectOf, stringOf } from "../../common/unknown";
 import { cisEks } from "./meta";
@@ -140,7 +141,8 @@ export const networkPolicyEnforced: StackRule = {
   check(resources) {
     const addons = ofType(resources, ADDON).filter((a) => a.props.addonName === "vpc-cni");
     return ofType(resources, EKS_CLUSTER).flatMap((c) => {
-      const mine = addons.filter((a) => references(a, "clusterName", c, ["name"]));
+      // Same account/region: two regions may each have a cluster called "main".
+      const mine = addons.filter((a) => referencesInScope(a, "clusterName", c, ["name"]));
       if (mine.some(enablesNetworkPolicy)) return [];
       return [
         {
