@@ -76,7 +76,7 @@ const SEEDED: Record<string, string> = {
   "aws-eks-secrets-encryption": "eks",
   "aws-guardduty-enabled": "guardduty",
   // Issue 18 (test/fixtures/insecure-program/peers.ts).
-  "cis-eks-2.1.2-audit-logs-managed": "",
+  "cis-eks-2.1.2-audit-logs-managed": "audited",
   "cis-eks-4.1.7-cluster-access-manager-api": "eks",
   "cis-eks-4.1.9-minimize-persistent-volume-create": "operator",
   "cis-eks-4.1.10-minimize-node-proxy": "operator",
