@@ -120,7 +120,8 @@ describe.each([true, false])("HaService (preview=%s)", (preview) => {
     });
     expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
     expect(pod.volumes).toContainEqual({ name: "tmp", emptyDir: { sizeLimit: "256Mi" } });
-    expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    // Ephemeral storage is requested (wr-ephemeral-storage-requests) and its limit covers the 256Mi /tmp emptyDir.
+    expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "256Mi" }, limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "1Gi" } });
   });
 
   test("runs as its own ServiceAccount without an API token unless asked", async () => {
