@@ -29,6 +29,8 @@ export interface Finding {
   readonly message: string;
   /** The resource the finding is about; defaults to the resource being validated. Required for stack rules. */
   readonly subject?: Subject;
+  /** Always advisory whatever the policy's level: "cannot tell yet" results and notes that prove nothing wrong. */
+  readonly advisory?: boolean;
 }
 
 export const Environments = ["dev", "staging", "prod"] as const;

@@ -18,6 +18,8 @@ export const Frameworks = {
   Pss: "PSS",
   /** Our own availability/resilience controls. */
   Resilience: "RESILIENCE",
+  /** Our cross-resource "it deploys and it works" controls (policy/runtime-coherence). */
+  Coherence: "COHERENCE",
 } as const;
 export type Framework = (typeof Frameworks)[keyof typeof Frameworks];
 
@@ -33,6 +35,7 @@ export const FRAMEWORK_INFO: Readonly<Record<Framework, { readonly name: string;
   },
   PSS: { name: "Kubernetes Pod Security Standards", version: "latest", reference: "https://kubernetes.io/docs/concepts/security/pod-security-standards/" },
   RESILIENCE: { name: "production-platform resilience baseline", version: "1.0.0", reference: "policy/workload-resilience/README.md" },
+  COHERENCE: { name: "production-platform runtime coherence", version: "1.0.0", reference: "policy/runtime-coherence/README.md" },
 };
 
 export const Severities = ["low", "medium", "high", "critical"] as const;

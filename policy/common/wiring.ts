@@ -105,7 +105,7 @@ function reportAll(
     const verdict = subject ? findExemption(exemptions, meta.id, subject, today) : undefined;
     if (verdict?.status === "exempted") send({ message: exemptedMessage(f.message, verdict.exemption), urn: subject?.urn, enforcementLevel: "advisory" });
     else if (verdict?.status === "expired") send({ message: expiredMessage(f.message, verdict.exemption), urn: subject?.urn });
-    else send({ message: f.message, urn: subject?.urn });
+    else send({ message: f.message, urn: subject?.urn, ...(f.advisory ? { enforcementLevel: "advisory" as const } : {}) });
   }
 }
 
