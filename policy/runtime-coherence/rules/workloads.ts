@@ -48,7 +48,8 @@ export function limitRangeDefaults(limitRanges: readonly Subject[]): Defaults {
 
 type Value = number | "unknown" | undefined;
 const add = (a: Value, b: Value): Value => (a === "unknown" || b === "unknown" ? "unknown" : a === undefined || b === undefined ? undefined : a + b);
-const max = (a: Value, b: Value): Value => (a === "unknown" || b === "unknown" ? "unknown" : a === undefined ? b : b === undefined ? a : Math.max(a, b));
+/** Max of two values where an unset one (no request/limit, no default) makes the result unset too. */
+const max = (a: Value, b: Value): Value => (a === "unknown" || b === "unknown" ? "unknown" : a === undefined || b === undefined ? undefined : Math.max(a, b));
 
 function containerResources(c: Record<string, unknown>, defaults: Defaults): PodResources {
   const res = objectOf(c.resources);
