@@ -30,7 +30,10 @@ function apexFindings(records: readonly Subject[], zones: readonly Subject[]): F
     if (name.startsWith("_")) return []; // underscore labels (validation, service records) are never a zone apex
     const zone = zoneOf(r, zones);
     const zoneName = fqdn(zone?.props.name);
-    if (!zone || !zoneName) return [cannotTell(r, `zoneId (zone ${String(r.props.zoneId)} is not defined in the program)`, `whether CNAME ${name} sits at the zone apex, which Route 53 rejects`)];
+    if (!zone || !zoneName) {
+      const id = isUnknown(r.props.zoneId) ? "an unknown zone" : `zone ${String(r.props.zoneId)}`;
+      return [{ subject: r, advisory: true, message: `cannot tell yet: CNAME ${name} (Route 53 record ${r.name}) goes to ${id}, which the program does not define, so whether it sits at the zone apex (which Route 53 rejects) is not judged; use an alias record, or define the zone in the program.` }];
+    }
     return name === zoneName ? [{ subject: r, message: `Route 53 record ${r.name} is a CNAME at the apex of zone ${zoneName}, which Route 53 rejects; use an alias A/AAAA record to the load balancer instead.` }] : [];
   });
 }

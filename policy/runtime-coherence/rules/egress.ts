@@ -69,7 +69,7 @@ function callerFindings(view: KubeView, clusterKey: string, policies: readonly P
           seen.add(key);
           out.push({
             subject: caller.subject,
-            message: `NetworkPolicy ${describe(np.subject)} admits callers from namespace ${ns} to ${describe(target.subject)} on port ${port}, but the egress of ${caller.who} in ${target.cluster.label} does not allow it, so the call is dropped; add an egress rule in namespace ${ns} to namespace ${np.namespace} on port ${port}.`,
+            message: `${describe(np.subject)} admits callers from namespace ${ns} to ${describe(target.subject)} on port ${port}, but the egress of ${caller.who} in ${target.cluster.label} does not allow it, so the call is dropped; add an egress rule in namespace ${ns} to namespace ${np.namespace} on port ${port}.`,
           });
         }
       }

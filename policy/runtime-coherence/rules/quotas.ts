@@ -65,6 +65,8 @@ function judgeQuota(view: KubeView, quota: Subject): Finding[] {
       }
     }
   }
+  const over: string[] = [];
+  const raise: string[] = [];
   for (const [key, need] of needs) {
     const limit = quantityOf(hard[key]);
     if (limit === "unknown") out.push(cannotTell(quota, `spec.hard.${key}`, "whether the quota fits its workloads"));
@@ -74,9 +76,13 @@ function judgeQuota(view: KubeView, quota: Subject): Finding[] {
       out.push({ subject: quota, message: `${where(quota, cluster)} tracks ${key} but ${need.missing.join(", ")} set${need.missing.length === 1 ? "s" : ""} no ${key.replace("requests.", "request ").replace("limits.", "limit ")} and no LimitRange default applies, so their pods are refused; set it on every container or add a LimitRange default.` });
     }
     if (need.total > limit + 1e-9) {
-      const parts = need.parts.sort((a, b) => b.amount - a.amount).slice(0, 4).map((p) => `${p.name} ${show(p.amount)} (${p.why})`).join(", ");
-      out.push({ subject: quota, message: `${where(quota, cluster)} allows ${key} ${show(limit)} but its workloads need ${show(need.total)} at full scale with rollout surge (${parts}), so pods are refused and rollouts stall; raise ${key} to at least ${show(need.total)} or lower maxReplicas/resources.` });
+      const parts = need.parts.sort((a, b) => b.amount - a.amount).slice(0, 3).map((p) => `${p.name} ${show(p.amount)} (${p.why})`).join(", ");
+      over.push(`${key} ${show(limit)} but its workloads need ${show(need.total)} (${parts})`);
+      raise.push(`${key} to at least ${show(need.total)}`);
     }
+  }
+  if (over.length > 0) {
+    out.push({ subject: quota, message: `${where(quota, cluster)} allows ${over.join("; ")} at full scale with rollout surge, so pods are refused and rollouts stall; raise ${raise.join(", ")} or lower maxReplicas/resources.` });
   }
   const releases = view.releasesIn(cluster.key, namespace);
   if (releases.length > 0) {
