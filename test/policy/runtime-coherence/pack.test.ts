@@ -12,6 +12,9 @@ import { analyzeAll, clone, packDir, oneChangeCases, OneChangeCase, res } from "
 import { packContract } from "../common/contract";
 import { RULES } from "../../../policy/runtime-coherence/rules";
 import { INVENTORY } from "../../../policy/runtime-coherence/inventory";
+import { discoverPacks } from "../../../src/cli/policy-run";
+import { buildPolicyReport } from "../../../src/cli/report";
+import { toSarif } from "../../../src/cli/formats";
 import { awsProvider, baseline, find, remove, T } from "./fixtures";
 
 const PACK = "runtime-coherence";
@@ -177,5 +180,26 @@ describe("prod (config/prod.json)", () => {
     const findings = await analyzeAll(client, rs);
     expect(findings.map((f) => [f.policyName, f.enforcementLevel]).sort()).toEqual([["rc-claims-bind", "mandatory"], ["rc-reachable-api", "advisory"]]);
     expect(findings.find((f) => f.policyName === "rc-reachable-api")?.message).toContain("a runner inside the VPC or a VPN is invisible here");
+  });
+});
+
+describe("in the plan's report, SARIF and compliance score", () => {
+  test("plan discovers the pack under policy/", () => {
+    expect(discoverPacks(path.join(packDir(PACK), "..")).map((d) => path.basename(d))).toContain(PACK);
+  });
+
+  test("findings show in the report, SARIF and the COHERENCE score; a cannot-tell result fails its control", async () => {
+    const rs = clone(baseline());
+    find(rs, T.Quota, "a-shop-quota").props.spec.hard["limits.cpu"] = "4";
+    find(rs, T.Pvc, "a-uploads").props.spec.storageClassName = UNKNOWN;
+    const findings = await analyzeAll(client, rs);
+    const run = { dir: packDir(PACK), info: await client.info(), inventory: INVENTORY, findings, millis: 0 };
+    const report = buildPolicyReport("platform", "test", rs.length, [run]);
+    expect(report.packs.map((p) => p.name)).toEqual([PACK]);
+    expect(report.findings.map((f) => [f.policy, f.controlId, f.enforcement]).sort()).toEqual([["rc-claims-bind", "RC-2", "advisory"], ["rc-quotas-fit", "RC-3", "advisory"]]);
+    const score = report.compliance.find((c) => c.framework === "production-platform runtime coherence 1.0.0");
+    expect(score).toMatchObject({ applicable: 9, passed: 7, failing: ["RC-2", "RC-3"] });
+    const sarif = toSarif(report, "index.ts") as { runs: { tool: { driver: { name: string; rules: unknown[] } }; results: unknown[] }[] };
+    expect(sarif.runs.map((r) => [r.tool.driver.name, r.results.length])).toEqual([[PACK, 2]]);
   });
 });
