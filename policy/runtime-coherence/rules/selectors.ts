@@ -12,7 +12,7 @@ import { isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { allowedDisruptions } from "../../workload-resilience/rules/model";
 import { coherence } from "./meta";
 import { cannotTell, KubeView, Workload, where } from "./model";
-import { hpaOf } from "./workloads";
+import { hpaOf, hpaTargets } from "./workloads";
 
 const SCALABLE = ["Deployment", "StatefulSet", "ReplicaSet"];
 
@@ -62,7 +62,7 @@ function checkSelector(view: KubeView, o: Subject): Finding[] {
   if (kind === "HorizontalPodAutoscaler") {
     const ref = objectOf(spec.scaleTargetRef);
     if (!ref || isUnknown(ref.name) || isUnknown(ref.kind)) return (o.propertyDependencies?.spec ?? []).length > 0 ? [] : [cannotTell(o, "spec.scaleTargetRef", "whether its target exists")];
-    const found = view.workloadsIn(view.clusterOf(o).key, namespaceOf(o)).some((w) => hpaOf(view, w)?.urn === o.urn);
+    const found = view.workloadsIn(view.clusterOf(o).key, namespaceOf(o)).some((w) => hpaTargets(view, o, w));
     if (found) return [];
     if (typeof ref.kind === "string" && !SCALABLE.includes(ref.kind)) return [];
     return noneSelected(view, o, `targets ${String(ref.kind)} ${String(ref.name)}, which matches`, "point scaleTargetRef at the workload's kind and name in the same namespace");

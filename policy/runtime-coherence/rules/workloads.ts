@@ -6,7 +6,7 @@
  * (max of the largest init container and the sum of the app containers).
  */
 import type { Subject } from "../../common/finding";
-import { kindOf, objectName } from "../../common/kubernetes";
+import { kindOf, namespaceOf, objectName } from "../../common/kubernetes";
 import { arrayOf, isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { quantityOf } from "./quantity";
 import type { KubeView, Workload } from "./model";
@@ -99,18 +99,17 @@ export function podResources(podSpec: Record<string, unknown> | undefined, defau
   return out;
 }
 
-/** The HPA scaling a workload in its cluster: scaleTargetRef kind/name in the same namespace, or computed from it. */
-export function hpaOf(view: KubeView, w: Workload): Subject | undefined {
-  return view.ofKind("HorizontalPodAutoscaler", w.cluster.key).find((h) => {
-    if ((h.propertyDependencies?.spec ?? []).includes(w.subject.urn)) return true;
-    const ref = objectOf(objectOf(h.props.spec)?.scaleTargetRef);
-    return ref?.kind === w.kind && ref?.name === w.name && view.clusterOf(h).key === w.cluster.key && namespaceMatches(h, w);
-  });
+/** True when an HPA scales the workload: same cluster and namespace, scaleTargetRef kind/name, or computed from it. */
+export function hpaTargets(view: KubeView, h: Subject, w: Workload): boolean {
+  if (view.clusterOf(h).key !== w.cluster.key) return false;
+  if ((h.propertyDependencies?.spec ?? []).includes(w.subject.urn)) return true;
+  const ref = objectOf(objectOf(h.props.spec)?.scaleTargetRef);
+  return ref?.kind === w.kind && ref?.name === w.name && namespaceOf(h) === w.namespace;
 }
 
-function namespaceMatches(h: Subject, w: Workload): boolean {
-  const ns = objectOf(h.props.metadata)?.namespace;
-  return (typeof ns === "string" && ns !== "" ? ns : "default") === (w.namespace ?? "default") || ns === w.namespace;
+/** The HPA scaling a workload, if any. */
+export function hpaOf(view: KubeView, w: Workload): Subject | undefined {
+  return view.ofKind("HorizontalPodAutoscaler", w.cluster.key).find((h) => hpaTargets(view, h, w));
 }
 
 /** Nodes the cluster can grow to: Σ maxSize of the EKS cluster's node groups; `undefined` when not known. */
