@@ -10,13 +10,17 @@ import * as path from "path";
 import { RULES as AWS_RULES } from "../policy/aws-baseline/rules";
 import { RULES as CIS_RULES } from "../policy/kubernetes-cis/rules";
 import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
+import { RULES as RC_RULES } from "../policy/runtime-coherence/rules";
 import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
 import { inProcess as pssInProcess, workloads } from "./pod-security";
 import { bigClusterRole, bigDeployment, bigPod } from "../test/policy/common/big-objects";
 
 const ROOT = path.resolve(__dirname, "..");
-const PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"];
+const ALL_PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "runtime-coherence", "workload-resilience"];
+/** `npm run bench -- --pack <name>` (repeatable): only those packs' throughput, no plan wall times. */
+const ONLY = process.argv.flatMap((a, i, all) => (a === "--pack" && all[i + 1] ? [all[i + 1]] : []));
+const PACKS = ONLY.length > 0 ? ALL_PACKS.filter((p) => ONLY.includes(p)) : ALL_PACKS;
 const NOOP = path.join(ROOT, "test", "fixtures", "noop-pack");
 const SIZES = [1000, 10000];
 
@@ -60,6 +64,7 @@ const IN_PROCESS: Record<string, (resources: AnalyzerResource[]) => number> = {
   "aws-baseline": (r) => rulesInProcess(AWS_RULES, r),
   "kubernetes-cis": (r) => rulesInProcess(CIS_RULES, r),
   "workload-resilience": (r) => rulesInProcess(WR_RULES, r),
+  "runtime-coherence": (r) => rulesInProcess(RC_RULES, r),
   "pod-security": (r) => pssInProcess(r as never),
 };
 
@@ -126,14 +131,17 @@ export function bigObjects(): void {
 async function main(): Promise<void> {
   console.log(`production-platform bench — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB\n`);
 
-  console.log("Plan wall time (seconds; target: packs add ≤ 30 % to the prod plan)");
-  const planRows: (string | number)[][] = [["stack", "program only", "program + packs", "ratio"]];
-  for (const stack of ["dev", "staging", "prod"]) {
-    const bare = planTime(stack, true);
-    const full = planTime(stack, false);
-    planRows.push([stack, Number(bare.toFixed(2)), Number(full.toFixed(2)), Number((full / bare).toFixed(2))]);
+  if (ONLY.length > 0 && PACKS.length !== ONLY.length) throw new Error(`unknown pack in --pack ${ONLY.join(", ")}; packs: ${ALL_PACKS.join(", ")}`);
+  if (ONLY.length === 0) {
+    console.log("Plan wall time (seconds; target: packs add ≤ 30 % to the prod plan)");
+    const planRows: (string | number)[][] = [["stack", "program only", "program + packs", "ratio"]];
+    for (const stack of ["dev", "staging", "prod"]) {
+      const bare = planTime(stack, true);
+      const full = planTime(stack, false);
+      planRows.push([stack, Number(bare.toFixed(2)), Number(full.toFixed(2)), Number((full / bare).toFixed(2))]);
+    }
+    table(planRows);
   }
-  table(planRows);
 
   for (const size of SIZES) {
     const resources = syntheticStack(size);
@@ -151,7 +159,7 @@ async function main(): Promise<void> {
       allProtocol = Math.max(allProtocol, protocol.seconds);
       rows.push([pack, Math.round(size / inProc), Math.round(size / protocol.seconds), Number((protocol.seconds / noop.seconds).toFixed(2)), protocol.rssMiB]);
     }
-    rows.push(["all packs", Math.round(size / allInProcess), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
+    rows.push([ONLY.length > 0 ? "selected packs" : "all packs", Math.round(size / allInProcess), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
     table(rows);
   }
   bigObjects();

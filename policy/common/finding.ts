@@ -34,6 +34,8 @@ export interface Finding {
    * passes silently) and scored as undecided, not passed. Build these with `cannotTellYet` (policy/common/unknown.ts).
    */
   readonly undecided?: boolean;
+  /** Always advisory whatever the policy's level: "cannot tell yet" results and notes that prove nothing wrong. */
+  readonly advisory?: boolean;
 }
 
 export const Environments = ["dev", "staging", "prod"] as const;

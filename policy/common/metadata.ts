@@ -22,6 +22,8 @@ export const Frameworks = {
   AwsBaseline: "PLATFORM-AWS",
   /** NSA/CISA Kubernetes Hardening Guidance v1.2, for Kubernetes checks no CIS control covers. */
   NsaCisa: "NSA-CISA-K8S-1.2",
+  /** Our cross-resource "it deploys and it works" controls (policy/runtime-coherence). */
+  Coherence: "COHERENCE",
 } as const;
 export type Framework = (typeof Frameworks)[keyof typeof Frameworks];
 
@@ -43,6 +45,7 @@ export const FRAMEWORK_INFO: Readonly<Record<Framework, { readonly name: string;
     version: "1.2",
     reference: "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
   },
+  COHERENCE: { name: "production-platform runtime coherence", version: "1.0.0", reference: "policy/runtime-coherence/README.md" },
 };
 
 export const Severities = ["low", "medium", "high", "critical"] as const;

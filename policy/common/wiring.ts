@@ -90,6 +90,9 @@ function subjectOf(r: PolicyResource | { type: string; name: string; urn: string
   return { type: res.type, name: res.name, urn: res.urn, props, parent: parentUrn, dependencies: deps.map((d) => d.urn), propertyDependencies, provider };
 }
 
+/** A finding marked advisory (a "cannot tell yet" result, a note) stays advisory whatever the policy's level. */
+const level = (f: Finding): { enforcementLevel?: "advisory" } => (f.advisory ? { enforcementLevel: "advisory" } : {});
+
 /** Reports findings through CrossGuard, applying exemptions. Uses the object form so the message is exactly ours. */
 function reportAll(
   meta: RuleMeta,
@@ -106,8 +109,8 @@ function reportAll(
     // "Cannot tell yet" never blocks and is never exempted away: it is advice that the rule will decide later.
     if (f.undecided) send({ message: f.message, urn: subject?.urn, enforcementLevel: "advisory" });
     else if (verdict?.status === "exempted") send({ message: exemptedMessage(f.message, verdict.exemption), urn: subject?.urn, enforcementLevel: "advisory" });
-    else if (verdict?.status === "expired") send({ message: expiredMessage(f.message, verdict.exemption), urn: subject?.urn });
-    else send({ message: f.message, urn: subject?.urn });
+    else if (verdict?.status === "expired") send({ message: expiredMessage(f.message, verdict.exemption), urn: subject?.urn, ...level(f) });
+    else send({ message: f.message, urn: subject?.urn, ...level(f) });
   }
 }
 

@@ -13,6 +13,8 @@ import type { Rule } from "../../policy/common/finding";
 import type { Control } from "../../policy/common/score";
 import { RULES as KUBERNETES_CIS_RULES } from "../../policy/kubernetes-cis/rules";
 import { INVENTORY as KUBERNETES_CIS_INVENTORY } from "../../policy/kubernetes-cis/inventory";
+import { RULES as RUNTIME_COHERENCE_RULES } from "../../policy/runtime-coherence/rules";
+import { INVENTORY as RUNTIME_COHERENCE_INVENTORY } from "../../policy/runtime-coherence/inventory";
 import { RULES as WORKLOAD_RESILIENCE_RULES } from "../../policy/workload-resilience/rules";
 import { INVENTORY as WORKLOAD_RESILIENCE_INVENTORY } from "../../policy/workload-resilience/inventory";
 
@@ -30,6 +32,7 @@ export interface RulePack {
 export const RULE_PACKS: Readonly<Record<string, RulePack>> = Object.freeze({
   "aws-baseline": { name: "aws-baseline", rules: AWS_BASELINE_RULES, inventory: AWS_BASELINE_INVENTORY },
   "kubernetes-cis": { name: "kubernetes-cis", rules: KUBERNETES_CIS_RULES, inventory: KUBERNETES_CIS_INVENTORY },
+  "runtime-coherence": { name: "runtime-coherence", rules: RUNTIME_COHERENCE_RULES, inventory: RUNTIME_COHERENCE_INVENTORY },
   "workload-resilience": { name: "workload-resilience", rules: WORKLOAD_RESILIENCE_RULES, inventory: WORKLOAD_RESILIENCE_INVENTORY },
 });
 

@@ -177,9 +177,9 @@ describe("tenant isolation (issue 6)", () => {
 describe("policy report (issue 8)", () => {
   const report = JSON.parse(fs.readFileSync(path.join(plan.dir, "policy-report.json"), "utf8"));
 
-  test("all four packs ran with the prod config", () => {
+  test("all five packs ran with the prod config", () => {
     expect(report.packs.map((p: any) => [p.name, p.config])).toEqual([
-      ["aws-baseline", "prod.json"], ["kubernetes-cis", "prod.json"], ["pod-security", "prod.json"], ["workload-resilience", "prod.json"],
+      ["aws-baseline", "prod.json"], ["kubernetes-cis", "prod.json"], ["pod-security", "prod.json"], ["runtime-coherence", "prod.json"], ["workload-resilience", "prod.json"],
     ]);
   });
 

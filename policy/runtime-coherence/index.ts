@@ -1,0 +1,10 @@
+/** Runtime coherence pack: "it deploys but does not work" across resources, per cluster and per account/region. Wiring only. */
+import { PolicyPack } from "@pulumi/policy";
+import { policiesFor } from "../common/wiring";
+import { RULES } from "./rules";
+
+new PolicyPack("runtime-coherence", {
+  description: "Runtime coherence across resources: metrics API, volume claims, quotas, egress, selectors, alarm data, account singletons, API access, certificates and DNS names.",
+  enforcementLevel: "advisory",
+  policies: policiesFor(RULES, { packDir: __dirname }),
+});

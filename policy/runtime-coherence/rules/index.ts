@@ -1,0 +1,23 @@
+import type { ResourceRule, StackRule } from "../../common/finding";
+import { alarmsHaveData } from "./alarms";
+import { reachableApi } from "./api-access";
+import { certificatesAndNames } from "./dns";
+import { egressPossible } from "./egress";
+import { hpaMetricsApi } from "./metrics";
+import { quotasFit } from "./quotas";
+import { selectorsMatch } from "./selectors";
+import { accountSingletons } from "./singletons";
+import { claimsBind } from "./storage";
+
+/** Every rule of the pack, in control order. The pack inventory test pins this list. */
+export const RULES: readonly (ResourceRule | StackRule)[] = [
+  hpaMetricsApi,
+  claimsBind,
+  quotasFit,
+  egressPossible,
+  selectorsMatch,
+  alarmsHaveData,
+  accountSingletons,
+  reachableApi,
+  certificatesAndNames,
+];
