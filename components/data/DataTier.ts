@@ -90,6 +90,11 @@ export class DataTier extends pulumi.ComponentResource {
   readonly backupPlanId: pulumi.Output<string>;
   /** Alarm topic per region; subscribe on-call here. */
   readonly alarmTopicArns: pulumi.Output<Record<string, string>>;
+  /** ARNs of the tier's CloudWatch alarms per region (drill stop conditions). */
+  readonly alarmArnsByRegion: Readonly<Record<string, pulumi.Output<string>[]>>;
+  /** Aurora cluster ARNs per region, and the backup bucket ARNs, for restore testing. */
+  readonly auroraClusterArns: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly arn: pulumi.Output<string> }[];
+  readonly backupBucketArns: pulumi.Output<string[]>;
   /** Security groups of the stores per region, for callers that add their own rules. */
   readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
 
@@ -170,6 +175,9 @@ export class DataTier extends pulumi.ComponentResource {
     this.backupVaultNames = backup.vaultNames;
     this.backupPlanId = backup.planId;
     this.alarmTopicArns = alarms.topicArns;
+    this.alarmArnsByRegion = alarms.alarmArnsByRegion;
+    this.auroraClusterArns = aurora.clusters.map((c) => ({ region: c.region, role: c.role, arn: c.clusterArn }));
+    this.backupBucketArns = buckets.bucketArns;
     this.securityGroupIds = pulumi.all(
       args.regions.map((r) => {
         const a = aurora.clusters.find((c) => c.region === r.region);
