@@ -95,6 +95,8 @@ export class DataTier extends pulumi.ComponentResource {
   /** Aurora cluster ARNs per region, and the backup bucket ARNs, for restore testing. */
   readonly auroraClusterArns: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly arn: pulumi.Output<string> }[];
   readonly backupBucketArns: pulumi.Output<string[]>;
+  /** The tag on every store of the tier (FIS drills select Aurora clusters and cache groups by it). */
+  readonly resourceTag: { readonly key: string; readonly value: string };
   /** Security groups of the stores per region, for callers that add their own rules. */
   readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
 
@@ -104,7 +106,8 @@ export class DataTier extends pulumi.ComponentResource {
 
     const environment = args.environment;
     const protect = args.protect ?? environment === "prod";
-    const tags = { environment, "data-tier": name, ...args.tags };
+    this.resourceTag = { key: "data-tier", value: name };
+    const tags = { environment, [this.resourceTag.key]: this.resourceTag.value, ...args.tags };
     const plan = planRecovery({
       objectives: args.recoveryObjectives,
       regionCount: args.regions.length,

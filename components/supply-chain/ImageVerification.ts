@@ -3,6 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
 import { Environment } from "../shared/environment";
+import { webhookIngressSpec } from "../security/clusterAddons";
+import { defaultDenySpec, dnsEgressSpec } from "../security/networkPolicies";
 import { Problems } from "../shared/validation";
 import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
 
@@ -78,6 +80,15 @@ export class ImageVerification extends pulumi.ComponentResource {
         },
       },
     }, parent);
+    // Default deny; then what the controllers need: webhook calls from the control plane, DNS, and HTTPS to the API
+    // server and the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
+    const policies: [string, k8s.types.input.networking.v1.NetworkPolicySpec][] = [
+      ["default-deny", defaultDenySpec()],
+      ["allow-dns", dnsEgressSpec()],
+      ["allow-webhook", webhookIngressSpec(9443)],
+      ["allow-https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] }],
+    ];
+    const netpols = policies.map(([key, spec]) => new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: key, namespace: namespace.metadata.name }, spec }, parent));
     const release = new k8s.helm.v3.Release(`${name}-kyverno`, {
       name: "kyverno",
       chart: KYVERNO.chart,
@@ -87,7 +98,7 @@ export class ImageVerification extends pulumi.ComponentResource {
       createNamespace: false,
       atomic: true,
       values: kyvernoValues(role.arn),
-    }, parent);
+    }, { ...parent, dependsOn: netpols });
     this.policyName = "verify-tenant-images";
     new k8s.apiextensions.CustomResource(`${name}-policy`, {
       apiVersion: "kyverno.io/v1",
