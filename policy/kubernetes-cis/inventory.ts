@@ -18,7 +18,6 @@ export const INVENTORY: readonly Control[] = [
   manualControl("CIS-EKS-1.8", "4.4.2", "Consider external secret storage"),
   manualControl("CIS-EKS-1.8", "5.1.2", "Minimize user access to Amazon ECR"),
   manualControl("CIS-EKS-1.8", "5.1.3", "Minimize cluster access to read-only for Amazon ECR"),
-  manualControl("CIS-EKS-1.8", "5.1.4", "Minimize Container Registries to only those approved"),
   manualControl("CIS-EKS-1.8", "5.2.1", "Prefer using dedicated EKS Service Accounts"),
   manualControl("CIS-EKS-1.8", "5.4.5", "Encrypt traffic to HTTPS load balancers with TLS certificates"),
   manualControl("CIS-EKS-1.8", "5.5.1", "Manage Kubernetes RBAC users with AWS IAM Authenticator for Kubernetes or AWS CLI v1.16.156 or greater"),

@@ -5,6 +5,7 @@ import { elasticacheAtRest, elasticacheAuth, elasticacheFailover, elasticacheInT
 import { iamNoFullAdmin } from "./iam";
 import { noIpv4AdminIngress, noIpv6AdminIngress } from "./network";
 import { rdsBackupRetention, rdsDeletionProtection, rdsEncryptedWithCmk, rdsIamAuth, rdsMultiAz, rdsNotPublic } from "./rds";
+import { restoreTested } from "./restore";
 import { s3BackupReplication, s3BlockPublicAccess, s3EncryptedWithKms, s3TlsOnly, s3Versioning } from "./s3";
 
 /** Every rule of the pack: CIS AWS Foundations v3.0 first (control order), then FSBP. The inventory test pins it. */
@@ -38,4 +39,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   eksAllLogs,
   eksSecretsEncryption,
   guardDutyEnabled,
+  restoreTested,
 ];

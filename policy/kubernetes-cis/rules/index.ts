@@ -1,5 +1,6 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { auditLogsEnabled, ecrScanOnPush, networkPolicyEnforced, privateEndpoint, privateNodes, restrictEndpointAccess, secretsEncryptedWithKms } from "./eks";
+import { approvedRegistries, imagesDigestPinned } from "./images";
 import { defaultNamespaceNotUsed, namespacesAsBoundaries } from "./namespaces";
 import { namespacesHaveNetworkPolicies } from "./network";
 import { noHostIpc, noHostNetwork, noHostPid, noPrivilegeEscalation, noPrivilegedContainers } from "./pod-security";
@@ -27,6 +28,8 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   namespacesAsBoundaries,
   defaultNamespaceNotUsed,
   ecrScanOnPush,
+  approvedRegistries,
+  imagesDigestPinned,
   secretsEncryptedWithKms,
   restrictEndpointAccess,
   privateEndpoint,

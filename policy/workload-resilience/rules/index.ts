@@ -1,4 +1,5 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
+import { fisStopConditions } from "./drills";
 import { pinnedImages, preStopWithinGrace, probes, requestsAndLimits, zoneSpread } from "./pods";
 import { noFixedReplicasWithHpa, pdbAllowsDisruption, pdbPresent, replicasMinimum } from "./scaling";
 
@@ -13,4 +14,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   requestsAndLimits,
   pinnedImages,
   preStopWithinGrace,
+  fisStopConditions,
 ];
