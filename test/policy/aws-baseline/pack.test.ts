@@ -46,6 +46,7 @@ const POLICIES = [
   "aws-eks-control-plane-logging",
   "aws-eks-secrets-encryption",
   "aws-guardduty-enabled",
+  "aws-backup-restore-tested",
 ];
 
 packContract({
@@ -104,7 +105,7 @@ const CASES: OneChangeCase[] = [
   ["no GuardDuty detector", (rs) => remove(rs, "gd"), ["aws-guardduty-enabled"]],
 ];
 
-oneChangeCases(() => client, baseline, CASES);
+oneChangeCases(() => client, baseline, CASES, ["aws-backup-restore-tested"]); // restore.test.ts
 
 test("inline (deprecated) bucket settings count like the separate resources", async () => {
   const resources = clone(baseline()).filter((r) => !r.name.startsWith("assets-"));

@@ -102,6 +102,7 @@ packContract({
     "wr-resources-requests-limits",
     "wr-pinned-images",
     "wr-prestop-within-termination-grace",
+    "wr-fis-stop-conditions",
   ],
   rules: RULES,
   inventory: INVENTORY,
@@ -113,7 +114,7 @@ packContract({
 });
 
 describe("dev (default config)", () => {
-  oneChangeCases(() => client, baseline, CASES);
+  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions"]); // drills.test.ts
 
   test("2 replicas pass in dev", async () => {
     const resources = clone(baseline());
