@@ -36,7 +36,10 @@ test.each<[string, (rs: AnalyzerResource[]) => void, string]>([
   ["no Aurora restore test", (rs) => rs.splice(3, 1), "db"],
   ["restore test of the wrong type", (rs) => (rs[4].props.protectedResourceType = "Aurora"), "backups"],
   ["restore test in another region", (rs) => (rs[3] = { ...rs[3], ...at("us-west-2") }), "db"],
-  ["restore test naming another cluster", (rs) => (rs[3] = { ...rs[3], propertyDependencies: { protectedResourceArns: [urn(CLUSTER, "other")] } }), "db"],
+  ["restore test naming another cluster", (rs) => {
+    rs.push(res(CLUSTER, "other", { storageEncrypted: true }, at("us-east-1")));
+    rs[3] = { ...rs[3], propertyDependencies: { protectedResourceArns: [urn(CLUSTER, "other")] } };
+  }, "db"],
 ])("%s → the store is reported", async (_label, mutate, store) => {
   const rs = clone(baseline());
   mutate(rs);
