@@ -80,7 +80,7 @@ describe.each([true, false])("FaultInjectionDrills (preview=%s)", (preview) => {
     expect(stop.Condition).toEqual({ StringEquals: { "aws:ResourceTag/eks:cluster-name": "prod-use1" } });
     expect(policy.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat())).not.toContain("*");
     const logs = policy.Statement.find((s: { Sid: string }) => s.Sid === "WriteDrillLogs");
-    expect(logs.Resource).toMatch(/log-group:.*:\*$/);
+    expect(logs.Resource).toMatch(/use1-drills-log.*:\*$/);
     expect(recorder.ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((b) => b.props.metadata)).toHaveLength(2);
   });
 });
