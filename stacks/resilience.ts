@@ -4,7 +4,7 @@
  * restore tests in the data tier's primary region.
  */
 import { RestoreTesting } from "../components/data";
-import { FaultInjectionDrills } from "../components/resilience";
+import { FaultInjectionDrills, FIS_SERVICE_ACCOUNT } from "../components/resilience";
 import { ImageRegistry, ImageVerification } from "../components/supply-chain";
 import { PlatformConfig } from "./config";
 import type { Platform } from "./platform";
@@ -40,6 +40,8 @@ export function buildResilience(config: PlatformConfig, platform: Platform): Res
       namespaces: config.tenants.map((t) => t.name),
       registryHost: registry.registryHost,
       signingKeyArn: registry.signingKeyArn,
+      // FIS pod drills start AWS's experiment pod in the tenant namespace as this user.
+      exemptUsers: [FIS_SERVICE_ACCOUNT],
     }, clusterOpts);
     drills.push(new FaultInjectionDrills(`${r.code}-drills`, {
       region: r.region,

@@ -20,6 +20,8 @@ export interface ImageVerificationArgs {
   readonly registryHost: pulumi.Input<string>;
   /** Image-signing key in this region (KMS, SIGN_VERIFY); signatures are cosign signatures stored next to the image. */
   readonly signingKeyArn: pulumi.Input<string>;
+  /** Users exempt from the checks (the FIS experiment user, whose pods run AWS's image). @default none */
+  readonly exemptUsers?: readonly string[];
   /** Reject (true) or only report (false) unsigned or unapproved images. @default true in prod, false elsewhere */
   readonly enforce?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
@@ -104,7 +106,7 @@ export class ImageVerification extends pulumi.ComponentResource {
       apiVersion: "kyverno.io/v1",
       kind: "ClusterPolicy",
       metadata: { name: this.policyName, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
-      spec: admissionPolicySpec({ namespaces: args.namespaces, registryHost: args.registryHost, signingKeyArn: args.signingKeyArn, enforce }),
+      spec: admissionPolicySpec({ namespaces: args.namespaces, registryHost: args.registryHost, signingKeyArn: args.signingKeyArn, enforce, exemptUsers: args.exemptUsers }),
     }, { ...parent, dependsOn: [release] });
     this.registerOutputs({ policyName: this.policyName });
   }

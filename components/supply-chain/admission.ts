@@ -36,6 +36,11 @@ export interface AdmissionPolicyInput {
   readonly registryHost: pulumi.Input<string>;
   readonly signingKeyArn: pulumi.Input<string>;
   readonly enforce: boolean;
+  /**
+   * Kubernetes users whose pod creations are not checked: AWS FIS creates its experiment pods (AWS's own image) in
+   * the target namespace as the experiment role's user. Nobody else is exempt. @default none
+   */
+  readonly exemptUsers?: readonly string[];
 }
 
 /**
@@ -46,6 +51,8 @@ export interface AdmissionPolicyInput {
 export function admissionPolicySpec(p: AdmissionPolicyInput): pulumi.Output<Record<string, unknown>> {
   return pulumi.all([p.registryHost, p.signingKeyArn]).apply(([host, keyArn]): Record<string, unknown> => {
     const match = { any: [{ resources: { kinds: ["Pod"], namespaces: [...p.namespaces] } }] };
+    const users = p.exemptUsers ?? [];
+    const exclude = users.length > 0 ? { exclude: { any: [{ subjects: users.map((name) => ({ kind: "User", name })) }] } } : {};
     const allowed = `${host}/*`;
     return {
       validationFailureAction: p.enforce ? "Enforce" : "Audit",
@@ -56,6 +63,7 @@ export function admissionPolicySpec(p: AdmissionPolicyInput): pulumi.Output<Reco
         {
           name: "approved-registry",
           match,
+          ...exclude,
           validate: {
             message: `Tenant images must come from ${host} (the account's ECR in this region); push the image there and sign it.`,
             pattern: {
@@ -70,6 +78,7 @@ export function admissionPolicySpec(p: AdmissionPolicyInput): pulumi.Output<Reco
         {
           name: "signed-by-platform-key",
           match,
+          ...exclude,
           verifyImages: [{
             imageReferences: [allowed],
             mutateDigest: true,

@@ -83,6 +83,8 @@ describe("supply chain", () => {
     expect(policies).toHaveLength(3);
     for (const p of policies) {
       expect(p.object.spec.validationFailureAction).toBe("Enforce");
+      // Only AWS FIS's own experiment pods (created as the FIS user) skip the checks.
+      for (const rule of p.object.spec.rules) expect(rule.exclude.any).toEqual([{ subjects: [{ kind: "User", name: "fis-experiment" }] }]);
       expect(p.object.spec.rules[1].verifyImages[0].attestors[0].entries[0].keys.kms).toMatch(/^awskms:\/\/\/arn:aws:kms:/);
     }
     const deployments = manifests.filter((m) => m.object.kind === "Deployment" && ["payments", "storefront"].includes(m.object.metadata.namespace));

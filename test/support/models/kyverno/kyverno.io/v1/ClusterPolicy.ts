@@ -10,7 +10,11 @@ const str = { type: "string" };
 const strings = { type: "array", items: str };
 const strict = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", additionalProperties: false, properties, required });
 
-const resourceFilter = strict({ resources: strict({ kinds: strings, namespaces: strings, names: strings, selector: { type: "object" }, namespaceSelector: { type: "object" } }) });
+const subject = strict({ kind: { enum: ["User", "Group", "ServiceAccount"] }, name: str, namespace: str, apiGroup: str }, ["kind", "name"]);
+const resourceFilter = strict({
+  resources: strict({ kinds: strings, namespaces: strings, names: strings, selector: { type: "object" }, namespaceSelector: { type: "object" } }),
+  subjects: { type: "array", items: subject },
+});
 const match = strict({ any: { type: "array", items: resourceFilter }, all: { type: "array", items: resourceFilter } });
 const keys = strict({
   publicKeys: str, kms: str, signatureAlgorithm: str,
