@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkInteger, checkOneOf, Problems } from "../components/shared/validation";
 import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/regions";
+import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
 
 export const CONFIG_NAMESPACE = "production-platform";
 
@@ -92,6 +93,8 @@ export interface PlatformConfig {
    * function. Config key `databaseRotationDays`; 30 when unset, in every environment.
    */
   readonly databaseRotationDays: number;
+  /** Drills, restore tests and the image supply chain (key `resilience`). @default see ResilienceConfig */
+  readonly resilience: ResilienceConfig;
   /** PagerDuty Events v2 routing key for critical alerts (secret); without it critical alerts go to the alarm topic. */
   readonly pagerDutyRoutingKey?: pulumi.Output<string>;
 }
@@ -367,6 +370,8 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   checkInteger(problems, key("databaseRotationDays"), databaseRotationDays, 1, 365,
     `pulumi config set ${key("databaseRotationDays")} ${DEFAULT_DATABASE_ROTATION_DAYS} (Secrets Manager rotates at most yearly here; 1 to 365 days)`);
 
+  const resilience = parseResilienceConfig(problems, key, raw.resilience, { environment: env, rtoSeconds: ro?.rtoSeconds as number | undefined, services });
+
   problems.throwIfAny("stack config");
 
   const zonesByRegion: Record<string, readonly string[]> = {};
@@ -388,6 +393,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     alertEmails: emails as string[],
     platformAdminRoleArns: admins as string[],
     databaseRotationDays: databaseRotationDays as number,
+    resilience,
   });
 }
 
@@ -403,7 +409,7 @@ function deepFreeze<T>(value: T): T {
 export const CONFIG_KEYS = [
   "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
   "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
-  "databaseRotationDays",
+  "databaseRotationDays", "resilience",
 ] as const;
 
 /** Keys whose values are integers; Pulumi config hands every value over as text. */

@@ -12,7 +12,9 @@ import { AccountSecurityBaseline, ClusterSecurityBaseline, Tenant } from "../com
 import { regionCode } from "../components/shared/regions";
 import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { HaService } from "../components/workload";
+import { inRegion } from "../components/supply-chain/registry";
 import { PlatformConfig, ServiceConfig } from "./config";
+import { buildResilience } from "./resilience";
 
 /** Everything built in one region; later components hang off these. */
 export interface RegionalPlatform {
@@ -56,7 +58,7 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
     namespace: svc.tenant,
     appName: svc.name,
     partOf: svc.tenant,
-    image: svc.image,
+    image: inRegion(svc.image, cluster.region),
     port: svc.port,
     environment: config.environment,
     autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
@@ -182,5 +184,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
     })),
     alarmTopicArns: Object.fromEntries(regions.map((r) => [r.region, r.alarmTopic.topicArn])),
   });
-  return { primaryRegion: config.regions[0], regions, traffic, ingress, data };
+  const platform = { primaryRegion: config.regions[0], regions, traffic, ingress, data };
+  buildResilience(config, platform);
+  return platform;
 }

@@ -20,6 +20,8 @@ export class DataAlarms extends pulumi.ComponentResource {
   /** Topic ARN per region. */
   readonly topicArns: pulumi.Output<Record<string, string>>;
   readonly alarmCount: number;
+  /** ARNs of the alarms per region, e.g. for FIS stop conditions (which must be alarms of the experiment's region). */
+  readonly alarmArnsByRegion: Readonly<Record<string, pulumi.Output<string>[]>>;
 
   constructor(name: string, args: DataAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems();
@@ -52,16 +54,19 @@ export class DataAlarms extends pulumi.ComponentResource {
         args.topicArns?.[r.region] ??
         new aws.sns.Topic(`${name}-${regionCode(r.region)}`, { kmsMasterKeyId: r.kmsKeyArn, tags }, { parent: this, provider: r.provider }).arn;
     }
+    const arns: Record<string, pulumi.Output<string>[]> = Object.fromEntries(args.regions.map((r) => [r.region, []]));
     for (const spec of specs) {
       const region = args.regions.find((r) => r.region === spec.region) as DataAlarmsArgs["regions"][number];
       const topic = topics[spec.region];
-      new aws.cloudwatch.MetricAlarm(
+      const alarm = new aws.cloudwatch.MetricAlarm(
         `${name}-${spec.key}`,
         { ...spec.args, alarmActions: [topic], okActions: [topic], tags },
         { parent: this, provider: region.provider },
       );
+      arns[spec.region].push(alarm.arn);
     }
     this.alarmCount = specs.length;
+    this.alarmArnsByRegion = arns;
     this.topicArns = pulumi.output(topics) as pulumi.Output<Record<string, string>>;
     this.registerOutputs({ topicArns: this.topicArns });
   }

@@ -90,6 +90,13 @@ export class DataTier extends pulumi.ComponentResource {
   readonly backupPlanId: pulumi.Output<string>;
   /** Alarm topic per region; subscribe on-call here. */
   readonly alarmTopicArns: pulumi.Output<Record<string, string>>;
+  /** ARNs of the tier's CloudWatch alarms per region (drill stop conditions). */
+  readonly alarmArnsByRegion: Readonly<Record<string, pulumi.Output<string>[]>>;
+  /** Aurora cluster ARNs per region, and the backup bucket ARNs, for restore testing. */
+  readonly auroraClusterArns: readonly { readonly region: string; readonly role: "primary" | "secondary"; readonly arn: pulumi.Output<string> }[];
+  readonly backupBucketArns: pulumi.Output<string[]>;
+  /** The tag on every store of the tier (FIS drills select Aurora clusters and cache groups by it). */
+  readonly resourceTag: { readonly key: string; readonly value: string };
   /** Security groups of the stores per region, for callers that add their own rules. */
   readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
 
@@ -99,7 +106,8 @@ export class DataTier extends pulumi.ComponentResource {
 
     const environment = args.environment;
     const protect = args.protect ?? environment === "prod";
-    const tags = { environment, "data-tier": name, ...args.tags };
+    this.resourceTag = { key: "data-tier", value: name };
+    const tags = { environment, [this.resourceTag.key]: this.resourceTag.value, ...args.tags };
     const plan = planRecovery({
       objectives: args.recoveryObjectives,
       regionCount: args.regions.length,
@@ -170,6 +178,9 @@ export class DataTier extends pulumi.ComponentResource {
     this.backupVaultNames = backup.vaultNames;
     this.backupPlanId = backup.planId;
     this.alarmTopicArns = alarms.topicArns;
+    this.alarmArnsByRegion = alarms.alarmArnsByRegion;
+    this.auroraClusterArns = aurora.clusters.map((c) => ({ region: c.region, role: c.role, arn: c.clusterArn }));
+    this.backupBucketArns = buckets.bucketArns;
     this.securityGroupIds = pulumi.all(
       args.regions.map((r) => {
         const a = aurora.clusters.find((c) => c.region === r.region);

@@ -17,3 +17,5 @@ export * from "./ReplicatedBackupBuckets";
 export * from "./BackupPlan";
 export * from "./DataAlarms";
 export * from "./DataTier";
+export * from "./restoreTests";
+export * from "./RestoreTesting";

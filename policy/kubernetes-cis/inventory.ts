@@ -30,7 +30,6 @@ export const INVENTORY: readonly Control[] = [
   cis("4.5.1", "Create administrative boundaries between resources using namespaces", "Manual in the benchmark: \"create namespaces as you need them\" is a design review, not a manifest property"),
   cis("5.1.2", "Minimize user access to Amazon ECR", "Manual in the benchmark: needs every IAM principal of the account (aws-baseline PA-1 decides the repository-policy part)"),
   cis("5.1.3", "Minimize cluster access to read-only for Amazon ECR", "Manual in the benchmark: needs the node role's effective IAM permissions"),
-  cis("5.1.4", "Minimize Container Registries to only those approved"),
   cis("5.2.1", "Prefer using dedicated Amazon EKS Service Accounts"),
   cis("5.5.1", "Manage Kubernetes RBAC users with AWS IAM Authenticator for Kubernetes or Upgrade to AWS CLI v1.16.156 or greater", "Manual in the benchmark: client tooling, not cluster configuration"),
 ];

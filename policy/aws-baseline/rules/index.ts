@@ -17,6 +17,7 @@ import {
   rdsMultiAz,
   rdsNotPublic,
 } from "./rds";
+import { restoreTested } from "./restore";
 import { s3BackupReplication, s3BlockPublicAccess, s3EncryptedWithKms, s3TlsOnly, s3Versioning } from "./s3";
 import { dynamoKms, dynamoPitr, ecrNoPublicWrite, ecsNoPlainSecrets, efsEncrypted, openSearchAtRest, openSearchNodeToNode, redshiftEncrypted, redshiftNotPublic } from "./services";
 
@@ -73,4 +74,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   ecrNoPublicWrite,
   dynamoKms,
   apiGatewayTls,
+  restoreTested,
 ];

@@ -1,6 +1,7 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { accessManagerApi, auditLogsManaged, ingressTls, readOnlyRootFilesystem } from "./access";
 import { auditLogsEnabled, ecrScanOnPush, networkPolicyEnforced, privateEndpoint, privateNodes, restrictEndpointAccess, secretsEncryptedWithKms } from "./eks";
+import { approvedRegistries, imagesDigestPinned } from "./images";
 import { defaultNamespaceNotUsed } from "./namespaces";
 import { namespacesHaveNetworkPolicies } from "./network";
 import { noHostIpc, noHostNetwork, noHostPid, noPrivilegeEscalation, noPrivilegedContainers } from "./pod-security";
@@ -45,6 +46,8 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   secretsAsFiles,
   defaultNamespaceNotUsed,
   ecrScanOnPush,
+  approvedRegistries,
+  imagesDigestPinned,
   secretsEncryptedWithKms,
   restrictEndpointAccess,
   privateEndpoint,

@@ -1,6 +1,7 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { apiVersionsCurrent } from "./apis";
 import { cronJobBounded, envNamesUnique, ephemeralStorageRequests, hpaCanScale, probesDistinct, pullPolicyForMutableTags, selectorMatchesTemplate } from "./peers";
+import { fisStopConditions } from "./drills";
 import { pinnedImages, preStopWithinGrace, probes, requestsAndLimits, zoneSpread } from "./pods";
 import { noFixedReplicasWithHpa, pdbAllowsDisruption, pdbPresent, replicasMinimum } from "./scaling";
 import { serviceTargetsPods } from "./services";
@@ -25,4 +26,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   pullPolicyForMutableTags,
   envNamesUnique,
   apiVersionsCurrent,
+  fisStopConditions,
 ];

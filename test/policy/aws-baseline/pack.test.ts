@@ -69,6 +69,7 @@ const POLICIES = [
   "aws-ecr-no-public-write",
   "aws-dynamodb-kms-encryption",
   "aws-apigateway-tls12",
+  "aws-backup-restore-tested",
 ];
 
 packContract({
@@ -157,7 +158,7 @@ const CASES: OneChangeCase[] = [
   ["no GuardDuty detector", (rs) => remove(rs, "gd"), ["aws-guardduty-enabled"]],
 ];
 
-oneChangeCases(() => client, baseline, CASES);
+oneChangeCases(() => client, baseline, CASES, ["aws-backup-restore-tested"]); // restore.test.ts
 
 test("inline (deprecated) bucket settings count like the separate resources", async () => {
   const resources = clone(baseline()).filter((r) => !r.name.startsWith("assets-"));

@@ -29,7 +29,8 @@ export const podSpec = () => ({
   containers: [
     {
       name: "web",
-      image: "nginx:1.27.0",
+      // Prod-compliant (CIS 5.1.4): the account's ECR repository below, pinned by digest.
+      image: `111122223333.dkr.ecr.us-east-1.amazonaws.com/shop/web@sha256:${"c".repeat(64)}`,
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
       volumeMounts: [{ name: "creds", mountPath: "/etc/creds", readOnly: true }],
     },
@@ -67,7 +68,7 @@ export function baseline(): AnalyzerResource[] {
     }),
     res(T.NodeGroup, "main-nodes", { clusterName: "main", subnetIds: ["subnet-1"] }, { propertyDependencies: { subnetIds: [urn(T.Subnet, "private-a")], clusterName: [urn(T.EksCluster, "main")] } }),
     res(T.Addon, "vpc-cni", { clusterName: "main", addonName: "vpc-cni", configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }, { propertyDependencies: { clusterName: [urn(T.EksCluster, "main")] } }),
-    res(T.Ecr, "images", { imageScanningConfiguration: { scanOnPush: true } }),
+    res(T.Ecr, "images", { name: "shop/web", imageScanningConfiguration: { scanOnPush: true } }),
   ];
 }
 

@@ -43,6 +43,8 @@ export const POLICIES = [
   "cis-eks-4.4.1-secrets-as-files",
   "cis-eks-4.5.2-default-namespace-not-used",
   "cis-eks-5.1.1-ecr-scan-on-push",
+  "cis-eks-5.1.4-approved-registries",
+  "cis-eks-5.1.4-images-digest-pinned",
   "cis-eks-5.3.1-secrets-encrypted-with-kms",
   "cis-eks-5.4.1-restrict-endpoint-access",
   "cis-eks-5.4.2-private-endpoint",
@@ -129,7 +131,7 @@ const CASES: OneChangeCase[] = [
   ["no vpc-cni addon", (rs) => rs.splice(rs.indexOf(find(rs, "vpc-cni")), 1), ["cis-eks-5.4.4-network-policy-enforced"]],
 ];
 
-oneChangeCases(() => client, baseline, CASES);
+oneChangeCases(() => client, baseline, CASES, ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned"]); // images.test.ts (prod)
 
 const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -131,6 +131,7 @@ packContract({
     "wr-pull-policy-mutable-tags",
     "wr-env-names-unique",
     "wr-api-versions-current",
+    "wr-fis-stop-conditions",
   ],
   rules: RULES,
   inventory: INVENTORY,
@@ -142,7 +143,7 @@ packContract({
 });
 
 describe("dev (default config)", () => {
-  oneChangeCases(() => client, baseline, CASES);
+  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions"]); // drills.test.ts
 
   test("2 replicas pass in dev", async () => {
     const resources = clone(baseline());

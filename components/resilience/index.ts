@@ -1,0 +1,3 @@
+export * from "./drills";
+export * from "./guards";
+export * from "./FaultInjectionDrills";

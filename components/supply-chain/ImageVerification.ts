@@ -1,0 +1,113 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
+import { Environment } from "../shared/environment";
+import { webhookIngressSpec } from "../security/clusterAddons";
+import { defaultDenySpec, dnsEgressSpec } from "../security/networkPolicies";
+import { Problems } from "../shared/validation";
+import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
+
+export interface ImageVerificationArgs {
+  readonly region: string;
+  readonly environment: Environment;
+  readonly clusterName: pulumi.Input<string>;
+  readonly oidcProviderArn: pulumi.Input<string>;
+  readonly oidcIssuer: pulumi.Input<string>;
+  /** Tenant namespaces the policy applies to (system namespaces run the platform's pinned charts). */
+  readonly namespaces: readonly string[];
+  /** This region's private ECR host (`<account>.dkr.ecr.<region>.amazonaws.com`): the only registry tenants pull from. */
+  readonly registryHost: pulumi.Input<string>;
+  /** Image-signing key in this region (KMS, SIGN_VERIFY); signatures are cosign signatures stored next to the image. */
+  readonly signingKeyArn: pulumi.Input<string>;
+  /** Users exempt from the checks (the FIS experiment user, whose pods run AWS's image). @default none */
+  readonly exemptUsers?: readonly string[];
+  /** Reject (true) or only report (false) unsigned or unapproved images. @default true in prod, false elsewhere */
+  readonly enforce?: boolean;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+export function imageVerificationProblems(args: ImageVerificationArgs): Problems {
+  const problems = new Problems();
+  problems.check(args.namespaces.length > 0, { property: "namespaces", value: args.namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
+  problems.check(!(args.environment === "prod" && args.enforce === false), {
+    property: "enforce", value: args.enforce, rule: "true in prod: tenant images must be verified before they run", fix: "remove enforce: false",
+  });
+  return problems;
+}
+
+/**
+ * Image signature verification at admission with Kyverno's `verifyImages` against a cosign key held in AWS KMS: in the
+ * tenant namespaces a pod runs only images from the account's ECR in its region, pinned to a digest (Kyverno resolves
+ * tags to digests and pins them), signed with the platform's key. Enforced in prod, audited elsewhere. The admission
+ * controller reads the public key and the signatures through IRSA.
+ */
+export class ImageVerification extends pulumi.ComponentResource {
+  readonly policyName: string;
+
+  constructor(name: string, args: ImageVerificationArgs, opts?: pulumi.ComponentResourceOptions) {
+    imageVerificationProblems(args).throwIfAny(`ImageVerification "${name}"`);
+    super("production-platform:supply-chain:ImageVerification", name, {}, opts);
+    const parent = { parent: this };
+    const tags = { ...args.tags };
+    const enforce = args.enforce ?? args.environment === "prod";
+
+    const role = new aws.iam.Role(`${name}-kyverno`, {
+      description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
+      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) =>
+        JSON.stringify(irsaTrustPolicyDocument(arn, issuerHostPath(issuer), [serviceAccountSubject(KYVERNO_NAMESPACE, KYVERNO_ADMISSION_SA)]))),
+      tags,
+    }, parent);
+    new aws.iam.RolePolicy(`${name}-kyverno`, {
+      role: role.name,
+      policy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
+        const [account, , , region] = host.split(".");
+        const partition = keyArn.split(":")[1];
+        return JSON.stringify(policyDocument([
+          { Sid: "VerifyWithSigningKey", Effect: "Allow", Action: ["kms:GetPublicKey", "kms:DescribeKey", "kms:Verify"], Resource: keyArn },
+          { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+          { Sid: "ReadSignatures", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"], Resource: `arn:${partition}:ecr:${region}:${account}:repository/*` },
+        ]));
+      }),
+    }, parent);
+
+    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
+      metadata: {
+        name: KYVERNO_NAMESPACE,
+        labels: {
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/audit": "restricted",
+          "pod-security.kubernetes.io/warn": "restricted",
+          "app.kubernetes.io/managed-by": "pulumi",
+        },
+      },
+    }, parent);
+    // Default deny; then what the controllers need: webhook calls from the control plane, DNS, and HTTPS to the API
+    // server and the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
+    const policies: [string, k8s.types.input.networking.v1.NetworkPolicySpec][] = [
+      ["default-deny", defaultDenySpec()],
+      ["allow-dns", dnsEgressSpec()],
+      ["allow-webhook", webhookIngressSpec(9443)],
+      ["allow-https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] }],
+    ];
+    const netpols = policies.map(([key, spec]) => new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: key, namespace: namespace.metadata.name }, spec }, parent));
+    const release = new k8s.helm.v3.Release(`${name}-kyverno`, {
+      name: "kyverno",
+      chart: KYVERNO.chart,
+      version: KYVERNO.version,
+      repositoryOpts: { repo: KYVERNO.repo },
+      namespace: namespace.metadata.name,
+      createNamespace: false,
+      atomic: true,
+      values: kyvernoValues(role.arn),
+    }, { ...parent, dependsOn: netpols });
+    this.policyName = "verify-tenant-images";
+    new k8s.apiextensions.CustomResource(`${name}-policy`, {
+      apiVersion: "kyverno.io/v1",
+      kind: "ClusterPolicy",
+      metadata: { name: this.policyName, labels: { "app.kubernetes.io/managed-by": "pulumi" } },
+      spec: admissionPolicySpec({ namespaces: args.namespaces, registryHost: args.registryHost, signingKeyArn: args.signingKeyArn, enforce, exemptUsers: args.exemptUsers }),
+    }, { ...parent, dependsOn: [release] });
+    this.registerOutputs({ policyName: this.policyName });
+  }
+}

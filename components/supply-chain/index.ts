@@ -1,0 +1,4 @@
+export * from "./registry";
+export * from "./admission";
+export * from "./ImageRegistry";
+export * from "./ImageVerification";

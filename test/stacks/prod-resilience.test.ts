@@ -1,0 +1,101 @@
+/**
+ * Issue 20 read from the prod plan: FIS templates in every region stopping on alarms of the same plan and region,
+ * restore testing of the data tier, ECR with continuous scanning, and the admission verifier in every cluster.
+ */
+import * as path from "path";
+import * as YAML from "yaml";
+import { planFor, readTree } from "../support/plans";
+
+const plan = planFor("prod");
+const resources: any[] = plan.resources;
+const byType = (type: string) => resources.filter((r) => r.type === type);
+const byUrn = new Map(resources.map((r) => [r.urn, r]));
+const regionOf = (r: any) => byUrn.get(r.provider)?.props.region;
+const REGIONS = ["eu-west-1", "us-east-1", "us-west-2"];
+
+test("the prod plan exits 0", () => {
+  expect(plan.exitCode).toBe(0);
+});
+
+describe("drills", () => {
+  const templates = byType("aws:fis/experimentTemplate:ExperimentTemplate");
+  const alarms = [...byType("aws:cloudwatch/metricAlarm:MetricAlarm"), ...byType("aws:cloudwatch/compositeAlarm:CompositeAlarm")];
+
+  test("every region has a zone-loss drill per zone, a pod drill per service and a node drill", () => {
+    for (const region of REGIONS) {
+      const names = templates.filter((t) => regionOf(t) === region).map((t) => t.name.replace(/^[a-z0-9]+-drills-/, "")).sort();
+      expect(names).toEqual(["nodes", "pods-payments-checkout", "pods-storefront-catalog", ...[0, 1, 2].map((i) => `zone-loss-${region}${"abc"[i]}`)].sort());
+    }
+  });
+
+  test("every stop condition names an alarm of this plan in the template's region", () => {
+    for (const t of templates) {
+      const conditions = t.props.stopConditions;
+      expect(conditions.length).toBeGreaterThanOrEqual(1);
+      for (const c of conditions) {
+        expect(c.source).toBe("aws:cloudwatch:alarm");
+        const physical = String(c.value).split("/").pop();
+        const alarm = alarms.find((a) => physical === `${a.name}-${physical!.split("-").pop()}` && regionOf(a) === regionOf(t));
+        expect(alarm).toBeDefined();
+        expect(String(c.value)).toContain(`:${regionOf(t)}:`);
+      }
+    }
+  });
+
+  test("the primary region's zone drill fails Aurora over; every region's interrupts the cache in the zone", () => {
+    const actionsOf = (t: any) => t.props.actions.map((a: any) => a.actionId);
+    for (const t of templates.filter((x) => x.name.includes("zone-loss"))) {
+      expect(actionsOf(t)).toContain("aws:elasticache:replicationgroup-interrupt-az-power");
+      expect(actionsOf(t).includes("aws:rds:failover-db-cluster")).toBe(regionOf(t) === "us-east-1");
+    }
+  });
+});
+
+describe("restore tests", () => {
+  test("one plan in the primary region with an Aurora and an S3 selection, and the buckets in the backup plan", () => {
+    const plans = byType("aws:backup/restoreTestingPlan:RestoreTestingPlan");
+    expect(plans.map(regionOf)).toEqual(["us-east-1"]);
+    const selections = byType("aws:backup/restoreTestingSelection:RestoreTestingSelection");
+    expect(selections.map((s) => s.props.protectedResourceType).sort()).toEqual(["Aurora", "S3"]);
+    expect(selections.every((s) => regionOf(s) === "us-east-1")).toBe(true);
+    expect(byType("aws:backup/selection:Selection")).toHaveLength(2);
+    const slow = byType("aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.name === "data-restore-tests-slower-than-rto");
+    expect(slow.props.threshold).toBe(300);
+  });
+});
+
+describe("supply chain", () => {
+  test("ECR in every region: immutable, KMS, continuous enhanced scanning, Inspector on, findings alarm", () => {
+    for (const region of REGIONS) {
+      const repos = byType("aws:ecr/repository:Repository").filter((r) => regionOf(r) === region);
+      expect(repos.map((r) => r.props.name).sort()).toEqual(["payments/checkout", "storefront/catalog"]);
+      expect(repos.every((r) => r.props.imageTagMutability === "IMMUTABLE" && r.props.encryptionConfigurations[0].encryptionType === "KMS")).toBe(true);
+      const scanning = byType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration").filter((r) => regionOf(r) === region);
+      expect(scanning.map((s) => [s.props.scanType, s.props.rules[0].scanFrequency])).toEqual([["ENHANCED", "CONTINUOUS_SCAN"]]);
+      expect(byType("aws:inspector2/enabler:Enabler").filter((r) => regionOf(r) === region)).toHaveLength(1);
+      expect(byType("aws:cloudwatch/metricAlarm:MetricAlarm").some((a) => regionOf(a) === region && a.props.metricName === "MatchedEvents")).toBe(true);
+    }
+  });
+
+  test("every cluster enforces the verifier in the tenant namespaces, and the services run ECR images by digest", () => {
+    const manifests = [...readTree(path.join(plan.dir, "manifests")).entries()].map(([file, text]) => ({ file, object: YAML.parse(text) }));
+    const policies = manifests.filter((m) => m.object.kind === "ClusterPolicy");
+    expect(policies).toHaveLength(3);
+    for (const p of policies) {
+      expect(p.object.spec.validationFailureAction).toBe("Enforce");
+      // Only AWS FIS's own experiment pods (created as the FIS user) skip the checks.
+      for (const rule of p.object.spec.rules) expect(rule.exclude.any).toEqual([{ subjects: [{ kind: "User", name: "fis-experiment" }] }]);
+      expect(p.object.spec.rules[1].verifyImages[0].attestors[0].entries[0].keys.kms).toMatch(/^awskms:\/\/\/arn:aws:kms:/);
+    }
+    const deployments = manifests.filter((m) => m.object.kind === "Deployment" && ["payments", "storefront"].includes(m.object.metadata.namespace));
+    for (const d of deployments) {
+      expect(d.object.spec.template.spec.containers[0].image).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z]+\/[a-z]+@sha256:[a-f0-9]{64}$/);
+    }
+  });
+
+  test("GuardDuty runtime monitoring stays on in every region", () => {
+    const runtime = byType("aws:guardduty/detectorFeature:DetectorFeature").filter((f) => f.props.name === "RUNTIME_MONITORING");
+    expect(runtime.map(regionOf).sort()).toEqual(REGIONS);
+    expect(runtime.every((f) => f.props.status === "ENABLED")).toBe(true);
+  });
+});
