@@ -17,6 +17,11 @@ export interface RedisGlobalDatastoreArgs extends RedisSettings {
   /** @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Secrets Manager name of the AUTH token (and of its replicas in the other regions), e.g. under the prefix the
+   * External Secrets controller may read. @default a name Secrets Manager generates from the resource name
+   */
+  readonly secretName?: string;
 }
 
 /** One regional replication group. */
@@ -89,6 +94,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth`,
       {
+        ...(args.secretName ? { name: args.secretName } : {}),
         description: `ElastiCache AUTH token (${stack}/${name})`,
         kmsKeyId: primary.kmsKeyArn,
         recoveryWindowInDays: prod ? 30 : 7,

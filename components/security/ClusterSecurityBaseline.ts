@@ -12,6 +12,7 @@
  * `new ClusterSecurityBaseline(name, args, { providers: [awsProvider, cluster.provider] })`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { platformSecretPrefix } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { Problems, checkInteger } from "../shared/validation";
@@ -135,7 +136,7 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
     super("production-platform:security:ClusterSecurityBaseline", name, {}, opts);
 
     const protect = args.protect ?? args.environment === "prod";
-    const prefix = args.secretNamePrefix ?? `platform/${args.environment}/`;
+    const prefix = args.secretNamePrefix ?? platformSecretPrefix(args.environment);
     const tags = { ...args.tags, environment: args.environment };
 
     // Namespaces EKS creates: labelled in place, with the guardrails that make sense for each.
