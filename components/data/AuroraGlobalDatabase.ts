@@ -5,7 +5,7 @@ import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
 import { AURORA_PORT, auroraClusterParameters, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
 import { MasterSecretRotation } from "./MasterSecretRotation";
-import { physicalName } from "./naming";
+import { finalSnapshotIdentifier, physicalName } from "./naming";
 import { serviceSecurityGroup } from "./network";
 import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
 import { Environment, KeyedDataRegion } from "./types";
@@ -172,7 +172,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         copyTagsToSnapshot: true,
         deletionProtection: prod,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: physicalName([stack, name, code, "final"], 255),
+        finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
         enabledCloudwatchLogsExports: ["postgresql"],
         tags,
       };

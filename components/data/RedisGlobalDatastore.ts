@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
-import { physicalName } from "./naming";
+import { finalSnapshotIdentifier, physicalName } from "./naming";
 import { serviceSecurityGroup } from "./network";
 import { AUTH_TOKEN_SPECIALS, memberClusterIds, REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
 import { Environment, KeyedDataRegion } from "./types";
@@ -154,7 +154,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
               transitEncryptionMode: "required",
               authToken: token.result,
               atRestEncryptionEnabled: true,
-              finalSnapshotIdentifier: physicalName([stack, name, code, "final"], 255),
+              finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
             },
             { ...child, protect },
           )
