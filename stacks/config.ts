@@ -131,8 +131,11 @@ export interface PlatformConfig {
    */
   readonly clusterApiAccess: ClusterApiAccessConfig;
   readonly nodeGroup: NodeGroupConfig;
-  /** Public hostname served by every region, with its Route 53 zone. */
-  readonly domain: { readonly name: string; readonly hostedZoneId: string };
+  /**
+   * Public hostname served by every region, with its Route 53 zone and that zone's name (`name` must be the zone's
+   * apex or below it; the routing records are aliases, which Route 53 allows at an apex, unlike a CNAME).
+   */
+  readonly domain: { readonly name: string; readonly hostedZoneId: string; readonly zoneName: string };
   readonly tenants: readonly TenantConfig[];
   readonly services: readonly ServiceConfig[];
   /** Where alerts go; SNS e-mail subscriptions need confirming, so they are optional. */
@@ -413,6 +416,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   problems.check(typeof domain.hostedZoneId === "string" && /^Z[A-Z0-9]{1,31}$/.test(domain.hostedZoneId), {
     property: `${key("domain")}.hostedZoneId`, value: domain.hostedZoneId, rule: "a Route 53 hosted zone id (Z...)", fix: "copy the zone id from Route 53",
   });
+  problems.check(typeof domain.zoneName === "string" && typeof domain.name === "string" && (domain.name === domain.zoneName || domain.name.endsWith(`.${domain.zoneName}`)), {
+    property: `${key("domain")}.zoneName`, value: domain.zoneName,
+    rule: `the name of the hosted zone hostedZoneId, equal to or a parent of domain.name (${JSON.stringify(domain.name)}): a record outside its zone is refused`,
+    fix: `pulumi config set --path '${key("domain")}.zoneName' <zone name from Route 53>, e.g. example.com`,
+  });
 
   const tenants: TenantConfig[] = [];
   (asArray(raw.tenants) ?? []).forEach((t, i) => {
@@ -526,7 +534,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     clusterPublicAccessCidrs: publicCidrs as string[],
     clusterApiAccess,
     nodeGroup,
-    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string },
+    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string, zoneName: domain.zoneName as string },
     tenants,
     services,
     alertEmails: emails as string[],

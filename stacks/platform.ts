@@ -7,9 +7,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HaCluster } from "../components/cluster";
 import { DataTier } from "../components/data";
-import { AlarmTopic, AlertReceivers, MonitoringStack } from "../components/monitoring";
+import { AlarmTopic, AlertReceivers, monitoringFootprint, MonitoringStack } from "../components/monitoring";
 import { Network } from "../components/network";
-import { ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_VERSION, externalSecretSpec, Tenant } from "../components/security";
+import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_VERSION, externalSecretSpec, quotaForWorkloads, QuotaSettings, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
 import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { HaService } from "../components/workload";
@@ -104,6 +104,23 @@ function dataStoreSecrets(config: PlatformConfig, regions: readonly RegionalPlat
   }
 }
 
+/** Prometheus and Alertmanager replicas the monitoring stack runs (its defaults, which the stacks keep). */
+const MONITORING_REPLICAS = { prometheus: 2, alertmanager: 3 } as const;
+
+/**
+ * The monitoring namespace's quota: the stack's explicit resources at its peak, with a DaemonSet pod on each of the
+ * most nodes the node groups allow (maxPerZone × zones); the add-on caps for claims and services stay.
+ */
+export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSettings {
+  const workloads = monitoringFootprint({
+    prometheusReplicas: MONITORING_REPLICAS.prometheus,
+    alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
+    maxNodes: config.nodeGroup.maxPerZone * zones,
+  });
+  const { pods: _pods, requestsCpu: _rc, requestsMemory: _rm, limitsCpu: _lc, limitsMemory: _lm, ...caps } = ADDON_QUOTA;
+  return quotaForWorkloads(workloads, caps);
+}
+
 function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
@@ -165,6 +182,7 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
     oidcProviderArn: cluster.oidcProviderArn,
     oidcIssuer: cluster.oidcIssuer,
     environment,
+    monitoringQuota: monitoringQuota(config, zones.length),
   }, clusterOpts);
   const tenants = new Map(config.tenants.map((t) => [t.name, new Tenant(`${code}-${t.name}`, {
     tenant: t.name,
@@ -191,7 +209,8 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
     slos: config.services.map((svc) => ({ name: svc.name, namespace: svc.tenant, objective: svc.sloObjective })),
     alertReceivers: alertReceivers(config, region, alarmTopic.topicArn),
     namespaceManagedBy: clusterSecurity,
-    prometheus: { storageClass: cluster.storageClassName },
+    prometheus: { storageClass: cluster.storageClassName, replicas: MONITORING_REPLICAS.prometheus },
+    alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
   }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
   const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
@@ -209,7 +228,15 @@ export function buildPlatform(config: PlatformConfig): Platform {
     routing: regions.length === 2 ? TrafficRouting.Failover : TrafficRouting.Latency,
     environment: config.environment,
     providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
-    endpoints: regions.map((r) => ({ region: r.region, loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`, healthCheckPath: "/healthz" })),
+    zoneName: config.domain.zoneName,
+    // Alias records to the regional names external-dns keeps (alias A records to each ALB) in the same zone: valid
+    // at the apex, where Route 53 refuses a CNAME, and answered with the ALB's addresses, not a CNAME chain.
+    endpoints: regions.map((r) => ({
+      region: r.region,
+      loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`,
+      loadBalancerZoneId: config.domain.hostedZoneId,
+      healthCheckPath: "/healthz",
+    })),
   }, { provider: primary.provider });
   const ingress = regions.map((r) => new RegionalIngress(`${r.code}-ingress`, {
     environment: config.environment,

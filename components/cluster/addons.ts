@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { clusterAutoscalerPolicy, ebsCsiKeyUsePolicy } from "./iam";
 import { createIrsaRole, OidcIdentity } from "./irsa";
-import { CLUSTER_AUTOSCALER_CHART, METRICS_SERVER_CHART, PinnedVersions } from "./versions";
+import { CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, CLUSTER_AUTOSCALER_CHART, METRICS_SERVER_CHART, PinnedVersions } from "./versions";
 
 export interface AddonContext {
   readonly name: string;
@@ -54,7 +54,10 @@ export function createNetworkingAddons(ctx: AddonContext): aws.eks.Addon[] {
   ];
 }
 
-/** CoreDNS and the EBS CSI driver run as Deployments, so they wait for nodes to schedule on. */
+/** Add-on configuration of amazon-cloudwatch-observability: metrics only (logs go through the monitoring stack). */
+export const CLOUDWATCH_OBSERVABILITY_CONFIGURATION = { containerLogs: { enabled: false } } as const;
+
+/** CoreDNS, the EBS CSI driver and the CloudWatch agent run on nodes, so they wait for nodes to schedule on. */
 export function createWorkloadAddons(ctx: AddonContext, nodeGroups: aws.eks.NodeGroup[]): aws.eks.Addon[] {
   const ebsRole = createIrsaRole(
     `${ctx.name}-ebs-csi`,
@@ -69,9 +72,27 @@ export function createWorkloadAddons(ctx: AddonContext, nodeGroups: aws.eks.Node
     },
     ctx.parent,
   );
+  const cloudwatchRole = createIrsaRole(
+    `${ctx.name}-cloudwatch-agent`,
+    {
+      oidc: ctx.oidc,
+      namespace: "amazon-cloudwatch",
+      serviceAccount: "cloudwatch-agent",
+      managedPolicies: ["CloudWatchAgentServerPolicy"],
+      partition: ctx.partition,
+      tags: ctx.tags,
+    },
+    ctx.parent,
+  );
   return [
     addon(ctx, "coredns", ctx.pinned.coredns, {}, nodeGroups),
     addon(ctx, "aws-ebs-csi-driver", ctx.pinned.ebsCsiDriver, { serviceAccountRoleArn: ebsRole.arn }, nodeGroups),
+    // Container Insights: the CloudWatch agent publishes the ContainerInsights metrics the node alarms watch (without
+    // it they never get a datapoint). Container logs stay with the monitoring stack's Fluent Bit, not shipped twice.
+    addon(ctx, "amazon-cloudwatch-observability", CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, {
+      serviceAccountRoleArn: cloudwatchRole.arn,
+      configurationValues: JSON.stringify(CLOUDWATCH_OBSERVABILITY_CONFIGURATION),
+    }, nodeGroups),
   ];
 }
 

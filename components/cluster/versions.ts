@@ -53,3 +53,10 @@ export const METRICS_SERVER_CHART = {
   chart: "metrics-server",
   version: "3.12.2",
 } as const;
+
+/**
+ * The amazon-cloudwatch-observability EKS add-on (CloudWatch agent for Container Insights), the source of the
+ * `ContainerInsights` metrics the node alarms read. One build serves every supported Kubernetes version; refresh
+ * with `aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability`.
+ */
+export const CLOUDWATCH_OBSERVABILITY_ADDON_VERSION = "v4.1.0-eksbuild.1";
