@@ -5,9 +5,12 @@
  * StorageClass, egress limited to DNS, no metrics-server, quotas of 8 CPU for services that peak at 38 pods, lag
  * alarms on a dimension set Aurora never publishes, fixed final snapshot ids, secrets outside the ESO prefix.
  */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { planFor, readTree } from "../support/plans";
+import { planFor, readTree, ROOT } from "../support/plans";
 
 const prod = planFor("prod");
 const account = planFor("account");
@@ -47,6 +50,24 @@ describe("1. the EKS API is reachable from the deployer network", () => {
 
   test("the endpoints stay private (the mandatory prod packs refuse a public one)", () => {
     for (const c of clusters) expect(c.props.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+  });
+
+  test("a prod stack without an access path exits 2 naming the key, the value and the fix, and writes nothing", () => {
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "no-api-access-"));
+    const pulumiYaml = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
+    pulumiYaml.main = path.join(ROOT, "stacks", "index.ts");
+    fs.writeFileSync(path.join(project, "Pulumi.yaml"), YAML.stringify(pulumiYaml));
+    const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
+    delete stack.config["production-platform:clusterApiAccess"];
+    fs.writeFileSync(path.join(project, "Pulumi.prod.yaml"), YAML.stringify(stack));
+    const out = path.join(project, "out");
+    const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", "prod", "--program", project, "--out", out, "--no-policy"], { cwd: ROOT, encoding: "utf8", timeout: 240_000 });
+    const text = `${result.stdout}${result.stderr}`;
+    expect(result.status).toBe(2);
+    expect(text).toMatch(/production-platform:clusterApiAccess: got undefined; expected an access path from where pulumi up runs to the EKS API/);
+    expect(text).toContain("Fix: pulumi config set --path 'production-platform:clusterApiAccess.cidrs[0]'");
+    expect(text).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(path.join(out, "resources.json"))).toBe(false);
   });
 
   test("each Kubernetes provider waits for its API access rule", () => {
@@ -212,5 +233,58 @@ describe("13. Aurora lag alarms watch series Aurora publishes; final snapshots n
     expect(ids.length).toBeGreaterThanOrEqual(4);
     for (const id of ids) expect(id).toMatch(/-final-[0-9a-f]{8}$/);
     expect(byType(resources, "random:index/randomId:RandomId").filter((r) => r.name.endsWith("-final-snapshot")).length).toBe(ids.length);
+  });
+});
+
+describe("7. the monitoring namespace fits its charts at the node ceiling", () => {
+  const cpu = (q: string) => (q.endsWith("m") ? Number(q.slice(0, -1)) / 1000 : Number(q));
+  const release = byType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.name === "use1-monitoring-kube-prometheus-stack");
+
+  test("every kube-prometheus-stack container has explicit requests and limits; Prometheus is not left at the LimitRange default", () => {
+    const v = release.props.values;
+    for (const res of [v.prometheus.prometheusSpec.resources, v.alertmanager.alertmanagerSpec.resources, v.prometheusOperator.resources, v.prometheusOperator.prometheusConfigReloader.resources, v["kube-state-metrics"].resources, v["prometheus-node-exporter"].resources, v.grafana.resources, v.grafana.sidecar.resources]) {
+      expect(res).toMatchObject({ requests: { cpu: expect.any(String), memory: expect.any(String) }, limits: { cpu: expect.any(String), memory: expect.any(String) } });
+    }
+    expect(v.prometheus.prometheusSpec.resources.limits.memory).not.toBe("512Mi");
+  });
+
+  test("Fluent Bit and both OpenTelemetry collectors set their resources", () => {
+    for (const name of ["use1-monitoring-logging-fluent-bit", "use1-monitoring-tracing-agent", "use1-monitoring-tracing-gateway"]) {
+      expect(byType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.name === name).props.values.resources.limits).toBeDefined();
+    }
+  });
+
+  test("the quota holds three DaemonSet pods on each of the most nodes the node groups allow (10 per zone × 3)", () => {
+    const [quota] = objects("ResourceQuota", "monitoring").filter((q) => q.cluster === "use1-k8s");
+    const maxNodes = 30;
+    const daemonSets = ["prometheus-node-exporter", "otelAgent", "fluentBit"];
+    expect(Number(quota.spec.hard.pods)).toBeGreaterThanOrEqual(daemonSets.length * maxNodes);
+    const perNodeLimits = cpu(release.props.values["prometheus-node-exporter"].resources.limits.cpu) +
+      cpu(byType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.name === "use1-monitoring-logging-fluent-bit").props.values.resources.limits.cpu) +
+      cpu(byType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.name === "use1-monitoring-tracing-agent").props.values.resources.limits.cpu);
+    expect(cpu(quota.spec.hard["limits.cpu"])).toBeGreaterThan(perNodeLimits * maxNodes);
+  });
+});
+
+describe("9. Container Insights alarms have a data source", () => {
+  test.each(["euw1", "use1", "usw2"])("%s: the amazon-cloudwatch-observability add-on, pinned, with its own IRSA role", (code) => {
+    const addon = byType(resources, "aws:eks/addon:Addon").find((a) => a.name === `${code}-amazon-cloudwatch-observability`);
+    expect(addon.props.addonVersion).toMatch(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+    expect(addon.props.serviceAccountRoleArn).toMatch(/cloudwatch-agent/);
+    const role = byType(resources, "aws:iam/role:Role").find((r) => r.name === `${code}-cloudwatch-agent`);
+    expect(JSON.stringify(JSON.parse(role.props.assumeRolePolicy))).toContain("system:serviceaccount:amazon-cloudwatch:cloudwatch-agent");
+    expect(byType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").some((a) => regionOf(a) === regionOf(addon) && a.props.namespace === "ContainerInsights")).toBe(true);
+  });
+});
+
+describe("12. the public name is an alias record inside its zone", () => {
+  test("every routing record for app.example.com is an alias A record in the same zone, no CNAME", () => {
+    const records = byType(resources, "aws:route53/record:Record").filter((r) => r.props.name === "app.example.com" && r.props.setIdentifier);
+    expect(records).toHaveLength(3);
+    for (const r of records) {
+      expect(r.props.type).toBe("A");
+      expect(r.props.records).toBeUndefined();
+      expect(r.props.aliases).toEqual([{ name: `ingress.${r.props.setIdentifier}.app.example.com`, zoneId: r.props.zoneId, evaluateTargetHealth: true }]);
+    }
   });
 });
