@@ -288,3 +288,20 @@ describe("12. the public name is an alias record inside its zone", () => {
     }
   });
 });
+
+describe("8. AWS Config records in every region of the account stack (global types in the primary only)", () => {
+  const accountResources: any[] = account.resources;
+  const accountUrn = new Map(accountResources.map((r) => [r.urn, r]));
+  const regionOfAccount = (r: any) => accountUrn.get(r.provider)?.props.region;
+
+  test("one recorder per region, enabled, delivering to a KMS-encrypted bucket", () => {
+    const recorders = byType(accountResources, "aws:cfg/recorder:Recorder");
+    expect(recorders.map((r) => [regionOfAccount(r), r.props.recordingGroup.allSupported, r.props.recordingGroup.includeGlobalResourceTypes]).sort()).toEqual([
+      ["eu-west-1", true, false],
+      ["us-east-1", true, true],
+      ["us-west-2", true, false],
+    ]);
+    expect(byType(accountResources, "aws:cfg/recorderStatus:RecorderStatus").map((s) => s.props.isEnabled)).toEqual([true, true, true]);
+    for (const channel of byType(accountResources, "aws:cfg/deliveryChannel:DeliveryChannel")) expect(channel.props.s3KmsKeyArn).toMatch(/^arn:aws:kms:/);
+  });
+});
