@@ -24,7 +24,7 @@ export function readGolden(stack: string): string[] | undefined {
 if (require.main === module) {
   const { spawnSync } = require("child_process") as typeof import("child_process");
   const os = require("os") as typeof import("os");
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of ["dev", "staging", "prod", "account"]) {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `golden-${stack}-`));
     const result = spawnSync(process.execPath, [path.resolve(__dirname, "..", "bin", "production-platform.js"), "plan", "--stack", stack, "--out", out, "--no-policy"], { stdio: ["ignore", "inherit", "inherit"] });
     if (result.status !== 0) {

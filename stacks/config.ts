@@ -8,11 +8,21 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkInteger, checkOneOf, Problems } from "../components/shared/validation";
 import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/regions";
 import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
+import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits, WorkloadFootprint } from "../components/security/quota";
+import { haServiceFootprint } from "../components/workload/haServiceSpec";
 
 export const CONFIG_NAMESPACE = "production-platform";
 
 import { Environment, Environments } from "../components/shared/environment";
 export { Environment, Environments };
+
+/**
+ * What a stack builds. `environment` (the default): one environment's platform. `account`: the account-wide security
+ * services (GuardDuty, Security Hub + CIS, Access Analyzer, AWS Config, EBS default encryption, the account S3
+ * public-access block, the CloudTrail trail), run once per account; those are singletons an environment must not own.
+ */
+export const StackKinds = ["environment", "account"] as const;
+export type StackKind = (typeof StackKinds)[number];
 
 export const NatGatewayModes = ["OnePerZone", "Single"] as const;
 export type NatGatewayMode = (typeof NatGatewayModes)[number];
@@ -32,7 +42,25 @@ export interface TenantConfig {
   readonly name: string;
   /** IAM roles of the team, granted namespaced edit rights through EKS access entries. */
   readonly teamRoleArns: readonly string[];
+  /**
+   * Caps for the tenant's namespace. Unset fields are sized from the tenant's services (Σ maxReplicas × (1 + 25 %
+   * rollout surge) × per-pod requests and limits); a value the services cannot fit is rejected.
+   */
+  readonly quota?: TenantQuotaConfig;
 }
+
+/** Explicit quota fields of a tenant (Kubernetes quantities). */
+export interface TenantQuotaConfig {
+  readonly requestsCpu?: string;
+  readonly requestsMemory?: string;
+  readonly limitsCpu?: string;
+  readonly limitsMemory?: string;
+  readonly pods?: number;
+}
+
+/** Data stores of the data tier a service uses; each opens egress to it and delivers its credentials (External Secrets). */
+export const DataStores = ["postgres", "redis"] as const;
+export type DataStore = (typeof DataStores)[number];
 
 export interface ServiceConfig {
   readonly name: string;
@@ -49,8 +77,20 @@ export interface ServiceConfig {
   readonly healthPath: string;
   /** Path prefix the service owns on the public hostname; each service needs its own. */
   readonly ingressPath: string;
-  /** Tenants allowed to call this service. */
+  /** Tenants allowed to call this service; each gets egress to it, and the service ingress from them. */
   readonly callers: readonly string[];
+  /**
+   * Data stores the service uses: `postgres` (Aurora, 5432) and/or `redis` (ElastiCache, 6379). Its tenant gets
+   * egress to the data subnets on those ports and an ExternalSecret with the credentials. @default none
+   */
+  readonly databases: readonly DataStore[];
+}
+
+export interface ClusterApiAccessConfig {
+  /** Ranges admitted on 443 of every cluster's security group (private endpoint). */
+  readonly cidrs: readonly string[];
+  /** Transit gateway per region that routes `cidrs` to and from the VPC; required for every region with `cidrs`. */
+  readonly transitGatewayIds: Readonly<Record<string, string>>;
 }
 
 export interface NodeGroupConfig {
@@ -62,6 +102,11 @@ export interface NodeGroupConfig {
 }
 
 export interface PlatformConfig {
+  /**
+   * `environment` (default) or `account`: an account stack (`Pulumi.account.yaml`) reads only `regions` and builds
+   * the account security baseline in each of them; deploy it once per account before any environment stack.
+   */
+  readonly stackKind: StackKind;
   readonly environment: Environment;
   /** AWS regions; the first is the primary (writes, control). */
   readonly regions: readonly string[];
@@ -74,11 +119,24 @@ export interface PlatformConfig {
   /** VPC CIDR per region; regions must not overlap so they can be peered later. */
   readonly vpcCidrs: Readonly<Record<string, string>>;
   readonly natGateways: NatGatewayMode;
-  /** CIDRs allowed to reach the EKS API publicly; empty = private endpoint only. */
+  /**
+   * CIDRs allowed to reach the EKS API over its public endpoint; empty = private endpoint only. The aws-baseline and
+   * CIS packs refuse a public endpoint where they are mandatory (prod), so prod uses `clusterApiAccess` instead.
+   */
   readonly clusterPublicAccessCidrs: readonly string[];
+  /**
+   * The private path from where `pulumi up` runs to the EKS API: `cidrs` (deployer, VPN or CI ranges) are admitted
+   * on 443 of each cluster security group, and routed back through `transitGatewayIds` (region → `tgw-…` already
+   * connected to those ranges; the program attaches each VPC to it). One of this or `clusterPublicAccessCidrs` is
+   * required: the VPCs are created by this program, so nothing else can reach the API on the first deploy.
+   */
+  readonly clusterApiAccess: ClusterApiAccessConfig;
   readonly nodeGroup: NodeGroupConfig;
-  /** Public hostname served by every region, with its Route 53 zone. */
-  readonly domain: { readonly name: string; readonly hostedZoneId: string };
+  /**
+   * Public hostname served by every region, with its Route 53 zone and that zone's name (`name` must be the zone's
+   * apex or below it; the routing records are aliases, which Route 53 allows at an apex, unlike a CNAME).
+   */
+  readonly domain: { readonly name: string; readonly hostedZoneId: string; readonly zoneName: string };
   readonly tenants: readonly TenantConfig[];
   readonly services: readonly ServiceConfig[];
   /** Where alerts go; SNS e-mail subscriptions need confirming, so they are optional. */
@@ -144,22 +202,80 @@ const FLOORS: Record<Environment, { zones: number; regions: number; maxRpo: numb
   prod: { zones: 3, regions: 3, maxRpo: 60, maxRto: 300, minReplicas: 2 },
 };
 
+const TRANSIT_GATEWAY_ID = /^tgw-[0-9a-f]{8,17}$/;
+
 /**
- * Validates raw config values (as `pulumi config` holds them, structured values already parsed) and returns the typed,
- * frozen config. Throws one `ValidationError` listing every problem.
+ * The access path to the EKS API. Mirrors what EKS requires of a private endpoint ("Cluster endpoint access": the
+ * cluster security group must admit 443 from the network you connect from, and that network must route to the
+ * VPC): without a public allow-list or such a path, the first Kubernetes resource of `pulumi up` times out.
  */
-export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
-  const problems = new Problems();
+function checkClusterApiAccess(problems: Problems, raw: Readonly<Record<string, unknown>>, regions: readonly string[], publicCidrs: readonly unknown[]): ClusterApiAccessConfig {
+  const key = `${CONFIG_NAMESPACE}:clusterApiAccess`;
+  const access = raw.clusterApiAccess === undefined ? {} : asRecord(raw.clusterApiAccess);
+  if (!problems.check(access !== undefined, {
+    property: key, value: raw.clusterApiAccess, rule: "an object { cidrs, transitGatewayIds }",
+    fix: `pulumi config set --path '${key}.cidrs[0]' 203.0.113.0/24 and '${key}.transitGatewayIds["<region>"]' tgw-…`,
+  })) return { cidrs: [], transitGatewayIds: {} };
+  const cidrs = asArray(access!.cidrs ?? []) ?? [];
+  problems.check(Array.isArray(access!.cidrs ?? []), { property: `${key}.cidrs`, value: access!.cidrs, rule: "a list of IPv4 CIDRs", fix: "list the deployer ranges, e.g. [203.0.113.0/24]" });
+  cidrs.forEach((c, i) => {
+    const prop = `${key}.cidrs[${i}]`;
+    if (!problems.check(typeof c === "string" && cidrRange(c) !== undefined, { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your VPN or CI egress range, e.g. 203.0.113.0/24" })) return;
+    problems.check(!(c as string).endsWith("/0"), { property: prop, value: c, rule: "not the whole internet", fix: "name the deployer ranges only" });
+  });
+  const tgws = asRecord(access!.transitGatewayIds ?? {}) ?? {};
+  if (cidrs.length > 0) {
+    for (const region of regions) {
+      problems.check(typeof tgws[region] === "string" && TRANSIT_GATEWAY_ID.test(tgws[region] as string), {
+        property: `${key}.transitGatewayIds.${region}`, value: tgws[region],
+        rule: "a transit gateway id (tgw-…) in every region: without a route the API's replies to the deployer ranges leave by the NAT gateway and never arrive",
+        fix: `pulumi config set --path '${key}.transitGatewayIds["${region}"]' tgw-0123456789abcdef0 (the gateway your VPN or CI network is attached to)`,
+      });
+    }
+  }
+  for (const extra of Object.keys(tgws).filter((r) => !regions.includes(r))) {
+    problems.add({ property: `${key}.transitGatewayIds.${extra}`, value: tgws[extra], rule: "a transit gateway only for regions listed in regions", fix: `remove ${extra} or add it to regions` });
+  }
+  problems.check(publicCidrs.length > 0 || cidrs.length > 0, {
+    property: key, value: raw.clusterApiAccess,
+    rule: "an access path from where pulumi up runs to the EKS API (the endpoint is private and the VPCs are new: nothing else reaches it)",
+    fix: `pulumi config set --path '${key}.cidrs[0]' <deployer CIDR> with '${key}.transitGatewayIds["<region>"]' tgw-… for every region, or (not in prod, whose packs refuse a public endpoint) set clusterPublicAccessCidrs`,
+  });
+  return { cidrs: cidrs.filter((c): c is string => typeof c === "string"), transitGatewayIds: tgws as Record<string, string> };
+}
+
+/** What a configured service holds at its peak; the platform builds its HaService with the same replica bounds. */
+export function serviceFootprint(env: Environment, svc: ServiceConfig): WorkloadFootprint {
+  return haServiceFootprint(svc.name, {
+    namespace: svc.tenant, image: svc.image, port: svc.port, environment: env,
+    autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
+  });
+}
+
+/**
+ * Each tenant's quota (explicit fields, the rest sized from its services) must hold its services at their peak:
+ * the same rule the Tenant component applies, run here so a bad config exits 2 before anything registers.
+ */
+function checkTenantQuotas(problems: Problems, env: Environment, tenants: readonly TenantConfig[], services: readonly ServiceConfig[]): void {
+  tenants.forEach((tenant, i) => {
+    const workloads = services.filter((s) => s.tenant === tenant.name && typeof s.name === "string").map((s) => serviceFootprint(env, s));
+    const quota = quotaForWorkloads(workloads, tenant.quota);
+    const sub = new Problems();
+    checkQuotaAndLimits(sub, quota, resolveLimits());
+    checkWorkloadsFitQuota(sub, `${CONFIG_NAMESPACE}:tenants[${i}].quota`, workloads, quota, resolveLimits());
+    for (const p of sub.list) problems.add(p.property.startsWith(CONFIG_NAMESPACE) ? p : { ...p, property: `${CONFIG_NAMESPACE}:tenants[${i}].${p.property}` });
+  });
+}
+
+/**
+ * The `regions` key: known regions, each once, primary first, at least `minimum` of them. Returns the known ones.
+ * Shared by environment and account stacks.
+ */
+export function checkRegions(problems: Problems, value: unknown, minimum: number, scope: string): string[] {
   const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
-
-  const environment = raw.environment;
-  const envOk = checkOneOf(problems, key("environment"), environment, Environments);
-  const env: Environment = envOk ? (environment as Environment) : "prod";
-  const floors = FLOORS[env];
-
-  const regions = asArray(raw.regions);
+  const regions = asArray(value);
   if (problems.check(regions !== undefined && regions.length > 0, {
-    property: key("regions"), value: raw.regions, rule: "a non-empty list of AWS regions, primary first",
+    property: key("regions"), value, rule: "a non-empty list of AWS regions, primary first",
     fix: `pulumi config set --path '${key("regions")}[0]' us-east-1`,
   })) {
     const seen = new Set<string>();
@@ -174,12 +290,32 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       });
       seen.add(region as string);
     });
-    problems.check(regions!.length >= floors.regions, {
-      property: key("regions"), value: regions, rule: `at least ${floors.regions} regions in ${env}`,
-      fix: `add ${floors.regions - regions!.length} more region(s) so a regional outage has somewhere to fail over`,
+    problems.check(regions!.length >= minimum, {
+      property: key("regions"), value: regions, rule: `at least ${minimum} regions in ${scope}`,
+      fix: `add ${minimum - regions!.length} more region(s) so a regional outage has somewhere to fail over`,
     });
   }
-  const regionList = (regions ?? []).filter(isKnownRegion);
+  return [...new Set((regions ?? []).filter(isKnownRegion))];
+}
+
+/**
+ * Validates raw config values (as `pulumi config` holds them, structured values already parsed) and returns the typed,
+ * frozen config. Throws one `ValidationError` listing every problem.
+ */
+export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
+  const problems = new Problems();
+  const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
+
+  problems.check(raw.stackKind === undefined || raw.stackKind === "environment", {
+    property: key("stackKind"), value: raw.stackKind, rule: `"environment" here (an account stack is read by parseAccountConfig)`,
+    fix: `remove ${key("stackKind")} from an environment stack, or set it to account in Pulumi.account.yaml`,
+  });
+  const environment = raw.environment;
+  const envOk = checkOneOf(problems, key("environment"), environment, Environments);
+  const env: Environment = envOk ? (environment as Environment) : "prod";
+  const floors = FLOORS[env];
+
+  const regionList = checkRegions(problems, raw.regions, floors.regions, env);
 
   const zones = raw.availabilityZones;
   if (checkInteger(problems, key("availabilityZones"), zones, 1, 6)) {
@@ -258,6 +394,8 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     problems.check(!(c === "0.0.0.0/0" && env === "prod"), { property: prop, value: c, rule: "not the whole internet in prod", fix: "remove 0.0.0.0/0 and use a VPN or bastion range" });
   });
 
+  const clusterApiAccess = checkClusterApiAccess(problems, raw, regionList, publicCidrs);
+
   const ng = asRecord(raw.nodeGroup) ?? {};
   const nodeGroup: NodeGroupConfig = {
     instanceTypes: (asArray(ng.instanceTypes) as string[] | undefined) ?? ["m6i.large", "m5.large"],
@@ -281,6 +419,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   problems.check(typeof domain.hostedZoneId === "string" && /^Z[A-Z0-9]{1,31}$/.test(domain.hostedZoneId), {
     property: `${key("domain")}.hostedZoneId`, value: domain.hostedZoneId, rule: "a Route 53 hosted zone id (Z...)", fix: "copy the zone id from Route 53",
   });
+  problems.check(typeof domain.zoneName === "string" && typeof domain.name === "string" && (domain.name === domain.zoneName || domain.name.endsWith(`.${domain.zoneName}`)), {
+    property: `${key("domain")}.zoneName`, value: domain.zoneName,
+    rule: `the name of the hosted zone hostedZoneId, equal to or a parent of domain.name (${JSON.stringify(domain.name)}): a record outside its zone is refused`,
+    fix: `pulumi config set --path '${key("domain")}.zoneName' <zone name from Route 53>, e.g. example.com`,
+  });
 
   const tenants: TenantConfig[] = [];
   (asArray(raw.tenants) ?? []).forEach((t, i) => {
@@ -297,7 +440,11 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     if (nameOk && tenants.some((x) => x.name === tenant.name)) {
       problems.add({ property: `${prop}.name`, value: tenant.name, rule: "unique tenant names", fix: "merge or rename the duplicate tenant" });
     }
-    if (nameOk) tenants.push({ name: tenant.name as string, teamRoleArns: roles as string[] });
+    const quota = tenant.quota === undefined ? undefined : (asRecord(tenant.quota) as TenantQuotaConfig | undefined);
+    problems.check(tenant.quota === undefined || quota !== undefined, {
+      property: `${prop}.quota`, value: tenant.quota, rule: "an object { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods }", fix: "leave quota out to size it from the services",
+    });
+    if (nameOk) tenants.push({ name: tenant.name as string, teamRoleArns: roles as string[], ...(quota ? { quota } : {}) });
   });
 
   const services: ServiceConfig[] = [];
@@ -315,7 +462,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       healthPath: (svc.healthPath as string) ?? "/healthz",
       ingressPath: (svc.ingressPath as string) ?? "/",
       callers: ((asArray(svc.callers) ?? []) as string[]),
+      databases: ((asArray(svc.databases) ?? []) as DataStore[]),
     };
+    service.databases.forEach((d, j) => checkOneOf(problems, `${prop}.databases[${j}]`, d, DataStores));
     problems.check(typeof service.name === "string" && DNS_LABEL.test(service.name) && service.name.length <= 40, {
       property: `${prop}.name`, value: service.name, rule: "a DNS label of at most 40 characters", fix: "use lower-case letters, digits and '-'",
     });
@@ -352,6 +501,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     }));
     services.push(service);
   });
+  checkTenantQuotas(problems, env, tenants, services);
   if (env === "prod") {
     problems.check(services.length > 0, { property: key("services"), value: raw.services ?? [], rule: "at least one service in prod", fix: "declare the services prod runs" });
   }
@@ -377,6 +527,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   const zonesByRegion: Record<string, readonly string[]> = {};
   for (const region of regionList) zonesByRegion[region] = zonesOf(region, zones as number);
   return deepFreeze({
+    stackKind: "environment" as const,
     environment: env,
     regions: regionList,
     availabilityZones: zones as number,
@@ -386,8 +537,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
     vpcCidrs: cidrs as Record<string, string>,
     natGateways: natGateways as NatGatewayMode,
     clusterPublicAccessCidrs: publicCidrs as string[],
+    clusterApiAccess,
     nodeGroup,
-    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string },
+    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string, zoneName: domain.zoneName as string },
     tenants,
     services,
     alertEmails: emails as string[],
@@ -407,8 +559,8 @@ function deepFreeze<T>(value: T): T {
 
 /** The keys the program reads. Structured values are JSON in Pulumi config. */
 export const CONFIG_KEYS = [
-  "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
-  "clusterPublicAccessCidrs", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
+  "stackKind", "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
+  "clusterPublicAccessCidrs", "clusterApiAccess", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
   "databaseRotationDays", "resilience",
 ] as const;
 
@@ -421,8 +573,8 @@ function asNumber(text: string): number | string {
   return text.trim() !== "" && Number.isFinite(n) ? n : text;
 }
 
-/** Reads the stack's config through the Pulumi SDK and validates it. */
-export function loadPlatformConfig(): PlatformConfig {
+/** The stack's raw values as the program sees them: structured values parsed, integer keys as numbers. */
+export function readRawConfig(): { raw: Record<string, unknown>; config: pulumi.Config } {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const raw: Record<string, unknown> = {};
   for (const k of CONFIG_KEYS) {
@@ -434,5 +586,11 @@ export function loadPlatformConfig(): PlatformConfig {
       raw[k] = text;
     }
   }
+  return { raw, config };
+}
+
+/** Reads the stack's config through the Pulumi SDK and validates it. */
+export function loadPlatformConfig(): PlatformConfig {
+  const { raw, config } = readRawConfig();
   return { ...parsePlatformConfig(raw), pagerDutyRoutingKey: config.getSecret("pagerDutyRoutingKey") };
 }

@@ -3,17 +3,18 @@
  * cluster, security baselines, tenants, monitoring, services), then the global ones (traffic failover, data tier).
  */
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HaCluster } from "../components/cluster";
 import { DataTier } from "../components/data";
-import { AlarmTopic, AlertReceivers, MonitoringStack } from "../components/monitoring";
+import { AlarmTopic, AlertReceivers, monitoringFootprint, MonitoringStack } from "../components/monitoring";
 import { Network } from "../components/network";
-import { AccountSecurityBaseline, ClusterSecurityBaseline, Tenant } from "../components/security";
+import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_VERSION, externalSecretSpec, quotaForWorkloads, QuotaSettings, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
 import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
-import { PlatformConfig, ServiceConfig } from "./config";
+import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
 import { buildResilience } from "./resilience";
 
 /** Everything built in one region; later components hang off these. */
@@ -27,6 +28,8 @@ export interface RegionalPlatform {
   readonly alarmTopic: AlarmTopic;
   readonly monitoring: MonitoringStack;
   readonly services: readonly HaService[];
+  readonly clusterSecurity: ClusterSecurityBaseline;
+  readonly tenants: ReadonlyMap<string, Tenant>;
 }
 
 export interface Platform {
@@ -53,6 +56,73 @@ function alertReceivers(config: PlatformConfig, region: string, topicArn: pulumi
   };
 }
 
+/** Ports of the data tier's stores (Aurora PostgreSQL, ElastiCache Redis). */
+export const DATA_STORE_PORTS: Readonly<Record<DataStore, number>> = { postgres: 5432, redis: 6379 };
+
+/**
+ * Egress a tenant's pods need besides DNS and their own namespace (kept default-deny otherwise): every service the
+ * tenant is a declared caller of (on its port), the interface VPC endpoints (443 in the private subnets: ECR, STS,
+ * Secrets Manager, CloudWatch Logs), and the data stores its services declare (the data tier's subnets).
+ */
+export function tenantEgress(config: PlatformConfig, tenant: string, privateSubnetCidrs: readonly string[]): EgressRule[] {
+  const calls: EgressRule[] = config.services
+    .filter((svc) => svc.callers.includes(tenant) && svc.tenant !== tenant)
+    .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }] }));
+  const stores = storesOf(config, tenant);
+  return [
+    ...calls,
+    { name: "vpc-endpoints", cidrs: [...privateSubnetCidrs], ports: [{ port: 443 }] },
+    ...stores.map((store) => ({ name: `data-${store}`, cidrs: [...privateSubnetCidrs], ports: [{ port: DATA_STORE_PORTS[store] }] })),
+  ];
+}
+
+/** Data stores the services of a tenant declare, sorted. */
+function storesOf(config: PlatformConfig, tenant: string): DataStore[] {
+  return [...new Set(config.services.filter((svc) => svc.tenant === tenant).flatMap((svc) => svc.databases))].sort();
+}
+
+/** Kubernetes Secret that holds a data store's credentials in a tenant namespace. */
+export function credentialsSecretName(store: DataStore): string {
+  return `${store}-credentials`;
+}
+
+/**
+ * An ExternalSecret per data store a tenant's services declare, in every region: the cluster's ClusterSecretStore
+ * reads the store's Secrets Manager secret (replicated to every region, named under the platform prefix).
+ */
+function dataStoreSecrets(config: PlatformConfig, regions: readonly RegionalPlatform[], data: DataTier): void {
+  const secretOf: Record<DataStore, string> = { postgres: data.masterSecretName, redis: data.redisAuthSecretName };
+  for (const r of regions) {
+    for (const [tenantName, tenant] of r.tenants) {
+      for (const store of storesOf(config, tenantName)) {
+        new k8s.apiextensions.CustomResource(`${r.code}-${tenantName}-${store}-credentials`, {
+          apiVersion: EXTERNAL_SECRET_API_VERSION,
+          kind: "ExternalSecret",
+          metadata: { name: credentialsSecretName(store), namespace: tenantName },
+          spec: externalSecretSpec({ targetSecretName: credentialsSecretName(store), secretsManagerName: secretOf[store] }),
+        }, { provider: r.cluster.provider, dependsOn: [tenant, r.clusterSecurity] });
+      }
+    }
+  }
+}
+
+/** Prometheus and Alertmanager replicas the monitoring stack runs (its defaults, which the stacks keep). */
+const MONITORING_REPLICAS = { prometheus: 2, alertmanager: 3 } as const;
+
+/**
+ * The monitoring namespace's quota: the stack's explicit resources at its peak, with a DaemonSet pod on each of the
+ * most nodes the node groups allow (maxPerZone × zones); the add-on caps for claims and services stay.
+ */
+export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSettings {
+  const workloads = monitoringFootprint({
+    prometheusReplicas: MONITORING_REPLICAS.prometheus,
+    alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
+    maxNodes: config.nodeGroup.maxPerZone * zones,
+  });
+  const { pods: _pods, requestsCpu: _rc, requestsMemory: _rm, limitsCpu: _lc, limitsMemory: _lm, ...caps } = ADDON_QUOTA;
+  return quotaForWorkloads(workloads, caps);
+}
+
 function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
@@ -66,10 +136,12 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
     allowedCallers: [...svc.callers.map((namespace) => ({ namespace })), { namespace: "monitoring" }],
     // The ALB sends traffic from its ENIs in the public subnets straight to pod IPs (target type ip).
     expose: { loadBalancerCidrs: network.publicSubnetCidrs },
+    // Credentials of the declared data stores, delivered by External Secrets (see dataStoreSecrets).
+    secretFiles: svc.databases.map((store) => ({ secretName: credentialsSecretName(store), mountPath: `/var/run/secrets/platform/${store}` })),
   }, { provider: cluster.provider, dependsOn: [tenant] });
 }
 
-function buildRegion(config: PlatformConfig, region: string, index: number): RegionalPlatform {
+function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
   const code = regionCode(region);
   const zones = config.zonesByRegion[region];
   const environment = config.environment;
@@ -77,13 +149,14 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     region: region as aws.Region,
     defaultTags: { tags: { "production-platform:environment": environment, "production-platform:managed-by": "pulumi" } },
   });
-  new AccountSecurityBaseline(`${code}-account`, { region, environment, primary: index === 0 }, { provider });
+  const tgw = config.clusterApiAccess.transitGatewayIds[region];
   const network = new Network(code, {
     region,
     environment,
     cidrBlock: config.vpcCidrs[region],
     availabilityZones: [...zones],
     natGateways: config.natGateways,
+    transitGateway: tgw && config.clusterApiAccess.cidrs.length > 0 ? { id: tgw, routedCidrs: config.clusterApiAccess.cidrs } : undefined,
   }, { provider });
   const cluster = new HaCluster(code, {
     region,
@@ -93,6 +166,7 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     privateSubnetIds: network.privateSubnetIds,
     availabilityZones: network.availabilityZones,
     endpointPublicAccessCidrs: config.clusterPublicAccessCidrs,
+    endpointPrivateAccessCidrs: config.clusterApiAccess.cidrs,
     adminRoleArns: config.platformAdminRoleArns,
     nodeGroups: {
       general: {
@@ -110,6 +184,7 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     oidcProviderArn: cluster.oidcProviderArn,
     oidcIssuer: cluster.oidcIssuer,
     environment,
+    monitoringQuota: monitoringQuota(config, zones.length),
   }, clusterOpts);
   const tenants = new Map(config.tenants.map((t) => [t.name, new Tenant(`${code}-${t.name}`, {
     tenant: t.name,
@@ -119,6 +194,10 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     oidcProviderArn: cluster.oidcProviderArn,
     oidcIssuer: cluster.oidcIssuer,
     teamRoleArns: t.teamRoleArns,
+    externalSecrets: storesOf(config, t.name).length > 0,
+    egress: tenantEgress(config, t.name, network.privateSubnetCidrs),
+    workloads: config.services.filter((svc) => svc.tenant === t.name).map((svc) => serviceFootprint(environment, svc)),
+    quota: t.quota,
   }, { ...clusterOpts, dependsOn: [clusterSecurity] })]));
 
   const alarmTopic = new AlarmTopic(`${code}-alarms`, { emails: config.alertEmails }, { provider });
@@ -132,14 +211,16 @@ function buildRegion(config: PlatformConfig, region: string, index: number): Reg
     slos: config.services.map((svc) => ({ name: svc.name, namespace: svc.tenant, objective: svc.sloObjective })),
     alertReceivers: alertReceivers(config, region, alarmTopic.topicArn),
     namespaceManagedBy: clusterSecurity,
-  }, clusterOpts);
+    prometheus: { storageClass: cluster.storageClassName, replicas: MONITORING_REPLICAS.prometheus },
+    alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
+  }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
   const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
-  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services };
+  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
 }
 
 export function buildPlatform(config: PlatformConfig): Platform {
-  const regions = config.regions.map((region, i) => buildRegion(config, region, i));
+  const regions = config.regions.map((region) => buildRegion(config, region));
   const primary = regions[0];
   // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
   // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.
@@ -149,7 +230,15 @@ export function buildPlatform(config: PlatformConfig): Platform {
     routing: regions.length === 2 ? TrafficRouting.Failover : TrafficRouting.Latency,
     environment: config.environment,
     providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
-    endpoints: regions.map((r) => ({ region: r.region, loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`, healthCheckPath: "/healthz" })),
+    zoneName: config.domain.zoneName,
+    // Alias records to the regional names external-dns keeps (alias A records to each ALB) in the same zone: valid
+    // at the apex, where Route 53 refuses a CNAME, and answered with the ALB's addresses, not a CNAME chain.
+    endpoints: regions.map((r) => ({
+      region: r.region,
+      loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`,
+      loadBalancerZoneId: config.domain.hostedZoneId,
+      healthCheckPath: "/healthz",
+    })),
   }, { provider: primary.provider });
   const ingress = regions.map((r) => new RegionalIngress(`${r.code}-ingress`, {
     environment: config.environment,
@@ -184,6 +273,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
     })),
     alarmTopicArns: Object.fromEntries(regions.map((r) => [r.region, r.alarmTopic.topicArn])),
   });
+  dataStoreSecrets(config, regions, data);
   const platform = { primaryRegion: config.regions[0], regions, traffic, ingress, data };
   buildResilience(config, platform);
   return platform;

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../shared/environment";
 import { regionCode } from "../shared/regions";
-import { AddonContext, createNetworkingAddons, createWorkloadAddons, installClusterAutoscaler } from "./addons";
+import { AddonContext, DEFAULT_STORAGE_CLASS, createNetworkingAddons, createWorkloadAddons, defaultStorageClass, installClusterAutoscaler, installMetricsServer } from "./addons";
 import { clusterKeyPolicy, clusterKeyUsePolicy, serviceTrustPolicy } from "./iam";
 import { attachManagedPolicies } from "./irsa";
 import { buildKubeconfig } from "./kubeconfig";
@@ -60,6 +60,12 @@ export interface HaClusterArgs {
    */
   readonly endpointPublicAccessCidrs?: readonly string[];
   /**
+   * Ranges admitted on 443 of the cluster security group, i.e. to the private endpoint: where `pulumi up` and
+   * operators connect from (a VPN or CI network routed into the VPC, e.g. through `Network`'s `transitGateway`).
+   * @default none: only the VPC itself (nodes, pods) reaches the private endpoint
+   */
+  readonly endpointPrivateAccessCidrs?: readonly string[];
+  /**
    * IAM roles granted cluster-admin through EKS access entries. Include the role that runs `pulumi up`: it needs
    * the Kubernetes API to install the autoscaler.
    * @default no admins besides what `bootstrapClusterCreatorAdminPermissions` grants.
@@ -113,6 +119,11 @@ export class HaCluster extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
   readonly region: string;
   readonly vpcId: pulumi.Output<string>;
+  /** The default StorageClass (gp3, encrypted with the cluster key); claims without a class get it. */
+  readonly storageClass: k8s.storage.v1.StorageClass;
+  readonly storageClassName: string;
+  /** metrics-server, which serves the resource metrics HPAs read. */
+  readonly metricsServer: k8s.helm.v3.Release;
 
   constructor(name: string, args: HaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     validateHaClusterArgs(name, args);
@@ -183,6 +194,22 @@ export class HaCluster extends pulumi.ComponentResource {
       { parent: this, protect, dependsOn: [logGroup, clusterKeyUse, ...clusterRolePolicies] },
     );
 
+    // Mirrors EKS "Cluster endpoint access control": the private endpoint admits what the cluster security group
+    // admits; one rule per range, named after it, so adding a range never replaces another.
+    const apiAccess = (args.endpointPrivateAccessCidrs ?? []).map((cidr) => new aws.vpc.SecurityGroupIngressRule(
+      `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
+      {
+        securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+        cidrIpv4: cidr,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        description: "Kubernetes API (private endpoint) from the deployer network",
+        tags,
+      },
+      parent,
+    ));
+
     const oidcIssuer = cluster.identities.apply((ids) => {
       const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
       if (!issuer) throw new Error(`HaCluster "${name}": EKS returned no OIDC issuer for ${clusterName}`);
@@ -210,7 +237,7 @@ export class HaCluster extends pulumi.ComponentResource {
     const nodeRole = new aws.iam.Role(`${name}-eks-node`, { description: `EKS nodes of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags }, parent);
     const nodeRolePolicies = attachManagedPolicies(`${name}-eks-node`, nodeRole, NODE_MANAGED_POLICIES, partition, this);
 
-    const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, parent: this };
+    const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, keyArn: key.arn, parent: this };
     const networking = createNetworkingAddons(addonContext);
     const nodeGroups = createNodeGroups(
       {
@@ -226,7 +253,7 @@ export class HaCluster extends pulumi.ComponentResource {
       },
       args.nodeGroups,
     );
-    createWorkloadAddons(addonContext, nodeGroups);
+    const workloadAddons = createWorkloadAddons(addonContext, nodeGroups);
 
     this.kubeconfig = pulumi.secret(
       pulumi
@@ -237,9 +264,12 @@ export class HaCluster extends pulumi.ComponentResource {
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
       // Waiting for admin access and nodes means the first Kubernetes resource does not fail on a half-built cluster.
-      { parent: this, dependsOn: [...adminAccess, ...nodeGroups] },
+      { parent: this, dependsOn: [...adminAccess, ...nodeGroups, ...apiAccess] },
     );
     installClusterAutoscaler(addonContext, this.provider);
+    this.metricsServer = installMetricsServer(addonContext, this.provider);
+    this.storageClass = defaultStorageClass(addonContext, this.provider, workloadAddons);
+    this.storageClassName = DEFAULT_STORAGE_CLASS;
 
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
@@ -261,6 +291,7 @@ export class HaCluster extends pulumi.ComponentResource {
       kubernetesVersion: this.kubernetesVersion,
       region: this.region,
       vpcId: this.vpcId,
+      storageClassName: this.storageClassName,
     });
   }
 }

@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { clusterAutoscalerPolicy } from "./iam";
+import { ZONE_KEY } from "../shared/kubernetes";
+import { clusterAutoscalerPolicy, ebsCsiKeyUsePolicy } from "./iam";
 import { createIrsaRole, OidcIdentity } from "./irsa";
-import { CLUSTER_AUTOSCALER_CHART, PinnedVersions } from "./versions";
+import { CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, CLUSTER_AUTOSCALER_CHART, METRICS_SERVER_CHART, PinnedVersions } from "./versions";
 
 export interface AddonContext {
   readonly name: string;
@@ -15,6 +16,8 @@ export interface AddonContext {
   readonly oidc: OidcIdentity;
   readonly partition: pulumi.Output<string>;
   readonly tags: Record<string, string>;
+  /** The cluster's KMS key: secrets, control-plane logs and the default StorageClass's volumes. */
+  readonly keyArn: pulumi.Output<string>;
   readonly parent: pulumi.Resource;
 }
 
@@ -51,7 +54,10 @@ export function createNetworkingAddons(ctx: AddonContext): aws.eks.Addon[] {
   ];
 }
 
-/** CoreDNS and the EBS CSI driver run as Deployments, so they wait for nodes to schedule on. */
+/** Add-on configuration of amazon-cloudwatch-observability: metrics only (logs go through the monitoring stack). */
+export const CLOUDWATCH_OBSERVABILITY_CONFIGURATION = { containerLogs: { enabled: false } } as const;
+
+/** CoreDNS, the EBS CSI driver and the CloudWatch agent run on nodes, so they wait for nodes to schedule on. */
 export function createWorkloadAddons(ctx: AddonContext, nodeGroups: aws.eks.NodeGroup[]): aws.eks.Addon[] {
   const ebsRole = createIrsaRole(
     `${ctx.name}-ebs-csi`,
@@ -60,6 +66,19 @@ export function createWorkloadAddons(ctx: AddonContext, nodeGroups: aws.eks.Node
       namespace: "kube-system",
       serviceAccount: "ebs-csi-controller-sa",
       managedPolicies: ["service-role/AmazonEBSCSIDriverPolicy"],
+      inlinePolicy: ctx.keyArn.apply(ebsCsiKeyUsePolicy),
+      partition: ctx.partition,
+      tags: ctx.tags,
+    },
+    ctx.parent,
+  );
+  const cloudwatchRole = createIrsaRole(
+    `${ctx.name}-cloudwatch-agent`,
+    {
+      oidc: ctx.oidc,
+      namespace: "amazon-cloudwatch",
+      serviceAccount: "cloudwatch-agent",
+      managedPolicies: ["CloudWatchAgentServerPolicy"],
       partition: ctx.partition,
       tags: ctx.tags,
     },
@@ -68,6 +87,12 @@ export function createWorkloadAddons(ctx: AddonContext, nodeGroups: aws.eks.Node
   return [
     addon(ctx, "coredns", ctx.pinned.coredns, {}, nodeGroups),
     addon(ctx, "aws-ebs-csi-driver", ctx.pinned.ebsCsiDriver, { serviceAccountRoleArn: ebsRole.arn }, nodeGroups),
+    // Container Insights: the CloudWatch agent publishes the ContainerInsights metrics the node alarms watch (without
+    // it they never get a datapoint). Container logs stay with the monitoring stack's Fluent Bit, not shipped twice.
+    addon(ctx, "amazon-cloudwatch-observability", CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, {
+      serviceAccountRoleArn: cloudwatchRole.arn,
+      configurationValues: JSON.stringify(CLOUDWATCH_OBSERVABILITY_CONFIGURATION),
+    }, nodeGroups),
   ];
 }
 
@@ -116,6 +141,63 @@ export function installClusterAutoscaler(ctx: AddonContext, provider: k8s.Provid
       version: CLUSTER_AUTOSCALER_CHART.version,
       repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
       values: clusterAutoscalerValues({ clusterName: ctx.clusterName, region: ctx.region, imageTag: ctx.pinned.clusterAutoscalerImage, roleArn: role.arn }),
+      atomic: true,
+    },
+    { parent: ctx.parent, provider },
+  );
+}
+
+/** Name of the default StorageClass every cluster gets. */
+export const DEFAULT_STORAGE_CLASS = "gp3-encrypted";
+
+/**
+ * The cluster's default StorageClass: gp3, encrypted with the cluster key, bound when the pod is scheduled (so the
+ * volume lands in the pod's zone). EKS ≥ 1.30 marks no class as default and the EBS CSI add-on creates none unless
+ * asked, so without this every PersistentVolumeClaim without a class stays Pending.
+ */
+export function defaultStorageClass(ctx: AddonContext, provider: k8s.Provider, dependsOn: pulumi.Resource[]): k8s.storage.v1.StorageClass {
+  return new k8s.storage.v1.StorageClass(
+    `${ctx.name}-${DEFAULT_STORAGE_CLASS}`,
+    {
+      metadata: { name: DEFAULT_STORAGE_CLASS, annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+      provisioner: "ebs.csi.aws.com",
+      parameters: { type: "gp3", encrypted: "true", kmsKeyId: ctx.keyArn, "csi.storage.k8s.io/fstype": "ext4" },
+      volumeBindingMode: "WaitForFirstConsumer",
+      allowVolumeExpansion: true,
+      reclaimPolicy: "Delete",
+    },
+    { parent: ctx.parent, provider, dependsOn },
+  );
+}
+
+/** Helm values of metrics-server: two replicas on different nodes and zones, a PDB, and explicit resources. */
+export function metricsServerValues(): Record<string, unknown> {
+  const selector = { matchLabels: { "app.kubernetes.io/name": "metrics-server", "app.kubernetes.io/instance": "metrics-server" } };
+  return {
+    replicas: 2,
+    podDisruptionBudget: { enabled: true, minAvailable: 1 },
+    topologySpreadConstraints: [
+      { maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "ScheduleAnyway", labelSelector: selector },
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", labelSelector: selector },
+    ],
+    resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "500m", memory: "400Mi" } },
+  };
+}
+
+/**
+ * metrics-server, the provider of `metrics.k8s.io`: an HPA with CPU or memory targets reads nothing without it
+ * and never scales (its condition reads "failed to get cpu utilization").
+ */
+export function installMetricsServer(ctx: AddonContext, provider: k8s.Provider): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    `${ctx.name}-metrics-server`,
+    {
+      name: "metrics-server",
+      namespace: "kube-system",
+      chart: METRICS_SERVER_CHART.chart,
+      version: METRICS_SERVER_CHART.version,
+      repositoryOpts: { repo: METRICS_SERVER_CHART.repo },
+      values: metricsServerValues(),
       atomic: true,
     },
     { parent: ctx.parent, provider },

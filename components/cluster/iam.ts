@@ -87,3 +87,15 @@ export function clusterAutoscalerPolicy(clusterName: string): string {
     },
   ]);
 }
+
+/**
+ * What the EBS CSI driver needs on the cluster key to create and attach volumes encrypted with it. The managed
+ * AmazonEBSCSIDriverPolicy grants nothing on customer keys (EBS CSI driver docs, "KMS encryption"): without this
+ * the first PersistentVolume of the encrypted StorageClass fails to provision.
+ */
+export function ebsCsiKeyUsePolicy(keyArn: string): string {
+  return document([
+    { Sid: "GrantsForEbs", Effect: "Allow", Action: ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], Resource: keyArn, Condition: { Bool: { "kms:GrantIsForAWSResource": "true" } } },
+    { Sid: "UseKeyForVolumes", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
+  ]);
+}

@@ -58,6 +58,7 @@ export function haClusterProblems(args: HaClusterArgs): Problems {
   }
 
   checkPublicAccess(problems, args.endpointPublicAccessCidrs, prod);
+  checkPrivateAccess(problems, args.endpointPrivateAccessCidrs);
 
   const adminNames = new Set<string>();
   (args.adminRoleArns ?? []).forEach((arn, i) => {
@@ -141,6 +142,18 @@ function checkPublicAccess(problems: Problems, cidrs: readonly string[] | undefi
       rule: "an allow-list of known networks in prod: a public API endpoint open to 0.0.0.0/0 is not allowed",
       fix: "list your office/VPN/CI egress ranges instead, or remove endpointPublicAccessCidrs to keep the endpoint private",
     });
+  });
+}
+
+function checkPrivateAccess(problems: Problems, cidrs: readonly string[] | undefined): void {
+  (cidrs ?? []).forEach((text, i) => {
+    const property = `endpointPrivateAccessCidrs[${i}]`;
+    const cidr = parseCidr(text);
+    if (!problems.check(cidr !== undefined, { property, value: text, rule: "an IPv4 CIDR block such as 203.0.113.0/24", fix: "write the block as a.b.c.d/n" })) return;
+    problems.check(isNetworkAddress(cidr!) && cidr!.prefix > 0, {
+      property, value: text, rule: "a network address narrower than /0", fix: "list the deployer ranges only (VPN, CI), each as its network address",
+    });
+    problems.check(cidrs!.indexOf(text) === i, { property, value: text, rule: "each range once", fix: "remove the duplicate" });
   });
 }
 

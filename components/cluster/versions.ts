@@ -46,3 +46,17 @@ export const CLUSTER_AUTOSCALER_CHART = {
 export function isSupportedKubernetesVersion(version: unknown): version is KubernetesVersion {
   return typeof version === "string" && (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(version);
 }
+
+/** kubernetes-sigs/metrics-server Helm chart: the resource-metrics API the HPAs' CPU and memory targets read. */
+export const METRICS_SERVER_CHART = {
+  repo: "https://kubernetes-sigs.github.io/metrics-server/",
+  chart: "metrics-server",
+  version: "3.12.2",
+} as const;
+
+/**
+ * The amazon-cloudwatch-observability EKS add-on (CloudWatch agent for Container Insights), the source of the
+ * `ContainerInsights` metrics the node alarms read. One build serves every supported Kubernetes version; refresh
+ * with `aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability`.
+ */
+export const CLOUDWATCH_OBSERVABILITY_ADDON_VERSION = "v4.1.0-eksbuild.1";

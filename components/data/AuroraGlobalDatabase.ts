@@ -5,7 +5,7 @@ import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
 import { AURORA_PORT, auroraClusterParameters, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
 import { MasterSecretRotation } from "./MasterSecretRotation";
-import { physicalName } from "./naming";
+import { finalSnapshotIdentifier, physicalName } from "./naming";
 import { serviceSecurityGroup } from "./network";
 import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
 import { Environment, KeyedDataRegion } from "./types";
@@ -30,6 +30,11 @@ export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
   /** @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Secrets Manager name of the master credentials (and of its replicas in the other regions), e.g. under the prefix the
+   * External Secrets controller may read. @default a name Secrets Manager generates from the resource name
+   */
+  readonly secretName?: string;
 }
 
 /** One regional cluster of the database. */
@@ -106,6 +111,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
     const secret = new aws.secretsmanager.Secret(
       `${name}-master`,
       {
+        ...(args.secretName ? { name: args.secretName } : {}),
         description: `Aurora master credentials (${stack}/${name})`,
         kmsKeyId: primary.kmsKeyArn,
         recoveryWindowInDays: prod ? 30 : 7,
@@ -166,7 +172,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         copyTagsToSnapshot: true,
         deletionProtection: prod,
         skipFinalSnapshot: false,
-        finalSnapshotIdentifier: physicalName([stack, name, code, "final"], 255),
+        finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
         enabledCloudwatchLogsExports: ["postgresql"],
         tags,
       };

@@ -60,7 +60,7 @@ export class DataAlarms extends pulumi.ComponentResource {
       const topic = topics[spec.region];
       const alarm = new aws.cloudwatch.MetricAlarm(
         `${name}-${spec.key}`,
-        { ...spec.args, alarmActions: [topic], okActions: [topic], tags },
+        { ...spec.args, alarmActions: [topic], okActions: [topic], ...(spec.notifyInsufficientData ? { insufficientDataActions: [topic] } : {}), tags },
         { parent: this, provider: region.provider },
       );
       arns[spec.region].push(alarm.arn);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { platformSecretPrefix } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { HeadroomThresholds } from "./alarms";
 import { AuroraSettings } from "./aurora";
@@ -59,6 +60,12 @@ export interface DataTierArgs {
   /** `protect` on every stateful resource. @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Secrets Manager name prefix of the Aurora master and Redis AUTH secrets (`<prefix><name>-aurora/master`,
+   * `<prefix><name>-redis/auth`), so the External Secrets controller, which may read only that prefix, can deliver them.
+   * @default `platform/<environment>/`, the prefix ClusterSecurityBaseline grants by default
+   */
+  readonly secretNamePrefix?: string;
 }
 
 /**
@@ -85,6 +92,10 @@ export class DataTier extends pulumi.ComponentResource {
   readonly redisGlobalReplicationGroupId: pulumi.Output<string | undefined>;
   readonly masterSecretArn: pulumi.Output<string>;
   readonly redisAuthSecretArn: pulumi.Output<string>;
+  /** Secrets Manager name of the Aurora master secret (JSON: username, password, host, port, dbname). */
+  readonly masterSecretName: string;
+  /** Secrets Manager name of the Redis AUTH token secret. */
+  readonly redisAuthSecretName: string;
   readonly backupBucketNames: pulumi.Output<string[]>;
   readonly backupVaultNames: pulumi.Output<string[]>;
   readonly backupPlanId: pulumi.Output<string>;
@@ -107,6 +118,9 @@ export class DataTier extends pulumi.ComponentResource {
     const environment = args.environment;
     const protect = args.protect ?? environment === "prod";
     this.resourceTag = { key: "data-tier", value: name };
+    const secretPrefix = args.secretNamePrefix ?? platformSecretPrefix(environment);
+    this.masterSecretName = `${secretPrefix}${name}-aurora/master`;
+    this.redisAuthSecretName = `${secretPrefix}${name}-redis/auth`;
     const tags = { environment, [this.resourceTag.key]: this.resourceTag.value, ...args.tags };
     const plan = planRecovery({
       objectives: args.recoveryObjectives,
@@ -127,10 +141,10 @@ export class DataTier extends pulumi.ComponentResource {
 
     const aurora = new AuroraGlobalDatabase(
       `${name}-aurora`,
-      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, rotation: args.rotation, protect, tags },
+      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, rotation: args.rotation, protect, tags, secretName: this.masterSecretName },
       { parent: this },
     );
-    const redis = new RedisGlobalDatastore(`${name}-redis`, { ...args.redis, environment, regions, global: plan.redisGlobal, protect, tags }, { parent: this });
+    const redis = new RedisGlobalDatastore(`${name}-redis`, { ...args.redis, environment, regions, global: plan.redisGlobal, protect, tags, secretName: this.redisAuthSecretName }, { parent: this });
     const buckets = new ReplicatedBackupBuckets(`${name}-backups`, { ...args.backup, environment, regions, protect, tags }, { parent: this });
     const primaryCluster = aurora.clusters[0];
     const backup = new BackupPlan(

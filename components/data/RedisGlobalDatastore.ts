@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { regionCode } from "../shared/regions";
 import { Problems } from "../shared/validation";
-import { physicalName } from "./naming";
+import { finalSnapshotIdentifier, physicalName } from "./naming";
 import { serviceSecurityGroup } from "./network";
 import { AUTH_TOKEN_SPECIALS, memberClusterIds, REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
 import { Environment, KeyedDataRegion } from "./types";
@@ -17,6 +17,11 @@ export interface RedisGlobalDatastoreArgs extends RedisSettings {
   /** @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Secrets Manager name of the AUTH token (and of its replicas in the other regions), e.g. under the prefix the
+   * External Secrets controller may read. @default a name Secrets Manager generates from the resource name
+   */
+  readonly secretName?: string;
 }
 
 /** One regional replication group. */
@@ -89,6 +94,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth`,
       {
+        ...(args.secretName ? { name: args.secretName } : {}),
         description: `ElastiCache AUTH token (${stack}/${name})`,
         kmsKeyId: primary.kmsKeyArn,
         recoveryWindowInDays: prod ? 30 : 7,
@@ -148,7 +154,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
               transitEncryptionMode: "required",
               authToken: token.result,
               atRestEncryptionEnabled: true,
-              finalSnapshotIdentifier: physicalName([stack, name, code, "final"], 255),
+              finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
             },
             { ...child, protect },
           )

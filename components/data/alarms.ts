@@ -2,7 +2,9 @@
  * The CloudWatch alarms of the data tier as plain specs, so tests can read thresholds without a runtime.
  *
  * treatMissingData is chosen per signal:
- * - replication lag: "breaching" — a secondary that stops reporting lag is exactly when the RPO is at risk;
+ * - replication lag: "missing" — Aurora publishes the lag metrics only from a secondary once replication runs, so
+ *   "breaching" put every new secondary in ALARM from day one; a secondary that stops reporting still notifies,
+ *   through INSUFFICIENT_DATA actions (`notifyInsufficientData`);
  * - failure counts and S3 replication: "notBreaching" — no datapoint means nothing failed / nothing to replicate;
  * - resource headroom: "missing" — keep the last state through gaps such as an instance reboot.
  */
@@ -46,6 +48,8 @@ export interface AlarmSpec {
   readonly key: string;
   readonly region: string;
   readonly args: AlarmSpecArgs;
+  /** Also notify when the alarm has no data (a signal that should always report, e.g. replication lag). */
+  readonly notifyInsufficientData?: boolean;
 }
 
 const GIB = 1024 ** 3;
@@ -66,23 +70,29 @@ export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
     cacheMemoryPercent: targets.headroom?.cacheMemoryPercent ?? 80,
     pendingReplicationOperations: targets.headroom?.pendingReplicationOperations ?? 1000,
   };
-  const lag = { period: 60, evaluationPeriods: t.replicationLagPeriods, datapointsToAlarm: t.replicationLagPeriods, treatMissingData: "breaching" };
+  const lag = { period: 60, evaluationPeriods: t.replicationLagPeriods, datapointsToAlarm: t.replicationLagPeriods, treatMissingData: "missing" };
+  const primaryRegion = targets.auroraClusters.find((c) => c.role === "primary")?.region;
   const headroom = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "missing" };
   const specs: AlarmSpec[] = [];
 
   for (const c of targets.auroraClusters) {
     const code = regionCode(c.region);
     const dimensions = { DBClusterIdentifier: c.clusterIdentifier };
-    if (c.role === "secondary") {
+    if (c.role === "secondary" && primaryRegion) {
+      // Published by the secondary cluster per source (primary) region: the series has both dimensions, and an
+      // alarm matches a series only on its exact dimension set (Aurora user guide, "CloudWatch dimensions for
+      // Aurora": DBClusterIdentifier, SourceRegion).
+      const lagDimensions = { DBClusterIdentifier: c.clusterIdentifier, SourceRegion: primaryRegion };
       for (const [metricName, key] of [["AuroraGlobalDBRPOLag", "rpo-lag"], ["AuroraGlobalDBReplicationLag", "replication-lag"]] as const) {
         specs.push({
           key: `aurora-${code}-${key}`,
           region: c.region,
           args: {
             alarmDescription: `Aurora global database ${metricName} in ${c.region} above ${t.replicationLagSeconds} s (half the RPO): the RPO is at risk.`,
-            namespace: "AWS/RDS", metricName, dimensions, statistic: "Maximum", unit: "Milliseconds",
+            namespace: "AWS/RDS", metricName, dimensions: lagDimensions, statistic: "Maximum", unit: "Milliseconds",
             comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds * 1000, ...lag,
           },
+          notifyInsufficientData: true,
         });
       }
     }
@@ -104,6 +114,7 @@ export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
           metricQueries: seriesMax("lag", "AWS/ElastiCache", "GlobalDatastoreReplicationLag", "CacheClusterId", g.memberClusterIds, 60),
           comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds, ...lag,
         },
+        notifyInsufficientData: true,
       });
     }
     specs.push(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { resourcesOf } from "./resources";
 import { isLogRetentionDays } from "../shared/logs";
 import { Problems } from "../shared/validation";
 import { irsaRole } from "./irsa";
@@ -52,6 +53,7 @@ export function logGroupName(clusterName: string): string {
 export function fluentBitValues(args: { region: string; logGroupName: pulumi.Input<string>; roleArn: pulumi.Input<string>; serviceMonitor: boolean }): Record<string, unknown> {
   return {
     serviceAccount: { create: true, name: SERVICE_ACCOUNT, annotations: { "eks.amazonaws.com/role-arn": args.roleArn } },
+    resources: resourcesOf("fluentBit"),
     filter: {
       // Lines that are JSON become structured fields (under `data`); the raw copy is dropped to halve ingestion cost.
       mergeLog: "On",

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { resourcesOf } from "./resources";
 import { Problems } from "../shared/validation";
 import { irsaAnnotation, irsaRole } from "./irsa";
 import { MONITORING_NAMESPACE } from "./types";
@@ -69,6 +70,7 @@ export function otelAgentValues(namespace: string): Record<string, unknown> {
   return {
     mode: "daemonset",
     fullnameOverride: AGENT_NAME,
+    resources: resourcesOf("otelAgent"),
     image: { repository: COLLECTOR_IMAGE },
     presets: { kubernetesAttributes: { enabled: true } },
     ports: { "jaeger-compact": { enabled: false }, "jaeger-thrift": { enabled: false }, "jaeger-grpc": { enabled: false }, zipkin: { enabled: false } },
@@ -104,6 +106,7 @@ export function otelGatewayValues(args: {
     fullnameOverride: GATEWAY_NAME,
     image: { repository: COLLECTOR_IMAGE },
     replicaCount: args.replicas,
+    resources: resourcesOf("otelGateway"),
     podDisruptionBudget: { enabled: args.replicas > 1, minAvailable: 1 },
     topologySpreadConstraints: [
       {

@@ -12,3 +12,4 @@ export * from "./Tracing";
 export * from "./Logging";
 export * from "./ClusterAlarms";
 export * from "./MonitoringStack";
+export * from "./resources";

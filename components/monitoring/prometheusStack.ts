@@ -7,6 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ZONE_KEY } from "../shared/kubernetes";
+import { resourcesOf } from "./resources";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
@@ -79,12 +80,20 @@ export function prometheusStackValues(s: PrometheusStackSettings): Record<string
     kubeScheduler: { enabled: false },
     kubeEtcd: { enabled: false },
     kubeProxy: { enabled: false },
-    prometheusOperator: { networkPolicy: { enabled: true } },
+    prometheusOperator: {
+      networkPolicy: { enabled: true },
+      resources: resourcesOf("operator"),
+      prometheusConfigReloader: { resources: resourcesOf("configReloader") },
+      admissionWebhooks: { patch: { resources: resourcesOf("admissionPatch") } },
+    },
+    "kube-state-metrics": { resources: resourcesOf("kubeStateMetrics") },
+    "prometheus-node-exporter": { resources: resourcesOf("nodeExporter") },
     prometheus: {
       podDisruptionBudget: { enabled: true, minAvailable: 1 },
       networkPolicy: { enabled: true },
       prometheusSpec: {
         replicas: s.prometheusReplicas,
+        resources: resourcesOf("prometheus"),
         retention: `${s.retentionDays}d`,
         // Leaves headroom below the volume size: a full disk stops ingestion, trimming old blocks does not.
         retentionSize: `${Math.floor(s.storageGi * 0.85)}GB`,
@@ -116,6 +125,7 @@ export function prometheusStackValues(s: PrometheusStackSettings): Record<string
       },
       alertmanagerSpec: {
         replicas: s.alertmanagerReplicas,
+        resources: resourcesOf("alertmanager"),
         // Routes and receivers live in a Secret we render (amtool-checked); secrets never pass through Helm values.
         useExistingSecret: true,
         configSecret: s.alertmanagerConfigSecret,
@@ -128,7 +138,9 @@ export function prometheusStackValues(s: PrometheusStackSettings): Record<string
     grafana: {
       admin: { existingSecret: s.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
       networkPolicy: { enabled: true },
+      resources: resourcesOf("grafana"),
       sidecar: {
+        resources: resourcesOf("grafanaSidecar"),
         dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
       },
     },

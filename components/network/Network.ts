@@ -20,6 +20,13 @@ export interface NetworkArgs {
   readonly cidrBlock: string;
   /** Zone names of `region` to spread subnets over, in a stable order (the order fixes each zone's subnet CIDRs). */
   readonly availabilityZones: readonly string[];
+  /**
+   * A transit gateway (already shared with this account) that connects `routedCidrs`, e.g. the operators' VPN or CI
+   * network, to the VPC: the component attaches the private subnets to it and routes those ranges through it from
+   * every private route table. This is how a private EKS endpoint answers a deployer outside the VPC.
+   * @default no transit gateway; the VPC reaches only the internet (through NAT) and its endpoints
+   */
+  readonly transitGateway?: { readonly id: string; readonly routedCidrs: readonly string[] };
   /** @default one NAT gateway per zone; `NatGateways.Single` is allowed in dev only. */
   readonly natGateways?: NatGateways;
   /** @default private subnets together take half of the VPC (e.g. a /19 each for 3 zones in a /16). */
@@ -62,6 +69,8 @@ export class Network extends pulumi.ComponentResource {
    * NetworkPolicy admits for load-balancer traffic (narrower than the VPC CIDR, which every EKS pod is in).
    */
   readonly publicSubnetCidrs: string[];
+  /** CIDRs of the private subnets, in zone order: nodes, pods (VPC CNI), the data tier and the interface endpoints. */
+  readonly privateSubnetCidrs: string[];
   readonly availabilityZones: string[];
   readonly flowLogGroupName: pulumi.Output<string>;
   /** Security group of the interface endpoints (443 from the VPC). */
@@ -139,6 +148,7 @@ export class Network extends pulumi.ComponentResource {
       new aws.ec2.Route(`${name}-private-${z.zone}-default`, { routeTableId: z.privateRouteTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
     }
 
+    if (args.transitGateway) this.attachTransitGateway(name, vpc, zoneNetworks, args.transitGateway, tags);
     const flowLogGroup = this.createFlowLogs(name, vpc, retentionInDays, args, tags);
     const endpointSecurityGroup = this.createEndpoints(name, args.region, vpc, zoneNetworks, tags);
 
@@ -148,6 +158,7 @@ export class Network extends pulumi.ComponentResource {
     this.publicSubnetIds = pulumi.all(zoneNetworks.map((z) => z.publicSubnet.id));
     this.availabilityZones = zones;
     this.publicSubnetCidrs = [...plan.publicCidrs];
+    this.privateSubnetCidrs = [...plan.privateCidrs];
     this.flowLogGroupName = flowLogGroup.name;
     this.endpointSecurityGroupId = endpointSecurityGroup.id;
     this.registerOutputs({
@@ -156,10 +167,36 @@ export class Network extends pulumi.ComponentResource {
       privateSubnetIds: this.privateSubnetIds,
       publicSubnetIds: this.publicSubnetIds,
       publicSubnetCidrs: this.publicSubnetCidrs,
+      privateSubnetCidrs: this.privateSubnetCidrs,
       availabilityZones: this.availabilityZones,
       flowLogGroupName: this.flowLogGroupName,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
     });
+  }
+
+  /** Attaches the private subnets to the transit gateway and routes its ranges there from every private route table. */
+  private attachTransitGateway(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    zoneNetworks: readonly ZoneNetwork[],
+    tgw: { readonly id: string; readonly routedCidrs: readonly string[] },
+    tags: (resource: string) => Record<string, string>,
+  ): void {
+    const attachment = new aws.ec2transitgateway.VpcAttachment(
+      `${name}-tgw`,
+      { transitGatewayId: tgw.id, vpcId: vpc.id, subnetIds: zoneNetworks.map((z) => z.privateSubnet.id), dnsSupport: "enable", tags: tags("tgw") },
+      { parent: this },
+    );
+    for (const z of zoneNetworks) {
+      for (const cidr of tgw.routedCidrs) {
+        // Named after the range, not its position, so adding a range never replaces another's route.
+        new aws.ec2.Route(
+          `${name}-private-${z.zone}-tgw-${cidr.replace(/[./]/g, "-")}`,
+          { routeTableId: z.privateRouteTable.id, destinationCidrBlock: cidr, transitGatewayId: tgw.id },
+          { parent: this, dependsOn: [attachment] },
+        );
+      }
+    }
   }
 
   /** Flow logs of ALL traffic to a log group encrypted with a rotating customer-managed key. */

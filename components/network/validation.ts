@@ -120,7 +120,30 @@ export function networkProblems(args: NetworkArgs): Problems {
 
   const vpc = checkVpcCidr(problems, args.cidrBlock);
   if (vpc && zoneCount > 0) checkSubnetPlan(problems, args, vpc, zoneCount);
+  if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
   return problems;
+}
+
+function checkTransitGateway(problems: Problems, tgw: NonNullable<NetworkArgs["transitGateway"]>, vpc: Cidr | undefined): void {
+  problems.check(typeof tgw.id === "string" && /^tgw-[0-9a-f]{8,17}$/.test(tgw.id), {
+    property: "transitGateway.id", value: tgw.id, rule: "a transit gateway id (tgw-…)", fix: "copy the id of the transit gateway your VPN or CI network is attached to",
+  });
+  problems.check(Array.isArray(tgw.routedCidrs) && tgw.routedCidrs.length > 0, {
+    property: "transitGateway.routedCidrs", value: tgw.routedCidrs, rule: "a non-empty list of CIDRs reached through the gateway", fix: "list the deployer ranges, e.g. [\"203.0.113.0/24\"]",
+  });
+  (tgw.routedCidrs ?? []).forEach((c, i) => {
+    const range = parseCidr(c);
+    if (!problems.check(range !== undefined && range.prefix > 0, {
+      property: `transitGateway.routedCidrs[${i}]`, value: c, rule: "an IPv4 CIDR narrower than /0", fix: "name the remote ranges only; the default route stays with the NAT gateways",
+    })) return;
+    problems.check(!vpc || !overlaps(vpc, range!), {
+      property: `transitGateway.routedCidrs[${i}]`, value: c, rule: "a range outside the VPC", fix: "route only remote ranges through the transit gateway",
+    });
+  });
+}
+
+function overlaps(a: Cidr, b: Cidr): boolean {
+  return a.base < b.base + blockSize(b.prefix) && b.base < a.base + blockSize(a.prefix);
 }
 
 function checkVpcCidr(problems: Problems, cidrBlock: unknown): Cidr | undefined {

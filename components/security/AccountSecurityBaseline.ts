@@ -19,6 +19,8 @@ import {
   cloudTrailBucketPolicy,
   cloudTrailKeyPolicy,
   configBucketPolicy,
+  configKeyPolicy,
+  configKeyUsePolicy,
   serviceTrustPolicy,
   trailLogsPolicy,
 } from "./accountPolicies";
@@ -224,10 +226,15 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
     }
 
     if (args.awsConfig) {
+      const configKey = new aws.kms.Key(
+        `${name}-config-key`,
+        { description: `AWS Config delivery (${args.environment})`, enableKeyRotation: true, deletionWindowInDays: 30, policy: json(configKeyPolicy), tags },
+        { parent: this, protect },
+      );
       const { bucket, policy } = createSecureBucket(
         `${name}-config-bucket`,
         {
-          // SSE-S3: Config delivering to a customer key would need a key per region and more grants for no gain.
+          kmsKeyArn: configKey.arn,
           policy: (bucketArn) => pulumi.all([ctx, bucketArn]).apply(([c, arn]) => JSON.stringify(configBucketPolicy(c, arn))),
           archiveAfterDays,
           expireAfterDays,
@@ -246,6 +253,11 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
         { role: role.name, policyArn: partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWS_ConfigRole`) },
         { parent: this },
       );
+      const keyUse = new aws.iam.RolePolicy(
+        `${name}-config-role-kms`,
+        { role: role.id, policy: configKey.arn.apply((arn) => JSON.stringify(configKeyUsePolicy(arn))) },
+        { parent: this },
+      );
       const recorder = new aws.cfg.Recorder(
         `${name}-config-recorder`,
         {
@@ -258,8 +270,8 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
       );
       const channel = new aws.cfg.DeliveryChannel(
         `${name}-config-delivery`,
-        { name: "platform", s3BucketName: bucket.id },
-        { parent: this, dependsOn: [recorder, policy] },
+        { name: "platform", s3BucketName: bucket.id, s3KmsKeyArn: configKey.arn },
+        { parent: this, dependsOn: [recorder, policy, keyUse] },
       );
       new aws.cfg.RecorderStatus(`${name}-config-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
     }

@@ -12,12 +12,13 @@
  * `new ClusterSecurityBaseline(name, args, { providers: [awsProvider, cluster.provider] })`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { platformSecretPrefix } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { Problems, checkInteger } from "../shared/validation";
 import { PodSecurityLevel, checkKubernetesVersion, psaLabels } from "./psa";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
-import { resolveLimits, resolveQuota } from "./quota";
+import { QuotaSettings, resolveLimits, resolveQuota } from "./quota";
 import { isDnsLabel } from "./networkPolicies";
 import { ADDON_NAMESPACES, ADDON_NAMESPACE_LEVELS, SYSTEM_NAMESPACES } from "./systemNamespaces";
 import { irsaRole } from "./iam";
@@ -58,6 +59,11 @@ export interface ClusterSecurityBaselineArgs {
   readonly certManagerChartVersion?: string;
   /** Create the `monitoring` namespace (privileged, for node-exporter) for the monitoring stack. @default true */
   readonly monitoringNamespace?: boolean;
+  /**
+   * Quota of the `monitoring` namespace. Size it from the monitoring stack at the cluster's largest node count
+   * (`monitoringFootprint`): its DaemonSets add a pod per node. @default ADDON_QUOTA (16 CPU / 64Gi of limits)
+   */
+  readonly monitoringQuota?: QuotaSettings;
   /**
    * ECR repositories the platform creates: scan on push, immutable tags, KMS-encrypted, lifecycle policy. Names
    * become `<stack>/<name>`. @default none
@@ -135,7 +141,7 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
     super("production-platform:security:ClusterSecurityBaseline", name, {}, opts);
 
     const protect = args.protect ?? args.environment === "prod";
-    const prefix = args.secretNamePrefix ?? `platform/${args.environment}/`;
+    const prefix = args.secretNamePrefix ?? platformSecretPrefix(args.environment);
     const tags = { ...args.tags, environment: args.environment };
 
     // Namespaces EKS creates: labelled in place, with the guardrails that make sense for each.
@@ -195,7 +201,7 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
           egress: ADDON_EGRESS[ns] ?? [],
           ingress: [],
           extraPolicies: addonExtraPolicies(ns),
-          quota: resolveQuota(ADDON_QUOTA),
+          quota: resolveQuota(ns === ADDON_NAMESPACES.Monitoring && args.monitoringQuota ? args.monitoringQuota : ADDON_QUOTA),
           limits: resolveLimits(ADDON_LIMITS),
           protect,
         },

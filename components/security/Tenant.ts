@@ -11,7 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { Problems } from "../shared/validation";
 import { PodSecurityLevel, PodSecurityLevels, POD_SECURITY_LEVELS, checkKubernetesVersion } from "./psa";
 import { EgressRule, IngressRule, checkEgressRules, checkIngressRules, isDnsLabel } from "./networkPolicies";
-import { LimitSettings, QuotaSettings, checkQuotaAndLimits, resolveLimits, resolveQuota } from "./quota";
+import { LimitSettings, QuotaSettings, WorkloadFootprint, checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits } from "./quota";
 import { tenantRoleRules } from "./rbac";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
 import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL, isReservedNamespace } from "./systemNamespaces";
@@ -69,8 +69,17 @@ export interface TenantArgs {
   readonly egress?: readonly EgressRule[];
   /** Namespaces that may reach the tenant's pods. @default the `monitoring` namespace (Prometheus scrapes) */
   readonly ingress?: readonly IngressRule[];
-  /** Per-namespace caps. @default see `DEFAULT_QUOTA`: 4 CPU / 8Gi requested, 50 pods, no LoadBalancer/NodePort */
+  /**
+   * Per-namespace caps. @default sized from `workloads` (Σ peak pods × requests and limits), never below
+   * `DEFAULT_QUOTA` (4 CPU / 8Gi requested, 8 CPU / 16Gi limits, 50 pods, no LoadBalancer/NodePort)
+   */
   readonly quota?: QuotaSettings;
+  /**
+   * The workloads the tenant runs in each namespace, at their peak (maxReplicas plus rollout surge). The quota is
+   * sized from them, and an explicit `quota` they cannot fit is rejected before anything is registered.
+   * @default none declared
+   */
+  readonly workloads?: readonly WorkloadFootprint[];
   /** Per-container defaults and ceiling. @default see `DEFAULT_LIMITS`: 100m/128Mi requested, 500m/512Mi limit */
   readonly limits?: LimitSettings;
   /** Create a customer-managed KMS key (rotation on) with alias `alias/platform/<stack>/tenant/<tenant>`. @default false */
@@ -181,7 +190,9 @@ export function validateTenantArgs(args: TenantArgs): Problems {
 
   checkEgressRules(problems, "egress", args.egress ?? []);
   checkIngressRules(problems, "ingress", args.ingress ?? []);
-  checkQuotaAndLimits(problems, resolveQuota(args.quota), resolveLimits(args.limits));
+  const quota = quotaForWorkloads(args.workloads ?? [], args.quota);
+  checkQuotaAndLimits(problems, quota, resolveLimits(args.limits));
+  checkWorkloadsFitQuota(problems, "quota", args.workloads ?? [], quota, resolveLimits(args.limits));
 
   const serviceAccounts = args.serviceAccounts ?? [];
   if (serviceAccounts.length > 0) {
@@ -276,7 +287,7 @@ export class Tenant extends pulumi.ComponentResource {
           allowSameNamespace: args.allowSameNamespace ?? true,
           egress: args.egress ?? [],
           ingress: args.ingress ?? [{ name: "monitoring", namespace: ADDON_NAMESPACES.Monitoring }],
-          quota: resolveQuota(args.quota),
+          quota: quotaForWorkloads(args.workloads ?? [], args.quota),
           limits: resolveLimits(args.limits),
           protect,
         },

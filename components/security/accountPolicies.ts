@@ -139,3 +139,29 @@ export function configBucketPolicy(ctx: AccountContext, bucketArn: string): Reco
     ],
   };
 }
+
+/**
+ * Key policy of the AWS Config delivery key (AWS Config developer guide, "Permissions for the KMS Key"): the account
+ * administers it; AWS Config, acting for this account only, may generate data keys for the objects it delivers.
+ */
+export function configKeyPolicy(ctx: AccountContext): Record<string, unknown> {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministersKey", Effect: "Allow", Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "ConfigDeliversWithKey",
+        Effect: "Allow",
+        Principal: { Service: "config.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "AWS:SourceAccount": ctx.accountId } },
+      },
+    ],
+  };
+}
+
+/** What the recorder's IAM role needs on the delivery key (a custom role, unlike the service-linked one, needs it). */
+export function configKeyUsePolicy(keyArn: string): Record<string, unknown> {
+  return { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: keyArn }] };
+}

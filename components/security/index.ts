@@ -13,3 +13,4 @@ export * from "./Tenant";
 export * from "./ClusterSecurityBaseline";
 export * from "./AccountSecurityBaseline";
 export * from "./SecretRotation";
+export * from "./externalSecret";

@@ -28,8 +28,10 @@ export interface PortRule {
 export interface EgressRule {
   /** Short DNS-label name; the policy is called `allow-egress-<name>`. */
   readonly name: string;
-  /** Destination CIDR (e.g. a VPC endpoint subnet, a partner range). Exactly one of `cidr` and `namespace`. */
+  /** Destination CIDR (e.g. a VPC endpoint subnet, a partner range). Exactly one of `cidr`, `cidrs` and `namespace`. */
   readonly cidr?: string;
+  /** Several destination CIDRs on the same ports (e.g. the private subnets of every zone). */
+  readonly cidrs?: readonly string[];
   /** Destination namespace in this cluster. Exactly one of `cidr` and `namespace`. */
   readonly namespace?: string;
   /** Only pods with these labels in `namespace`. @default every pod in the namespace */
@@ -102,12 +104,13 @@ function namespacePeer(namespace: string, podLabels?: Readonly<Record<string, st
 
 /** Allows egress to one declared destination. */
 export function egressAllowSpec(rule: EgressRule): NetworkPolicySpec {
-  const peer = rule.cidr !== undefined ? { ipBlock: { cidr: rule.cidr } } : namespacePeer(rule.namespace as string, rule.podLabels);
+  const cidrs = rule.cidrs ?? (rule.cidr !== undefined ? [rule.cidr] : undefined);
+  const peers = cidrs ? cidrs.map((cidr) => ({ ipBlock: { cidr } })) : [namespacePeer(rule.namespace as string, rule.podLabels)];
   const ports = portsOf(rule.ports);
   return {
     podSelector: ALL_PODS,
     policyTypes: ["Egress"],
-    egress: [{ to: [peer], ...(ports ? { ports } : {}) }],
+    egress: [{ to: peers, ...(ports ? { ports } : {}) }],
   };
 }
 
@@ -177,21 +180,24 @@ export function checkEgressRules(problems: Problems, property: string, rules: re
   checkRuleNames(problems, property, rules);
   rules.forEach((rule, i) => {
     const at = `${property}[${i}]`;
-    const hasCidr = rule.cidr !== undefined;
+    const hasCidr = rule.cidr !== undefined || rule.cidrs !== undefined;
     const hasNamespace = rule.namespace !== undefined;
-    if (!problems.check(hasCidr !== hasNamespace, {
+    if (!problems.check(hasCidr !== hasNamespace && !(rule.cidr !== undefined && rule.cidrs !== undefined), {
       property: at,
       value: rule,
-      rule: "exactly one of cidr and namespace",
-      fix: "split the rule in two: one for the IP range and one for the namespace",
+      rule: "exactly one of cidr, cidrs and namespace",
+      fix: "split the rule in two: one for the IP ranges and one for the namespace",
     })) return;
     if (hasCidr) {
-      problems.check(parseCidr(rule.cidr) !== undefined, {
-        property: `${at}.cidr`,
-        value: rule.cidr,
+      const list = rule.cidrs ?? [rule.cidr];
+      const listProperty = rule.cidrs !== undefined ? `${at}.cidrs` : `${at}.cidr`;
+      problems.check(list.length > 0, { property: listProperty, value: rule.cidrs, rule: "at least one CIDR", fix: "list the destination ranges or drop the rule" });
+      list.forEach((cidr, j) => problems.check(parseCidr(cidr) !== undefined, {
+        property: rule.cidrs !== undefined ? `${listProperty}[${j}]` : listProperty,
+        value: cidr,
         rule: "an IPv4 CIDR block a.b.c.d/n",
         fix: 'write the range as a CIDR, e.g. "10.20.0.0/16"',
-      });
+      }));
       problems.check(rule.ports !== undefined, {
         property: `${at}.ports`,
         value: rule.ports,

@@ -179,3 +179,82 @@ export function checkQuotaAndLimits(problems: Problems, quota: Required<QuotaSet
   order("limits.maxCpu", limits.maxCpu, quota.limitsCpu, parseCpu, "quota.limitsCpu");
   order("limits.maxMemory", limits.maxMemory, quota.limitsMemory, parseBytes, "quota.limitsMemory");
 }
+
+/** What one workload can hold at its peak: the most pods that exist at once (during a rollout at maxReplicas). */
+export interface WorkloadFootprint {
+  /** Names the workload in messages. */
+  readonly name: string;
+  /** maxReplicas plus the rollout surge (Kubernetes rounds a percentage maxSurge up). */
+  readonly peakPods: number;
+  /** Per pod, summed over its containers. */
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+/** Pods at the peak of a rolling update at `maxReplicas`, as the Deployment controller computes it (surge rounds up). */
+export function peakPods(maxReplicas: number, maxSurgePercent: number): number {
+  return maxReplicas + Math.ceil((maxReplicas * maxSurgePercent) / 100);
+}
+
+interface Totals { requestsCpu: number; requestsMemory: number; limitsCpu: number; limitsMemory: number; pods: number }
+
+/** Σ peakPods × per-pod requests and limits. Quantities that do not parse count as 0 (their validation reports them). */
+export function footprintTotals(workloads: readonly WorkloadFootprint[]): Totals {
+  const sum = (pick: (w: WorkloadFootprint) => number) => workloads.reduce((acc, w) => acc + w.peakPods * pick(w), 0);
+  return {
+    requestsCpu: sum((w) => parseCpu(w.requests.cpu) ?? 0),
+    requestsMemory: sum((w) => parseBytes(w.requests.memory) ?? 0),
+    limitsCpu: sum((w) => parseCpu(w.limits.cpu) ?? 0),
+    limitsMemory: sum((w) => parseBytes(w.limits.memory) ?? 0),
+    pods: workloads.reduce((acc, w) => acc + w.peakPods, 0),
+  };
+}
+
+const cpuText = (millicores: number) => (millicores % 1000 === 0 ? String(millicores / 1000) : `${Math.ceil(millicores)}m`);
+const memoryText = (bytes: number) => `${Math.ceil(bytes / 2 ** 20)}Mi`;
+
+/**
+ * A quota that fits the declared workloads at their peak, never below the defaults (room for a team's jobs and
+ * debugging pods). Explicit settings win; `checkWorkloadsFitQuota` then proves they still fit.
+ */
+export function quotaForWorkloads(workloads: readonly WorkloadFootprint[], explicit?: QuotaSettings): Required<QuotaSettings> {
+  const t = footprintTotals(workloads);
+  const atLeast = (fallback: string, need: number, parse: (v: unknown) => number | undefined, format: (n: number) => string) =>
+    need > (parse(fallback) ?? 0) ? format(need) : fallback;
+  const sized: Required<QuotaSettings> = {
+    ...DEFAULT_QUOTA,
+    requestsCpu: atLeast(DEFAULT_QUOTA.requestsCpu, t.requestsCpu, parseCpu, cpuText),
+    requestsMemory: atLeast(DEFAULT_QUOTA.requestsMemory, t.requestsMemory, parseBytes, memoryText),
+    limitsCpu: atLeast(DEFAULT_QUOTA.limitsCpu, t.limitsCpu, parseCpu, cpuText),
+    limitsMemory: atLeast(DEFAULT_QUOTA.limitsMemory, t.limitsMemory, parseBytes, memoryText),
+    pods: Math.max(DEFAULT_QUOTA.pods, t.pods),
+  };
+  return { ...sized, ...stripUndefined(explicit) };
+}
+
+/**
+ * Every way the workloads at their peak exceed the quota or a container exceeds the LimitRange ceiling: the
+ * ResourceQuota admission plugin would refuse the surplus pods and the rollout (and Pulumi's await) stalls.
+ */
+export function checkWorkloadsFitQuota(problems: Problems, property: string, workloads: readonly WorkloadFootprint[], quota: Required<QuotaSettings>, limits: Required<LimitSettings>): void {
+  const t = footprintTotals(workloads);
+  const names = workloads.map((w) => `${w.name} ×${w.peakPods}`).join(", ");
+  const fit = (field: keyof Totals, cap: number | undefined, shown: string, format: (n: number) => string) =>
+    problems.check(cap === undefined || t[field] <= cap, {
+      property: `${property}.${field}`, value: shown,
+      rule: `room for the services at maxReplicas plus rollout surge (${names}): ${format(t[field])}`,
+      fix: `raise ${property}.${field} to at least ${format(t[field])}, or lower the services' maxReplicas`,
+    });
+  fit("requestsCpu", parseCpu(quota.requestsCpu), quota.requestsCpu, cpuText);
+  fit("requestsMemory", parseBytes(quota.requestsMemory), quota.requestsMemory, memoryText);
+  fit("limitsCpu", parseCpu(quota.limitsCpu), quota.limitsCpu, cpuText);
+  fit("limitsMemory", parseBytes(quota.limitsMemory), quota.limitsMemory, memoryText);
+  fit("pods", quota.pods, String(quota.pods), String);
+  for (const w of workloads) {
+    problems.check((parseCpu(w.limits.cpu) ?? 0) <= (parseCpu(limits.maxCpu) ?? Infinity) && (parseBytes(w.limits.memory) ?? 0) <= (parseBytes(limits.maxMemory) ?? Infinity), {
+      property: `${property}.${w.name}`, value: w.limits,
+      rule: `container limits within the namespace's LimitRange max (${limits.maxCpu} CPU, ${limits.maxMemory})`,
+      fix: `lower ${w.name}'s limits or raise limits.maxCpu/maxMemory`,
+    });
+  }
+}

@@ -58,7 +58,11 @@ export interface GlobalTrafficArgs {
   readonly hostedZoneId?: pulumi.Input<string>;
   /** Create a hosted zone named `zoneName` (you then delegate to its name servers). @default — false */
   readonly createZone?: boolean;
-  /** Name of the zone to create. @default — `domainName` */
+  /**
+   * Name of the zone: the one to create, or the existing `hostedZoneId`'s name, so `domainName` is checked against
+   * it and an apex name gets alias records (Route 53 refuses a CNAME at a zone apex).
+   * @default — `domainName` for a created zone; unknown (not checked) for an existing one
+   */
   readonly zoneName?: string;
   /** First is the primary (for failover). */
   readonly endpoints: readonly TrafficEndpoint[];
@@ -120,7 +124,6 @@ export function validateGlobalTrafficArgs(args: GlobalTrafficArgs): readonly Pro
   });
   const zoneName = args.zoneName ?? args.domainName;
   if (args.zoneName !== undefined) {
-    p.check(createZone, { property: "zoneName", value: args.zoneName, rule: "only with createZone: true", fix: "remove zoneName or set createZone: true" });
     p.check(isHostname(args.zoneName) && (args.domainName === args.zoneName || String(args.domainName).endsWith(`.${args.zoneName}`)), {
       property: "zoneName",
       value: args.zoneName,
@@ -191,12 +194,13 @@ export function validateGlobalTrafficArgs(args: GlobalTrafficArgs): readonly Pro
         fix: "pass the load balancer's DNS name or a record that points at it",
       });
     }
-    // A CNAME cannot sit at a zone apex; only alias records can.
-    if (createZone && zoneName === args.domainName) {
+    // A CNAME cannot sit at a zone apex; only alias records can (Route 53 ChangeResourceRecordSets: "RRSet of type
+    // CNAME ... is not permitted at apex").
+    if ((createZone || args.zoneName !== undefined) && zoneName === args.domainName) {
       p.check(e?.loadBalancerZoneId !== undefined, {
         property: `${at}.loadBalancerZoneId`,
         value: e?.loadBalancerZoneId,
-        rule: "set when domainName is the apex of the created zone (a CNAME is not allowed at an apex)",
+        rule: "set when domainName is the apex of its zone (a CNAME is not allowed at an apex)",
         fix: "pass the load balancer's canonical hosted zone id, or set zoneName to a parent domain",
       });
     }

@@ -4,12 +4,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ZONE_KEY } from "../shared/kubernetes";
-import { HA_SERVICE_DEFAULTS, ProbeArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
+import { peakPods, WorkloadFootprint } from "../security/quota";
+import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Probe = k8s.types.input.core.v1.Probe;
 
 export const NAME_LABEL = "app.kubernetes.io/name";
+/** Extra pods a rollout may start before removing old ones, percent of replicas (rounded up by Kubernetes). */
+export const ROLLOUT_MAX_SURGE_PERCENT = 25;
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
 export { ZONE_KEY } from "../shared/kubernetes";
 export const HOSTNAME_KEY = "kubernetes.io/hostname";
@@ -174,7 +177,7 @@ export function deploymentSpecOf(r: ResolvedHaService): k8s.types.input.apps.v1.
     minReadySeconds: 5,
     progressDeadlineSeconds: 600,
     // Surge before removing: capacity never drops below the current count during a rollout.
-    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: `${ROLLOUT_MAX_SURGE_PERCENT}%`, maxUnavailable: 0 } },
     template: podTemplateOf(r),
   };
 }
@@ -253,4 +256,16 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
     // An empty `from` would mean "everyone"; with no callers the policy has no rules at all, which admits nobody.
     ingress: from.length > 0 ? [{ from, ports: [{ protocol: "TCP", port: r.port }] }] : [],
   };
+}
+
+/**
+ * The most pods the service holds at once, with their per-pod requests and limits: maxReplicas (or the fixed
+ * count) plus the rollout surge for a Deployment (a StatefulSet replaces pods one at a time, no surge). Tenants size
+ * their ResourceQuota from it.
+ */
+export function haServiceFootprint(name: string, args: HaServiceArgs): WorkloadFootprint {
+  const r = resolveHaServiceArgs(name, args);
+  const most = r.autoscaling?.maxReplicas ?? r.replicas;
+  const surge = r.kind === WorkloadKind.Deployment ? ROLLOUT_MAX_SURGE_PERCENT : 0;
+  return { name: r.appName, peakPods: peakPods(most, surge), requests: { ...r.resources.requests }, limits: { ...r.resources.limits } };
 }

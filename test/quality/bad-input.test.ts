@@ -87,9 +87,16 @@ const CONFIG: Row[] = [
   ["unpinned image", () => parsePlatformConfig({ ...prodConfig, services: [{ name: "web", tenant: "payments", image: "ghcr.io/acme/web:latest" }] }), "services[0].image", '"ghcr.io/acme/web:latest"'],
   ["one replica in prod", () => parsePlatformConfig({ ...prodConfig, services: [{ name: "web", tenant: "payments", image: "ghcr.io/acme/web:1.0.0", minReplicas: 1 }] }), "services[0].minReplicas", "1"],
   ["SLO written as a fraction", () => parsePlatformConfig({ ...prodConfig, services: [{ name: "web", tenant: "payments", image: "ghcr.io/acme/web:1.0.0", sloObjective: 0.999 }] }), "services[0].sloObjective", "0.999"],
+  ["no way to reach the private EKS API", () => parsePlatformConfig({ ...prodConfig, clusterApiAccess: undefined }), "clusterApiAccess", "access path"],
+  ["deployer range with no route back from one region", () => parsePlatformConfig({ ...prodConfig, clusterApiAccess: { cidrs: ["203.0.113.0/24"], transitGatewayIds: {} } }), "clusterApiAccess.transitGatewayIds.us-east-1", "transit gateway"],
+  ["tenant quota the services cannot fit", () => parsePlatformConfig({ ...prodConfig, tenants: [{ name: "payments", teamRoleArns: [], quota: { limitsCpu: "8" } }, { name: "storefront", teamRoleArns: [] }] }), "tenants[0].quota.limitsCpu", '"8"'],
+  ["public name outside its hosted zone", () => parsePlatformConfig({ ...prodConfig, domain: { name: "app.example.com", hostedZoneId: "Z0PRODEXAMPLE00001", zoneName: "other.example.com" } }), "domain.zoneName", '"other.example.com"'],
 ];
 
 const COMPONENTS: Row[] = [
+  ["private API open to every address", () => new HaCluster("c", { ...cluster, endpointPrivateAccessCidrs: ["0.0.0.0/0"] }), "endpointPrivateAccessCidrs[0]", '"0.0.0.0/0"'],
+  ["transit gateway route over the VPC's own range", () => new Network("n", { ...network, transitGateway: { id: "tgw-0123456789abcdef0", routedCidrs: ["10.0.0.0/8"] } }), "transitGateway.routedCidrs[0]", '"10.0.0.0/8"'],
+  ["tenant quota below its workloads at their peak", () => new Tenant("t", { ...tenant, quota: { pods: 10 }, workloads: [{ name: "checkout", peakPods: 25, requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } }] }), "quota.pods", "10"],
   ["malformed VPC CIDR", () => new Network("n", { ...network, cidrBlock: "10.0.0.0/33" }), "cidrBlock", '"10.0.0.0/33"'],
   ["VPC too small for the zones' subnets", () => new Network("n", { ...network, cidrBlock: "10.0.0.0/24" }), "cidrBlock", '"10.0.0.0/24"'],
   ["a single NAT gateway in prod", () => new Network("n", { ...network, natGateways: "Single" }), "natGateways", '"Single"'],

@@ -1,7 +1,7 @@
 import { readGolden, urnLines } from "../../scripts/golden";
 import { planFor, STACKS } from "../support/plans";
 
-describe.each(STACKS)("URNs of the %s stack", (stack) => {
+describe.each([...STACKS, "account"])("URNs of the %s stack", (stack) => {
   test("match the reviewed golden list (renames and re-parenting need aliases)", () => {
     const golden = readGolden(stack);
     expect(golden).toBeDefined();

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { parseAccountConfig } from "../../stacks/account";
 import { parsePlatformConfig } from "../../stacks/config";
 import { ValidationError } from "../../components/shared/validation";
 
@@ -87,8 +88,42 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["database rotation turned into a no-op", { databaseRotationDays: 0 }, /databaseRotationDays \| 0 \| an integer from 1 to 365 \| pulumi config set production-platform:databaseRotationDays 30/],
   ["database rotation beyond a year", { databaseRotationDays: 400 }, /databaseRotationDays \| 400 \| an integer from 1 to 365/],
   ["database rotation as text", { databaseRotationDays: "monthly" }, /databaseRotationDays \| "monthly" \| an integer from 1 to 365/],
-  ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001" } }, /domain.name \| "app" \| a fully qualified DNS name/],
+  ["domain not fully qualified", { domain: { name: "app", hostedZoneId: "Z0PRODEXAMPLE00001", zoneName: "app" } }, /domain.name \| "app" \| a fully qualified DNS name/],
+  // Issue 15: what would only fail mid-`pulumi up` is refused here, before anything registers.
+  ["no access path to the private EKS API", { clusterApiAccess: undefined, clusterPublicAccessCidrs: undefined }, /clusterApiAccess \| undefined \| an access path from where pulumi up runs to the EKS API/],
+  ["deployer ranges without a route back in one region", { clusterApiAccess: { cidrs: ["203.0.113.0/24"], transitGatewayIds: { "us-east-1": "tgw-0123456789abcdef0" } } }, /clusterApiAccess.transitGatewayIds.us-west-2 \| undefined \| a transit gateway id/],
+  ["API access open to the internet", { clusterApiAccess: { cidrs: ["0.0.0.0/0"], transitGatewayIds: prod.clusterApiAccess && (prod.clusterApiAccess as any).transitGatewayIds } }, /clusterApiAccess.cidrs\[0\] \| "0.0.0.0\/0" \| not the whole internet/],
+  ["public name outside its zone", { domain: { name: "app.example.com", hostedZoneId: "Z0PRODEXAMPLE00001", zoneName: "example.org" } }, /domain.zoneName \| "example.org" \| the name of the hosted zone/],
+  ["tenant quota too small for its services at maxReplicas plus surge", { tenants: [{ name: "payments", teamRoleArns: [], quota: { limitsCpu: "8" } }, { name: "storefront", teamRoleArns: [] }] }, /tenants\[0\].quota.limitsCpu \| "8" \| room for the services at maxReplicas plus rollout surge \(checkout ×25\): 25/],
+  ["tenant pod cap below the services' peak", { tenants: [{ name: "payments", teamRoleArns: [], quota: { pods: 20 } }, { name: "storefront", teamRoleArns: [] }] }, /tenants\[0\].quota.pods \| "20" \| room for the services .*: 25/],
+  ["unknown data store", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", databases: ["mysql"] }] }, /services\[0\].databases\[0\] \| "mysql" \| one of "postgres", "redis"/],
+  ["an environment stack marked as the account stack", { stackKind: "account" }, /stackKind \| "account" \| "environment" here/],
 ])("rejects %s", (_label, override, expected) => {
   const problems = problemsOf({ ...prod, ...override });
   expect(problems.join("\n")).toMatch(expected);
+});
+
+describe("account stack config", () => {
+  const account = stackValues("account");
+
+  test("the committed account stack is valid: every region any environment uses", () => {
+    const config = parseAccountConfig(account);
+    const used = new Set(["dev", "staging", "prod"].flatMap((s) => stackValues(s).regions as string[]));
+    expect(new Set(config.regions)).toEqual(used);
+  });
+
+  test.each<[string, Record<string, unknown>, RegExp]>([
+    ["no regions", { regions: [] }, /regions \| \[\] \| a non-empty list of AWS regions/],
+    ["environment keys in the account stack", { services: [], vpcCidrs: {} }, /services \| \[\] \| only stackKind and regions in an account stack/],
+    ["not marked as an account stack", { stackKind: "environment" }, /stackKind \| "environment" \| "account"/],
+  ])("rejects %s", (_label, override, expected) => {
+    let message = "";
+    try {
+      parseAccountConfig({ ...account, ...override });
+    } catch (err) {
+      expect(err).toBeInstanceOf(ValidationError);
+      message = (err as ValidationError).problems.map((p) => `${p.property} | ${JSON.stringify(p.value)} | ${p.rule} | ${p.fix}`).join("\n");
+    }
+    expect(message).toMatch(expected);
+  });
 });

@@ -154,7 +154,7 @@ describe.each([true, false])("HaCluster (preview=%s)", (preview) => {
 
   test("installs the cluster autoscaler from a pinned chart, balancing zones, with an IRSA role scoped by cluster tag", () => {
     const { recorder } = prod;
-    const release = recorder.one("kubernetes:helm.sh/v3:Release");
+    const release = recorder.one("kubernetes:helm.sh/v3:Release", "use1-cluster-autoscaler");
     const inputs = recorder.inputsOf(release);
     expect(inputs.version).toBe(CLUSTER_AUTOSCALER_CHART.version);
     expect(inputs.values.extraArgs["balance-similar-node-groups"]).toBe(true);
@@ -164,6 +164,23 @@ describe.each([true, false])("HaCluster (preview=%s)", (preview) => {
     const policy = JSON.parse(recorder.inputsOf(recorder.one("aws:iam/rolePolicy:RolePolicy", "use1-cluster-autoscaler")).policy);
     const scale = policy.Statement.find((s: any) => s.Sid === "ScaleOwnGroupsOnly");
     expect(scale.Condition.StringEquals).toEqual({ "aws:ResourceTag/k8s.io/cluster-autoscaler/production-platform-prod-use1": "owned" });
+  });
+
+  test("gets metrics-server (HA) and a default gp3 StorageClass encrypted with the cluster key, on its own provider", () => {
+    const { recorder } = prod;
+    const metrics = recorder.one("kubernetes:helm.sh/v3:Release", "use1-metrics-server");
+    expect(recorder.inputsOf(metrics)).toMatchObject({ chart: "metrics-server", namespace: "kube-system", values: { replicas: 2, podDisruptionBudget: { enabled: true } } });
+    expect(recorder.providerOf(metrics)?.type).toBe("pulumi:providers:kubernetes");
+    const storageClass = recorder.one("kubernetes:storage.k8s.io/v1:StorageClass");
+    const sc = recorder.inputsOf(storageClass);
+    expect(sc.metadata.annotations["storageclass.kubernetes.io/is-default-class"]).toBe("true");
+    expect(sc.parameters).toMatchObject({ type: "gp3", encrypted: "true" });
+    expect(String(sc.parameters.kmsKeyId)).toMatch(/key\/use1-eks-/);
+  });
+
+  test("admits the deployer range on 443 of the cluster security group only when asked", () => {
+    const { recorder } = prod;
+    expect(recorder.resources.filter((r) => r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).toEqual([]);
   });
 
   test("protects the cluster and key and turns on deletion protection in prod", () => {

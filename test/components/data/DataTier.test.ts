@@ -31,7 +31,8 @@ describe.each([true, false])("DataTier prod, RPO 60 s across three regions (prev
         skipFinalSnapshot: false,
         engineVersion: "16.6",
       });
-      expect(inputs.finalSnapshotIdentifier).toMatch(/^prod-data-aurora-[a-z0-9]+-final$/);
+      // Unique per incarnation: a fixed id collides with the snapshot the previous destroy left behind.
+      expect(inputs.finalSnapshotIdentifier).toMatch(/^prod-data-aurora-[a-z0-9]+-final-[0-9a-f]{8}$/);
       expect(cluster.options.protect).toBe(true);
       const key = keyBehind(recorder, cluster, "kmsKeyId");
       expect(key && recorder.regionOf(key)).toBe(recorder.regionOf(cluster));
@@ -208,7 +209,8 @@ describe.each([true, false])("DataTier prod, RPO 60 s across three regions (prev
     }
     const rpoLag = alarms.filter((a) => recorder.inputsOf(a).metricName === "AuroraGlobalDBRPOLag");
     expect(rpoLag.map((a) => recorder.regionOf(a))).toEqual(["us-west-2", "eu-west-1"]);
-    expect(recorder.inputsOf(rpoLag[0])).toMatchObject({ threshold: 30000, treatMissingData: "breaching" });
+    expect(recorder.inputsOf(rpoLag[0])).toMatchObject({ threshold: 30000, treatMissingData: "missing", dimensions: { SourceRegion: "us-east-1" } });
+    expect(recorder.inputsOf(rpoLag[0]).insufficientDataActions).toHaveLength(1);
   });
 
   test("exposes achieved objectives, secret ARNs, bucket names and the global cluster id", async () => {

@@ -30,10 +30,11 @@ describe("alarmSpecs", () => {
     ]);
   });
 
-  test("lag alarms sit on the secondary, at half the RPO, and treat silence as breaching", () => {
+  test("lag alarms sit on the secondary, at half the RPO, on the published dimensions, and notify silence without breaching", () => {
     expect(byKey.get("aurora-usw2-rpo-lag")).toMatchObject({
       region: "us-west-2",
-      args: { metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: "db-usw2" }, threshold: 30000, unit: "Milliseconds", treatMissingData: "breaching", evaluationPeriods: 1 },
+      args: { metricName: "AuroraGlobalDBRPOLag", dimensions: { DBClusterIdentifier: "db-usw2", SourceRegion: "us-east-1" }, threshold: 30000, unit: "Milliseconds", treatMissingData: "missing", evaluationPeriods: 1 },
+      notifyInsufficientData: true,
     });
     const redisLag = byKey.get("redis-usw2-replication-lag")?.args;
     expect(redisLag).toMatchObject({ threshold: 30, treatMissingData: "breaching" });

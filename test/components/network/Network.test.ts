@@ -122,7 +122,7 @@ describe.each([true, false])("Network (preview=%s)", (preview) => {
     }
     const component = recorder.one("production-platform:network:Network", "use1");
     expect(Object.keys(component.outputs).sort()).toEqual(
-      ["availabilityZones", "endpointSecurityGroupId", "flowLogGroupName", "privateSubnetIds", "publicSubnetCidrs", "publicSubnetIds", "vpcCidr", "vpcId"],
+      ["availabilityZones", "endpointSecurityGroupId", "flowLogGroupName", "privateSubnetCidrs", "privateSubnetIds", "publicSubnetCidrs", "publicSubnetIds", "vpcCidr", "vpcId"],
     );
   });
 });

@@ -71,7 +71,7 @@ describe("egress/ingress validation", () => {
   });
 
   test.each<[string, EgressRule[], RegExp]>([
-    ["both cidr and namespace", [{ name: "x", cidr: "10.0.0.0/8", namespace: "a", ports: [{ port: 1 }] }], /egress\[0\]: exactly one of cidr and namespace/],
+    ["both cidr and namespace", [{ name: "x", cidr: "10.0.0.0/8", namespace: "a", ports: [{ port: 1 }] }], /egress\[0\]: exactly one of cidr, cidrs and namespace/],
     ["neither", [{ name: "x" }], /egress\[0\]: exactly one/],
     ["bad cidr", [{ name: "x", cidr: "10.0.0/8", ports: [{ port: 1 }] }], /egress\[0\]\.cidr: an IPv4 CIDR/],
     ["cidr without ports", [{ name: "x", cidr: "0.0.0.0/0" }], /egress\[0\]\.ports: a list of ports/],
