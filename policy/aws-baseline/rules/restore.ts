@@ -40,7 +40,7 @@ function names(from: Subject, prop: string, target: Subject): boolean {
 
 export const restoreTested: StackRule = {
   meta: fsbp("WR-11", "aws-backup-restore-tested", "Every backed-up data store has a restore test", "high",
-    "Add an aws.backup.RestoreTestingSelection (with a RestoreTestingPlan) in the store's region whose protectedResourceType matches it and whose protectedResourceArns include it.", "RESILIENCE"),
+    "Add an aws.backup.RestoreTestingSelection (with a RestoreTestingPlan) in the store's region whose protectedResourceType matches it and whose protectedResourceArns include it.", undefined, "RESILIENCE"),
   check(resources) {
     const stores = resources.filter((r) => RESTORE_TYPE[r.type] !== undefined);
     const selections = ofType(resources, SELECTION);
