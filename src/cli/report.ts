@@ -10,6 +10,8 @@ import { redact, redactLeaves } from "../testing/wire";
 import { FRAMEWORK_INFO } from "../../policy/common/metadata";
 import { Control, FrameworkScore, scoreCompliance as scoreControls } from "../../policy/common/score";
 import { PackRun } from "./policy-run";
+import type { FidelityMode } from "../testing/engine";
+import type { UnjudgedComponent } from "../testing/unjudged";
 
 export type FindingStatus = "violation" | "exempted";
 
@@ -40,6 +42,10 @@ export interface ComplianceScore {
 export interface PolicyReport {
   readonly project: string;
   readonly stack: string;
+  /** `first-preview` (a new stack: computed outputs unknown) or `after-deploy` (outputs known); see src/testing/engine.ts. */
+  readonly mode: FidelityMode;
+  /** Components no pack could judge offline (also findings of pack `plan`): what was not seen, said out loud. */
+  readonly unjudged: readonly UnjudgedComponent[];
   readonly resources: number;
   readonly packs: readonly { name: string; version: string; policies: number; config?: string }[];
   readonly summary: { readonly mandatory: number; readonly advisory: number; readonly exempted: number };
@@ -122,12 +128,14 @@ export function complianceOf(runs: readonly PackRun[]): ComplianceScore[] {
   })).sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
-export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[]): PolicyReport {
+export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], seen: { mode: FidelityMode; unjudged: readonly UnjudgedComponent[] } = { mode: "first-preview", unjudged: [] }): PolicyReport {
   const findings = toReportFindings(runs);
   const violations = findings.filter((f) => f.status === "violation");
   return {
     project,
     stack,
+    mode: seen.mode,
+    unjudged: [...seen.unjudged].sort((a, b) => a.urn.localeCompare(b.urn)),
     resources: resourceCount,
     packs: runs
       .map((r) => ({ name: r.info.name, version: r.info.version, policies: r.info.policies.length, config: r.configFile ? path.basename(r.configFile) : undefined }))

@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
+import type { FidelityMode } from "../testing/engine";
 import { LoadedProject } from "./project";
 
 export interface ProgramRun {
@@ -58,6 +59,8 @@ function sdkRootFor(programDir: string): string {
 
 export interface RunProgramOptions {
   readonly preview?: boolean;
+  /** `first-preview` (default) or `after-deploy`: see src/testing/engine.ts. */
+  readonly mode?: FidelityMode;
   /** Called with each resource as it registers (before the program has finished). */
   readonly onResource?: (resource: RecordedResource, recorder: ResourceRecorder) => void;
 }
@@ -67,6 +70,7 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const sdkRoot = sdkRootFor(path.dirname(project.main));
   const recorder = installMockRuntime({
     preview: options.preview ?? true,
+    mode: options.mode ?? "first-preview",
     project: project.name,
     stack: project.stack,
     config: project.config,
@@ -82,13 +86,20 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const asyncErrors: unknown[] = [];
   const onRejection = (err: unknown) => asyncErrors.push(err);
   process.on("unhandledRejection", onRejection);
+  // A call the runtime cannot answer ends the run at once: the program may be waiting on it forever.
+  const fatal = new Promise<never>((_resolve, reject) => recorder.onFatal(reject));
+  fatal.catch(() => undefined);
   try {
-    await pulumiSdk.runtime.runInPulumiStack(async () => {
-      const exported = require(project.main);
-      const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
-      return await value;
-    });
-    await settle(sdkRoot);
+    const program = (async () => {
+      await pulumiSdk.runtime.runInPulumiStack(async () => {
+        const exported = require(project.main);
+        const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
+        return await value;
+      });
+      await settle(sdkRoot);
+    })();
+    program.catch(() => undefined);
+    await Promise.race([program, fatal]);
   } catch (err) {
     // The listener stays: the SDK re-rejects the same error from the stack's outputs later, and the run is over.
     throw new ProgramError(err, isValidationError(err));

@@ -5,10 +5,12 @@
  *
  * Used by our tests, by the `plan` command, and by consumers through `production-platform/testing`.
  */
-import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeCall, fakeState } from "./fakes";
+import { fakeId, fakeState } from "./fakes";
+import { FakeCall, fakeCall, MissingFakeError } from "./fake-calls";
+import { FidelityMode, firstPreviewState, grpcError, KUBERNETES_KNOWN_AT_CHECK, providerConfigKnown } from "./engine";
+import { UnjudgedComponent, unjudgedFor } from "./unjudged";
 import { isResourceRef, reveal, secret } from "./wire";
 
 /** Options recorded for one resource, as given in the program. */
@@ -63,11 +65,25 @@ export interface MockRuntimeOptions {
    * The plan command passes the program's own copy.
    */
   readonly sdkRoot?: string;
+  /**
+   * What the engine knows about outputs (see engine.ts). `first-preview`: every computed output is unknown and
+   * providers configured with unknowns return empty outputs, as in a new stack's first `pulumi preview` (requires
+   * `preview: true`). `after-deploy`: every output known. Default: `after-deploy`, which is what the component tests
+   * were written against; the plan command defaults to `first-preview`.
+   */
+  readonly mode?: FidelityMode;
+  /** Fakes for provider functions, by token; they take precedence over the built-in ones in fake-calls.ts. */
+  readonly calls?: Readonly<Record<string, FakeCall>>;
 }
 
 /** The resources a program registered, with typed queries. */
 export class ResourceRecorder {
   readonly resources: RecordedResource[] = [];
+  /** Components whose children could not be seen offline, so no policy judged them (see unjudged.ts). */
+  readonly unjudged: UnjudgedComponent[] = [];
+  /** The first error that must end the run at once (a provider function without a fake), if any. */
+  fatal?: Error;
+  private readonly fatalListeners: ((err: Error) => void)[] = [];
   private readonly byUrn = new Map<string, RecordedResource>();
   private readonly listeners: ((resource: RecordedResource) => void)[] = [];
 
@@ -75,6 +91,22 @@ export class ResourceRecorder {
     this.resources.push(resource);
     this.byUrn.set(resource.urn, resource);
     for (const listener of this.listeners) listener(resource);
+  }
+
+  /**
+   * Records an error that ends the run now rather than when the program settles: a program waiting on a value the
+   * runtime cannot produce would otherwise hang or fail much later with an unrelated message.
+   */
+  failFast(err: Error): void {
+    if (this.fatal) return;
+    this.fatal = err;
+    for (const listener of this.fatalListeners) listener(err);
+  }
+
+  /** Calls `listener` once, with the first fail-fast error. */
+  onFatal(listener: (err: Error) => void): void {
+    if (this.fatal) listener(this.fatal);
+    else this.fatalListeners.push(listener);
   }
 
   /** Calls `listener` with every resource registered from now on, as it registers (the engine's step events). */
@@ -190,12 +222,21 @@ function aliasOf(alias: any): unknown {
 /**
  * The SDK's mock monitor with the engine's behaviour where tests and plans depend on it.
  */
-function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId: string): any {
+interface MonitorOptions {
+  readonly accountId: string;
+  readonly mode: FidelityMode;
+  readonly calls: Readonly<Record<string, FakeCall>>;
+}
+
+function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: MonitorOptions): any {
   const MockMonitor = sdk.MockMonitor;
+  const firstPreview = options.mode === "first-preview";
   class RecordingMonitor extends MockMonitor {
     private readonly regionByProvider = new Map<string, string>();
+    /** Provider URN → whether its config is fully known (first preview only; see providerConfigKnown). */
+    private readonly providerKnown = new Map<string, boolean>();
     private readonly recorder = recorder;
-    private readonly accountId = accountId;
+    private readonly accountId = options.accountId;
 
     constructor() {
       super({
@@ -223,13 +264,15 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
         const region = this.regionFor(type, props, providerRef);
         const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
 
-        const id = custom ? fakeId(type, name, urn) : undefined;
-        const state = custom ? fakeState({ type, name, urn, id: id as string, inputs: reveal(props) as Record<string, any>, region, accountId: this.accountId }) : {};
+        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom });
+        if (unjudged) this.recorder.unjudged.push(unjudged);
+        if (type.startsWith("pulumi:providers:")) {
+          if (typeof props.region === "string") this.regionByProvider.set(urn, props.region);
+          this.providerKnown.set(urn, !firstPreview || providerConfigKnown(props));
+        }
+        const { id, state } = this.outputsFor({ type, name, urn, props, custom, region, providerRef });
         for (const key of secretOutputs) {
           if (key in state) state[key] = secret(state[key]);
-        }
-        if (type.startsWith("pulumi:providers:") && typeof props.region === "string") {
-          this.regionByProvider.set(urn, props.region);
         }
 
         const propertyDependencies: Record<string, string[]> = {};
@@ -274,12 +317,29 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
         (this as any).resources.set(urn, { urn, id: id ?? null, state: serialized });
         const response = new resproto.RegisterResourceResponse();
         response.setUrn(urn);
+        // An empty id is how a preview says "not known yet" (the SDK resolves it as unknown).
         response.setId(id ?? "");
         response.setObject(structproto.Struct.fromJavaScript(serialized));
         callback(null, response);
       } catch (err) {
-        callback(err);
+        callback(grpcError(`registering ${req.getType()} ${req.getName()}: ${(err as Error)?.message ?? String(err)}`));
       }
+    }
+
+    /**
+     * Id and output state of a new resource. After deploy: the fakes' values. At first preview: no id, the inputs
+     * with every computed output unknown, and nothing at all under a provider whose config is unknown (the engine
+     * skips Check and its preview Create returns an empty map: see providerConfigKnown in engine.ts).
+     */
+    private outputsFor(r: { type: string; name: string; urn: string; props: Record<string, unknown>; custom: boolean; region: string; providerRef: string }): { id?: string; state: Record<string, any> } {
+      if (!r.custom) return { state: {} };
+      const inputs = reveal(r.props) as Record<string, any>;
+      const id = fakeId(r.type, r.name, r.urn, inputs);
+      const computed = fakeState({ type: r.type, name: r.name, urn: r.urn, id, inputs, region: r.region, accountId: this.accountId });
+      if (!firstPreview) return { id, state: computed };
+      if (this.providerKnown.get(providerUrnOf(r.providerRef) ?? "") === false) return { id: "", state: {} };
+      const knownAtCheck = r.type.startsWith("kubernetes:") ? KUBERNETES_KNOWN_AT_CHECK : [];
+      return { id: "", state: firstPreviewState(r.props, computed, knownAtCheck) as Record<string, any> };
     }
 
     registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
@@ -294,13 +354,18 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
       try {
         const { provproto, structproto } = sdk;
         const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, any>;
-        const region = this.regionByProvider.get(providerUrnOf(req.getProvider()) ?? "") ?? "us-east-1";
-        const result = fakeCall(tok, inputs, { region, accountId: this.accountId });
+        const providerUrn = providerUrnOf(req.getProvider()) ?? "";
+        const region = this.regionByProvider.get(providerUrn) ?? "us-east-1";
+        // A provider configured with unknowns answers every Invoke with an empty map (provider_plugin.go, Invoke's
+        // cfgknown check), so at first preview the program sees nothing from it.
+        const result = this.providerKnown.get(providerUrn) === false ? {} : fakeCall(tok, inputs, { region, accountId: this.accountId }, options.calls);
         const response = new provproto.InvokeResponse();
         response.setReturn(structproto.Struct.fromJavaScript(serializeState(result) as any));
         callback(null, response);
       } catch (err) {
-        callback(err);
+        const error = err instanceof Error ? err : new Error(String(err));
+        if (error instanceof MissingFakeError) this.recorder.failFast(error);
+        callback(grpcError(error.message));
       }
     }
 
@@ -310,13 +375,6 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
     }
   }
   return new RecordingMonitor();
-}
-
-/** Deterministic ids: same program, same ids, run after run. */
-function fakeId(type: string, name: string, urn: string): string {
-  if (type.startsWith("pulumi:providers:")) return `${name}-provider-id`;
-  const hash = crypto.createHash("sha256").update(urn).digest("hex").slice(0, 8);
-  return `${name}-${hash}`;
 }
 
 /** JSON-safe copy: drops undefined, keeps wire markers as they are. */
@@ -342,7 +400,9 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
   const project = options.project ?? "project";
   const stack = options.stack ?? "stack";
   sdk.pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
-  const monitor = createRecordingMonitor(sdk, recorder, options.accountId ?? "123456789012");
+  const mode = options.mode ?? "after-deploy";
+  if (mode === "first-preview" && !options.preview) throw new Error("installMockRuntime: mode first-preview needs preview: true (a first preview is a preview)");
+  const monitor = createRecordingMonitor(sdk, recorder, { accountId: options.accountId ?? "123456789012", mode, calls: options.calls ?? {} });
   sdk.settings.setMockOptions(monitor, project, stack, options.preview, options.organization ?? "organization");
   const store = sdk.state.getStore();
   store.supportsSecrets = true;
