@@ -7,6 +7,7 @@ import * as path from "path";
 import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
 import type { FidelityMode } from "../testing/engine";
 import { LoadedProject } from "./project";
+import { importProgram, registerProgramTypeScript } from "./load-program";
 
 export interface ProgramRun {
   readonly recorder: ResourceRecorder;
@@ -28,7 +29,10 @@ export class ProgramError extends Error {
 
 let transpilerRegistered = false;
 
-/** Lets Node load TypeScript programs; no type-check here (that is the program's own build's job). */
+/**
+ * Lets Node load this package's own TypeScript (policy inventories) when it runs compiled; the program under test gets
+ * its own, language-host-like registration (load-program.ts).
+ */
 function registerTypeScript(): void {
   if (transpilerRegistered || require.extensions[".ts"]) return;
   transpilerRegistered = true;
@@ -89,10 +93,14 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   // A call the runtime cannot answer ends the run at once: the program may be waiting on it forever.
   const fatal = new Promise<never>((_resolve, reject) => recorder.onFatal(reject));
   fatal.catch(() => undefined);
+  // The language host runs the program with the project folder as working directory (run.ts `--pwd`).
+  const cwd = process.cwd();
+  process.chdir(project.dir);
   try {
+    registerProgramTypeScript(project.dir, project.main);
     const program = (async () => {
       await pulumiSdk.runtime.runInPulumiStack(async () => {
-        const exported = require(project.main);
+        const exported: any = await importProgram(project.main);
         const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
         return await value;
       });
@@ -103,6 +111,8 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   } catch (err) {
     // The listener stays: the SDK re-rejects the same error from the stack's outputs later, and the run is over.
     throw new ProgramError(err, isValidationError(err));
+  } finally {
+    process.chdir(cwd);
   }
   process.off("unhandledRejection", onRejection);
   if (asyncErrors.length > 0) throw new ProgramError(asyncErrors[0], isValidationError(asyncErrors[0]));

@@ -60,9 +60,12 @@ export const KUBERNETES_KNOWN_AT_CHECK = ["metadata.name"] as const;
 /**
  * Whether a provider's configuration is fully known. A provider resource whose inputs contain an unknown (a
  * Kubernetes provider built from an EKS cluster's endpoint or kubeconfig at first preview) is configured with
- * unknowns, and the engine then skips `Check` (returns the inputs unchanged), and `Create` in preview and `Invoke`
- * return an empty property map: the `cfgknown` checks in pkg/resource/plugin/provider_plugin.go (`Check`, `Create`,
- * `Invoke`, `Read`). The program's inputs are still what `Analyze` is sent; `AnalyzeStack` sees the empty outputs.
+ * unknowns, and the engine then, per the `cfgknown` checks in pkg/resource/plugin/provider_plugin.go:
+ * - `Check` returns the news unchanged (no provider defaults, no auto-names: `metadata.name` stays absent if unset);
+ * - `Create` in preview "hands back the inputs as the state" (no id, nothing computed);
+ * - `Invoke` returns an empty property map (so e.g. `kubernetes:yaml:decode` through it yields nothing);
+ * - `Read` returns empty inputs and outputs.
+ * `Analyze` is sent the program's inputs; `AnalyzeStack` sees those same inputs as the outputs.
  */
 export function providerConfigKnown(providerInputs: Record<string, unknown>): boolean {
   return !containsUnknown(providerInputs);

@@ -11,7 +11,7 @@ import { fakeId, fakeState } from "./fakes";
 import { FakeCall, fakeCall, MissingFakeError } from "./fake-calls";
 import { FidelityMode, firstPreviewState, grpcError, KUBERNETES_KNOWN_AT_CHECK, providerConfigKnown } from "./engine";
 import { UnjudgedComponent, unjudgedFor } from "./unjudged";
-import { isResourceRef, reveal, secret } from "./wire";
+import { isResourceRef, marshalForAnalyzer, reveal, secret } from "./wire";
 
 /** Options recorded for one resource, as given in the program. */
 export interface RecordedOptions {
@@ -328,18 +328,21 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
 
     /**
      * Id and output state of a new resource. After deploy: the fakes' values. At first preview: no id, the inputs
-     * with every computed output unknown, and nothing at all under a provider whose config is unknown (the engine
-     * skips Check and its preview Create returns an empty map: see providerConfigKnown in engine.ts).
+     * with every computed output unknown; under a provider whose config is unknown, exactly the inputs as sent (the
+     * engine skips Check, so no auto-names, and its preview Create hands the inputs back: see providerConfigKnown).
      */
     private outputsFor(r: { type: string; name: string; urn: string; props: Record<string, unknown>; custom: boolean; region: string; providerRef: string }): { id?: string; state: Record<string, any> } {
       if (!r.custom) return { state: {} };
-      const inputs = reveal(r.props) as Record<string, any>;
+      // Providers get resource references as ids (they do not accept references; MarshalProperties without
+      // KeepResources), so that is what their outputs echo.
+      const sent = marshalForAnalyzer(r.props) as Record<string, unknown>;
+      const inputs = reveal(sent) as Record<string, any>;
       const id = fakeId(r.type, r.name, r.urn, inputs);
       const computed = fakeState({ type: r.type, name: r.name, urn: r.urn, id, inputs, region: r.region, accountId: this.accountId });
       if (!firstPreview) return { id, state: computed };
-      if (this.providerKnown.get(providerUrnOf(r.providerRef) ?? "") === false) return { id: "", state: {} };
+      if (this.providerKnown.get(providerUrnOf(r.providerRef) ?? "") === false) return { id: "", state: { ...sent } };
       const knownAtCheck = r.type.startsWith("kubernetes:") ? KUBERNETES_KNOWN_AT_CHECK : [];
-      return { id: "", state: firstPreviewState(r.props, computed, knownAtCheck) as Record<string, any> };
+      return { id: "", state: firstPreviewState(sent, computed, knownAtCheck) as Record<string, any> };
     }
 
     registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
