@@ -14,7 +14,6 @@ import * as path from "path";
 import * as url from "url";
 
 /** `import()` that no TypeScript or swc CommonJS transform rewrites into `require` (as run.ts does). */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval
 const dynamicImport = new Function("u", "return import(u)") as (specifier: string) => Promise<any>;
 
 /** The nearest folder at or above `file`'s folder with a package.json (run.ts `npmPackageRootFromProgramPath`). */
