@@ -81,8 +81,25 @@ export function registerProgramTypeScript(projectDir: string, main: string): voi
     const hooks = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, __dirname] })), "cmd", "run", "hooks.js");
     require("module").register(url.pathToFileURL(hooks).href, url.pathToFileURL(__filename), { data: options });
   } else {
-    require("ts-node").register(options);
+    registerExclusively(require("ts-node").create(options));
   }
+}
+
+/**
+ * Compiles the program's `.ts` files with this service only. `ts-node.register` chains onto any earlier registration
+ * (ours, when the CLI runs from sources, uses swc), and the earlier one would then transform the source first: a
+ * circular import would run swc's CommonJS output instead of TypeScript's. Files outside the scope fall through to
+ * whatever loaded them before.
+ */
+function registerExclusively(service: { ignored(file: string): boolean; compile(code: string, file: string): string }): void {
+  const extensions = require.extensions as NodeJS.RequireExtensions;
+  const previous = extensions[".ts"];
+  extensions[".ts"] = (m: any, filename: string) => {
+    if (service.ignored(filename) && previous) return previous(m, filename);
+    // What Node's own `.js` loader does (read, strip a BOM, compile), without the wrappers earlier hooks put on it.
+    const source = fs.readFileSync(filename, "utf8").replace(/^\uFEFF/, "");
+    m._compile(service.compile(source, filename), filename);
+  };
 }
 
 /** Loads the program's entry module and returns what it exports, as run.ts does for ESM and CommonJS. */
