@@ -1,6 +1,6 @@
 /**
  * Command line: `production-platform plan --stack <env> [--program <dir>] [--out <dir>] [--policy-pack <dir>]...
- * [--no-policy] [--mode first-preview|after-deploy]`.
+ * [--no-policy] [--mode first-preview|after-deploy] [--debug]`.
  */
 import { ExitCode, plan } from "./plan";
 import { FIDELITY_MODES, FidelityMode } from "../testing/engine";
@@ -14,6 +14,7 @@ const USAGE = `usage: production-platform plan --stack <name> [--program <dir>] 
   --no-policy           do not run policy packs
   --mode <mode>         first-preview (default: a new stack, computed outputs unknown) or after-deploy (outputs known)
   --after-deploy        same as --mode after-deploy
+  --debug               keep the SDK's per-promise stack traces (slower; to trace a hanging program)
 
 exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad usage or config, 3 program failed`;
 
@@ -26,6 +27,7 @@ export interface ParsedArgs {
   readonly noPolicy: boolean;
   readonly help: boolean;
   readonly mode?: FidelityMode;
+  readonly debug?: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): ParsedArgs | string {
@@ -49,6 +51,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs | string {
         case "--policy-pack": parsed.policyPacks.push(value()); break;
         case "--no-policy": parsed.noPolicy = true; break;
         case "--after-deploy": parsed.mode = "after-deploy"; break;
+        case "--debug": parsed.debug = true; break;
         case "--mode": {
           const mode = value();
           if (!(FIDELITY_MODES as readonly string[]).includes(mode)) return `--mode: got ${JSON.stringify(mode)}; use one of ${FIDELITY_MODES.join(", ")}`;
@@ -83,6 +86,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error: --stack is required\n${USAGE}\n`);
     return ExitCode.BadInput;
   }
-  const result = await plan({ stack: parsed.stack, program: parsed.program, out: parsed.out, policyPacks: parsed.policyPacks.length ? parsed.policyPacks : undefined, noPolicy: parsed.noPolicy, mode: parsed.mode });
+  const result = await plan({ stack: parsed.stack, program: parsed.program, out: parsed.out, policyPacks: parsed.policyPacks.length ? parsed.policyPacks : undefined, noPolicy: parsed.noPolicy, mode: parsed.mode, debug: parsed.debug });
   return result.exitCode;
 }

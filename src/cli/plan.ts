@@ -32,6 +32,8 @@ export interface PlanOptions {
    * `after-deploy`: as the preview after an `up`, outputs known. See src/testing/engine.ts.
    */
   readonly mode?: FidelityMode;
+  /** Keep the SDK's per-promise stack traces (slower; for tracing a program that hangs or leaks promises). */
+  readonly debug?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -115,7 +117,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   let run;
   try {
-    run = await runProgram(project, { mode, onResource: (resource, recorder) => session.analyze(resource, recorder) });
+    run = await runProgram(project, { mode, debug: options.debug, onResource: (resource, recorder) => session.analyze(resource, recorder) });
   } catch (err) {
     await session.close();
     if (err instanceof ProgramError) {

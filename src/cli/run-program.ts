@@ -6,6 +6,7 @@
 import * as path from "path";
 import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
 import type { FidelityMode } from "../testing/engine";
+import { skipPromiseStacks } from "../testing/sdk-cost";
 import { LoadedProject } from "./project";
 import { importProgram, registerProgramTypeScript } from "./load-program";
 
@@ -65,6 +66,8 @@ export interface RunProgramOptions {
   readonly preview?: boolean;
   /** `first-preview` (default) or `after-deploy`: see src/testing/engine.ts. */
   readonly mode?: FidelityMode;
+  /** Keep the SDK's per-promise stack capture (for tracing leaked promises); off by default, see sdk-cost.ts. */
+  readonly debug?: boolean;
   /** Called with each resource as it registers (before the program has finished). */
   readonly onResource?: (resource: RecordedResource, recorder: ResourceRecorder) => void;
 }
@@ -84,6 +87,7 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const onResource = options.onResource;
   if (onResource) recorder.onAdd((resource) => onResource(resource, recorder));
   const pulumiSdk = require(sdkRoot);
+  if (!options.debug) skipPromiseStacks(sdkRoot);
   const started = process.hrtime.bigint();
 
   // Failures inside `apply` callbacks surface as unhandled rejections; they fail the run like they fail `pulumi up`.
