@@ -9,7 +9,9 @@
  * tsconfig sets `noCheck: false` (the language host type-checks by default; type errors are the program's build's job
  * here, and the repository's own `tsc` gate catches ours).
  */
+import * as crypto from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as url from "url";
 
@@ -81,8 +83,43 @@ export function registerProgramTypeScript(projectDir: string, main: string): voi
     const hooks = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, __dirname] })), "cmd", "run", "hooks.js");
     require("module").register(url.pathToFileURL(hooks).href, url.pathToFileURL(__filename), { data: options });
   } else {
-    registerExclusively(require("ts-node").create(options));
+    registerExclusively(cached(require("ts-node").create(options), JSON.stringify(options)));
   }
+}
+
+interface Compiler {
+  ignored(file: string): boolean;
+  compile(code: string, file: string): string;
+}
+
+/**
+ * The TypeScript compiler is ~30x slower than swc per file; its output depends only on the source, the file name and
+ * the options, so it is kept on disk between plans (a cache miss only costs time, never changes the result).
+ */
+function cached(service: Compiler, optionsKey: string): Compiler {
+  const dir = path.join(os.tmpdir(), "production-platform-ts-cache");
+  const version = require("typescript").version as string;
+  return {
+    ignored: (file) => service.ignored(file),
+    compile(code, file) {
+      const key = crypto.createHash("sha256").update(`${version}\0${optionsKey}\0${file}\0${code}`).digest("hex");
+      const hit = path.join(dir, `${key}.js`);
+      try {
+        return fs.readFileSync(hit, "utf8");
+      } catch {
+        const out = service.compile(code, file);
+        try {
+          fs.mkdirSync(dir, { recursive: true });
+          const tmp = `${hit}.${process.pid}.tmp`;
+          fs.writeFileSync(tmp, out);
+          fs.renameSync(tmp, hit);
+        } catch {
+          // A cache that cannot be written is only slower.
+        }
+        return out;
+      }
+    },
+  };
 }
 
 /**
@@ -91,7 +128,7 @@ export function registerProgramTypeScript(projectDir: string, main: string): voi
  * circular import would run swc's CommonJS output instead of TypeScript's. Files outside the scope fall through to
  * whatever loaded them before.
  */
-function registerExclusively(service: { ignored(file: string): boolean; compile(code: string, file: string): string }): void {
+function registerExclusively(service: Compiler): void {
   const extensions = require.extensions as NodeJS.RequireExtensions;
   const previous = extensions[".ts"];
   extensions[".ts"] = (m: any, filename: string) => {
