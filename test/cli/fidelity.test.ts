@@ -7,6 +7,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { planFor } from "../support/plans";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "production-platform.js");
@@ -146,5 +147,15 @@ describe("an eks.Cluster from @pulumi/eks (a multi-language component)", () => {
     expect(run.report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ pack: "plan", policy: "unjudged-component", enforcement: "mandatory", status: "violation", urn: expect.stringMatching(/eks:index:Cluster::demo$/) })]));
     expect(run.stderr).toMatch(/not judged/);
     expect(run.code).toBe(1);
+  });
+});
+
+describe.each(["dev", "staging", "prod"])("the committed %s stack", (stack) => {
+  test.each(["first-preview", "after-deploy"] as const)("plans with exit 0 at %s", (mode) => {
+    const run = planFor(stack, mode);
+    expect({ exit: run.exitCode, log: run.exitCode === 0 ? "" : run.log }).toEqual({ exit: 0, log: "" });
+    const report = JSON.parse(fs.readFileSync(path.join(run.dir, "policy-report.json"), "utf8"));
+    expect(report.mode).toBe(mode);
+    expect(report.unjudged).toEqual([]);
   });
 });
