@@ -1,8 +1,9 @@
 /**
  * Command line: `production-platform plan --stack <env> [--program <dir>] [--out <dir>] [--policy-pack <dir>]...
- * [--no-policy]`.
+ * [--no-policy] [--mode first-preview|after-deploy] [--debug]`.
  */
 import { ExitCode, plan } from "./plan";
+import { FIDELITY_MODES, FidelityMode } from "../testing/engine";
 
 const USAGE = `usage: production-platform plan --stack <name> [--program <dir>] [--out <dir>] [--policy-pack <dir>]... [--no-policy]
 
@@ -11,6 +12,9 @@ const USAGE = `usage: production-platform plan --stack <name> [--program <dir>] 
   --out <dir>           where to write the plan (default: out/<stack>)
   --policy-pack <dir>   run this pack instead of all bundled packs (repeatable)
   --no-policy           do not run policy packs
+  --mode <mode>         first-preview (default: a new stack, computed outputs unknown) or after-deploy (outputs known)
+  --after-deploy        same as --mode after-deploy
+  --debug               keep the SDK's per-promise stack traces (slower; to trace a hanging program)
 
 exit codes: 0 no mandatory violation, 1 mandatory violations, 2 bad usage or config, 3 program failed`;
 
@@ -22,6 +26,8 @@ export interface ParsedArgs {
   readonly policyPacks: string[];
   readonly noPolicy: boolean;
   readonly help: boolean;
+  readonly mode?: FidelityMode;
+  readonly debug?: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): ParsedArgs | string {
@@ -44,6 +50,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs | string {
         case "--out": parsed.out = value(); break;
         case "--policy-pack": parsed.policyPacks.push(value()); break;
         case "--no-policy": parsed.noPolicy = true; break;
+        case "--after-deploy": parsed.mode = "after-deploy"; break;
+        case "--debug": parsed.debug = true; break;
+        case "--mode": {
+          const mode = value();
+          if (!(FIDELITY_MODES as readonly string[]).includes(mode)) return `--mode: got ${JSON.stringify(mode)}; use one of ${FIDELITY_MODES.join(", ")}`;
+          parsed.mode = mode as FidelityMode;
+          break;
+        }
         case "--help": case "-h": parsed.help = true; break;
         default: return `unknown option ${JSON.stringify(arg)}`;
       }
@@ -72,6 +86,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error: --stack is required\n${USAGE}\n`);
     return ExitCode.BadInput;
   }
-  const result = await plan({ stack: parsed.stack, program: parsed.program, out: parsed.out, policyPacks: parsed.policyPacks.length ? parsed.policyPacks : undefined, noPolicy: parsed.noPolicy });
+  const result = await plan({ stack: parsed.stack, program: parsed.program, out: parsed.out, policyPacks: parsed.policyPacks.length ? parsed.policyPacks : undefined, noPolicy: parsed.noPolicy, mode: parsed.mode, debug: parsed.debug });
   return result.exitCode;
 }

@@ -12,6 +12,8 @@ import { toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 import type { ResourceRecorder } from "../testing/mocks";
+import type { FidelityMode } from "../testing/engine";
+import { unjudgedRun } from "./unjudged";
 
 export const ExitCode = { Ok: 0, MandatoryViolations: 1, BadInput: 2, ProgramFailed: 3 } as const;
 
@@ -25,6 +27,13 @@ export interface PlanOptions {
   readonly policyPacks?: readonly string[];
   /** Skip policy packs entirely. */
   readonly noPolicy?: boolean;
+  /**
+   * `first-preview` (default): as a new stack's first `pulumi preview`, every computed output unknown.
+   * `after-deploy`: as the preview after an `up`, outputs known. See src/testing/engine.ts.
+   */
+  readonly mode?: FidelityMode;
+  /** Keep the SDK's per-promise stack traces (slower; for tracing a program that hangs or leaks promises). */
+  readonly debug?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -62,6 +71,11 @@ function writePlanFiles(outDir: string, recorder: ResourceRecorder, report: Poli
   return manifests.size;
 }
 
+/** The stack's environment as its config declares it (`<project>:environment`), else the stack's name. */
+function environmentOf(project: { name: string; stack: string; config: Record<string, string> }): string {
+  return project.config[`${project.name}:environment`] ?? project.stack;
+}
+
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = process.hrtime.bigint();
@@ -89,7 +103,8 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
 
   // Packs start while the program runs and see each resource as it registers, as under `pulumi preview`.
-  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, preview) with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
+  const mode = options.mode ?? "first-preview";
+  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
   let session: PolicySession;
   try {
     session = PolicySession.start(packDirs, { stack: project.stack, project: project.name, onProgress: (m) => log(`  ${m}`) });
@@ -102,7 +117,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   let run;
   try {
-    run = await runProgram(project, { onResource: (resource, recorder) => session.analyze(resource, recorder) });
+    run = await runProgram(project, { mode, debug: options.debug, onResource: (resource, recorder) => session.analyze(resource, recorder) });
   } catch (err) {
     await session.close();
     if (err instanceof ProgramError) {
@@ -116,15 +131,21 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const recorder = run.recorder;
   log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
   const policyStarted = process.hrtime.bigint();
-  const runs = await session.finish(recorder);
+  const runs = [...(await session.finish(recorder))];
+  // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
+  if (!options.noPolicy) {
+    runs.push(unjudgedRun(recorder.unjudged, { environment: environmentOf(project), exemptionsFile: path.join(PACKAGE_ROOT, "policy", "exemptions.yaml") }));
+  }
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
-  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, recorder.resources.map((r) => r.type));
+  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, { mode, unjudged: recorder.unjudged, resourceTypes: recorder.resources.map((r) => r.type) });
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;
   log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,md}`);
-  for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)`}`);
+  const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) not judged, so this score does not cover them` : "";
+  for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)${notSeen}`}`);
+  for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
   for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
     log(`  [mandatory] ${f.pack}/${f.policy} ${f.urn}: ${f.message}`);

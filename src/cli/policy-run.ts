@@ -8,6 +8,7 @@ import * as path from "path";
 import { AnalyzerFinding, AnalyzerInfo, AnalyzerResource, PolicyPackClient, PolicyPackConfig, startPolicyPack } from "../testing/analyzer";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
 import { UsageError } from "./project";
+import { marshalForAnalyzer } from "../testing/wire";
 import type { Control } from "../../policy/common/score";
 
 /** A pack may ship `inventory.ts|js` exporting `INVENTORY`: every control it covers, decidable or not. */
@@ -54,9 +55,10 @@ export function toAnalyzerResource(r: RecordedResource, recorder: ResourceRecord
     type: r.type,
     name: r.name,
     urn: r.urn,
-    props: useOutputs && r.custom ? r.outputs : r.props,
+    // Resource references are sent as ids or URNs, as the engine marshals analyzer properties (see marshalForAnalyzer).
+    props: marshalForAnalyzer(useOutputs && r.custom ? r.outputs : r.props) as Record<string, unknown>,
     parent: r.parent,
-    provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: provider.props } : undefined,
+    provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: marshalForAnalyzer(provider.props) as Record<string, unknown> } : undefined,
     options: {
       protect: r.options.protect,
       ignoreChanges: r.options.ignoreChanges,

@@ -10,6 +10,8 @@ import { redact, redactLeaves } from "../testing/wire";
 import { FRAMEWORK_INFO } from "../../policy/common/metadata";
 import { Control, FrameworkScore, scoreCompliance as scoreControls } from "../../policy/common/score";
 import { PackRun } from "./policy-run";
+import type { FidelityMode } from "../testing/engine";
+import type { UnjudgedComponent } from "../testing/unjudged";
 
 export type FindingStatus = "violation" | "exempted";
 
@@ -46,6 +48,10 @@ export interface ComplianceScore {
 export interface PolicyReport {
   readonly project: string;
   readonly stack: string;
+  /** `first-preview` (a new stack: computed outputs unknown) or `after-deploy` (outputs known); see src/testing/engine.ts. */
+  readonly mode: FidelityMode;
+  /** Components no pack could judge offline (also findings of pack `plan`): what was not seen, said out loud. */
+  readonly unjudged: readonly UnjudgedComponent[];
   readonly resources: number;
   readonly packs: readonly { name: string; version: string; policies: number; config?: string }[];
   readonly summary: { readonly mandatory: number; readonly advisory: number; readonly exempted: number };
@@ -131,12 +137,21 @@ export function complianceOf(runs: readonly PackRun[], resourceTypes?: readonly 
   })).sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
-export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], resourceTypes?: readonly string[]): PolicyReport {
+/** What the plan saw: the fidelity mode, the components it could not look into, and every resource type (for "not applicable"). */
+export interface PlanView {
+  readonly mode: FidelityMode;
+  readonly unjudged: readonly UnjudgedComponent[];
+  readonly resourceTypes?: readonly string[];
+}
+
+export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], seen: PlanView = { mode: "first-preview", unjudged: [] }): PolicyReport {
   const findings = toReportFindings(runs);
   const violations = findings.filter((f) => f.status === "violation");
   return {
     project,
     stack,
+    mode: seen.mode,
+    unjudged: [...seen.unjudged].sort((a, b) => a.urn.localeCompare(b.urn)),
     resources: resourceCount,
     packs: runs
       .map((r) => ({ name: r.info.name, version: r.info.version, policies: r.info.policies.length, config: r.configFile ? path.basename(r.configFile) : undefined }))
@@ -146,7 +161,7 @@ export function buildPolicyReport(project: string, stack: string, resourceCount:
       advisory: violations.filter((f) => f.enforcement === "advisory").length,
       exempted: findings.filter((f) => f.status === "exempted").length,
     },
-    compliance: complianceOf(runs, resourceTypes),
+    compliance: complianceOf(runs, seen.resourceTypes),
     findings,
   };
 }

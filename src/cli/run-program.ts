@@ -5,7 +5,10 @@
  */
 import * as path from "path";
 import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
+import type { FidelityMode } from "../testing/engine";
+import { skipPromiseStacks } from "../testing/sdk-cost";
 import { LoadedProject } from "./project";
+import { importProgram, registerProgramTypeScript } from "./load-program";
 
 export interface ProgramRun {
   readonly recorder: ResourceRecorder;
@@ -27,7 +30,10 @@ export class ProgramError extends Error {
 
 let transpilerRegistered = false;
 
-/** Lets Node load TypeScript programs; no type-check here (that is the program's own build's job). */
+/**
+ * Lets Node load this package's own TypeScript (policy inventories) when it runs compiled; the program under test gets
+ * its own, language-host-like registration (load-program.ts).
+ */
 function registerTypeScript(): void {
   if (transpilerRegistered || require.extensions[".ts"]) return;
   transpilerRegistered = true;
@@ -58,6 +64,10 @@ function sdkRootFor(programDir: string): string {
 
 export interface RunProgramOptions {
   readonly preview?: boolean;
+  /** `first-preview` (default) or `after-deploy`: see src/testing/engine.ts. */
+  readonly mode?: FidelityMode;
+  /** Keep the SDK's per-promise stack capture (for tracing leaked promises); off by default, see sdk-cost.ts. */
+  readonly debug?: boolean;
   /** Called with each resource as it registers (before the program has finished). */
   readonly onResource?: (resource: RecordedResource, recorder: ResourceRecorder) => void;
 }
@@ -67,6 +77,7 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const sdkRoot = sdkRootFor(path.dirname(project.main));
   const recorder = installMockRuntime({
     preview: options.preview ?? true,
+    mode: options.mode ?? "first-preview",
     project: project.name,
     stack: project.stack,
     config: project.config,
@@ -76,22 +87,36 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const onResource = options.onResource;
   if (onResource) recorder.onAdd((resource) => onResource(resource, recorder));
   const pulumiSdk = require(sdkRoot);
+  if (!options.debug) skipPromiseStacks(sdkRoot);
   const started = process.hrtime.bigint();
 
   // Failures inside `apply` callbacks surface as unhandled rejections; they fail the run like they fail `pulumi up`.
   const asyncErrors: unknown[] = [];
   const onRejection = (err: unknown) => asyncErrors.push(err);
   process.on("unhandledRejection", onRejection);
+  // A call the runtime cannot answer ends the run at once: the program may be waiting on it forever.
+  const fatal = new Promise<never>((_resolve, reject) => recorder.onFatal(reject));
+  fatal.catch(() => undefined);
+  // The language host runs the program with the project folder as working directory (run.ts `--pwd`).
+  const cwd = process.cwd();
+  process.chdir(project.dir);
   try {
-    await pulumiSdk.runtime.runInPulumiStack(async () => {
-      const exported = require(project.main);
-      const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
-      return await value;
-    });
-    await settle(sdkRoot);
+    registerProgramTypeScript(project.dir, project.main);
+    const program = (async () => {
+      await pulumiSdk.runtime.runInPulumiStack(async () => {
+        const exported: any = await importProgram(project.main);
+        const value = typeof exported === "function" ? exported() : exported?.__esModule && typeof exported.default === "function" ? exported.default() : exported;
+        return await value;
+      });
+      await settle(sdkRoot);
+    })();
+    program.catch(() => undefined);
+    await Promise.race([program, fatal]);
   } catch (err) {
     // The listener stays: the SDK re-rejects the same error from the stack's outputs later, and the run is over.
     throw new ProgramError(err, isValidationError(err));
+  } finally {
+    process.chdir(cwd);
   }
   process.off("unhandledRejection", onRejection);
   if (asyncErrors.length > 0) throw new ProgramError(asyncErrors[0], isValidationError(asyncErrors[0]));

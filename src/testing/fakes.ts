@@ -2,8 +2,7 @@
  * Plausible, deterministic outputs for resources and provider functions when no cloud answers.
  *
  * Every value is derived from the resource's URN and inputs, so the same program always produces the same ids,
- * ARNs and endpoints. Provider functions that are not listed here fail loudly: a silent `{}` would let a component
- * read `undefined` and pass a test it should fail.
+ * ARNs and endpoints. Provider functions (data sources) are answered in fake-calls.ts.
  */
 import * as crypto from "crypto";
 
@@ -92,6 +91,20 @@ const AWS_EXTRAS: Record<string, (args: FakeResourceArgs, physical: string) => R
   "aws:sns/topic:Topic": (_a, physical) => ({ name: physical }),
 };
 
+/**
+ * AWS types whose provider id is the physical name rather than an opaque id (the AWS provider's `id` for a role, user
+ * or bucket is its name): a resource reference such as `role: role` then reaches the policy as that name, as in the
+ * engine.
+ */
+const ID_IS_NAME = new Set(["aws:iam/role:Role", "aws:iam/user:User", "aws:iam/group:Group", "aws:iam/instanceProfile:InstanceProfile", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"]);
+
+/** Deterministic ids: same program, same ids, run after run. */
+export function fakeId(type: string, name: string, urn: string, inputs: Record<string, any>): string {
+  if (type.startsWith("pulumi:providers:")) return `${name}-provider-id`;
+  if (ID_IS_NAME.has(type)) return physicalName({ type, name, urn, id: "", inputs, region: "", accountId: "" });
+  return `${name}-${hash(urn)}`;
+}
+
 function fakeArn(args: FakeResourceArgs, physical: string): string {
   const { service, kind } = awsParts(args.type);
   const global = service === "iam" || service === "route53" || service === "cloudfront" || service === "globalaccelerator";
@@ -134,45 +147,4 @@ export function fakeRandomString(seed: string, length: number): string {
   let out = "";
   for (let i = 0; i < length; i++) out += alphabet[bytes[i % bytes.length] % alphabet.length];
   return out;
-}
-
-export interface FakeCallContext {
-  readonly region: string;
-  readonly accountId: string;
-}
-
-const ZONE_LETTERS: Record<string, string[]> = {
-  "us-west-1": ["b", "c"],
-  "ap-northeast-1": ["a", "c", "d"],
-};
-
-const CALLS: Record<string, (inputs: Record<string, any>, ctx: FakeCallContext) => Record<string, unknown>> = {
-  "aws:index/getCallerIdentity:getCallerIdentity": (_i, ctx) => ({
-    accountId: ctx.accountId,
-    arn: `arn:aws:iam::${ctx.accountId}:user/offline-plan`,
-    userId: "AIDAOFFLINEPLAN",
-    id: ctx.accountId,
-  }),
-  "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region, description: ctx.region }),
-  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, ctx) => {
-    const letters = ZONE_LETTERS[ctx.region] ?? ["a", "b", "c", "d"];
-    return {
-      names: letters.map((l) => `${ctx.region}${l}`),
-      zoneIds: letters.map((_l, i) => `${ctx.region.replace(/-/g, "").slice(0, 4)}-az${i + 1}`),
-      id: ctx.region,
-    };
-  },
-};
-
-/** Answers a provider function call offline; unknown functions are an error that names the function. */
-export function fakeCall(token: string, inputs: Record<string, any>, ctx: FakeCallContext): Record<string, unknown> {
-  const answer = CALLS[token];
-  if (!answer) {
-    throw new Error(
-      `offline runtime: no fake for provider function ${token}. Compute the value in the program instead of calling ` +
-        `the cloud, or add a fake to src/testing/fakes.ts.`,
-    );
-  }
-  return answer(inputs, ctx);
 }

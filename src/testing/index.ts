@@ -22,8 +22,14 @@ import { installMockRuntime, MockRuntimeOptions, RecordedResource, ResourceRecor
 export * from "./analyzer";
 export * from "./mocks";
 export * from "./wire";
-export { fakeCall, fakeState } from "./fakes";
-export type { FakeCallContext, FakeResourceArgs } from "./fakes";
+export { fakeState } from "./fakes";
+export { availabilityZones, fakeCall, MissingFakeError, zoneIdPrefix } from "./fake-calls";
+export type { FakeCall, FakeCallContext } from "./fake-calls";
+export { renderPolicyDocument } from "./policy-document";
+export { containsUnknown, FIDELITY_MODES, firstPreviewState, providerConfigKnown } from "./engine";
+export type { FidelityMode } from "./engine";
+export type { UnjudgedComponent } from "./unjudged";
+export type { FakeResourceArgs } from "./fakes";
 export { analysableResources, discoverPacks, packConfigFor, toAnalyzerResource };
 export type { PackRun };
 

@@ -5,46 +5,15 @@
  *
  * Used by our tests, by the `plan` command, and by consumers through `production-platform/testing`.
  */
-import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { fakeCall, fakeState } from "./fakes";
-import { isResourceRef, reveal, secret } from "./wire";
-
-/** Options recorded for one resource, as given in the program. */
-export interface RecordedOptions {
-  readonly protect: boolean;
-  readonly retainOnDelete: boolean;
-  readonly deleteBeforeReplace: boolean;
-  readonly ignoreChanges: readonly string[];
-  readonly replaceOnChanges: readonly string[];
-  readonly additionalSecretOutputs: readonly string[];
-  /** URNs this resource explicitly depends on (`dependsOn`). */
-  readonly dependsOn: readonly string[];
-  /** Aliases as URNs, or as `{name, type, parent, stack, project}` specs. */
-  readonly aliases: readonly unknown[];
-}
-
-/** One resource registered by a program, in registration order. */
-export interface RecordedResource {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  /** True for provider-managed resources, false for components. */
-  readonly custom: boolean;
-  readonly parent?: string;
-  /** URN of the provider resource that manages this one (explicit providers only). */
-  readonly provider?: string;
-  readonly id?: string;
-  /** Inputs in Pulumi's wire format: secrets stay wrapped, unknowns are the UNKNOWN marker. */
-  readonly props: Record<string, unknown>;
-  /** Outputs as the mocks resolved them (wire format). Components: what they passed to `registerOutputs`. */
-  outputs: Record<string, unknown>;
-  readonly options: RecordedOptions;
-  /** All resources this one depends on (explicit and through its inputs). */
-  readonly dependencies: readonly string[];
-  readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
-}
+import { fakeId, fakeState } from "./fakes";
+import { FakeCall, fakeCall, MissingFakeError } from "./fake-calls";
+import { FidelityMode, firstPreviewState, grpcError, KUBERNETES_KNOWN_AT_CHECK, providerConfigKnown } from "./engine";
+import { unjudgedFor } from "./unjudged";
+import { ResourceRecorder } from "./recorder";
+export * from "./recorder";
+import { isResourceRef, marshalForAnalyzer, reveal, secret } from "./wire";
 
 export interface MockRuntimeOptions {
   /** Run as `pulumi preview` (true) or `pulumi up` (false). Always set this explicitly in tests: both modes matter. */
@@ -63,78 +32,15 @@ export interface MockRuntimeOptions {
    * The plan command passes the program's own copy.
    */
   readonly sdkRoot?: string;
-}
-
-/** The resources a program registered, with typed queries. */
-export class ResourceRecorder {
-  readonly resources: RecordedResource[] = [];
-  private readonly byUrn = new Map<string, RecordedResource>();
-  private readonly listeners: ((resource: RecordedResource) => void)[] = [];
-
-  add(resource: RecordedResource): void {
-    this.resources.push(resource);
-    this.byUrn.set(resource.urn, resource);
-    for (const listener of this.listeners) listener(resource);
-  }
-
-  /** Calls `listener` with every resource registered from now on, as it registers (the engine's step events). */
-  onAdd(listener: (resource: RecordedResource) => void): void {
-    this.listeners.push(listener);
-  }
-
-  get(urn: string): RecordedResource | undefined {
-    return this.byUrn.get(urn);
-  }
-
-  /** Every resource of a type token, e.g. `aws:eks/cluster:Cluster`. */
-  ofType(type: string): RecordedResource[] {
-    return this.resources.filter((r) => r.type === type);
-  }
-
-  /** The one resource with this type and name; throws when there is none or more than one. */
-  one(type: string, name?: string): RecordedResource {
-    const found = this.resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-    if (found.length !== 1) {
-      throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-    }
-    return found[0];
-  }
-
-  /** Direct children of a resource. */
-  childrenOf(urn: string): RecordedResource[] {
-    return this.resources.filter((r) => r.parent === urn);
-  }
-
-  /** Every resource below a resource in the parent tree. */
-  descendantsOf(urn: string): RecordedResource[] {
-    const out: RecordedResource[] = [];
-    const queue = [urn];
-    while (queue.length > 0) {
-      const next = queue.shift() as string;
-      for (const child of this.childrenOf(next)) {
-        out.push(child);
-        queue.push(child.urn);
-      }
-    }
-    return out;
-  }
-
-  /** Inputs with secrets unwrapped and resource references as URNs: for assertions in tests. */
-  inputsOf(resource: RecordedResource): Record<string, any> {
-    return reveal(resource.props) as Record<string, any>;
-  }
-
-  /** The provider resource that manages a resource, if it was given explicitly. */
-  providerOf(resource: RecordedResource): RecordedResource | undefined {
-    return resource.provider ? this.byUrn.get(resource.provider) : undefined;
-  }
-
-  /** The region a resource lives in, read from its (nearest) explicit AWS provider. */
-  regionOf(resource: RecordedResource): string | undefined {
-    const provider = this.providerOf(resource);
-    if (provider?.type === "pulumi:providers:aws") return reveal(provider.props.region) as string | undefined;
-    return undefined;
-  }
+  /**
+   * What the engine knows about outputs (see engine.ts). `first-preview`: every computed output is unknown and
+   * providers configured with unknowns return empty outputs, as in a new stack's first `pulumi preview` (requires
+   * `preview: true`). `after-deploy`: every output known. Default: `after-deploy`, which is what the component tests
+   * were written against; the plan command defaults to `first-preview`.
+   */
+  readonly mode?: FidelityMode;
+  /** Fakes for provider functions, by token; they take precedence over the built-in ones in fake-calls.ts. */
+  readonly calls?: Readonly<Record<string, FakeCall>>;
 }
 
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -190,12 +96,21 @@ function aliasOf(alias: any): unknown {
 /**
  * The SDK's mock monitor with the engine's behaviour where tests and plans depend on it.
  */
-function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId: string): any {
+interface MonitorOptions {
+  readonly accountId: string;
+  readonly mode: FidelityMode;
+  readonly calls: Readonly<Record<string, FakeCall>>;
+}
+
+function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: MonitorOptions): any {
   const MockMonitor = sdk.MockMonitor;
+  const firstPreview = options.mode === "first-preview";
   class RecordingMonitor extends MockMonitor {
     private readonly regionByProvider = new Map<string, string>();
+    /** Provider URN → whether its config is fully known (first preview only; see providerConfigKnown). */
+    private readonly providerKnown = new Map<string, boolean>();
     private readonly recorder = recorder;
-    private readonly accountId = accountId;
+    private readonly accountId = options.accountId;
 
     constructor() {
       super({
@@ -223,13 +138,15 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
         const region = this.regionFor(type, props, providerRef);
         const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
 
-        const id = custom ? fakeId(type, name, urn) : undefined;
-        const state = custom ? fakeState({ type, name, urn, id: id as string, inputs: reveal(props) as Record<string, any>, region, accountId: this.accountId }) : {};
+        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom });
+        if (unjudged) this.recorder.unjudged.push(unjudged);
+        if (type.startsWith("pulumi:providers:")) {
+          if (typeof props.region === "string") this.regionByProvider.set(urn, props.region);
+          this.providerKnown.set(urn, !firstPreview || providerConfigKnown(props));
+        }
+        const { id, state } = this.outputsFor({ type, name, urn, props, custom, region, providerRef });
         for (const key of secretOutputs) {
           if (key in state) state[key] = secret(state[key]);
-        }
-        if (type.startsWith("pulumi:providers:") && typeof props.region === "string") {
-          this.regionByProvider.set(urn, props.region);
         }
 
         const propertyDependencies: Record<string, string[]> = {};
@@ -274,12 +191,32 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
         (this as any).resources.set(urn, { urn, id: id ?? null, state: serialized });
         const response = new resproto.RegisterResourceResponse();
         response.setUrn(urn);
+        // An empty id is how a preview says "not known yet" (the SDK resolves it as unknown).
         response.setId(id ?? "");
         response.setObject(structproto.Struct.fromJavaScript(serialized));
         callback(null, response);
       } catch (err) {
-        callback(err);
+        callback(grpcError(`registering ${req.getType()} ${req.getName()}: ${(err as Error)?.message ?? String(err)}`));
       }
+    }
+
+    /**
+     * Id and output state of a new resource. After deploy: the fakes' values. At first preview: no id, the inputs
+     * with every computed output unknown; under a provider whose config is unknown, exactly the inputs as sent (the
+     * engine skips Check, so no auto-names, and its preview Create hands the inputs back: see providerConfigKnown).
+     */
+    private outputsFor(r: { type: string; name: string; urn: string; props: Record<string, unknown>; custom: boolean; region: string; providerRef: string }): { id?: string; state: Record<string, any> } {
+      if (!r.custom) return { state: {} };
+      // Providers get resource references as ids (they do not accept references; MarshalProperties without
+      // KeepResources), so that is what their outputs echo.
+      const sent = marshalForAnalyzer(r.props) as Record<string, unknown>;
+      const inputs = reveal(sent) as Record<string, any>;
+      const id = fakeId(r.type, r.name, r.urn, inputs);
+      const computed = fakeState({ type: r.type, name: r.name, urn: r.urn, id, inputs, region: r.region, accountId: this.accountId });
+      if (!firstPreview) return { id, state: computed };
+      if (this.providerKnown.get(providerUrnOf(r.providerRef) ?? "") === false) return { id: "", state: { ...sent } };
+      const knownAtCheck = r.type.startsWith("kubernetes:") ? KUBERNETES_KNOWN_AT_CHECK : [];
+      return { id: "", state: firstPreviewState(sent, computed, knownAtCheck) as Record<string, any> };
     }
 
     registerResourceOutputs(req: any, callback: (err: any, resp?: any) => void): void {
@@ -294,13 +231,18 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
       try {
         const { provproto, structproto } = sdk;
         const inputs = reveal(req.getArgs()?.toJavaScript() ?? {}) as Record<string, any>;
-        const region = this.regionByProvider.get(providerUrnOf(req.getProvider()) ?? "") ?? "us-east-1";
-        const result = fakeCall(tok, inputs, { region, accountId: this.accountId });
+        const providerUrn = providerUrnOf(req.getProvider()) ?? "";
+        const region = this.regionByProvider.get(providerUrn) ?? "us-east-1";
+        // A provider configured with unknowns answers every Invoke with an empty map (provider_plugin.go, Invoke's
+        // cfgknown check), so at first preview the program sees nothing from it.
+        const result = this.providerKnown.get(providerUrn) === false ? {} : fakeCall(tok, inputs, { region, accountId: this.accountId }, options.calls);
         const response = new provproto.InvokeResponse();
         response.setReturn(structproto.Struct.fromJavaScript(serializeState(result) as any));
         callback(null, response);
       } catch (err) {
-        callback(err);
+        const error = err instanceof Error ? err : new Error(String(err));
+        if (error instanceof MissingFakeError) this.recorder.failFast(error);
+        callback(grpcError(error.message));
       }
     }
 
@@ -310,13 +252,6 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
     }
   }
   return new RecordingMonitor();
-}
-
-/** Deterministic ids: same program, same ids, run after run. */
-function fakeId(type: string, name: string, urn: string): string {
-  if (type.startsWith("pulumi:providers:")) return `${name}-provider-id`;
-  const hash = crypto.createHash("sha256").update(urn).digest("hex").slice(0, 8);
-  return `${name}-${hash}`;
 }
 
 /** JSON-safe copy: drops undefined, keeps wire markers as they are. */
@@ -342,7 +277,9 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
   const project = options.project ?? "project";
   const stack = options.stack ?? "stack";
   sdk.pulumi.runtime.setAllConfig(options.config ?? {}, [...(options.secretKeys ?? [])]);
-  const monitor = createRecordingMonitor(sdk, recorder, options.accountId ?? "123456789012");
+  const mode = options.mode ?? "after-deploy";
+  if (mode === "first-preview" && !options.preview) throw new Error("installMockRuntime: mode first-preview needs preview: true (a first preview is a preview)");
+  const monitor = createRecordingMonitor(sdk, recorder, { accountId: options.accountId ?? "123456789012", mode, calls: options.calls ?? {} });
   sdk.settings.setMockOptions(monitor, project, stack, options.preview, options.organization ?? "organization");
   const store = sdk.state.getStore();
   store.supportsSecrets = true;

@@ -92,3 +92,23 @@ export function reveal(value: unknown): unknown {
   for (const key of Object.keys(record)) out[key] = reveal(record[key]);
   return out;
 }
+
+/**
+ * Property values as the engine sends them to an analyzer. Mirrors `plugin.MarshalPropertyValue`
+ * (sdk/go/common/resource/plugin/rpc.go) with the options `analyzer_plugin.go` passes for `Analyze` and
+ * `AnalyzeStack` (`KeepUnknowns`, `KeepSecrets`, and no `KeepResources`): a resource reference becomes the target's id
+ * when it has one (custom resources; an empty or unknown id stays unknown, as the engine unmarshals `id: ""` to a
+ * computed value) and its URN otherwise (components, providers without an id). Secrets and unknowns are kept.
+ */
+export function marshalForAnalyzer(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(marshalForAnalyzer);
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === RESOURCE_SIG) {
+    if ("id" in record && record.id !== undefined && record.id !== null) return record.id === "" ? UNKNOWN : marshalForAnalyzer(record.id);
+    return record.urn;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(record)) out[key] = marshalForAnalyzer(inner);
+  return out;
+}

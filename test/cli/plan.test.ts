@@ -27,7 +27,7 @@ describe("plan --stack prod", () => {
     const shared = planFor("prod");
     outA = shared.dir;
     first = { code: shared.exitCode, stderr: shared.log };
-    runPlan(["--stack", "prod", "--out", outB]);
+    runPlan(["--stack", "prod", "--out", outB, "--after-deploy"]);
   });
 
   test("exits 0 and writes every plan file", () => {

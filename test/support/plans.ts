@@ -20,12 +20,17 @@ function sleep(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** Runs `plan` for a stack unless this jest run already did; safe across parallel test workers. */
-export function planFor(stack: string): StackPlan {
+/**
+ * Runs `plan` for a stack unless this jest run already did; safe across parallel test workers.
+ * `after-deploy` (default here): every output known, which is what the content tests (ARNs, schema-valid manifests,
+ * golden URNs) assert on. `first-preview` is the plan command's default; tests that need it ask for it.
+ */
+export function planFor(stack: string, mode: "after-deploy" | "first-preview" = "after-deploy"): StackPlan {
   const runId = process.env.PLAN_RUN_ID ?? `solo-${process.pid}`;
-  const dir = path.join(CACHE, stack);
-  const marker = path.join(CACHE, `${stack}.done`);
-  const lock = path.join(CACHE, `${stack}.lock`);
+  const key = mode === "after-deploy" ? stack : `${stack}-${mode}`;
+  const dir = path.join(CACHE, key);
+  const marker = path.join(CACHE, `${key}.done`);
+  const lock = path.join(CACHE, `${key}.lock`);
   fs.mkdirSync(CACHE, { recursive: true });
   for (;;) {
     if (fs.existsSync(marker) && JSON.parse(fs.readFileSync(marker, "utf8")).runId === runId) break;
@@ -39,7 +44,7 @@ export function planFor(stack: string): StackPlan {
     }
     try {
       fs.writeFileSync(path.join(lock, "run"), runId);
-      const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", stack, "--out", dir], {
+      const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", stack, "--out", dir, "--mode", mode], {
         cwd: ROOT,
         encoding: "utf8",
         timeout: 300_000,

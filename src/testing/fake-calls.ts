@@ -1,0 +1,183 @@
+/**
+ * Provider functions (data sources) answered offline: the common AWS ones a program calls before it creates anything.
+ * Each answer is deterministic (derived from the region, account and inputs) and shaped like the provider's result.
+ * A function with no fake is an error that names its token and how to add one: a silent `{}` would let a program read
+ * `undefined` and pass a check it should fail.
+ */
+import * as crypto from "crypto";
+import * as YAML from "yaml";
+import { renderPolicyDocument } from "./policy-document";
+import { secret } from "./wire";
+
+export interface FakeCallContext {
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** A fake for one provider function: its inputs (plain values) in, its result out. */
+export type FakeCall = (inputs: Record<string, any>, ctx: FakeCallContext) => Record<string, unknown>;
+
+function hash(text: string, length: number): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** Zone letters where a region's zones are not a, b, c, ... (us-east-1 has six; some regions skip letters). */
+const ZONE_LETTERS: Record<string, string[]> = {
+  "us-east-1": ["a", "b", "c", "d", "e", "f"],
+  "us-west-1": ["b", "c"],
+  "us-west-2": ["a", "b", "c", "d"],
+  "ap-northeast-1": ["a", "c", "d"],
+};
+
+const DIRECTION: Record<string, string> = { north: "n", south: "s", east: "e", west: "w", central: "c", northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw" };
+
+/** The AZ id prefix AWS uses for a region: us-east-1 → use1, eu-central-1 → euc1, ap-southeast-2 → apse2, us-gov-west-1 → usgw1. */
+export function zoneIdPrefix(region: string): string {
+  const parts = region.split("-");
+  const number = parts.pop() ?? "";
+  const [geo, ...rest] = parts;
+  return `${geo}${rest.map((p) => DIRECTION[p] ?? p[0]).join("")}${number}`;
+}
+
+/** Zones of a region as `getAvailabilityZones` lists them: names (us-east-1a…) and zone ids (use1-az1…). */
+export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
+  const letters = ZONE_LETTERS[region] ?? ["a", "b", "c"];
+  return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_l, i) => `${zoneIdPrefix(region)}-az${i + 1}`) };
+}
+
+function filterValue(filters: unknown, name: string): string | undefined {
+  if (!Array.isArray(filters)) return undefined;
+  const found = filters.find((f: any) => f?.name === name);
+  return Array.isArray(found?.values) && typeof found.values[0] === "string" ? found.values[0] : undefined;
+}
+
+/** Account ids behind the owner aliases AWS accepts in `owners`. */
+const OWNER_ALIASES: Record<string, string> = { amazon: "137112412989", "aws-marketplace": "679593333241", self: "" };
+
+const getAmi: FakeCall = (inputs, ctx) => {
+  const id = `ami-${hash(`${ctx.region}:${JSON.stringify(inputs)}`, 17)}`;
+  const owner = (inputs.owners ?? ["amazon"])[0] as string;
+  const ownerId = owner in OWNER_ALIASES ? OWNER_ALIASES[owner] || ctx.accountId : owner;
+  const name = (filterValue(inputs.filters, "name") ?? "offline-image-*").replace(/\*/g, "20250101").replace(/\?/g, "0");
+  return {
+    id,
+    imageId: id,
+    arn: `arn:aws:ec2:${ctx.region}::image/${id}`,
+    name,
+    architecture: filterValue(inputs.filters, "architecture") ?? "x86_64",
+    ownerId,
+    imageOwnerAlias: owner === "amazon" ? "amazon" : "",
+    owners: inputs.owners ?? [],
+    mostRecent: inputs.mostRecent ?? false,
+    creationDate: "2025-01-01T00:00:00.000Z",
+    state: "available",
+    public: owner !== "self",
+    rootDeviceType: filterValue(inputs.filters, "root-device-type") ?? "ebs",
+    rootDeviceName: "/dev/xvda",
+    virtualizationType: filterValue(inputs.filters, "virtualization-type") ?? "hvm",
+    hypervisor: "xen",
+    enaSupport: true,
+    platformDetails: "Linux/UNIX",
+    usageOperation: "RunInstances",
+    blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volume_size: "8", volume_type: "gp3", encrypted: "false", delete_on_termination: "true" } }],
+    tags: {},
+  };
+};
+
+const getVpc: FakeCall = (inputs, ctx) => {
+  const isDefault = inputs.default === true;
+  const id = typeof inputs.id === "string" ? inputs.id : `vpc-${hash(`${ctx.region}:${JSON.stringify(inputs)}`, 17)}`;
+  const cidrBlock = typeof inputs.cidrBlock === "string" ? inputs.cidrBlock : isDefault ? "172.31.0.0/16" : "10.0.0.0/16";
+  return {
+    id,
+    arn: `arn:aws:ec2:${ctx.region}:${ctx.accountId}:vpc/${id}`,
+    cidrBlock,
+    cidrBlockAssociations: [{ associationId: `vpc-cidr-assoc-${hash(id, 17)}`, cidrBlock, state: "associated" }],
+    default: isDefault,
+    dhcpOptionsId: `dopt-${hash(`${id}dhcp`, 17)}`,
+    enableDnsHostnames: isDefault,
+    enableDnsSupport: true,
+    instanceTenancy: "default",
+    mainRouteTableId: `rtb-${hash(`${id}main`, 17)}`,
+    ownerId: ctx.accountId,
+    state: "available",
+    tags: inputs.tags ?? {},
+  };
+};
+
+/** One subnet per zone of the region, ids derived from the query so different filters give different subnets. */
+const getSubnets: FakeCall = (inputs, ctx) => {
+  const { names } = availabilityZones(ctx.region);
+  return { id: ctx.region, ids: names.map((zone) => `subnet-${hash(`${zone}:${JSON.stringify(inputs)}`, 17)}`), filters: inputs.filters, tags: inputs.tags };
+};
+
+/**
+ * `kubernetes:yaml:decode`, which `k8s.yaml.ConfigFile` and `ConfigGroup` call to turn YAML into objects: decoded for
+ * real, every document in order, empty documents skipped (as the provider's YAML decoder does). A document that does
+ * not parse fails the call, naming the document, as the provider would fail the preview.
+ */
+export function decodeKubernetesYaml(text: unknown): unknown[] {
+  if (typeof text !== "string") throw new Error(`kubernetes:yaml:decode: text must be a string, got ${typeof text}`);
+  const out: unknown[] = [];
+  YAML.parseAllDocuments(text).forEach((doc, index) => {
+    if (doc.errors.length > 0) throw new Error(`kubernetes:yaml:decode: YAML document ${index + 1} does not parse: ${doc.errors[0].message}`);
+    const value = doc.toJS({ maxAliasCount: 100 });
+    if (value !== null && value !== undefined) out.push(value);
+  });
+  return out;
+}
+
+const CALLS: Record<string, FakeCall> = {
+  "kubernetes:yaml:decode": (inputs) => ({ result: decodeKubernetesYaml(inputs.text) }),
+  // helm.v3.Chart renders its templates through this call; offline there is no chart to render. The chart is recorded
+  // as unjudged (see unjudged.ts) and yields no objects, so its absence is reported rather than silently passed.
+  "kubernetes:helm:template": () => ({ result: [] }),
+  "aws:index/getCallerIdentity:getCallerIdentity": (_i, ctx) => ({
+    accountId: ctx.accountId,
+    arn: `arn:aws:iam::${ctx.accountId}:user/offline-plan`,
+    userId: "AIDAOFFLINEPLAN",
+    id: ctx.accountId,
+  }),
+  "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, ctx) => {
+    const zones = availabilityZones(ctx.region);
+    const keep = zones.names.map((n, i) => !(inputs.excludeNames ?? []).includes(n) && !(inputs.excludeZoneIds ?? []).includes(zones.zoneIds[i]));
+    return {
+      names: zones.names.filter((_n, i) => keep[i]),
+      zoneIds: zones.zoneIds.filter((_n, i) => keep[i]),
+      groupNames: zones.names.filter((_n, i) => keep[i]).map(() => ctx.region),
+      state: inputs.state,
+      id: ctx.region,
+    };
+  },
+  "aws:ec2/getAmi:getAmi": getAmi,
+  "aws:ec2/getVpc:getVpc": getVpc,
+  "aws:ec2/getSubnets:getSubnets": getSubnets,
+  "aws:iam/getPolicyDocument:getPolicyDocument": (inputs) => ({ ...inputs, ...renderPolicyDocument(inputs) }),
+  "aws:eks/getClusterAuth:getClusterAuth": (inputs) => ({
+    id: inputs.name,
+    name: inputs.name,
+    // The provider marks the token secret; a fake token must stay secret too, so no plan ever prints it.
+    token: secret(`k8s-aws-v1.offline-${hash(String(inputs.name), 32)}`),
+  }),
+};
+
+/** Raised when a program calls a provider function the offline runtime cannot answer. */
+export class MissingFakeError extends Error {
+  constructor(readonly token: string) {
+    super(
+      `offline runtime: no fake for provider function ${token}, so its result cannot be known without a cloud. ` +
+        `In a test, pass a fake: installMockRuntime({ ..., calls: { "${token}": (inputs) => ({ /* result */ }) } }); ` +
+        `for the plan, add one to src/testing/fake-calls.ts or compute the value in the program.`,
+    );
+    this.name = "MissingFakeError";
+  }
+}
+
+/** Answers a provider function call offline: the caller's own fakes first, then the built-in ones. */
+export function fakeCall(token: string, inputs: Record<string, any>, ctx: FakeCallContext, extra: Readonly<Record<string, FakeCall>> = {}): Record<string, unknown> {
+  const answer = extra[token] ?? CALLS[token];
+  if (!answer) throw new MissingFakeError(token);
+  return answer(inputs, ctx);
+}

@@ -1,0 +1,56 @@
+/**
+ * Components whose children the offline runtime cannot see, so no policy judged them. Said out loud, per component:
+ * a plan that checked nothing inside an `eks.Cluster` must not look like a plan that checked it and found nothing.
+ */
+
+/** One component the packs could not judge, with why and how to check it for real. */
+export interface UnjudgedComponent {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly why: string;
+  readonly howToCheck: string;
+}
+
+const PREVIEW_WITH_PACKS = "run `pulumi preview --policy-pack <pack>` for this stack against a real account (the packs run there unchanged)";
+
+const HELM_TEMPLATE = "render it with `helm template <release> <chart> --version <version> -f <values>` and plan the output through `k8s.yaml.ConfigGroup({ yaml })`, or " + PREVIEW_WITH_PACKS;
+
+/** Why a component with this type is invisible offline, for the kinds we know; undefined when it is not one of them. */
+function knownReason(type: string): { why: string; howToCheck: string } | undefined {
+  if (type === "kubernetes:helm.sh/v3:Chart") {
+    return { why: "Helm chart not rendered offline (kubernetes:helm:template needs the chart and the helm engine): its objects were not judged", howToCheck: HELM_TEMPLATE };
+  }
+  if (type === "kubernetes:helm.sh/v4:Chart") {
+    return { why: "Helm chart (helm.v4.Chart, a multi-language component) not rendered offline: its objects were not judged", howToCheck: HELM_TEMPLATE };
+  }
+  if (type.startsWith("kubernetes:yaml/v2:")) {
+    return { why: "yaml.v2 component: its objects are created by the Kubernetes provider's Construct, which does not run offline, so they were not judged", howToCheck: `use k8s.yaml.ConfigFile/ConfigGroup (decoded offline), or ${PREVIEW_WITH_PACKS}` };
+  }
+  if (type.startsWith("eks:")) {
+    return { why: "multi-language component from @pulumi/eks: its cluster, node groups, IAM roles and security groups are created by the eks provider plugin, which does not run offline, so none of them were judged", howToCheck: `build the cluster from aws.eks.* resources (as HaCluster does) so the packs see it, or ${PREVIEW_WITH_PACKS}` };
+  }
+  if (type.startsWith("awsx:")) {
+    return { why: "multi-language component from @pulumi/awsx: its children are created by the awsx provider plugin, which does not run offline, so they were not judged", howToCheck: PREVIEW_WITH_PACKS };
+  }
+  return undefined;
+}
+
+/**
+ * The unjudged entry for a registration, if it is one: a remote (multi-language) component, whose children only its
+ * provider plugin can construct (the engine's `Construct` call), or a Helm v3 chart, whose template cannot be rendered.
+ */
+export function unjudgedFor(registration: { urn: string; type: string; name: string; remote: boolean; custom: boolean }): UnjudgedComponent | undefined {
+  const known = knownReason(registration.type);
+  if (known && !registration.custom) return { urn: registration.urn, type: registration.type, name: registration.name, ...known };
+  if (registration.remote) {
+    return {
+      urn: registration.urn,
+      type: registration.type,
+      name: registration.name,
+      why: `multi-language component ${registration.type}: its children are created by its provider plugin's Construct, which does not run offline, so they were not judged`,
+      howToCheck: PREVIEW_WITH_PACKS,
+    };
+  }
+  return undefined;
+}
