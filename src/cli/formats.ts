@@ -7,9 +7,48 @@ import { PolicyReport, ReportFinding } from "./report";
 const SARIF_LEVEL: Record<string, string> = { mandatory: "error", advisory: "warning", remediate: "warning", disabled: "none" };
 
 /**
- * SARIF needs a file location for code scanning to accept a result; resources have none, so results point at the
- * program's entry file and carry the URN as a logical location.
+ * GitHub code scanning ranks security alerts by `properties["security-severity"]`, a CVSS-like score as a string:
+ * critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low 0.1–3.9. A policy without a severity gets none (unranked).
  */
+const SECURITY_SEVERITY: Record<string, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "2.0" };
+
+type ReportPack = PolicyReport["packs"][number];
+
+/** Every policy of the pack (fired or not), so code scanning can show rule help and rank results. */
+function sarifRules(pack: ReportPack): unknown[] {
+  return [...pack.rules]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => ({
+      id: p.name,
+      name: p.name,
+      shortDescription: { text: p.displayName || p.name },
+      fullDescription: { text: p.description || p.displayName || p.name },
+      help: { text: p.remediation || p.description || p.name, markdown: `**${p.framework ? `${p.framework} ${p.controlId}` : p.name}**: ${p.remediation || p.description}` },
+      ...(p.reference ? { helpUri: p.reference } : {}),
+      properties: {
+        framework: p.framework,
+        controlId: p.controlId,
+        severity: p.severity,
+        tags: ["security", ...(p.framework ? [p.framework] : [])],
+        ...(SECURITY_SEVERITY[p.severity] ? { "security-severity": SECURITY_SEVERITY[p.severity] } : {}),
+      },
+    }));
+}
+
+/**
+ * A result's file location: the line of the program that constructed the resource (from the SDK's
+ * `sourcePosition`, see report.ts sourceLocator). Code scanning needs a file for every result, so a resource with no
+ * known line points at the program's entry file, line 1, and says so in its properties.
+ */
+function sarifLocation(f: ReportFinding, programFile: string): unknown {
+  const region = f.location ? { startLine: f.location.line, ...(f.location.column > 0 ? { startColumn: f.location.column } : {}) } : { startLine: 1 };
+  return {
+    physicalLocation: { artifactLocation: { uri: f.location?.file ?? programFile }, region },
+    logicalLocations: [{ fullyQualifiedName: f.urn, kind: "resource" }],
+  };
+}
+
+/** SARIF 2.1.0: one run per pack, every rule listed, each result at the line that constructed its resource. */
 export function toSarif(report: PolicyReport, programFile: string): unknown {
   const byPack = new Map<string, ReportFinding[]>();
   for (const pack of report.packs) byPack.set(pack.name, []);
@@ -17,41 +56,20 @@ export function toSarif(report: PolicyReport, programFile: string): unknown {
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
-    runs: report.packs.map((pack) => {
-      const findings = byPack.get(pack.name) ?? [];
-      const ruleIds = [...new Set(findings.map((f) => f.policy))].sort();
-      return {
-        tool: {
-          driver: {
-            name: pack.name,
-            version: pack.version,
-            informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/",
-            rules: ruleIds.map((id) => {
-              const sample = findings.find((f) => f.policy === id)!;
-              return {
-                id,
-                name: id,
-                shortDescription: { text: sample.controlId ? `${sample.framework} ${sample.controlId}: ${id}` : id },
-                properties: { framework: sample.framework, controlId: sample.controlId, severity: sample.severity },
-              };
-            }),
-          },
-        },
-        results: findings.map((f) => ({
-          ruleId: f.policy,
-          level: f.status === "exempted" ? "note" : (SARIF_LEVEL[f.enforcement] ?? "warning"),
-          message: { text: f.message },
-          locations: [
-            {
-              physicalLocation: { artifactLocation: { uri: programFile }, region: { startLine: 1 } },
-              logicalLocations: [{ fullyQualifiedName: f.urn, kind: "resource" }],
-            },
-          ],
-          partialFingerprints: { urnPolicy: `${f.urn}|${f.policy}` },
-          ...(f.status === "exempted" ? { suppressions: [{ kind: "external", justification: f.message }] } : {}),
-        })),
-      };
-    }),
+    runs: report.packs.map((pack) => ({
+      tool: {
+        driver: { name: pack.name, version: pack.version, informationUri: "https://www.pulumi.com/docs/using-pulumi/crossguard/", rules: sarifRules(pack) },
+      },
+      results: (byPack.get(pack.name) ?? []).map((f) => ({
+        ruleId: f.policy,
+        level: f.status === "exempted" ? "note" : (SARIF_LEVEL[f.enforcement] ?? "warning"),
+        message: { text: f.message },
+        locations: [sarifLocation(f, programFile)],
+        partialFingerprints: { urnPolicy: `${f.urn}|${f.policy}` },
+        ...(f.location ? {} : { properties: { location: "not known: no line of the program constructed this resource" } }),
+        ...(f.status === "exempted" ? { suppressions: [{ kind: "external", justification: f.message }] } : {}),
+      })),
+    })),
   };
 }
 

@@ -5,9 +5,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { discoverPacks, PolicySession } from "./policy-run";
+import { PolicySession } from "./policy-run";
+import { bundledPackDirs } from "../testing/pack-build";
 import { loadProject, UsageError } from "./project";
-import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } from "./report";
+import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
 import { toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
@@ -80,7 +81,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
 
-  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? discoverPacks(path.join(PACKAGE_ROOT, "policy")));
+  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? bundledPackDirs(PACKAGE_ROOT));
   for (const dir of packDirs) {
     if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
       log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
@@ -119,7 +120,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const runs = await session.finish(recorder);
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
-  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs);
+  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, sourceLocator(recorder, programDir));
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;

@@ -27,29 +27,52 @@ export class ProgramError extends Error {
 
 let transpilerRegistered = false;
 
-/** Lets Node load TypeScript programs; no type-check here (that is the program's own build's job). */
-function registerTypeScript(): void {
-  if (transpilerRegistered || require.extensions[".ts"]) return;
-  transpilerRegistered = true;
-  require("ts-node").register({
-    transpileOnly: true,
-    // swc is much faster; without it (an optional peer for consumers) ts-node's own transpiler does the job.
-    swc: canResolve("@swc/core"),
-    skipProject: true,
-    // Our policy packs ship as TypeScript sources (the CLI's policy runner compiles them); the plan also loads their
-    // control inventories in-process, so this package's own files in node_modules are compiled too.
-    ignore: ["(?:^|/)node_modules/(?!production-platform/)"],
-    compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
-  });
+/** `module` resolved as the program would resolve it (its own node_modules first), else from this package. */
+function resolveFrom(programDir: string, module: string): string | undefined {
+  try {
+    return require.resolve(module, { paths: [programDir, __dirname] });
+  } catch {
+    return undefined;
+  }
 }
 
-function canResolve(module: string): boolean {
-  try {
-    require.resolve(module);
-    return true;
-  } catch {
-    return false;
+/**
+ * The TypeScript compiler and ts-node a program is run with. Mirrors @pulumi/pulumi's
+ * `tsutils.typeScriptRequireStrings` (what `pulumi preview` uses): the project's own `typescript` and `ts-node`, else
+ * the SDK's vendored typescript@3.8.3 and ts-node@7.0.1. Stricter than the engine in one way: a TypeScript without
+ * the compiler JS API (7.x, the native port) is refused with the fix, where ts-node would crash on `fileExists`.
+ */
+export function typeScriptToolchain(programDir: string, sdkRoot: string): { typescript: string; tsNode: string; version: string } {
+  const typescript = resolveFrom(programDir, "typescript") ?? path.join(sdkRoot, "vendor", "typescript@3.8.3", "typescript.js");
+  const version: string = require(typescript).version ?? "unknown";
+  if (!/^[3-6]\./.test(version)) {
+    throw new ProgramError(
+      new Error(`TypeScript ${version} (${typescript}) has no compiler API for ts-node, so the program cannot be run: install TypeScript 5 in the project (npm install --save-dev typescript@5)`),
+      true,
+    );
   }
+  const tsNode = resolveFrom(programDir, "ts-node") ?? path.join(sdkRoot, "vendor", "ts-node@7.0.1");
+  return { typescript, tsNode, version };
+}
+
+/** Lets Node load TypeScript programs; no type-check here (that is the program's own build's job). */
+function registerTypeScript(programDir: string, sdkRoot: string): void {
+  if (transpilerRegistered || require.extensions[".ts"]) return;
+  const toolchain = typeScriptToolchain(programDir, sdkRoot);
+  transpilerRegistered = true;
+  const tsNode = require(toolchain.tsNode);
+  tsNode.register({
+    transpileOnly: true,
+    compiler: toolchain.typescript,
+    // swc is much faster; without it (an optional tool for consumers) ts-node's own transpiler does the job.
+    swc: /^1\d\./.test(tsNode.VERSION ?? "") && resolveFrom(programDir, "@swc/core") !== undefined,
+    skipProject: true,
+    // In a checkout the plan also loads this package's pack inventories (TypeScript) in-process; installed, they
+    // ship compiled (dist/packs), so node_modules is left alone as ts-node's default.
+    ignore: ["(?:^|/)node_modules/"],
+    // es2022 keeps class fields as written; the vendored 3.8 compiler knows no target past es2020.
+    compilerOptions: { module: "commonjs", target: /^[3]\.|^4\.[0-6]\./.test(toolchain.version) ? "es2020" : "es2022", esModuleInterop: true },
+  });
 }
 
 function sdkRootFor(programDir: string): string {
@@ -63,8 +86,8 @@ export interface RunProgramOptions {
 }
 
 export async function runProgram(project: LoadedProject, options: RunProgramOptions = {}): Promise<ProgramRun> {
-  registerTypeScript();
   const sdkRoot = sdkRootFor(path.dirname(project.main));
+  registerTypeScript(path.dirname(project.main), sdkRoot);
   const recorder = installMockRuntime({
     preview: options.preview ?? true,
     project: project.name,

@@ -10,19 +10,19 @@
  *
  * @packageDocumentation
  */
-import * as fs from "fs";
-import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import { analysableResources, discoverPacks, packConfigFor, runPacks, toAnalyzerResource } from "../cli/policy-run";
 import type { PackRun } from "../cli/policy-run";
 import type { Subject } from "../../policy/common/finding";
 import { AnalyzerFinding } from "./analyzer";
+import { bundledPackDirs, packageRoot } from "./pack-build";
 import { installMockRuntime, MockRuntimeOptions, RecordedResource, ResourceRecorder, settle } from "./mocks";
 
 export * from "./analyzer";
 export * from "./mocks";
 export * from "./wire";
 export { fakeCall, fakeState } from "./fakes";
+export { buildPack, bundledPackDirs, isInstalledPackage, packageRoot, runnablePackDir } from "./pack-build";
 export type { FakeCallContext, FakeResourceArgs } from "./fakes";
 export { analysableResources, discoverPacks, packConfigFor, toAnalyzerResource };
 export type { PackRun };
@@ -152,22 +152,11 @@ export function subjectsOf(recorder: ResourceRecorder): Subject[] {
 }
 
 /**
- * Directory this package is installed in: the nearest ancestor of this module holding a `package.json`. Works from
- * the TypeScript sources (`src/testing`) and from the compiled package (`dist/src/testing`).
+ * The policy packs this package ships: compiled (`dist/packs/<pack>`) when installed from npm, so a consumer's jest
+ * loads only JavaScript from node_modules; `policy/<pack>` in a checkout (started as their compiled build).
  */
-export function packageRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-}
-
-/** The policy packs this package ships (`<package>/policy/<pack>`, each with a `PulumiPolicy.yaml`). */
 export function bundledPolicyPacks(): string[] {
-  return discoverPacks(path.join(packageRoot(), "policy"));
+  return bundledPackDirs(packageRoot());
 }
 
 export interface AnalyzeOptions {

@@ -44,6 +44,18 @@ export interface RecordedResource {
   /** All resources this one depends on (explicit and through its inputs). */
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Where the program constructed the resource, as the SDK sends it with every RegisterResource (`sourcePosition`:
+   * the first stack frame below the resource constructors, source-mapped; `uri` is a `file://` URL).
+   */
+  readonly sourcePosition?: SourcePosition;
+}
+
+/** A RegisterResourceRequest's `sourcePosition` (pulumi/pulumi proto/pulumi/source.proto). */
+export interface SourcePosition {
+  readonly uri: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 export interface MockRuntimeOptions {
@@ -167,6 +179,11 @@ function loadSdk(root?: string): Sdk {
   };
 }
 
+function sourcePositionOf(req: any): SourcePosition | undefined {
+  const pos = req.getSourceposition?.();
+  return pos && pos.getUri() ? { uri: pos.getUri(), line: pos.getLine(), column: pos.getColumn() } : undefined;
+}
+
 function providerUrnOf(ref: string): string | undefined {
   if (!ref) return undefined;
   const at = ref.lastIndexOf("::");
@@ -267,6 +284,7 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, accountId:
           },
           dependencies: [...allDeps],
           propertyDependencies,
+          sourcePosition: sourcePositionOf(req),
         });
 
         const { resproto, structproto } = sdk;
