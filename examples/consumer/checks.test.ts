@@ -7,6 +7,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import { analyzeRecording, componentOf, resourcesOfType, runOffline } from "production-platform/testing";
 
 const CONFIG = { environment: "dev", clusterName: "use1-cluster", kubernetesVersion: "1.33" };
+/** Running a program and starting policy packs takes seconds, more than jest's default 5 s on a busy CI runner. */
+const SLOW = 120_000;
 
 describe.each([true, false])("shop-checkout (preview=%s)", (preview) => {
   test("one restricted Deployment per service, in the tenant's namespace", async () => {
@@ -16,7 +18,7 @@ describe.each([true, false])("shop-checkout (preview=%s)", (preview) => {
     expect(deployments).toHaveLength(1);
     expect(deployments[0].inputs.metadata?.namespace).toBe("shop");
     expect(deployments[0].inputs.spec?.template?.spec?.containers?.[0]?.securityContext?.allowPrivilegeEscalation).toBe(false);
-  });
+  }, SLOW);
 });
 
 test("the platform's policy packs find no mandatory violation in dev", async () => {
@@ -24,4 +26,4 @@ test("the platform's policy packs find no mandatory violation in dev", async () 
   const findings = await analyzeRecording(recorder, { stack: "dev", project: "shop-checkout" });
   expect(new Set(findings.map((f) => f.policyPackName))).toEqual(new Set(["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"]));
   expect(findings.filter((f) => f.enforcementLevel === "mandatory")).toEqual([]);
-});
+}, SLOW);

@@ -122,3 +122,70 @@ export function toMarkdown(report: PolicyReport, extra: { graph?: string } = {})
   lines.push("");
   return lines.join("\n");
 }
+
+function xml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** The resource type of a URN (`urn:pulumi:stack::project::parent$type::name` → `type`). */
+function typeOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  return parts.length >= 4 ? parts[2].split("$").pop()! : urn;
+}
+
+/**
+ * JUnit XML for CI systems that read it: one testsuite per pack, one test case per policy per resource type it
+ * reported on (failing when a mandatory violation is among them; advisory and exempted findings are listed in the
+ * case's output), and one passing case per policy that reported nothing on any resource.
+ */
+export function toJunit(report: PolicyReport): string {
+  const suites: string[] = [];
+  let total = 0;
+  let failures = 0;
+  for (const pack of report.packs) {
+    const mine = report.findings.filter((f) => f.pack === pack.name);
+    const cases: string[] = [];
+    let packFailures = 0;
+    for (const policy of [...pack.rules].sort((a, b) => a.name.localeCompare(b.name))) {
+      const byType = new Map<string, ReportFinding[]>();
+      for (const f of mine.filter((x) => x.policy === policy.name)) byType.set(typeOfUrn(f.urn), [...(byType.get(typeOfUrn(f.urn)) ?? []), f]);
+      if (byType.size === 0) cases.push(`    <testcase classname="${xml(`${pack.name}.${policy.name}`)}" name="no finding on any resource"/>`);
+      for (const [type, found] of [...byType].sort((a, b) => a[0].localeCompare(b[0]))) {
+        const mandatory = found.filter((f) => f.status === "violation" && f.enforcement === "mandatory");
+        const lines = found.map((f) => `[${f.status === "exempted" ? "exempted" : f.enforcement}] ${f.urn}: ${f.message}`).join("\n");
+        const body = mandatory.length > 0
+          ? `<failure type="mandatory" message="${xml(`${mandatory.length} mandatory violation(s): ${mandatory[0].message}`)}">${xml(lines)}</failure>`
+          : `<system-out>${xml(lines)}</system-out>`;
+        if (mandatory.length > 0) packFailures++;
+        cases.push(`    <testcase classname="${xml(`${pack.name}.${policy.name}`)}" name="${xml(type)}">${body}</testcase>`);
+      }
+    }
+    total += cases.length;
+    failures += packFailures;
+    suites.push(`  <testsuite name="${xml(pack.name)}" tests="${cases.length}" failures="${packFailures}" errors="0" skipped="0">\n${cases.join("\n")}\n  </testsuite>`);
+  }
+  const name = xml(`policy ${report.project}/${report.stack}`);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" tests="${total}" failures="${failures}" errors="0">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
+/**
+ * What the terminal shows after a plan: violations grouped by enforcement and policy, each group with its count, its
+ * first message and resource, at most `cap` groups per enforcement level (the rest counted, not hidden).
+ */
+export function findingSummary(report: PolicyReport, cap = 20): string[] {
+  const lines: string[] = [];
+  for (const level of ["mandatory", "advisory"] as const) {
+    const found = report.findings.filter((f) => f.status === "violation" && f.enforcement === level);
+    if (found.length === 0) continue;
+    const groups = new Map<string, ReportFinding[]>();
+    for (const f of found) groups.set(`${f.pack}/${f.policy}`, [...(groups.get(`${f.pack}/${f.policy}`) ?? []), f]);
+    const ordered = [...groups].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    lines.push(`  ${level} (${found.length} finding(s) in ${groups.size} polic${groups.size === 1 ? "y" : "ies"}):`);
+    for (const [policy, list] of ordered.slice(0, cap)) {
+      const where = list[0].location ? ` (${list[0].location.file}:${list[0].location.line})` : "";
+      lines.push(`    ${policy} ×${list.length}: ${shortUrn(list[0].urn)}${where}: ${list[0].message}`);
+    }
+    if (ordered.length > cap) lines.push(`    … and ${ordered.length - cap} more ${level} polic${ordered.length - cap === 1 ? "y" : "ies"} (every finding: policy-report.md)`);
+  }
+  return lines;
+}

@@ -9,7 +9,7 @@ import { PolicySession } from "./policy-run";
 import { bundledPackDirs } from "../testing/pack-build";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
-import { toMarkdown, toSarif } from "./formats";
+import { findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 import type { ResourceRecorder } from "../testing/mocks";
@@ -57,6 +57,7 @@ function writePlanFiles(outDir: string, recorder: ResourceRecorder, report: Poli
   for (const [file, content] of manifests) writeFile(path.join(outDir, "manifests", file), content);
   writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
   writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
+  writeFile(path.join(outDir, "policy-report.junit.xml"), toJunit(report));
   const graph = planGraph(recorder, report.findings);
   writeFile(path.join(outDir, "graph.mmd"), graph);
   writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report, { graph }));
@@ -124,12 +125,10 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;
-  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,md}`);
+  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,junit.xml,md}`);
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.passed}/${c.applicable} controls (${c.percent}%)`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
-  for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
-    log(`  [mandatory] ${f.pack}/${f.policy} ${f.urn}: ${f.message}`);
-  }
+  for (const line of findingSummary(report)) log(line);
   const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     exitCode: mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,

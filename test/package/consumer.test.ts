@@ -106,7 +106,7 @@ describe("npm package (packed, installed into an empty folder with plain npm ins
     expect(firstPlan).toMatchObject({ status: 0 });
   });
 
-  test("the tarball holds the compiled library, typings, CLI and policy pack sources, and nothing else", () => {
+  test("the tarball holds the compiled library, typings, CLI and compiled policy packs, and nothing else", () => {
     for (const file of ["package.json", "LICENSE", "bin/production-platform.js", "dist/index.js", "dist/index.d.ts", "dist/src/testing/index.d.ts", "dist/src/policies/index.d.ts", "dist/src/cli/main.js"]) {
       expect(packed).toContain(file);
     }
