@@ -81,6 +81,9 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     throw err;
   }
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
+  if (project.escEnvironments.length > 0) {
+    log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);
+  }
 
   const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? bundledPackDirs(PACKAGE_ROOT));
   for (const dir of packDirs) {
