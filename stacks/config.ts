@@ -5,7 +5,8 @@
  * typed config or one error listing every problem out) so the plan command, tests and `pulumi up` share it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkInteger, checkOneOf, Problems } from "../components/shared/validation";
+import { checkInteger, checkOneOf, Problems, ValidationError } from "../components/shared/validation";
+import { unknownKeyProblems } from "./config-keys";
 import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/regions";
 import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
 import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits, WorkloadFootprint } from "../components/security/quota";
@@ -592,5 +593,15 @@ export function readRawConfig(): { raw: Record<string, unknown>; config: pulumi.
 /** Reads the stack's config through the Pulumi SDK and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
   const { raw, config } = readRawConfig();
-  return { ...parsePlatformConfig(raw), pagerDutyRoutingKey: config.getSecret("pagerDutyRoutingKey") };
+  const unknown = unknownKeyProblems(pulumi.runtime.allConfig(), CONFIG_NAMESPACE, [...CONFIG_KEYS, "pagerDutyRoutingKey"]);
+  let parsed: PlatformConfig;
+  try {
+    parsed = parsePlatformConfig(raw);
+  } catch (err) {
+    // One error listing every problem: the unknown keys and whatever the known ones got wrong.
+    if (err instanceof ValidationError && unknown.length > 0) throw new ValidationError(err.subject, [...unknown, ...err.problems]);
+    throw err;
+  }
+  if (unknown.length > 0) throw new ValidationError("stack config", unknown);
+  return { ...parsed, pagerDutyRoutingKey: config.getSecret("pagerDutyRoutingKey") };
 }

@@ -1,3 +1,4 @@
+import { environmentProblems } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -80,7 +81,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly rotationFunctionArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AuroraGlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
+    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
     args.regions.forEach((r, i) =>
       problems.check(r.availabilityZones.length >= 2, {
         property: `regions[${i}].availabilityZones`,

@@ -1,3 +1,4 @@
+import { environmentProblems } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
@@ -80,7 +81,7 @@ export class BackupPlan extends pulumi.ComponentResource {
   readonly vaults: readonly { readonly region: string; readonly vaultName: pulumi.Output<string> }[];
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(backupPlanProblems(args, "backup"));
+    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupPlanProblems(args, "backup"));
     if (singleRegionAllowed(args.environment)) {
       problems.check(args.regions.length >= 1, {
         property: "regions",

@@ -1,7 +1,9 @@
+import { Problems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
 import { Environment } from "./types";
+import { environmentProblems } from "../shared/environment";
 
 export interface DataKeyArgs {
   readonly environment: Environment;
@@ -51,6 +53,7 @@ export class DataKey extends pulumi.ComponentResource {
   readonly keyId: pulumi.Output<string>;
 
   constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
+    new Problems().addAll(environmentProblems(args.environment)).throwIfAny(`DataKey "${name}"`);
     super("production-platform:data:DataKey", name, {}, opts);
     const prod = args.environment === "prod";
     const identity = aws.getCallerIdentityOutput({}, { parent: this });

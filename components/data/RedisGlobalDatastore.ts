@@ -1,3 +1,4 @@
+import { environmentProblems } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -59,7 +60,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
   readonly port: number = REDIS_PORT;
 
   constructor(name: string, args: RedisGlobalDatastoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(redisProblems(args));
+    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(redisProblems(args));
     args.regions.forEach((r, i) =>
       problems.check(r.availabilityZones.length >= 2, {
         property: `regions[${i}].availabilityZones`,

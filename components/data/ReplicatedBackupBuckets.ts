@@ -1,3 +1,4 @@
+import { environmentProblems } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
@@ -36,7 +37,7 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
   readonly routes: readonly BucketReplicationRoute[];
 
   constructor(name: string, args: ReplicatedBackupBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(backupBucketProblems(args));
+    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupBucketProblems(args));
     if (singleRegionAllowed(args.environment)) {
       problems.check(args.regions.length >= 1, {
         property: "regions",

@@ -6,6 +6,7 @@
  * `new AccountSecurityBaseline(name, { region, environment, primary }, { provider })` — one per region; exactly one
  * of them `primary: true`.
  */
+import { environmentProblems } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkInteger } from "../shared/validation";
@@ -52,7 +53,7 @@ export interface AccountSecurityBaselineArgs {
 }
 
 export function validateAccountSecurityBaselineArgs(args: AccountSecurityBaselineArgs): Problems {
-  const problems = new Problems();
+  const problems = new Problems().addAll(environmentProblems(args.environment));
   problems.check(isKnownRegion(args.region), {
     property: "region",
     value: args.region,

@@ -16,6 +16,7 @@ import { tenantRoleRules } from "./rbac";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
 import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL, isReservedNamespace } from "./systemNamespaces";
 import { irsaRole, isForbiddenPolicyArn, serviceAccountSubject } from "./iam";
+import { environmentProblems } from "../shared/environment";
 
 /** A workload identity: a Kubernetes ServiceAccount and the IAM role only it can assume (IRSA). */
 export interface TenantServiceAccount {
@@ -110,7 +111,7 @@ export function tenantGroup(tenant: string): string {
 
 /** Every problem with the arguments, reported together. */
 export function validateTenantArgs(args: TenantArgs): Problems {
-  const problems = new Problems();
+  const problems = new Problems().addAll(environmentProblems(args.environment));
   problems.check(isDnsLabel(args.tenant, 40), {
     property: "tenant",
     value: args.tenant,

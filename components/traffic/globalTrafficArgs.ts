@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { environmentProblems } from "../shared/environment";
 
 /** How Route 53 picks an endpoint. */
 export const TrafficRouting = {
@@ -107,7 +108,7 @@ export function isHostname(value: unknown): value is string {
 
 /** Every problem with the arguments; empty when they are valid. */
 export function validateGlobalTrafficArgs(args: GlobalTrafficArgs): readonly Problem[] {
-  const p = new Problems();
+  const p = new Problems().addAll(environmentProblems(args.environment));
   p.check(isHostname(args.domainName), {
     property: "domainName",
     value: args.domainName,

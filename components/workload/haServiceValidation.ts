@@ -3,6 +3,7 @@
  * registered. Each rule exists because the API server would accept the value and the service would then fail
  * under load, during a drain, or at 3 a.m.
  */
+import { environmentProblems } from "../shared/environment";
 import { parseCidr } from "../network/cidr";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, WorkloadKind } from "./haServiceArgs";
@@ -51,7 +52,7 @@ function validateProbe(p: Problems, property: string, probe: ProbeArgs | undefin
 
 /** Every problem with the arguments; empty when they are valid. */
 export function validateHaServiceArgs(name: string, args: HaServiceArgs): readonly Problem[] {
-  const p = new Problems();
+  const p = new Problems().addAll(environmentProblems(args.environment));
   const prod = args.environment === "prod";
   const kind = args.kind ?? WorkloadKind.Deployment;
   const appName = args.appName ?? name;

@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as url from "url";
+import type { TypeScriptToolchain } from "./run-program";
 
 /** `import()` that no TypeScript or swc CommonJS transform rewrites into `require` (as run.ts does). */
 const dynamicImport = new Function("u", "return import(u)") as (specifier: string) => Promise<any>;
@@ -39,9 +40,9 @@ function packageObject(root: string | undefined): Record<string, any> {
 }
 
 /** `compilerOptions` of a tsconfig (comments allowed), as `tsutils.loadTypeScriptCompilerOptions` reads them. */
-function tsconfigCompilerOptions(file: string): Record<string, unknown> {
+function tsconfigCompilerOptions(file: string, typescript: string): Record<string, unknown> {
   if (!fs.existsSync(file)) return {};
-  const ts = require("typescript");
+  const ts = require(typescript);
   const read = ts.readConfigFile(file, ts.sys.readFile);
   return (read.config?.compilerOptions ?? {}) as Record<string, unknown>;
 }
@@ -57,20 +58,20 @@ export function isEsmProgram(main: string): boolean {
  * Registers ts-node for the program's folder only (`scope`), so files elsewhere keep whatever compiles them already.
  * Call with the working directory set to the project folder: the tsconfig is looked up there, as the language host does.
  */
-export function registerProgramTypeScript(projectDir: string, main: string): void {
+export function registerProgramTypeScript(projectDir: string, main: string, toolchain: TypeScriptToolchain): void {
   const esm = isEsmProgram(main);
   const key = `${projectDir}:${esm}`;
   if (registeredScopes.has(key)) return;
   registeredScopes.add(key);
   const tsConfigPath = path.resolve(projectDir, process.env.PULUMI_NODEJS_TSCONFIG_PATH ?? "tsconfig.json");
-  const userOptions = tsconfigCompilerOptions(tsConfigPath);
+  const userOptions = tsconfigCompilerOptions(tsConfigPath, toolchain.typescript);
   const env = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
   const transpileOnly = env !== undefined ? env === "true" : userOptions.noCheck !== false;
   const defaults = esm
     ? { target: "ES2022", module: "nodenext", moduleResolution: "nodenext", sourceMap: true }
     : { target: "ES2020", module: "nodenext", moduleResolution: "nodenext", sourceMap: true };
   const options = {
-    compiler: require.resolve("typescript"),
+    compiler: toolchain.typescript,
     transpileOnly,
     project: tsConfigPath,
     skipProject: !fs.existsSync(tsConfigPath),
@@ -83,7 +84,11 @@ export function registerProgramTypeScript(projectDir: string, main: string): voi
     const hooks = path.join(path.dirname(require.resolve("@pulumi/pulumi/package.json", { paths: [projectDir, __dirname] })), "cmd", "run", "hooks.js");
     require("module").register(url.pathToFileURL(hooks).href, url.pathToFileURL(__filename), { data: options });
   } else {
-    registerExclusively(cached(require("ts-node").create(options), JSON.stringify(options)));
+    const tsNode = require(toolchain.tsNode);
+    // ts-node 10 (ours, or the project's) has scoped services; the SDK's vendored ts-node 7 only registers globally,
+    // which is what the language host does with it too.
+    if (typeof tsNode.create === "function") registerExclusively(cached(tsNode.create(options), JSON.stringify(options), toolchain.version));
+    else tsNode.register({ transpileOnly: true, compiler: toolchain.typescript, compilerOptions: { ...defaults, module: "commonjs", ...userOptions } });
   }
 }
 
@@ -96,9 +101,8 @@ interface Compiler {
  * The TypeScript compiler is ~30x slower than swc per file; its output depends only on the source, the file name and
  * the options, so it is kept on disk between plans (a cache miss only costs time, never changes the result).
  */
-function cached(service: Compiler, optionsKey: string): Compiler {
+function cached(service: Compiler, optionsKey: string, version: string): Compiler {
   const dir = path.join(os.tmpdir(), "production-platform-ts-cache");
-  const version = require("typescript").version as string;
   return {
     ignored: (file) => service.ignored(file),
     compile(code, file) {

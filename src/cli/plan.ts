@@ -5,10 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { discoverPacks, PolicySession } from "./policy-run";
+import { PolicySession } from "./policy-run";
+import { bundledPackDirs } from "../testing/pack-build";
 import { loadProject, UsageError } from "./project";
-import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument } from "./report";
-import { toMarkdown, toSarif } from "./formats";
+import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
+import { findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 import type { ResourceRecorder } from "../testing/mocks";
@@ -65,6 +66,7 @@ function writePlanFiles(outDir: string, recorder: ResourceRecorder, report: Poli
   for (const [file, content] of manifests) writeFile(path.join(outDir, "manifests", file), content);
   writeFile(path.join(outDir, "policy-report.json"), JSON.stringify(report, null, 2));
   writeFile(path.join(outDir, "policy-report.sarif"), JSON.stringify(toSarif(report, programFile), null, 2));
+  writeFile(path.join(outDir, "policy-report.junit.xml"), toJunit(report));
   const graph = planGraph(recorder, report.findings);
   writeFile(path.join(outDir, "graph.mmd"), graph);
   writeFile(path.join(outDir, "policy-report.md"), toMarkdown(report, { graph }));
@@ -93,8 +95,11 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     throw err;
   }
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
+  if (project.escEnvironments.length > 0) {
+    log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);
+  }
 
-  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? discoverPacks(path.join(PACKAGE_ROOT, "policy")));
+  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? bundledPackDirs(PACKAGE_ROOT));
   for (const dir of packDirs) {
     if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
       log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
@@ -138,18 +143,21 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
 
-  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, { mode, unjudged: recorder.unjudged, resourceTypes: recorder.resources.map((r) => r.type) });
+  const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, {
+    mode,
+    unjudged: recorder.unjudged,
+    resourceTypes: recorder.resources.map((r) => r.type),
+    locate: sourceLocator(recorder, programDir),
+  });
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
 
   const { mandatory, advisory, exempted } = report.summary;
-  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,md}`);
+  log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,junit.xml,md}`);
   const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) not judged, so this score does not cover them` : "";
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)${notSeen}`}`);
   for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
-  for (const f of report.findings.filter((x) => x.status === "violation" && x.enforcement === "mandatory").slice(0, 20)) {
-    log(`  [mandatory] ${f.pack}/${f.policy} ${f.urn}: ${f.message}`);
-  }
+  for (const line of findingSummary(report)) log(line);
   const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     exitCode: mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,

@@ -75,6 +75,8 @@ export interface RunPacksOptions {
   readonly stack: string;
   readonly project: string;
   readonly onProgress?: (message: string) => void;
+  /** Config for a pack instead of its `config/<stack>.json` (the test kit's `packConfig`); undefined keeps the file. */
+  readonly configFor?: (packDir: string) => PolicyPackConfig | undefined;
 }
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
@@ -125,7 +127,10 @@ export class PolicySession {
 
   /** Starts every pack (in parallel, without waiting for them to be up). Config files are read first: a bad one is a usage error. */
   static start(packDirs: readonly string[], options: RunPacksOptions): PolicySession {
-    const configs = packDirs.map((dir) => ({ dir, ...packConfigFor(dir, options.stack) }));
+    const configs = packDirs.map((dir) => {
+      const given = options.configFor?.(dir);
+      return given ? { dir, file: undefined, config: given } : { dir, ...packConfigFor(dir, options.stack) };
+    });
     const packs = configs.map(({ dir, file, config }) => {
       const client = startPolicyPack(dir, { config, stack: { stack: options.stack, project: options.project, dryRun: true } });
       client.then(

@@ -25,6 +25,18 @@ export interface LoadedProject {
   readonly secretKeys: string[];
   /** The stack file read, if there was one. */
   readonly stackFile?: string;
+  /**
+   * Pulumi ESC environments the stack file imports (`environment:`). Their values come from Pulumi Cloud at deploy
+   * time; offline they cannot be resolved, so the plan runs without them and says so.
+   */
+  readonly escEnvironments: readonly string[];
+}
+
+/** `environment: [org/env, …]` or `environment: { imports: [...] }` of a stack file, as names. */
+export function escEnvironmentsOf(stackDoc: any): string[] {
+  const entry = stackDoc?.environment;
+  const list: unknown[] = Array.isArray(entry) ? entry : Array.isArray(entry?.imports) ? entry.imports : entry === undefined || entry === null ? [] : [entry];
+  return list.map((e) => (typeof e === "string" ? e : e && typeof e === "object" ? Object.keys(e)[0] ?? JSON.stringify(e) : String(e)));
 }
 
 function qualify(key: string, project: string): string {
@@ -98,13 +110,15 @@ export function loadProject(dir: string, stack: string): LoadedProject {
   }
 
   const stackFile = ["yaml", "yml"].map((ext) => path.join(dir, `Pulumi.${stack}.${ext}`)).find((f) => fs.existsSync(f));
+  let escEnvironments: string[] = [];
   if (stackFile) {
     const stackDoc = readYaml(stackFile);
+    escEnvironments = escEnvironmentsOf(stackDoc);
     for (const [key, value] of Object.entries<unknown>(stackDoc.config ?? {})) {
       const full = qualify(key, name);
       if (hasSecure(value)) secretKeys.add(full);
       config[full] = asConfigString(stripSecure(value));
     }
   }
-  return { dir, name, main: resolveMain(dir, project.main), stack, config, secretKeys: [...secretKeys].sort(), stackFile };
+  return { dir, name, main: resolveMain(dir, project.main), stack, config, secretKeys: [...secretKeys].sort(), stackFile, escEnvironments };
 }

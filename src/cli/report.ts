@@ -3,6 +3,7 @@
  * timestamps so the same input gives byte-identical output; secrets are replaced before anything is written.
  */
 import * as path from "path";
+import { fileURLToPath } from "url";
 import * as YAML from "yaml";
 import { EnforcementLevel, PolicyInfo } from "../testing/analyzer";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
@@ -26,6 +27,27 @@ export interface ReportFinding {
   readonly status: FindingStatus;
   readonly urn: string;
   readonly message: string;
+  /** Where the program constructed the resource (or, inside a library component, the component), when known. */
+  readonly location?: SourceLocation;
+}
+
+/** A line in the program, relative to the program directory with `/` separators (what SARIF and reviewers need). */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A policy as the pack described it over the protocol, for reports that list every rule (SARIF `rules`). */
+export interface ReportPolicy {
+  readonly name: string;
+  readonly displayName: string;
+  readonly description: string;
+  readonly severity: string;
+  readonly remediation: string;
+  readonly framework: string;
+  readonly controlId: string;
+  readonly reference?: string;
 }
 
 export interface ComplianceScore {
@@ -53,7 +75,7 @@ export interface PolicyReport {
   /** Components no pack could judge offline (also findings of pack `plan`): what was not seen, said out loud. */
   readonly unjudged: readonly UnjudgedComponent[];
   readonly resources: number;
-  readonly packs: readonly { name: string; version: string; policies: number; config?: string }[];
+  readonly packs: readonly { name: string; version: string; policies: number; config?: string; rules: readonly ReportPolicy[] }[];
   readonly summary: { readonly mandatory: number; readonly advisory: number; readonly exempted: number };
   readonly compliance: readonly ComplianceScore[];
   readonly findings: readonly ReportFinding[];
@@ -73,12 +95,16 @@ function frameworkOf(info: PolicyInfo | undefined): { framework: string; control
   return { framework: fw.version ? `${fw.name} ${fw.version}` : fw.name, controlId: fw.specification ?? "" };
 }
 
-export function toReportFindings(runs: readonly PackRun[]): ReportFinding[] {
+/** Resolves a URN to the program line that constructed it (see {@link sourceLocator}). */
+export type Locator = (urn: string) => SourceLocation | undefined;
+
+export function toReportFindings(runs: readonly PackRun[], locate: Locator = () => undefined): ReportFinding[] {
   const out: ReportFinding[] = [];
   for (const run of runs) {
     for (const f of run.findings) {
       const info = policyInfo(run, f.policyName);
       const exempted = f.message.trimStart().startsWith(EXEMPTED_PREFIX);
+      const location = f.urn ? locate(f.urn) : undefined;
       out.push({
         pack: run.info.name,
         packVersion: run.info.version,
@@ -89,6 +115,7 @@ export function toReportFindings(runs: readonly PackRun[]): ReportFinding[] {
         status: exempted ? "exempted" : "violation",
         urn: f.urn ?? "",
         message: f.message.trim(),
+        ...(location ? { location } : {}),
       });
     }
   }
@@ -137,15 +164,55 @@ export function complianceOf(runs: readonly PackRun[], resourceTypes?: readonly 
   })).sort((a, b) => a.framework.localeCompare(b.framework));
 }
 
-/** What the plan saw: the fidelity mode, the components it could not look into, and every resource type (for "not applicable"). */
+function reportPolicies(run: PackRun): ReportPolicy[] {
+  return run.info.policies.map((p) => ({
+    name: p.name,
+    displayName: p.displayName,
+    description: p.description,
+    severity: p.severity,
+    remediation: p.remediationSteps,
+    ...frameworkOf(p),
+    ...(p.framework?.reference ? { reference: p.framework.reference } : {}),
+  }));
+}
+
+/**
+ * Where each resource was constructed in the program under `programDir`: the SDK's `sourcePosition` of the resource
+ * when it lies in the program's own files, else that of the nearest ancestor that does (a Deployment built inside a
+ * library's HaService is located at the line that constructed the HaService). Files under node_modules or outside
+ * the program are never the answer; a resource with no such ancestor has no location.
+ */
+export function sourceLocator(recorder: ResourceRecorder, programDir: string): Locator {
+  const root = path.resolve(programDir);
+  const own = (r: RecordedResource): SourceLocation | undefined => {
+    const uri = r.sourcePosition?.uri;
+    if (!uri || !uri.startsWith("file://") || !(r.sourcePosition!.line > 0)) return undefined;
+    const file = fileURLToPath(uri);
+    const rel = path.relative(root, file);
+    if (rel.startsWith("..") || path.isAbsolute(rel) || rel.split(path.sep).includes("node_modules")) return undefined;
+    return { file: rel.split(path.sep).join("/"), line: r.sourcePosition!.line, column: r.sourcePosition!.column };
+  };
+  return (urn) => {
+    const seen = new Set<string>();
+    for (let r = recorder.get(urn); r && !seen.has(r.urn); r = r.parent ? recorder.get(r.parent) : undefined) {
+      seen.add(r.urn);
+      const found = own(r);
+      if (found) return found;
+    }
+    return undefined;
+  };
+}
+
+/** What the plan saw: the fidelity mode, the components it could not look into, every resource type (for "not applicable") and where each resource was constructed. */
 export interface PlanView {
   readonly mode: FidelityMode;
   readonly unjudged: readonly UnjudgedComponent[];
   readonly resourceTypes?: readonly string[];
+  readonly locate?: Locator;
 }
 
 export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], seen: PlanView = { mode: "first-preview", unjudged: [] }): PolicyReport {
-  const findings = toReportFindings(runs);
+  const findings = toReportFindings(runs, seen.locate);
   const violations = findings.filter((f) => f.status === "violation");
   return {
     project,
@@ -154,7 +221,7 @@ export function buildPolicyReport(project: string, stack: string, resourceCount:
     unjudged: [...seen.unjudged].sort((a, b) => a.urn.localeCompare(b.urn)),
     resources: resourceCount,
     packs: runs
-      .map((r) => ({ name: r.info.name, version: r.info.version, policies: r.info.policies.length, config: r.configFile ? path.basename(r.configFile) : undefined }))
+      .map((r) => ({ name: r.info.name, version: r.info.version, policies: r.info.policies.length, config: r.configFile ? path.basename(r.configFile) : undefined, rules: reportPolicies(r) }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     summary: {
       mandatory: violations.filter((f) => f.enforcement === "mandatory").length,

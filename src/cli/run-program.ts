@@ -30,32 +30,58 @@ export class ProgramError extends Error {
 
 let transpilerRegistered = false;
 
+/** `module` resolved as the program would resolve it (its own node_modules first), else from this package. */
+export function resolveFrom(programDir: string, module: string): string | undefined {
+  try {
+    return require.resolve(module, { paths: [programDir, __dirname] });
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * Lets Node load this package's own TypeScript (policy inventories) when it runs compiled; the program under test gets
- * its own, language-host-like registration (load-program.ts).
+ * The TypeScript compiler and ts-node a program is run with. Mirrors @pulumi/pulumi's
+ * `tsutils.typeScriptRequireStrings` (what `pulumi preview` uses): the project's own `typescript` and `ts-node`, else
+ * the SDK's vendored typescript@3.8.3 and ts-node@7.0.1. Stricter than the engine in one way: a TypeScript without
+ * the compiler JS API (7.x, the native port) is refused with the fix, where ts-node would crash on `fileExists`.
+ */
+export interface TypeScriptToolchain {
+  readonly typescript: string;
+  readonly tsNode: string;
+  readonly version: string;
+}
+
+export function typeScriptToolchain(programDir: string, sdkRoot: string): TypeScriptToolchain {
+  const typescript = resolveFrom(programDir, "typescript") ?? path.join(sdkRoot, "vendor", "typescript@3.8.3", "typescript.js");
+  const version: string = require(typescript).version ?? "unknown";
+  if (!/^[3-6]\./.test(version)) {
+    throw new ProgramError(
+      new Error(`TypeScript ${version} (${typescript}) has no compiler API for ts-node, so the program cannot be run: install TypeScript 5 in the project (npm install --save-dev typescript@5)`),
+      true,
+    );
+  }
+  const tsNode = resolveFrom(programDir, "ts-node") ?? path.join(sdkRoot, "vendor", "ts-node@7.0.1");
+  return { typescript, tsNode, version };
+}
+
+/**
+ * Lets Node load this package's own TypeScript (policy inventories) in a checkout; installed, they ship compiled
+ * (dist/packs), so nothing is registered when ts-node is not there. The program under test gets its own,
+ * language-host-like registration (load-program.ts).
  */
 function registerTypeScript(): void {
   if (transpilerRegistered || require.extensions[".ts"]) return;
   transpilerRegistered = true;
-  require("ts-node").register({
+  const tsNode = resolveFrom(__dirname, "ts-node");
+  if (!tsNode) return;
+  require(tsNode).register({
     transpileOnly: true,
-    // swc is much faster; without it (an optional peer for consumers) ts-node's own transpiler does the job.
-    swc: canResolve("@swc/core"),
+    // swc is much faster; without it (an optional tool for consumers) ts-node's own transpiler does the job.
+    swc: resolveFrom(__dirname, "@swc/core") !== undefined,
     skipProject: true,
-    // Our policy packs ship as TypeScript sources (the CLI's policy runner compiles them); the plan also loads their
-    // control inventories in-process, so this package's own files in node_modules are compiled too.
-    ignore: ["(?:^|/)node_modules/(?!production-platform/)"],
+    ignore: ["(?:^|/)node_modules/"],
     compilerOptions: { module: "commonjs", target: "es2022", esModuleInterop: true },
   });
-}
-
-function canResolve(module: string): boolean {
-  try {
-    require.resolve(module);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function sdkRootFor(programDir: string): string {
@@ -73,8 +99,8 @@ export interface RunProgramOptions {
 }
 
 export async function runProgram(project: LoadedProject, options: RunProgramOptions = {}): Promise<ProgramRun> {
-  registerTypeScript();
   const sdkRoot = sdkRootFor(path.dirname(project.main));
+  registerTypeScript();
   const recorder = installMockRuntime({
     preview: options.preview ?? true,
     mode: options.mode ?? "first-preview",
@@ -101,7 +127,7 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
   const cwd = process.cwd();
   process.chdir(project.dir);
   try {
-    registerProgramTypeScript(project.dir, project.main);
+    registerProgramTypeScript(project.dir, project.main, typeScriptToolchain(project.dir, sdkRoot));
     const program = (async () => {
       await pulumiSdk.runtime.runInPulumiStack(async () => {
         const exported: any = await importProgram(project.main);

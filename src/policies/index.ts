@@ -3,7 +3,7 @@
  * check resources without starting a pack (`runRule(rule, resources, contextFor("prod"))`).
  *
  * Only pure modules are re-exported: a pack's own `index.ts` constructs a CrossGuard `PolicyPack` when loaded and is
- * meant for `pulumi preview --policy-pack node_modules/production-platform/policy/<pack>`, not for import.
+ * meant for `pulumi preview --policy-pack node_modules/production-platform/dist/packs/<pack>` (compiled), not for import.
  *
  * @packageDocumentation
  */

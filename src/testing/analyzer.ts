@@ -9,6 +9,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { UNKNOWN } from "./wire";
+import { runnablePackDir } from "./pack-build";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -147,7 +148,8 @@ export function normalizePackConfig(config: PolicyPackConfig, info: AnalyzerInfo
 
 /** Starts a policy pack in its own process exactly as the Pulumi CLI's policy analyzer plugin does. */
 export async function startPolicyPack(packDir: string, options: StartOptions = {}): Promise<PolicyPackClient> {
-  const dir = path.resolve(packDir);
+  // This checkout's TypeScript packs start as their compiled build (pack-build.ts runnablePackDir); others as given.
+  const dir = runnablePackDir(packDir);
   const { root, req } = sdk(dir);
   const grpc = require(require.resolve("@grpc/grpc-js", { paths: [root] }));
   const analyzerRpc = req("proto/analyzer_grpc_pb.js");

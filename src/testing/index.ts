@@ -10,13 +10,14 @@
  *
  * @packageDocumentation
  */
-import * as fs from "fs";
-import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 import { analysableResources, discoverPacks, packConfigFor, runPacks, toAnalyzerResource } from "../cli/policy-run";
 import type { PackRun } from "../cli/policy-run";
 import type { Subject } from "../../policy/common/finding";
-import { AnalyzerFinding } from "./analyzer";
+import * as path from "path";
+import { AnalyzerFinding, PolicyPackConfig } from "./analyzer";
+import { bundledPackDirs, packageRoot } from "./pack-build";
+import { forgetProgramModules, jestApi, trackingProgramModules } from "./program-modules";
 import { installMockRuntime, MockRuntimeOptions, RecordedResource, ResourceRecorder, settle } from "./mocks";
 
 export * from "./analyzer";
@@ -30,6 +31,7 @@ export { containsUnknown, FIDELITY_MODES, firstPreviewState, providerConfigKnown
 export type { FidelityMode } from "./engine";
 export type { UnjudgedComponent } from "./unjudged";
 export type { FakeResourceArgs } from "./fakes";
+export { buildPack, bundledPackDirs, isInstalledPackage, packageRoot, runnablePackDir } from "./pack-build";
 export { analysableResources, discoverPacks, packConfigFor, toAnalyzerResource };
 export type { PackRun };
 
@@ -96,11 +98,28 @@ export function setupOfflineRuntime(options: OfflineRuntimeOptions): OfflineRunt
   };
 }
 
-/** One call: install a fresh offline runtime, run the program, wait for it, return what it registered. */
-export async function runOffline<T>(program: () => T | Promise<T>, options: OfflineRuntimeOptions): Promise<{ recorder: ResourceRecorder; result: T }> {
+async function runOnce<T>(program: () => T | Promise<T>, options: OfflineRuntimeOptions): Promise<{ recorder: ResourceRecorder; result: T }> {
+  forgetProgramModules();
   const runtime = setupOfflineRuntime(options);
-  const result = await runtime.run(program);
+  const result = await trackingProgramModules(() => runtime.run(program));
   return { recorder: runtime.recorder, result };
+}
+
+/**
+ * One call: install a fresh offline runtime, run the program, wait for it, return what it registered. The program
+ * may be `() => require("./index")` and be run again (preview, then update): each run loads it afresh (see
+ * program-modules.ts).
+ */
+export async function runOffline<T>(program: () => T | Promise<T>, options: OfflineRuntimeOptions): Promise<{ recorder: ResourceRecorder; result: T }> {
+  const first = await runOnce(program, options);
+  const isolate = first.recorder.resources.length <= 1 ? jestApi()?.isolateModulesAsync : undefined;
+  if (!isolate) return first;
+  // Under jest the program module came from jest's cache and registered nothing: run it again with fresh modules.
+  let again = first;
+  await isolate(async () => {
+    again = await runOnce(program, options);
+  });
+  return again;
 }
 
 /** A recorded resource with its inputs (secrets unwrapped) typed as the resource's args, e.g. `aws.eks.ClusterArgs`. */
@@ -158,22 +177,11 @@ export function subjectsOf(recorder: ResourceRecorder): Subject[] {
 }
 
 /**
- * Directory this package is installed in: the nearest ancestor of this module holding a `package.json`. Works from
- * the TypeScript sources (`src/testing`) and from the compiled package (`dist/src/testing`).
+ * The policy packs this package ships: compiled (`dist/packs/<pack>`) when installed from npm, so a consumer's jest
+ * loads only JavaScript from node_modules; `policy/<pack>` in a checkout (started as their compiled build).
  */
-export function packageRoot(from: string = __dirname): string {
-  let dir = path.resolve(from);
-  for (;;) {
-    if (fs.existsSync(path.join(dir, "package.json"))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
-}
-
-/** The policy packs this package ships (`<package>/policy/<pack>`, each with a `PulumiPolicy.yaml`). */
 export function bundledPolicyPacks(): string[] {
-  return discoverPacks(path.join(packageRoot(), "policy"));
+  return bundledPackDirs(packageRoot());
 }
 
 export interface AnalyzeOptions {
@@ -186,6 +194,14 @@ export interface AnalyzeOptions {
   readonly stack?: string;
   /** @default — "project" */
   readonly project?: string;
+  /**
+   * Pack config by pack name (its directory name, e.g. `aws-baseline`), in `--policy-pack-config` format, used
+   * instead of that pack's `config/<stack>.json`. An application stack that does not own the account's security
+   * services turns those checks off with
+   * `{ "aws-baseline": { all: "mandatory", "aws-guardduty-enabled": { expectAccountServices: false }, "cis-aws-4.16-security-hub-enabled": { expectAccountServices: false } } }`.
+   * An unknown pack name is an error. @default — each pack's `config/<stack>.json`
+   */
+  readonly packConfig?: Readonly<Record<string, PolicyPackConfig>>;
 }
 
 /** Findings of one pack run, flattened with the pack's name. */
@@ -199,6 +215,10 @@ export interface PackFinding extends AnalyzerFinding {
  */
 export async function analyzeRecording(recorder: ResourceRecorder, options: AnalyzeOptions = {}): Promise<PackFinding[]> {
   const packs = options.packs ?? bundledPolicyPacks();
-  const runs = await runPacks(packs, recorder, { stack: options.stack ?? "dev", project: options.project ?? "project" });
+  const names = packs.map((p) => path.basename(p));
+  const unknown = Object.keys(options.packConfig ?? {}).filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new Error(`analyzeRecording: packConfig names unknown pack(s) ${unknown.join(", ")}; the packs are ${names.join(", ")}`);
+  const configFor = (dir: string) => options.packConfig?.[path.basename(dir)];
+  const runs = await runPacks(packs, recorder, { stack: options.stack ?? "dev", project: options.project ?? "project", configFor });
   return runs.flatMap((run) => run.findings.map((f) => ({ ...f, packDir: run.dir })));
 }

@@ -11,7 +11,7 @@ import { fakeId, fakeState } from "./fakes";
 import { FakeCall, fakeCall, MissingFakeError } from "./fake-calls";
 import { FidelityMode, firstPreviewState, grpcError, KUBERNETES_KNOWN_AT_CHECK, providerConfigKnown } from "./engine";
 import { unjudgedFor } from "./unjudged";
-import { ResourceRecorder } from "./recorder";
+import { ResourceRecorder, SourcePosition } from "./recorder";
 export * from "./recorder";
 import { isResourceRef, marshalForAnalyzer, reveal, secret } from "./wire";
 
@@ -71,6 +71,11 @@ function loadSdk(root?: string): Sdk {
     provproto: req("proto/provider_pb.js"),
     structproto: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [base] })),
   };
+}
+
+function sourcePositionOf(req: any): SourcePosition | undefined {
+  const pos = req.getSourceposition?.();
+  return pos && pos.getUri() ? { uri: pos.getUri(), line: pos.getLine(), column: pos.getColumn() } : undefined;
 }
 
 function providerUrnOf(ref: string): string | undefined {
@@ -184,6 +189,7 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
           },
           dependencies: [...allDeps],
           propertyDependencies,
+          sourcePosition: sourcePositionOf(req),
         });
 
         const { resproto, structproto } = sdk;

@@ -38,6 +38,18 @@ export interface RecordedResource {
   /** All resources this one depends on (explicit and through its inputs). */
   readonly dependencies: readonly string[];
   readonly propertyDependencies: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Where the program constructed the resource, as the SDK sends it with every RegisterResource (`sourcePosition`:
+   * the first stack frame below the resource constructors, source-mapped; `uri` is a `file://` URL).
+   */
+  readonly sourcePosition?: SourcePosition;
+}
+
+/** A RegisterResourceRequest's `sourcePosition` (pulumi/pulumi proto/pulumi/source.proto). */
+export interface SourcePosition {
+  readonly uri: string;
+  readonly line: number;
+  readonly column: number;
 }
 
 /** The resources a program registered, with typed queries. */

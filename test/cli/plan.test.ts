@@ -33,7 +33,7 @@ describe("plan --stack prod", () => {
   test("exits 0 and writes every plan file", () => {
     expect(first.stderr).toContain("program registered");
     expect(first.code).toBe(0);
-    for (const file of ["resources.json", "policy-report.json", "policy-report.sarif", "policy-report.md"]) {
+    for (const file of ["resources.json", "policy-report.json", "policy-report.sarif", "policy-report.junit.xml", "policy-report.md"]) {
       expect(fs.existsSync(path.join(outA, file))).toBe(true);
     }
   });

@@ -1,35 +1,59 @@
 /**
- * SLOW (about a minute): the library as an npm consumer gets it.
+ * SLOW (minutes): the library as an npm consumer gets it, from an empty folder.
  *
- * Builds the package into a temporary directory (never into this repository's `dist/`, which `bin/` would then
- * prefer over the sources), packs it with `npm pack`, installs the tarball into a copy of `examples/consumer/`,
- * type-checks that program with its own TypeScript, runs the installed CLI's offline `plan` on it, and runs the
- * consumer's test-kit checks. Dependencies come from the npm cache (`--prefer-offline`): after `npm ci` the cache holds
- * every pinned package; only missing metadata is fetched from the registry.
+ * Builds the package into a temporary directory (never into this repository's `dist/`), packs it with `npm pack`,
+ * then in an empty folder runs exactly what the README tells a new user to run:
+ * `npm install <tarball> @pulumi/pulumi @pulumi/aws @pulumi/kubernetes @pulumi/random` (npm's defaults: no
+ * --legacy-peer-deps, no --force; only --prefer-offline and quiet flags). The installed CLI's `plan` runs the program
+ * right away (no TypeScript in the project yet: the SDK's vendored compiler, as `pulumi preview` would use). Then the
+ * project adds its own dev tools (`npm install --save-dev typescript@5 jest …`, as examples/consumer/package.json
+ * lists them), type-checks with `tsc`, runs its jest tests on the test kit (the jest config is only the TypeScript
+ * transform), and plans again. Dependencies come from the npm cache where it has them.
  *
- * Set CONSUMER_PEERS=range to install the newest @pulumi/* versions our peer ranges allow instead of the pinned ones
- * (the CI workflow's "newest peers" job).
+ * Set CONSUMER_PEERS=range to install the newest @pulumi/* versions (no version named, as a user types it) instead of
+ * the versions this repository pins.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { buildPack, bundledPackDirs } from "../../src/testing/pack-build";
 import { run } from "./exec";
 
 const REPO = path.resolve(__dirname, "..", "..");
 const EXAMPLE = path.join(REPO, "examples", "consumer");
-const pkg = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8"));
+const example = JSON.parse(fs.readFileSync(path.join(EXAMPLE, "package.json"), "utf8"));
+const QUIET = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+const PEERS = ["@pulumi/pulumi", "@pulumi/aws", "@pulumi/kubernetes", "@pulumi/random"];
 
 let work: string;
 let tarball: string;
 let packed: string[];
 let consumer: string;
 let outDir: string;
+let firstPlan: { status: number; log: string };
 let planStatus: number;
 let planLog: string;
+/** The line of the consumer's index.ts that constructs the resource the SARIF test looks for. */
+let adminPolicyLine: number;
 
-/** Copies a directory tree, leaving out what a consumer's checkout would not contain. */
-function copyTree(from: string, to: string): void {
-  fs.cpSync(from, to, { recursive: true, filter: (src) => !/[\\/](node_modules|out|bin)$/.test(src) });
+/** A consumer file from examples/consumer; index.ts gains one resource the aws-baseline pack must flag. */
+function copyExampleSources(): void {
+  for (const file of ["Pulumi.yaml", "Pulumi.dev.yaml", "tsconfig.json", "checks.ts", "checks.test.ts"]) fs.copyFileSync(path.join(EXAMPLE, file), path.join(consumer, file));
+  const index = fs.readFileSync(path.join(EXAMPLE, "index.ts"), "utf8").trimEnd().split("\n");
+  index.push("", "// A policy any reviewer would reject: the plan's SARIF must point at this line.");
+  index.push(`export const admin = new aws.iam.Policy("admin", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }, { provider: aws_ });`);
+  adminPolicyLine = index.length;
+  fs.writeFileSync(path.join(consumer, "index.ts"), `${index.join("\n")}\n`);
+}
+
+function planConsumer(): { status: number; log: string } {
+  const result = run(
+    process.execPath,
+    [path.join(consumer, "node_modules", "production-platform", "bin", "production-platform.js"), "plan", "--stack", "dev", "--program", consumer, "--out", outDir],
+    consumer,
+    { allowStatus: [0, 1, 2, 3] },
+  );
+  return { status: result.status, log: result.stderr };
 }
 
 beforeAll(() => {
@@ -44,49 +68,55 @@ beforeAll(() => {
     fs.copyFileSync(path.join(REPO, file.path), path.join(stage, file.path));
   }
   run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO, "tsconfig.build.json"), "--outDir", path.join(stage, "dist")], REPO);
+  for (const dir of bundledPackDirs()) buildPack(dir, path.join(stage, "dist", "packs", path.basename(dir)));
   const packResult = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], stage).stdout);
   tarball = path.join(work, packResult[0].filename);
   packed = (packResult[0].files as { path: string }[]).map((f) => f.path);
 
   consumer = path.join(work, "consumer");
-  copyTree(EXAMPLE, consumer);
-  const manifest = JSON.parse(fs.readFileSync(path.join(consumer, "package.json"), "utf8"));
-  manifest.dependencies["production-platform"] = `file:${tarball}`;
-  if (process.env.CONSUMER_PEERS === "range") {
-    for (const name of Object.keys(manifest.dependencies)) {
-      if (pkg.peerDependencies[name]) manifest.dependencies[name] = pkg.peerDependencies[name];
-    }
-  }
-  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify(manifest, null, 2));
-  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], consumer);
-
+  fs.mkdirSync(consumer);
+  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: example.name, version: "1.0.0", private: true, main: "index.ts" }, null, 2));
+  const peers = PEERS.map((p) => (process.env.CONSUMER_PEERS === "range" ? p : `${p}@${example.dependencies[p]}`));
+  run("npm", ["install", ...QUIET, tarball, ...peers], consumer);
+  copyExampleSources();
   outDir = path.join(work, "out");
-  const plan = run(
-    process.execPath,
-    [path.join(consumer, "node_modules", "production-platform", "bin", "production-platform.js"), "plan", "--stack", "dev", "--program", consumer, "--out", outDir],
-    consumer,
-    { allowStatus: [0, 1] },
-  );
-  planStatus = plan.status;
-  planLog = plan.stderr;
-}, 300_000);
+  firstPlan = planConsumer();
+
+  const devTools = Object.entries(example.devDependencies as Record<string, string>).map(([name, version]) => `${name}@${version}`);
+  run("npm", ["install", "--save-dev", ...QUIET, ...devTools], consumer);
+  const manifest = JSON.parse(fs.readFileSync(path.join(consumer, "package.json"), "utf8"));
+  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ ...manifest, jest: example.jest }, null, 2));
+  ({ status: planStatus, log: planLog } = planConsumer());
+}, 900_000);
 
 afterAll(() => {
   if (work && !process.env.KEEP_CONSUMER) fs.rmSync(work, { recursive: true, force: true });
 });
 
-describe("npm package (packed, installed into examples/consumer)", () => {
-  test("the tarball holds the compiled library, typings, CLI and policy pack sources, and nothing else", () => {
-    for (const file of ["package.json", "bin/production-platform.js", "dist/index.js", "dist/index.d.ts", "dist/src/testing/index.d.ts", "dist/src/policies/index.d.ts", "dist/src/cli/main.js", "policy/exemptions.yaml"]) {
+describe("npm package (packed, installed into an empty folder with plain npm install)", () => {
+  test("the plain install resolved: one @pulumi/pulumi, and no TypeScript forced on the project", () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(consumer, "package-lock.json"), "utf8"));
+    const copies = Object.keys(lock.packages).filter((k) => k.endsWith("node_modules/@pulumi/pulumi"));
+    expect(copies).toEqual(["node_modules/@pulumi/pulumi"]);
+    const installed = JSON.parse(fs.readFileSync(path.join(consumer, "node_modules", "typescript", "package.json"), "utf8"));
+    expect(installed.version).toMatch(/^5\./); // the project's own, added with its dev tools
+  });
+
+  test("plan runs right after the plain install, before the project has a TypeScript of its own", () => {
+    expect(firstPlan).toMatchObject({ status: 0 });
+  });
+
+  test("the tarball holds the compiled library, typings, CLI and compiled policy packs, and nothing else", () => {
+    for (const file of ["package.json", "LICENSE", "bin/production-platform.js", "dist/index.js", "dist/index.d.ts", "dist/src/testing/index.d.ts", "dist/src/policies/index.d.ts", "dist/src/cli/main.js"]) {
       expect(packed).toContain(file);
     }
     const packsInRepo = fs.readdirSync(path.join(REPO, "policy")).filter((d) => fs.existsSync(path.join(REPO, "policy", d, "PulumiPolicy.yaml")));
     expect(packsInRepo.length).toBeGreaterThan(0);
     for (const pack of packsInRepo) {
-      expect(packed).toContain(`policy/${pack}/PulumiPolicy.yaml`);
-      expect(packed).toContain(`policy/${pack}/index.ts`);
+      expect(packed).toContain(`dist/packs/${pack}/PulumiPolicy.yaml`);
+      expect(packed).toContain(`dist/packs/${pack}/index.js`);
     }
-    const leaked = packed.filter((f) => /^(test|stacks|examples|out|bench|node_modules|\.github|\.ci)\//.test(f) || /^(src|components)\/.*\.ts$/.test(f) || f.endsWith(".test.ts"));
+    const leaked = packed.filter((f) => /^(test|stacks|examples|out|bench|node_modules|policy|\.github|\.ci)\//.test(f) || (f.endsWith(".ts") && !f.endsWith(".d.ts")));
     expect(leaked).toEqual([]);
   });
 
@@ -131,6 +161,23 @@ describe("npm package (packed, installed into examples/consumer)", () => {
     expect(report.packs.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(packsInRepo));
     expect(report.findings.length).toBeGreaterThan(0);
     expect(report.findings.some((f: { urn: string }) => f.urn.includes("::shop-checkout::"))).toBe(true);
+  });
+
+  test("SARIF: the result for the resource constructed on line N of the consumer's index.ts points at line N", () => {
+    const sarif = JSON.parse(fs.readFileSync(path.join(outDir, "policy-report.sarif"), "utf8"));
+    const results = sarif.runs.flatMap((r: any) => r.results);
+    const admin = results.filter((r: any) => r.locations[0].logicalLocations[0].fullyQualifiedName.endsWith("aws:iam/policy:Policy::admin"));
+    expect(admin.length).toBeGreaterThan(0);
+    for (const r of admin) expect(r.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "index.ts" }, region: { startLine: adminPolicyLine, startColumn: expect.any(Number) } });
+    const rules = sarif.runs.flatMap((r: any) => r.tool.driver.rules);
+    const report = JSON.parse(fs.readFileSync(path.join(outDir, "policy-report.json"), "utf8"));
+    expect(rules.length).toBe(report.packs.reduce((n: number, p: { policies: number }) => n + p.policies, 0));
+    for (const rule of rules) expect(rule.properties["security-severity"]).toMatch(/^\d+\.\d$/);
+  });
+
+  test("the consumer's jest tests pass on the test kit with the package's compiled packs (jest config: the TS transform only)", () => {
+    const out = run(process.execPath, [path.join(consumer, "node_modules", "jest", "bin", "jest.js"), "--ci"], consumer);
+    expect(out.stderr).toMatch(/Tests:\s+3 passed, 3 total/);
   });
 
   test("the consumer's own checks pass with the test kit and rule functions from the package", () => {

@@ -66,3 +66,22 @@ describe("GitHub workflows", () => {
     expect(ungated).toEqual([]);
   });
 });
+
+describe("release workflow", () => {
+  const release = workflow("release.yml");
+  const script = scripts(release);
+
+  test("publishes to npm with provenance from a tag, with the OIDC token provenance needs", () => {
+    expect(Object.keys(release.on)).toEqual(["push"]);
+    expect(release.on.push.tags).toEqual(["v*.*.*"]);
+    expect(script).toMatch(/npm publish --provenance --access public/);
+    expect(release.jobs.publish.permissions["id-token"]).toBe("write");
+  });
+
+  test("tests and builds (library and compiled packs) before publishing", () => {
+    const order = ["npm ci", "npm test", "npm run build", "npm publish"].map((c) => script.indexOf(c));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(script).toMatch(/for dir in dist\/packs\/\*\/; do \(cd "\$dir" && npm pack/);
+  });
+});
