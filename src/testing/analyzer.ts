@@ -87,8 +87,16 @@ export interface PolicyPackClient {
   configure(config: PolicyPackConfig): Promise<void>;
   analyze(resource: AnalyzerResource): Promise<AnalyzerFinding[]>;
   analyzeStack(resources: readonly AnalyzerResource[]): Promise<AnalyzerFinding[]>;
+  /**
+   * One deployment as the engine runs it: `Analyze` for every resource in registration order (a few in flight, as
+   * steps run concurrently), then one `AnalyzeStack`; every finding, per-resource ones first.
+   */
+  analyzeDeployment(resources: readonly AnalyzerResource[], stackResources?: readonly AnalyzerResource[]): Promise<AnalyzerFinding[]>;
   close(): Promise<void>;
 }
+
+/** Analyze calls in flight per pack; sent in order, so a Namespace is analysed before the objects after it. */
+const IN_FLIGHT = 16;
 
 const ENFORCEMENT: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITY: Severity[] = ["", "low", "medium", "high", "critical"];
@@ -282,7 +290,7 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
   // The CLI always configures a pack (schema defaults included), even without a config file.
   await configure(options.config ?? {});
 
-  return {
+  const packClient: PolicyPackClient = {
     name: packInfo.name,
     dir,
     pid: child.pid,
@@ -325,6 +333,18 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
       );
       return toFindings(await call("analyzeStack", request));
     },
+    async analyzeDeployment(resources, stackResources) {
+      const perResource: AnalyzerFinding[][] = new Array(resources.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < resources.length) {
+          const i = next++;
+          perResource[i] = await packClient.analyze(resources[i]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, resources.length) }, worker));
+      return [...perResource.flat(), ...(await packClient.analyzeStack(stackResources ?? resources))];
+    },
     async close() {
       client.close();
       if (child.exitCode === null) {
@@ -335,4 +355,5 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
       }
     },
   };
+  return packClient;
 }

@@ -43,7 +43,7 @@ describeIfFixtures("upstream fixtures through the analyzer protocol", () => {
 
   async function judge(level: string, version: string, batch: UpstreamFixture[]): Promise<Map<string, AnalyzerFinding[]>> {
     await pack.configure(await configFor(pack, { defaultLevel: level, defaultVersion: version }));
-    const findings = await pack.analyzeStack(batch.map(podResource));
+    const findings = await pack.analyzeDeployment(batch.map(podResource));
     const byUrn = new Map<string, AnalyzerFinding[]>();
     for (const f of findings) byUrn.set(f.urn ?? "", [...(byUrn.get(f.urn ?? "") ?? []), f]);
     return byUrn;
