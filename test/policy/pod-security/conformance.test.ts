@@ -1,7 +1,7 @@
 /**
  * Upstream conformance THROUGH THE ANALYZER PROTOCOL: the pack runs under `run-policy-pack` exactly as the Pulumi CLI
  * starts it, gets `Configure` with `{defaultLevel, defaultVersion}` per level and version, and judges every upstream
- * fixture pod of that level and version in one `AnalyzeStack`. Every `pass` pod must draw no mandatory finding and
+ * fixture pod of that level and version on its inputs (`Analyze` per pod, as the engine sends them, then `AnalyzeStack`). Every `pass` pod must draw no mandatory finding and
  * every `fail` pod a mandatory finding from its own check (or the restricted check that overrides it).
  */
 import * as path from "path";
