@@ -90,6 +90,11 @@ export interface StartOptions {
   readonly initialConfig?: PolicyPackConfig;
   /** Names the config's source (a file) in error messages. */
   readonly configSource?: string;
+  /**
+   * Properties set on every policy whose config schema declares them, before `initialConfig` (the plan's
+   * `--exemptions <file>` sets `exemptionsFile` this way; the engine has no such option).
+   */
+  readonly everyPolicy?: Readonly<Record<string, unknown>>;
   /** Stack context sent with `ConfigureStack` and set in the pack's environment. */
   readonly stack?: StackContext;
   /**
@@ -199,6 +204,15 @@ function reconcile(config: PolicyPackConfig, info: AnalyzerInfo, initialConfig: 
   const problems = packConfigProblems(config);
   if (problems.length > 0) throw new PackConfigError(problems.map((p) => `pack ${info.name}${source ? `, ${source}` : ""}: ${p}`));
   return reconcilePackConfig(info, initialConfig, config, source);
+}
+
+function everyPolicyConfig(info: AnalyzerInfo, properties: Readonly<Record<string, unknown>>): PolicyPackConfig {
+  const out: PolicyPackConfig = {};
+  for (const p of info.policies) {
+    const declared = Object.entries(properties).filter(([k]) => k in (p.configSchema?.properties ?? {}));
+    if (declared.length > 0) out[p.name] = Object.fromEntries(declared);
+  }
+  return out;
 }
 
 function stackConfigureRequest(analyzerProto: any, stack: StackContext): unknown {
@@ -344,7 +358,8 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     }
     packInfo = await info();
     // The CLI always configures a pack (schema defaults included), even without a config file.
-    await sendConfigure(reconcile(options.config ?? {}, packInfo, options.initialConfig ?? {}, options.configSource));
+    const initial = { ...everyPolicyConfig(packInfo, options.everyPolicy ?? {}), ...(options.initialConfig ?? {}) };
+    await sendConfigure(reconcile(options.config ?? {}, packInfo, initial, options.configSource));
   } catch (err) {
     // A pack that cannot be configured is stopped here: no caller holds a client to close it.
     client.close();
