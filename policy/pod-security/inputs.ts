@@ -34,8 +34,6 @@ interface Analysed {
   readonly resource: StackResource;
   readonly settingsKey: string;
   readonly workload: Workload;
-  /** Policies that have read this analysis: a policy reading it again means a new `Analyze` of the same URN. */
-  readonly served: Set<string>;
 }
 
 /** What one pack process remembers between the engine's calls during one deployment. */
@@ -44,7 +42,25 @@ const memory = {
   namespaces: new Map<string, StackResource>(),
   /** URN → the pod-bearing object as analysed, with its evaluation (shared by every check policy). */
   workloads: new Map<string, Analysed>(),
+  /** URN → the policies that have analysed it in this deployment. */
+  seen: new Map<string, Set<string>>(),
 };
+
+/**
+ * The engine analyses each resource once per deployment, so a policy seeing a URN again means a new deployment
+ * (a test, a second preview in the same process): start from nothing, so the same requests give the same findings.
+ */
+function noteAnalysis(urn: string, policy: string): void {
+  const policies = memory.seen.get(urn);
+  if (policies?.has(policy)) {
+    memory.namespaces.clear();
+    memory.workloads.clear();
+    memory.seen.clear();
+  }
+  const now = memory.seen.get(urn) ?? new Set<string>();
+  now.add(policy);
+  memory.seen.set(urn, now);
+}
 
 export function toStackResource(s: Subject): StackResource {
   return { type: s.type, name: s.name, urn: s.urn, props: s.props, providerProps: s.provider?.props, providerUrn: s.provider?.urn };
@@ -69,6 +85,7 @@ export interface Analysis {
  */
 export function analyse(subject: Subject, policy: string, settings: PackSettings): Analysis {
   const resource = toStackResource(subject);
+  noteAnalysis(resource.urn, policy);
   if (kindOf(resource.type) === "Namespace") {
     const name = namespaceName(resource)?.name;
     if (name !== undefined) memory.namespaces.set(namespaceKey(clusterOf(resource), name), resource);
@@ -77,13 +94,10 @@ export function analyse(subject: Subject, policy: string, settings: PackSettings
   if (!isPodKind(kindOf(resource.type))) return {};
   const settingsKey = JSON.stringify(settings);
   const cached = memory.workloads.get(resource.urn);
-  if (cached && cached.settingsKey === settingsKey && !cached.served.has(policy)) {
-    cached.served.add(policy);
-    return { workload: cached.workload };
-  }
+  if (cached && cached.settingsKey === settingsKey) return { workload: cached.workload };
   const workload = workloadOf(resource, settings, lookupIn(memory.namespaces, settings));
   if (!workload) return {};
-  memory.workloads.set(resource.urn, { resource, settingsKey, workload, served: new Set([policy]) });
+  memory.workloads.set(resource.urn, { resource, settingsKey, workload });
   return { workload };
 }
 
@@ -91,7 +105,7 @@ export function analyse(subject: Subject, policy: string, settings: PackSettings
  * The stack remainder: objects whose namespace policy is known now but was not when they were analysed (their
  * Namespace registered after them), and objects the engine never analysed. Each violation the per-check policies
  * did not already report is reported here, naming the check. Namespaces are taken from the analysed inputs first
- * (on a first preview the stack's outputs are empty), then from the stack. Ends the deployment's memory.
+ * (on a first preview the stack's outputs are empty), then from the stack.
  */
 export function lateNamespaceFindings(subjects: readonly Subject[], settings: PackSettings): Finding[] {
   const stackNamespaces = new Map(memory.namespaces);
@@ -103,24 +117,19 @@ export function lateNamespaceFindings(subjects: readonly Subject[], settings: Pa
   }
   const lookup = lookupIn(stackNamespaces, settings);
   const out: Finding[] = [];
-  try {
-    for (const s of subjects) {
-      if (!isPodKind(kindOf(s.type))) continue;
-      const analysed = memory.workloads.get(s.urn);
-      const workload = workloadOf(analysed?.resource ?? toStackResource(s), settings, lookup);
-      if (!workload?.pod || workload.exemptBecause) continue;
-      const judged = analysed?.workload;
-      if (judged && sameLevelVersion(judged.policy.enforce, workload.policy.enforce)) continue;
-      const already = new Set<CheckId>(judged?.pod && !judged.exemptBecause ? evaluationAt(judged, judged.policy.enforce).filter((o) => o.status === "forbidden").map((o) => o.checkId) : []);
-      const why = judged ? "its Namespace was analysed after it, so the per-check policies judged it at the pack defaults; make it depend on the Namespace" : "it was not analysed on its inputs";
-      for (const o of evaluationAt(workload, workload.policy.enforce)) {
-        if (o.status !== "forbidden" || already.has(o.checkId)) continue;
-        out.push({ urn: workload.urn, checkId: o.checkId, message: `${violationMessage(workload, o, workload.policy.enforce, "enforce")} (Reported by the stack check because ${why}.)` });
-      }
+  for (const s of subjects) {
+    if (!isPodKind(kindOf(s.type))) continue;
+    const analysed = memory.workloads.get(s.urn);
+    const workload = workloadOf(analysed?.resource ?? toStackResource(s), settings, lookup);
+    if (!workload?.pod || workload.exemptBecause) continue;
+    const judged = analysed?.workload;
+    if (judged && sameLevelVersion(judged.policy.enforce, workload.policy.enforce)) continue;
+    const already = new Set<CheckId>(judged?.pod && !judged.exemptBecause ? evaluationAt(judged, judged.policy.enforce).filter((o) => o.status === "forbidden").map((o) => o.checkId) : []);
+    const why = judged ? "its Namespace was analysed after it, so the per-check policies judged it at the pack defaults; make it depend on the Namespace" : "it was not analysed on its inputs";
+    for (const o of evaluationAt(workload, workload.policy.enforce)) {
+      if (o.status !== "forbidden" || already.has(o.checkId)) continue;
+      out.push({ urn: workload.urn, checkId: o.checkId, message: `${violationMessage(workload, o, workload.policy.enforce, "enforce")} (Reported by the stack check because ${why}.)` });
     }
-  } finally {
-    memory.namespaces.clear();
-    memory.workloads.clear();
   }
   return out;
 }

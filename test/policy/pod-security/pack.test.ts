@@ -18,21 +18,28 @@ beforeAll(async () => {
 });
 afterAll(async () => pack?.close());
 
+/**
+ * Each test is its own deployment (the engine analyses a resource once per deployment): its URNs carry a stack name
+ * of their own, so nothing the pack remembers from an earlier test's Namespaces applies.
+ */
+let deployment = 0;
+
 /** CLI-format config setting the same properties on every policy (the CLI's "all" key carries only a level). */
 async function configure(properties: Record<string, unknown> = {}, levels: Record<string, unknown> = {}): Promise<void> {
+  deployment++;
   const info = await pack.info();
   await pack.configure({ ...levels, ...Object.fromEntries(info.policies.map((p) => [p.name, { ...properties }])) });
 }
 
 function resource(kind: string, pod: ReturnType<typeof restrictedPod> | ReturnType<typeof podWith>, namespace?: string, name = kind): AnalyzerResource {
   const { type, props } = asKind(kind, pod, namespace);
-  return { type, name, urn: `urn:pulumi:dev::pss::${type}::${name}`, props };
+  return { type, name, urn: `urn:pulumi:dev${deployment}::pss::${type}::${name}`, props };
 }
 
 function namespace(name: string, labels: Record<string, string>): AnalyzerResource {
   const type = "kubernetes:core/v1:Namespace";
   const full = Object.fromEntries(Object.entries(labels).map(([k, v]) => [`pod-security.kubernetes.io/${k}`, v]));
-  return { type, name, urn: `urn:pulumi:dev::pss::${type}::${name}`, props: { metadata: { name, labels: full } } };
+  return { type, name, urn: `urn:pulumi:dev${deployment}::pss::${type}::${name}`, props: { metadata: { name, labels: full } } };
 }
 
 const brief = (fs_: AnalyzerFinding[]) => fs_.map((f) => `${f.enforcementLevel} ${f.policyName} ${f.urn?.split("::").pop()}`).sort();
