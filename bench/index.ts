@@ -12,7 +12,7 @@ import { RULES as CIS_RULES } from "../policy/kubernetes-cis/rules";
 import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
 import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
-import { inProcess as pssInProcess, workloads } from "./pod-security";
+import { inProcess as pssInProcess, largePodMillis, workloads } from "./pod-security";
 
 const ROOT = path.resolve(__dirname, "..");
 const PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"];
@@ -133,6 +133,8 @@ async function main(): Promise<void> {
     rows.push(["all packs", Math.round(size / allInProcess), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
     table(rows);
   }
+  console.log("\npod-security on one large pod (ms; target: linear, 20,000 ≈ 4 × 5,000)");
+  table([["volumes + containers", "ms"], ...[5000, 20000].map((n) => [n, largePodMillis(n)])]);
   console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 }
 
