@@ -87,6 +87,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`error: --stack is required\n${USAGE}\n`);
     return ExitCode.BadInput;
   }
+  // Interrupted (Ctrl-C, a CI timeout): stop the packs first; Node's default would leave them running.
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    process.once(signal, () => void stopAllPacks().finally(() => process.exit(code)));
+  }
   try {
     const result = await plan({
       stack: parsed.stack,
@@ -127,7 +131,9 @@ export function jsonSummary(stack: string, result: PlanResult): Record<string, u
  */
 export async function crashed(err: unknown): Promise<number> {
   await stopAllPacks().catch(() => undefined);
-  const message = err instanceof Error ? err.message.split("\n")[0] : String(err);
+  // One paragraph: the error's first lines (a pack's own error follows its "exited before serving" line), joined.
+  const lines = (err instanceof Error ? err.message : String(err)).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const message = lines.slice(0, 3).join(" ").slice(0, 600);
   const where = err instanceof Error ? (err.stack ?? "").split("\n").find((l) => /^\s+at /.test(l) && !l.includes("node:"))?.trim().replace(/^at /, "") : undefined;
   process.stderr.write(
     `error: the plan crashed (${err instanceof Error ? err.name : "error"}: ${message})${where ? ` in ${where}` : ""}. ` +
