@@ -35,10 +35,17 @@ export function resolveEnvironment(project: LoadedProject, flag?: string): Resol
   if (flag !== undefined) return { environment: checkEnvironment(flag, "--environment"), failClosed: false, source: "--environment" };
   const configured = project.config[ENVIRONMENT_KEY];
   const stackFile = project.stackFile ? path.basename(project.stackFile) : `Pulumi.${project.stack}.yaml`;
-  if (configured !== undefined) {
-    return { environment: checkEnvironment(configured, `${ENVIRONMENT_KEY} in ${stackFile}`), failClosed: false, source: `${ENVIRONMENT_KEY} in ${stackFile}` };
+  if (configured !== undefined && (Environments as readonly string[]).includes(configured)) {
+    return { environment: configured as Environment, failClosed: false, source: `${ENVIRONMENT_KEY} in ${stackFile}` };
   }
-  const missing = project.stackFile ? `${stackFile} sets no ${ENVIRONMENT_KEY}` : `there is no ${stackFile} in ${project.dir}`;
+  // A value that is not an environment is an unknown environment: fail closed and say so (the program, if it reads
+  // the key, rejects it with the rest of its config problems).
+  const missing =
+    configured !== undefined
+      ? `${ENVIRONMENT_KEY} in ${stackFile} is ${JSON.stringify(configured)}, not dev, staging or prod,`
+      : project.stackFile
+        ? `${stackFile} sets no ${ENVIRONMENT_KEY}`
+        : `there is no ${stackFile} in ${project.dir}`;
   return {
     environment: "prod",
     failClosed: true,

@@ -3,7 +3,7 @@
  * validated like the engine (exit 2 naming the file, pack, policy and key), a crash ending in exit 3, and no policy
  * pack process outliving the plan in any of these cases (counted through a marker in the processes' environment).
  */
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -71,13 +71,22 @@ describe("enforcement follows the environment, not the stack's name", () => {
     expect(r.survivors).toEqual([]);
   });
 
-  test.each([
-    [["--environment", "production"], /--environment: got "production"; the environment must be one of dev, staging, prod/],
-  ])("a bad %j exits 2 before anything runs", (args, message) => {
-    const r = runPlan(["--stack", "prod-eu", "--program", twoClusters, "--out", out(), ...args]);
+  test("a bad --environment exits 2 before anything runs", () => {
+    const r = runPlan(["--stack", "prod-eu", "--program", twoClusters, "--out", out(), "--environment", "production"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/--environment: got "production"; the environment must be one of dev, staging, prod/);
     expect(r.stderr).not.toContain("▶ running");
+    expect(r.survivors).toEqual([]);
+  });
+
+  test("a stack whose environment is not dev, staging or prod fails closed and says why", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-flags-env-"));
+    for (const f of ["Pulumi.yaml", "index.ts"]) fs.copyFileSync(path.join(twoClusters, f), path.join(dir, f));
+    fs.writeFileSync(path.join(dir, "Pulumi.eu.yaml"), "config:\n  production-platform:environment: production\n");
+    const r = runPlan(["--stack", "eu", "--program", dir, "--policy-pack", podSecurity, "--out", out()]);
+    expect(r.stderr).toContain('production-platform:environment in Pulumi.eu.yaml is "production", not dev, staging or prod');
+    expect(r.stderr).toContain("fail closed");
+    expect(r.code).toBe(1);
     expect(r.survivors).toEqual([]);
   });
 });
@@ -150,3 +159,27 @@ test("a pack process that dies mid-run: exit 3, one paragraph, no stack trace, n
   expect(r.stderr).not.toMatch(/\n\s+at /);
   expect(r.survivors).toEqual([]);
 });
+
+test("a plan stopped with SIGTERM once its packs are up leaves no pack process behind", async () => {
+  const marker = crypto.randomUUID();
+  const child = spawn(process.execPath, [bin, "plan", "--stack", "prod-eu", "--program", twoClusters, "--policy-pack", podSecurity, "--out", out()], {
+    cwd: root,
+    env: { ...process.env, PLAN_TEST_MARKER: marker },
+  });
+  let stderr = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no pack became ready:\n${stderr}`)), 200_000);
+    child.stderr.on("data", (d) => {
+      stderr += d.toString();
+      if (/policy pack pod-security@.* ready in/.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  expect(survivors(marker).length).toBeGreaterThan(1); // the plan and its pack, so the count below means something
+  child.kill("SIGTERM");
+  expect(await exited).toBe(143);
+  expect(survivors(marker)).toEqual([]);
+}, 240_000);
