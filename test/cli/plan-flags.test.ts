@@ -80,11 +80,8 @@ describe("enforcement follows the environment, not the stack's name", () => {
   });
 
   test("a stack whose environment is not dev, staging or prod fails closed and says why", () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-flags-env-"));
-    for (const f of ["Pulumi.yaml", "index.ts"]) fs.copyFileSync(path.join(twoClusters, f), path.join(dir, f));
-    fs.writeFileSync(path.join(dir, "Pulumi.eu.yaml"), "config:\n  production-platform:environment: production\n");
-    const r = runPlan(["--stack", "eu", "--program", dir, "--policy-pack", podSecurity, "--out", out()]);
-    expect(r.stderr).toContain('production-platform:environment in Pulumi.eu.yaml is "production", not dev, staging or prod');
+    const r = runPlan(["--stack", "typo-eu", "--program", twoClusters, "--policy-pack", podSecurity, "--out", out()]);
+    expect(r.stderr).toContain('production-platform:environment in Pulumi.typo-eu.yaml is "production", not dev, staging or prod');
     expect(r.stderr).toContain("fail closed");
     expect(r.code).toBe(1);
     expect(r.survivors).toEqual([]);
