@@ -165,12 +165,13 @@ export class PolicySession {
 
   /** Sends a newly registered resource (and, the first time, its default provider) to every pack's `Analyze`. */
   analyze(resource: RecordedResource, recorder: ResourceRecorder): void {
-    const request = toAnalyzerResource(resource, recorder, false, this.identity);
+    // Frozen: one protobuf request, built once, for every pack (see analyzer-requests.ts).
+    const request = Object.freeze(toAnalyzerResource(resource, recorder, false, this.identity));
     for (const provider of defaultProviderResources([request])) {
       const urn = provider.urn ?? "";
       if (this.providersSent.has(urn)) continue;
       this.providersSent.add(urn);
-      this.send(provider);
+      this.send(Object.freeze(provider));
     }
     this.send(request);
   }
@@ -180,7 +181,7 @@ export class PolicySession {
     // Like the engine's AnalyzeStack: every resource of the snapshot, the root stack and default providers included.
     const resources = recorder.resources.map((r) => toAnalyzerResource(r, recorder, true, this.identity));
     const root = resources.filter((r) => r.type === ROOT_STACK);
-    const forStack = [...root, ...defaultProviderResources(resources), ...resources.filter((r) => r.type !== ROOT_STACK)];
+    const forStack = Object.freeze([...root, ...defaultProviderResources(resources), ...resources.filter((r) => r.type !== ROOT_STACK)]);
     try {
       return await Promise.all(
         this.packs.map(async (pack) => {

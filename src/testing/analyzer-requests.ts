@@ -83,29 +83,34 @@ function createBuilder(root: string): RequestBuilder {
     }
     return ar;
   };
+  const buildAnalyze = (r: AnalyzerResource) => {
+    const req = new proto.AnalyzeRequest();
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setUrn(urnOf(r));
+    req.setProperties(struct.fromJavaScript(toStructValue(r.props)));
+    req.setOptions(options(r));
+    const p = provider(r);
+    if (p) req.setProvider(p);
+    return req;
+  };
+  const buildStack = (resources: readonly AnalyzerResource[]) => {
+    const req = new proto.AnalyzeStackRequest();
+    req.setResourcesList(resources.map(stackResource));
+    return req;
+  };
   return {
+    // Only frozen resources and lists are cached: a caller that mutates its objects between calls gets fresh requests.
     analyze(r) {
+      if (!Object.isFrozen(r)) return buildAnalyze(r);
       let request = single.get(r);
-      if (!request) {
-        const req = new proto.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(r.name);
-        req.setUrn(urnOf(r));
-        req.setProperties(struct.fromJavaScript(toStructValue(r.props)));
-        req.setOptions(options(r));
-        const p = provider(r);
-        if (p) req.setProvider(p);
-        single.set(r, (request = req));
-      }
+      if (!request) single.set(r, (request = buildAnalyze(r)));
       return request;
     },
     analyzeStack(resources) {
+      if (!Object.isFrozen(resources)) return buildStack(resources);
       let request = stacks.get(resources);
-      if (!request) {
-        const req = new proto.AnalyzeStackRequest();
-        req.setResourcesList(resources.map(stackResource));
-        stacks.set(resources, (request = req));
-      }
+      if (!request) stacks.set(resources, (request = buildStack(resources)));
       return request;
     },
   };
