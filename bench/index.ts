@@ -13,7 +13,7 @@ import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
 import { RULES as RC_RULES } from "../policy/runtime-coherence/rules";
 import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
-import { inProcess as pssInProcess, workloads } from "./pod-security";
+import { inProcess as pssInProcess, largePodMillis, workloads } from "./pod-security";
 import { bigClusterRole, bigDeployment, bigPod } from "../test/policy/common/big-objects";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -163,6 +163,8 @@ async function main(): Promise<void> {
     table(rows);
   }
   bigObjects();
+  console.log("\npod-security on one large pod (ms; target: linear, 20,000 ≈ 4 × 5,000)");
+  table([["volumes + containers", "ms"], ...[5000, 20000].map((n) => [n, largePodMillis(n)])]);
   console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
 }
 

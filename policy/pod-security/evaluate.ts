@@ -2,9 +2,9 @@
  * Pure evaluation: a pod and a level/version in, one outcome per check in force out. Same functions serve the tests,
  * the benchmark and the pack's policies.
  */
-import { CheckId, CheckLevel, Fix, Level, Pod, resolveMinor } from "./api";
+import { CheckId, CheckLevel, CheckResult, Fix, Level, Pod, resolveMinor } from "./api";
 import { checksFor, ResolvedCheck } from "./registry";
-import { containsUnknown, trackUnknowns } from "./podspec";
+import { containsUnknown, trackUnknowns, withoutUnknownElements } from "./podspec";
 
 export type OutcomeStatus = "allowed" | "forbidden" | "unknown";
 
@@ -48,9 +48,15 @@ export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boo
   }
   const unknownPaths = tracked?.unknownPaths() ?? [];
   if (unknownPaths.length > 0) {
+    const decided = decidedWithoutUnknowns(resolved, pod);
+    if (decided) return forbidden(base, resolved, decided, unknownPaths);
     return { ...base, status: "unknown", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
   }
   if (result.allowed) return { ...base, status: "allowed", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
+  return forbidden(base, resolved, result, unknownPaths);
+}
+
+function forbidden(base: Pick<CheckOutcome, "checkId" | "checkLevel">, resolved: ResolvedCheck, result: CheckResult, unknownPaths: readonly string[]): CheckOutcome {
   const fixes = result.fixes ?? [];
   return {
     ...base,
@@ -61,6 +67,24 @@ export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boo
     remediation: remediationText(fixes, resolved.definition.remediation),
     unknownPaths,
   };
+}
+
+/**
+ * A verdict that does not depend on the unknown values: the check, run on the pod without its containers and volumes
+ * that hold unknowns (see `withoutUnknownElements`), forbids it without reading any other unknown. One privileged
+ * container beside a container whose image is not known yet is a violation now, not "cannot tell".
+ */
+function decidedWithoutUnknowns(resolved: ResolvedCheck, pod: Pod): CheckResult | undefined {
+  const pruned = withoutUnknownElements(pod);
+  if (!pruned) return undefined;
+  const tracked = trackUnknowns(pruned);
+  let result: CheckResult;
+  try {
+    result = resolved.check(tracked.pod);
+  } catch {
+    return undefined;
+  }
+  return !result.allowed && tracked.unknownPaths().length === 0 ? result : undefined;
 }
 
 /** Evaluates a pod at a level and an already resolved minor version. Privileged yields no outcomes. */

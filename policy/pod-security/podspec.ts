@@ -115,3 +115,37 @@ export function namespaceOf(props: unknown, providerProps?: unknown): { name?: s
   if (typeof providerNs === "string" && providerNs !== "") return { name: providerNs, unknown: false };
   return { name: "default", unknown: false };
 }
+
+/** Lists of independent elements: one element can neither excuse nor cause another's violation. */
+const ELEMENT_LISTS = ["initContainers", "containers", "ephemeralContainers", "volumes"] as const;
+
+/**
+ * The pod with every container and volume that holds an unknown value blanked out (`null`, which every check skips,
+ * so indices and fix paths stay those of the real pod); an unknown list becomes empty. Every upstream check forbids
+ * a pod when some element offends, and an element cannot excuse another, so a check that still forbids this pod
+ * without reading any unknown forbids the real pod whatever the unknown values turn out to be.
+ * Linear in the size of the pod: each element is scanned once.
+ */
+export function withoutUnknownElements(pod: Pod): Pod | undefined {
+  let changed = false;
+  const spec: Record<string, unknown> = { ...pod.spec };
+  for (const key of ELEMENT_LISTS) {
+    const value = spec[key];
+    if (isUnknown(value)) {
+      spec[key] = [];
+      changed = true;
+    } else if (Array.isArray(value)) {
+      let blanked: unknown[] | undefined;
+      value.forEach((element, i) => {
+        if (!containsUnknown(element)) return;
+        blanked ??= [...value];
+        blanked[i] = null;
+      });
+      if (blanked) {
+        spec[key] = blanked;
+        changed = true;
+      }
+    }
+  }
+  return changed ? { metadata: pod.metadata, spec } : undefined;
+}

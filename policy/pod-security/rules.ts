@@ -1,14 +1,17 @@
 /**
- * The pack's rules in the shared rule model of `policy/common` (pure: no @pulumi/policy here): one stack rule per
- * upstream check, reporting at the workload's enforce level, and one advisory stack rule for warn/audit findings and
- * preview notices. `index.ts` wires them with `policy/common/wiring` (metadata, exemptions, error handling).
+ * The pack's rules in the shared rule model of `policy/common` (no @pulumi/policy here): one resource rule per
+ * upstream check, judging inputs at the workload's enforce level, one advisory resource rule for warn/audit findings
+ * and preview notices, and one stack rule for what needs the whole stack (see inputs.ts). `index.ts` wires them with `policy/common/wiring` (metadata, exemptions, error handling).
  */
-import { Finding, Frameworks, StackRule, Subject } from "../common";
+import { Finding, Frameworks, ResourceRule, StackRule, Subject } from "../common";
 import { LEVELS, NEWEST_POLICY_MINOR } from "./api";
 import { CHECKS } from "./checks";
-import { advisoryFindings, collectWorkloads, enforcementFindings, readSettings, StackResource } from "./stack";
+import { analyse, lateNamespaceFindings } from "./inputs";
+import { isPodKind, kindOf } from "./podspec";
+import { advisoryFindings, enforcementFindings, readSettings } from "./stack";
 
 export const ADVISORY_POLICY = "pod-security-advisory";
+export const NAMESPACE_POLICY = "pod-security-namespace";
 
 /** Config properties of every pod-security policy, on top of the common ones (environment, exemptions). */
 export const POD_SECURITY_CONFIG_SCHEMA: Readonly<Record<string, Record<string, unknown>>> = {
@@ -28,17 +31,22 @@ export const POD_SECURITY_CONFIG_SCHEMA: Readonly<Record<string, Record<string, 
   exemptRuntimeClasses: { type: "array", items: { type: "string" }, default: [], description: "runtimeClassNames whose pods are not judged." },
 };
 
-function stackResources(subjects: readonly Subject[]): StackResource[] {
-  return subjects.map((s) => ({ type: s.type, name: s.name, urn: s.urn, props: s.props, providerProps: s.provider?.props }));
+/** The Kubernetes kinds every pod-security resource policy sees: pod-bearing objects and Namespaces (remembered). */
+function judged(type: string): boolean {
+  const kind = kindOf(type);
+  return kind === "Namespace" || isPodKind(kind);
 }
 
-function withSubjects(subjects: readonly Subject[], findings: readonly { urn: string; message: string }[]): Finding[] {
-  const byUrn = new Map(subjects.map((s) => [s.urn, s]));
-  return findings.map((f) => ({ message: f.message, subject: byUrn.get(f.urn) }));
+function withSubject(subject: Subject, findings: readonly { message: string }[]): Finding[] {
+  return findings.map((f) => ({ message: f.message, subject }));
 }
 
-/** One rule per upstream check id; the policy name is the check id, so the compliance report names the check. */
-export const CHECK_RULES: readonly StackRule[] = CHECKS.map((check) => ({
+/**
+ * One resource policy per upstream check id, judging each pod-bearing object on its inputs at its namespace's
+ * enforce level and version; the policy name is the check id, so the compliance report and a config file name the
+ * check (`"hostPorts": "advisory"`).
+ */
+export const CHECK_RULES: readonly ResourceRule[] = CHECKS.map((check) => ({
   meta: {
     id: check.id,
     framework: Frameworks.Pss,
@@ -47,14 +55,16 @@ export const CHECK_RULES: readonly StackRule[] = CHECKS.map((check) => ({
     severity: check.severity,
     remediation: check.remediation,
   },
+  types: judged,
   configSchema: POD_SECURITY_CONFIG_SCHEMA,
-  check(subjects, context) {
-    const workloads = collectWorkloads(stackResources(subjects), readSettings(context.config));
-    return withSubjects(subjects, enforcementFindings(workloads, check.id));
+  check(subject, context) {
+    const { workload } = analyse(subject, check.id, readSettings(context.config));
+    return workload ? withSubject(subject, enforcementFindings([workload], check.id)) : [];
   },
 }));
 
-export const ADVISORY_RULE: StackRule = {
+/** warn/audit findings, checks that cannot be decided yet, and malformed or unknown namespace labels (advisory). */
+export const ADVISORY_RULE: ResourceRule = {
   meta: {
     id: ADVISORY_POLICY,
     framework: Frameworks.Pss,
@@ -63,10 +73,28 @@ export const ADVISORY_RULE: StackRule = {
     severity: "low",
     remediation: "Fix the named field, or let the update judge values that are unknown during preview.",
   },
+  types: judged,
+  configSchema: POD_SECURITY_CONFIG_SCHEMA,
+  check(subject, context) {
+    const settings = readSettings(context.config);
+    const { workload, namespace } = analyse(subject, ADVISORY_POLICY, settings);
+    return withSubject(subject, advisoryFindings(namespace ? [namespace] : [], workload ? [workload] : [], settings));
+  },
+};
+
+/** The stack-level remainder: workloads whose Namespace (per cluster) became known only after they were analysed. */
+export const NAMESPACE_RULE: StackRule = {
+  meta: {
+    id: NAMESPACE_POLICY,
+    framework: Frameworks.Pss,
+    controlId: "namespace-labels",
+    title: "workloads judged at their Namespace's labels once the whole stack is known",
+    severity: "high",
+    remediation: "Fix the named field; make the workload depend on its Namespace so it is judged at its labels as it registers.",
+  },
   configSchema: POD_SECURITY_CONFIG_SCHEMA,
   check(subjects, context) {
-    const resources = stackResources(subjects);
-    const settings = readSettings(context.config);
-    return withSubjects(subjects, advisoryFindings(resources, collectWorkloads(resources, settings), settings));
+    const byUrn = new Map(subjects.map((s) => [s.urn, s]));
+    return lateNamespaceFindings(subjects, readSettings(context.config)).map((f) => ({ message: f.message, subject: byUrn.get(f.urn) }));
   },
 };

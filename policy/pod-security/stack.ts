@@ -16,8 +16,10 @@ export interface StackResource {
   readonly name: string;
   readonly urn: string;
   readonly props: unknown;
-  /** Properties of the resource's explicit provider (its default namespace), if any. */
+  /** Properties of the resource's provider (its default namespace), if any. */
   readonly providerProps?: unknown;
+  /** URN of the resource's provider: the cluster it lands in. */
+  readonly providerUrn?: string;
 }
 
 /** Pack config, as every policy of the pack receives it. */
@@ -68,64 +70,109 @@ export interface Workload {
   readonly evaluations: Map<string, CheckOutcome[]>;
 }
 
-interface NamespaceEntry {
+export interface NamespaceEntry {
   readonly urn: string;
   readonly policy: NamespacePolicy;
 }
 
-function namespacesInStack(resources: readonly StackResource[], settings: PackSettings): { byName: Map<string, NamespaceEntry>; notes: { urn: string; message: string }[] } {
-  const byName = new Map<string, NamespaceEntry>();
-  const notes: { urn: string; message: string }[] = [];
-  const defaults = { level: settings.defaultLevel, version: settings.defaultVersion };
-  for (const r of resources) {
-    if (kindOf(r.type) !== "Namespace") continue;
-    const metadata = obj(obj(r.props)?.metadata);
-    const name = metadata?.name;
-    if (isUnknown(name)) {
-      notes.push({ urn: r.urn, message: `the name of Namespace "${r.name}" is not known yet, so its pod-security labels cannot be matched to workloads` });
-      continue;
-    }
-    if (typeof name !== "string" || name === "" || byName.has(name)) continue;
-    byName.set(name, { urn: r.urn, policy: resolveNamespacePolicy(name, metadata?.labels, defaults) });
-  }
-  return { byName, notes };
+/**
+ * The cluster an object lands in: its Kubernetes provider's URN (the engine sends the default provider's when the
+ * program names none). Objects of two clusters never share a namespace, whatever their names.
+ */
+export function clusterOf(r: Pick<StackResource, "providerUrn">): string {
+  return r.providerUrn ?? "";
 }
 
-/** Every pod-bearing resource of the stack with its namespace policy. */
+/** Key of a namespace in one cluster: joins are on (cluster, namespace), never on the name alone. */
+export function namespaceKey(cluster: string, namespace: string): string {
+  return `${cluster}\u0000${namespace}`;
+}
+
+/** Looks a workload's namespace up by (cluster, name); undefined when the pack has not seen that Namespace. */
+export type NamespaceLookup = (cluster: string, namespace: string) => NamespaceEntry | undefined;
+
+/** The Namespace's name, or a note when it is not known yet; undefined for other kinds and nameless Namespaces. */
+export function namespaceName(r: StackResource): { name?: string; note?: { urn: string; message: string } } | undefined {
+  if (kindOf(r.type) !== "Namespace") return undefined;
+  const name = obj(obj(r.props)?.metadata)?.name;
+  if (isUnknown(name)) return { note: { urn: r.urn, message: `the name of Namespace "${r.name}" is not known yet, so its pod-security labels cannot be matched to workloads` } };
+  return typeof name === "string" && name !== "" ? { name } : undefined;
+}
+
+/** A Namespace's policy from its labels (pack defaults for what they do not set). */
+export function namespaceEntry(r: StackResource, settings: PackSettings): NamespaceEntry | undefined {
+  const name = namespaceName(r)?.name;
+  if (name === undefined) return undefined;
+  const defaults = { level: settings.defaultLevel, version: settings.defaultVersion };
+  return { urn: r.urn, policy: resolveNamespacePolicy(name, obj(obj(r.props)?.metadata)?.labels, defaults) };
+}
+
+function namespacesInStack(resources: readonly StackResource[], settings: PackSettings): { byKey: Map<string, NamespaceEntry>; notes: { urn: string; message: string }[] } {
+  const byKey = new Map<string, NamespaceEntry>();
+  const notes: { urn: string; message: string }[] = [];
+  for (const r of resources) {
+    const found = namespaceName(r);
+    if (found?.note) notes.push(found.note);
+    const key = found?.name !== undefined ? namespaceKey(clusterOf(r), found.name) : undefined;
+    if (key === undefined || byKey.has(key)) continue;
+    const entry = namespaceEntry(r, settings);
+    if (entry) byKey.set(key, entry);
+  }
+  return { byKey, notes };
+}
+
+/** The pod-bearing resource with the policy of its namespace (found through `lookup`), or undefined for other kinds. */
+export function workloadOf(r: StackResource, settings: PackSettings, lookup: NamespaceLookup): Workload | undefined {
+  const extracted = extractPod(r.type, r.props);
+  if (!extracted) return undefined;
+  const notes: string[] = [];
+  const ns = namespaceOf(r.props, r.providerProps);
+  const defaults = `${settings.defaultLevel}@${settings.defaultVersion}`;
+  let policy = defaultPolicy({ level: settings.defaultLevel, version: settings.defaultVersion });
+  if (ns.unknown) {
+    notes.push(`its namespace is not known yet, so it is judged at the pack defaults ${defaults}`);
+    policy = withSource(policy, "pack config defaultLevel/defaultVersion; the namespace is not known yet");
+  } else if (ns.name !== undefined) {
+    const entry = lookup(clusterOf(r), ns.name);
+    if (entry) policy = entry.policy;
+    else policy = withSource(policy, `pack config defaultLevel/defaultVersion; Namespace "${ns.name}" of this cluster and its labels are not known to the pack`);
+  }
+  if (extracted.unknownAt) notes.push(`${extracted.unknownAt} is not known yet, so its pod cannot be judged`);
+  let exemptBecause: string | undefined;
+  if (ns.name !== undefined && settings.exemptNamespaces.includes(ns.name)) exemptBecause = `namespace "${ns.name}" is exempt`;
+  const runtimeClass = extracted.pod?.spec.runtimeClassName;
+  if (isUnknown(runtimeClass) && settings.exemptRuntimeClasses.length > 0) {
+    notes.push(`${resourcePath(extracted.templatePath, "spec.runtimeClassName")} is not known yet, so a runtime-class exemption cannot apply`);
+  } else if (typeof runtimeClass === "string" && settings.exemptRuntimeClasses.includes(runtimeClass)) {
+    exemptBecause = `runtimeClassName "${runtimeClass}" is exempt`;
+  }
+  return {
+    urn: r.urn,
+    kind: extracted.kind,
+    name: str(obj(obj(r.props)?.metadata)?.name) || r.name,
+    namespace: ns.name,
+    templatePath: extracted.templatePath,
+    pod: extracted.pod,
+    policy,
+    exemptBecause,
+    notes,
+    mayHaveUnknowns: extracted.pod ? containsUnknown(extracted.pod.metadata) || containsUnknown(extracted.pod.spec) : false,
+    evaluations: new Map(),
+  };
+}
+
+function withSource(policy: NamespacePolicy, source: string): NamespacePolicy {
+  return { ...policy, enforce: { ...policy.enforce, source } };
+}
+
+/** Every pod-bearing resource of the stack with its namespace policy (namespaces joined per cluster). */
 export function collectWorkloads(resources: readonly StackResource[], settings: PackSettings): Workload[] {
-  const { byName } = namespacesInStack(resources, settings);
-  const fallback = defaultPolicy({ level: settings.defaultLevel, version: settings.defaultVersion });
+  const { byKey } = namespacesInStack(resources, settings);
+  const lookup: NamespaceLookup = (cluster, name) => byKey.get(namespaceKey(cluster, name));
   const out: Workload[] = [];
   for (const r of resources) {
-    const extracted = extractPod(r.type, r.props);
-    if (!extracted) continue;
-    const notes: string[] = [];
-    const ns = namespaceOf(r.props, r.providerProps);
-    let policy = fallback;
-    if (ns.unknown) notes.push(`its namespace is not known yet, so it is judged at the pack defaults ${settings.defaultLevel}@${settings.defaultVersion}`);
-    else if (ns.name !== undefined && byName.has(ns.name)) policy = byName.get(ns.name)!.policy;
-    if (extracted.unknownAt) notes.push(`${extracted.unknownAt} is not known yet, so its pod cannot be judged`);
-    let exemptBecause: string | undefined;
-    if (ns.name !== undefined && settings.exemptNamespaces.includes(ns.name)) exemptBecause = `namespace "${ns.name}" is exempt`;
-    const runtimeClass = extracted.pod?.spec.runtimeClassName;
-    if (isUnknown(runtimeClass) && settings.exemptRuntimeClasses.length > 0) {
-      notes.push(`${resourcePath(extracted.templatePath, "spec.runtimeClassName")} is not known yet, so a runtime-class exemption cannot apply`);
-    } else if (typeof runtimeClass === "string" && settings.exemptRuntimeClasses.includes(runtimeClass)) {
-      exemptBecause = `runtimeClassName "${runtimeClass}" is exempt`;
-    }
-    out.push({
-      urn: r.urn,
-      kind: extracted.kind,
-      name: str(obj(obj(r.props)?.metadata)?.name) || r.name,
-      namespace: ns.name,
-      templatePath: extracted.templatePath,
-      pod: extracted.pod,
-      policy,
-      exemptBecause,
-      notes,
-      mayHaveUnknowns: extracted.pod ? containsUnknown(extracted.pod.metadata) || containsUnknown(extracted.pod.spec) : false,
-      evaluations: new Map(),
-    });
+    const w = workloadOf(r, settings, lookup);
+    if (w) out.push(w);
   }
   return out;
 }
@@ -137,7 +184,8 @@ export interface Finding {
   readonly message: string;
 }
 
-function evaluationAt(w: Workload, mode: ModePolicy): CheckOutcome[] {
+/** The outcomes of every check at one level/version, evaluated once per workload and cached on it. */
+export function evaluationAt(w: Workload, mode: ModePolicy): CheckOutcome[] {
   if (!w.pod) return [];
   const key = `${mode.level}/${mode.minor}`;
   let outcomes = w.evaluations.get(key);
@@ -161,7 +209,8 @@ function fixText(w: Workload, o: CheckOutcome): string {
 export function violationMessage(w: Workload, o: CheckOutcome, mode: ModePolicy, modeName: string): string {
   return (
     `${o.checkId}: ${subject(w)} violates Pod Security "${mode.level}:${mode.version}" (${modeName}, from ${mode.source}): ` +
-    `${o.forbiddenReason}${o.forbiddenDetail ? ` (${o.forbiddenDetail})` : ""}. Change ${fixText(w, o)}.`
+    `${o.forbiddenReason}${o.forbiddenDetail ? ` (${o.forbiddenDetail})` : ""}. Change ${fixText(w, o)}.` +
+    (o.unknownPaths.length > 0 ? ` (Decided at preview without ${o.unknownPaths.map((p) => resourcePath(w.templatePath, p)).join(", ")}, not known yet; they cannot undo this violation.)` : "")
   );
 }
 
@@ -181,8 +230,8 @@ export function enforcementFindings(workloads: readonly Workload[], checkId: Che
     const mode = w.policy.enforce;
     const resolved = checkFor(checkId, mode.level, mode.minor);
     if (!resolved) continue;
-    const key = `${mode.level}/${mode.minor}`;
-    const outcome = w.evaluations.get(key)?.find((o) => o.checkId === checkId) ?? runCheck(resolved, w.pod, w.mayHaveUnknowns);
+    // One evaluation of the pod per level/version, shared by the 19 check policies (see evaluationAt).
+    const outcome = evaluationAt(w, mode).find((o) => o.checkId === checkId) ?? runCheck(resolved, w.pod, w.mayHaveUnknowns);
     if (outcome.status === "forbidden") out.push({ urn: w.urn, checkId, message: violationMessage(w, outcome, mode, "enforce") });
   }
   return out;
@@ -194,9 +243,9 @@ export function enforcementFindings(workloads: readonly Workload[], checkId: Che
  */
 export function advisoryFindings(resources: readonly StackResource[], workloads: readonly Workload[], settings: PackSettings): Finding[] {
   const out: Finding[] = [];
-  const { byName, notes } = namespacesInStack(resources, settings);
+  const { byKey, notes } = namespacesInStack(resources, settings);
   out.push(...notes);
-  for (const entry of byName.values()) for (const p of entry.policy.problems) out.push({ urn: entry.urn, message: p });
+  for (const entry of byKey.values()) for (const p of entry.policy.problems) out.push({ urn: entry.urn, message: p });
   for (const w of workloads) {
     for (const n of w.notes) out.push({ urn: w.urn, message: `${subject(w)}: ${n}.` });
     if (w.exemptBecause || !w.pod) continue;

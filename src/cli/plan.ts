@@ -5,14 +5,17 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PolicySession } from "./policy-run";
+import { PackSpec, PolicySession } from "./policy-run";
 import { bundledPackDirs } from "../testing/pack-build";
+import { exemptionsFor, packSpecs, resolveEnvironment, ResolvedEnvironment } from "./plan-inputs";
+import { PackConfigError } from "../testing/pack-config";
+import { stopAllPacks } from "../testing/analyzer";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
 import { findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
-import type { ResourceRecorder } from "../testing/mocks";
+import type { RecordedResource, ResourceRecorder } from "../testing/mocks";
 import type { FidelityMode } from "../testing/engine";
 import { unjudgedRun } from "./unjudged";
 
@@ -35,11 +38,19 @@ export interface PlanOptions {
   readonly mode?: FidelityMode;
   /** Keep the SDK's per-promise stack traces (slower; for tracing a program that hangs or leaks promises). */
   readonly debug?: boolean;
+  /** One `--policy-pack-config` file per `policyPacks` entry, same order (as the Pulumi CLI). */
+  readonly policyPackConfigs?: readonly string[];
+  /** Exemptions file applied by every pack instead of each pack's `../exemptions.yaml`. */
+  readonly exemptions?: string;
+  /** Environment whose pack configs apply, overriding the stack's `production-platform:environment`. */
+  readonly environment?: string;
   readonly log?: (line: string) => void;
 }
 
 export interface PlanResult {
   readonly exitCode: number;
+  /** The environment enforcement followed, and where it came from. */
+  readonly environment?: ResolvedEnvironment;
   readonly outDir?: string;
   readonly report?: PolicyReport;
   readonly timings?: { readonly programMillis: number; readonly policyMillis: number; readonly totalMillis: number };
@@ -73,9 +84,85 @@ function writePlanFiles(outDir: string, recorder: ResourceRecorder, report: Poli
   return manifests.size;
 }
 
-/** The stack's environment as its config declares it (`<project>:environment`), else the stack's name. */
-function environmentOf(project: { name: string; stack: string; config: Record<string, string> }): string {
-  return project.config[`${project.name}:environment`] ?? project.stack;
+interface PlanInputs {
+  readonly project: ReturnType<typeof loadProject>;
+  readonly environment: ResolvedEnvironment;
+  readonly specs: PackSpec[];
+  readonly everyPolicy?: Record<string, unknown>;
+  readonly exemptionsFile?: string;
+}
+
+/** Reads and validates everything before anything runs; a UsageError here exits 2 with nothing started. */
+function readInputs(options: PlanOptions, programDir: string): PlanInputs {
+  const project = loadProject(programDir, options.stack);
+  const environment = resolveEnvironment(project, options.environment);
+  const explicit = (options.policyPacks?.length ?? 0) > 0;
+  const packDirs = options.noPolicy ? [] : explicit ? options.policyPacks!.map((p) => path.resolve(p)) : bundledPackDirs(PACKAGE_ROOT);
+  for (const dir of packDirs) {
+    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) throw new UsageError(`${dir} is not a policy pack (no PulumiPolicy.yaml)`);
+  }
+  const configFiles = options.noPolicy ? [] : (options.policyPackConfigs ?? []);
+  const specs = packSpecs(packDirs, explicit, configFiles, environment.environment);
+  return { project, environment, specs, everyPolicy: exemptionsFor(packDirs, options.exemptions), exemptionsFile: exemptionsFileOf(packDirs, options.exemptions) };
+}
+
+/** The exemptions the plan's own findings (unjudged components) honour: `--exemptions`, else the packs' shared file. */
+function exemptionsFileOf(packDirs: readonly string[], flag?: string): string | undefined {
+  if (flag !== undefined) return path.resolve(flag);
+  return [...packDirs.map((d) => path.join(d, "..", "exemptions.yaml")), path.join(PACKAGE_ROOT, "policy", "exemptions.yaml")].find((f) => fs.existsSync(f));
+}
+
+/** Stack tags the CLI sets from the project (`pulumi:project`, `pulumi:runtime`); service-side tags do not exist offline. */
+function stackTags(project: PlanInputs["project"]): Record<string, string> {
+  return { "pulumi:project": project.name, "pulumi:runtime": "nodejs" };
+}
+
+/**
+ * Packs start once the program runs (its first resource after the root stack), so a program that rejects its own
+ * config fails fast with no pack started; they then analyse every resource as it registers, like the engine.
+ */
+function lazySession(inputs: PlanInputs, log: (line: string) => void) {
+  let session: PolicySession | undefined;
+  let root: { resource: RecordedResource; recorder: ResourceRecorder } | undefined;
+  let failed: (err: unknown) => void = () => undefined;
+  const failure = new Promise<never>((_, reject) => (failed = reject));
+  failure.catch(() => undefined);
+  const { project } = inputs;
+  const start = () => {
+    session = PolicySession.start(inputs.specs, {
+      stack: project.stack,
+      project: project.name,
+      config: project.config,
+      secretKeys: project.secretKeys,
+      tags: stackTags(project),
+      everyPolicy: inputs.everyPolicy,
+      onProgress: (m) => log(`  ${m}`),
+    });
+    session.failure.catch(failed);
+    return session;
+  };
+  return {
+    failure,
+    onResource(resource: RecordedResource, recorder: ResourceRecorder) {
+      if (inputs.specs.length === 0) return;
+      if (!session && resource.type === "pulumi:pulumi:Stack") return void (root = { resource, recorder });
+      const s = session ?? start();
+      if (root) s.analyze(root.resource, root.recorder);
+      root = undefined;
+      s.analyze(resource, recorder);
+    },
+    get session() {
+      return session;
+    },
+  };
+}
+
+function usageError(err: unknown, log: (line: string) => void): PlanResult | undefined {
+  if (err instanceof UsageError || err instanceof PackConfigError) {
+    log(`error: ${err.message}`);
+    return { exitCode: ExitCode.BadInput };
+  }
+  return undefined;
 }
 
 export async function plan(options: PlanOptions): Promise<PlanResult> {
@@ -84,65 +171,55 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const programDir = path.resolve(options.program ?? process.cwd());
   const outDir = path.resolve(options.out ?? path.join(process.cwd(), "out", options.stack));
 
-  let project;
+  let inputs: PlanInputs;
   try {
-    project = loadProject(programDir, options.stack);
+    inputs = readInputs(options, programDir);
   } catch (err) {
-    if (err instanceof UsageError) {
-      log(`error: ${err.message}`);
-      return { exitCode: ExitCode.BadInput };
-    }
+    const result = usageError(err, log);
+    if (result) return result;
     throw err;
   }
+  const { project, environment, specs } = inputs;
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
   if (project.escEnvironments.length > 0) {
     log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);
   }
+  log(environment.failClosed ? `note: ${environment.source}` : `  environment ${environment.environment} (from ${environment.source})`);
 
-  const packDirs = options.noPolicy ? [] : (options.policyPacks?.map((p) => path.resolve(p)) ?? bundledPackDirs(PACKAGE_ROOT));
-  for (const dir of packDirs) {
-    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-      log(`error: ${dir} is not a policy pack (no PulumiPolicy.yaml)`);
-      return { exitCode: ExitCode.BadInput };
-    }
-  }
-
-  // Packs start while the program runs and see each resource as it registers, as under `pulumi preview`.
   const mode = options.mode ?? "first-preview";
-  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${packDirs.length} policy pack(s): ${packDirs.map((d) => path.basename(d)).join(", ") || "none"}`);
-  let session: PolicySession;
-  try {
-    session = PolicySession.start(packDirs, { stack: project.stack, project: project.name, onProgress: (m) => log(`  ${m}`) });
-  } catch (err) {
-    if (err instanceof UsageError) {
-      log(`error: ${err.message}`);
-      return { exitCode: ExitCode.BadInput };
-    }
-    throw err;
-  }
+  log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${specs.length} policy pack(s): ${specs.map((s) => path.basename(s.dir)).join(", ") || "none"}`);
+  const packs = lazySession(inputs, log);
   let run;
   try {
-    run = await runProgram(project, { mode, debug: options.debug, onResource: (resource, recorder) => session.analyze(resource, recorder) });
+    run = await Promise.race([runProgram(project, { mode, debug: options.debug, onResource: packs.onResource }), packs.failure]);
   } catch (err) {
-    await session.close();
+    await packs.session?.close();
+    await stopAllPacks();
     if (err instanceof ProgramError) {
       log(`${err.invalidInput ? "error: invalid configuration" : "error: the program failed"}:\n${err.message}`);
       // Nothing half-built: a failed run leaves no plan files behind to be mistaken for a good one.
       fs.rmSync(outDir, { recursive: true, force: true });
-      return { exitCode: err.invalidInput ? ExitCode.BadInput : ExitCode.ProgramFailed };
+      return { exitCode: err.invalidInput ? ExitCode.BadInput : ExitCode.ProgramFailed, environment };
     }
+    const result = usageError(err, log);
+    if (result) return { ...result, environment };
     throw err;
   }
   const recorder = run.recorder;
   log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
   const policyStarted = process.hrtime.bigint();
-  const runs = [...(await session.finish(recorder))];
-  // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
-  if (!options.noPolicy) {
-    runs.push(unjudgedRun(recorder.unjudged, { environment: environmentOf(project), exemptionsFile: path.join(PACKAGE_ROOT, "policy", "exemptions.yaml") }));
+  let runs: Awaited<ReturnType<PolicySession["finish"]>>[number][] = [];
+  try {
+    runs = packs.session ? [...(await packs.session.finish(recorder))] : [];
+  } catch (err) {
+    await stopAllPacks();
+    const result = usageError(err, log);
+    if (result) return { ...result, environment };
+    throw err;
   }
+  // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
+  if (!options.noPolicy) runs.push(unjudgedRun(recorder.unjudged, { environment: environment.environment, exemptionsFile: inputs.exemptionsFile }));
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
-
   const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, {
     mode,
     unjudged: recorder.unjudged,
@@ -150,7 +227,18 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     locate: sourceLocator(recorder, programDir),
   });
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
+  logSummary(log, outDir, manifestCount, report);
+  const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    exitCode: report.summary.mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,
+    environment,
+    outDir,
+    report,
+    timings: { programMillis: run.millis, policyMillis, totalMillis },
+  };
+}
 
+function logSummary(log: (line: string) => void, outDir: string, manifestCount: number, report: PolicyReport): void {
   const { mandatory, advisory, exempted } = report.summary;
   log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,junit.xml,md}`);
   const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) not judged, so this score does not cover them` : "";
@@ -158,11 +246,4 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
   for (const line of findingSummary(report)) log(line);
-  const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
-  return {
-    exitCode: mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,
-    outDir,
-    report,
-    timings: { programMillis: run.millis, policyMillis, totalMillis },
-  };
 }

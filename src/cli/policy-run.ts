@@ -5,10 +5,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerFinding, AnalyzerInfo, AnalyzerResource, PolicyPackClient, PolicyPackConfig, startPolicyPack } from "../testing/analyzer";
+import { AnalyzerFinding, AnalyzerInfo, AnalyzerResource, PolicyPackClient, PolicyPackConfig, startPolicyPack, stopAllPacks } from "../testing/analyzer";
+import { PackConfigFileError, readPackConfigFile } from "../testing/pack-config";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
+import { defaultProviderResources, ROOT_STACK, StackIdentity, toAnalyzerResource } from "./engine-view";
 import { UsageError } from "./project";
-import { marshalForAnalyzer } from "../testing/wire";
 import type { Control } from "../../policy/common/score";
 
 /** A pack may ship `inventory.ts|js` exporting `INVENTORY`: every control it covers, decidable or not. */
@@ -26,6 +27,8 @@ export interface PackRun {
   readonly configFile?: string;
   readonly findings: readonly AnalyzerFinding[];
   readonly millis: number;
+  /** Milliseconds the pack took to serve, not counting time the plan's event loop was blocked. */
+  readonly startMillis?: number;
 }
 
 /** Every directory under `policyRoot` holding a `PulumiPolicy.yaml`, sorted. */
@@ -38,52 +41,48 @@ export function discoverPacks(policyRoot: string): string[] {
     .sort();
 }
 
-/** `<pack>/config/<stack>.json` in `--policy-pack-config` format, if the pack ships one for this stack. */
-export function packConfigFor(packDir: string, stack: string): { file?: string; config: PolicyPackConfig } {
-  const file = path.join(packDir, "config", `${stack}.json`);
+/** `<pack>/config/<name>.json` in `--policy-pack-config` format, if the pack ships one under that name. */
+export function packConfigFor(packDir: string, name: string): { file?: string; config: PolicyPackConfig } {
+  const file = path.join(packDir, "config", `${name}.json`);
   if (!fs.existsSync(file)) return { config: {} };
   try {
-    return { file, config: JSON.parse(fs.readFileSync(file, "utf8")) };
+    return { file, config: readPackConfigFile(file) };
   } catch (err) {
-    throw new UsageError(`cannot parse policy pack config ${file}: ${(err as Error).message}`);
+    if (err instanceof PackConfigFileError) throw new UsageError(err.message);
+    throw err;
   }
 }
 
-export function toAnalyzerResource(r: RecordedResource, recorder: ResourceRecorder, useOutputs: boolean): AnalyzerResource {
-  const provider = recorder.providerOf(r);
-  return {
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    // Resource references are sent as ids or URNs, as the engine marshals analyzer properties (see marshalForAnalyzer).
-    props: marshalForAnalyzer(useOutputs && r.custom ? r.outputs : r.props) as Record<string, unknown>,
-    parent: r.parent,
-    provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: marshalForAnalyzer(provider.props) as Record<string, unknown> } : undefined,
-    options: {
-      protect: r.options.protect,
-      ignoreChanges: r.options.ignoreChanges,
-      deleteBeforeReplace: r.options.deleteBeforeReplace,
-      additionalSecretOutputs: r.options.additionalSecretOutputs,
-      aliases: r.options.aliases.filter((a): a is string => typeof a === "string"),
-    },
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-  };
+export { toAnalyzerResource };
+
+/** A pack to run and the `--policy-pack-config` document it gets. */
+export interface PackSpec {
+  readonly dir: string;
+  readonly config: PolicyPackConfig;
+  /** The file the config came from, for the report and error messages. */
+  readonly configFile?: string;
 }
 
 export interface RunPacksOptions {
   readonly stack: string;
   readonly project: string;
+  /** Stack config (fully qualified keys), sent with ConfigureStack, in PULUMI_CONFIG, and for default providers. */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  /** Properties set on every policy that declares them (`--exemptions`). */
+  readonly everyPolicy?: Readonly<Record<string, unknown>>;
+  /** Picks `<pack>/config/<name>.json` for packs given as bare directories. @default the stack name */
+  readonly configName?: string;
   readonly onProgress?: (message: string) => void;
   /** Config for a pack instead of its `config/<stack>.json` (the test kit's `packConfig`); undefined keeps the file. */
   readonly configFor?: (packDir: string) => PolicyPackConfig | undefined;
 }
 
-const ROOT_STACK = "pulumi:pulumi:Stack";
 /** Analyze calls in flight per pack; the engine also analyses resources concurrently as steps run. */
 const IN_FLIGHT = 16;
 
-/** The resources the engine would analyse: everything but the root stack. */
+/** The program's own resources, without the root stack (what rule functions take; see subjectsOf). */
 export function analysableResources(recorder: ResourceRecorder): RecordedResource[] {
   return recorder.resources.filter((r) => r.type !== ROOT_STACK);
 }
@@ -113,42 +112,57 @@ interface PackState {
   readonly pending: Promise<AnalyzerFinding[]>[];
 }
 
+function specOf(pack: string | PackSpec, configName: string): PackSpec {
+  if (typeof pack !== "string") return pack;
+  const { file, config } = packConfigFor(pack, configName);
+  return { dir: pack, config, configFile: file };
+}
+
 /**
  * Policy packs attached to one program run, driven like the engine drives them during `pulumi preview`: the packs
- * start while the program runs, each resource is sent to `Analyze` as soon as it registers, and `AnalyzeStack` runs
- * once the program has finished.
+ * start while the program runs, each resource is sent to `Analyze` as soon as it registers (one request, built once,
+ * for every pack), and `AnalyzeStack` runs once the program has finished.
  */
 export class PolicySession {
   private readonly packs: PackState[];
+  private readonly identity: StackIdentity;
+  private readonly providersSent = new Set<string>();
+  /** Rejects with the first pack that fails to start or to be configured. */
+  readonly failure: Promise<never>;
 
   private constructor(packs: PackState[], private readonly options: RunPacksOptions) {
     this.packs = packs;
+    this.identity = { stack: options.stack, project: options.project, config: options.config };
+    this.failure = new Promise<never>((_, reject) => {
+      for (const p of packs) p.client.catch(reject);
+    });
+    this.failure.catch(() => undefined); // observed by whoever races it; finish() rethrows the pack's own error
   }
 
   /** Starts every pack (in parallel, without waiting for them to be up). Config files are read first: a bad one is a usage error. */
-  static start(packDirs: readonly string[], options: RunPacksOptions): PolicySession {
-    const configs = packDirs.map((dir) => {
-      const given = options.configFor?.(dir);
-      return given ? { dir, file: undefined, config: given } : { dir, ...packConfigFor(dir, options.stack) };
+  static start(packs: readonly (string | PackSpec)[], options: RunPacksOptions): PolicySession {
+    const specs = packs.map((p) => {
+      const spec = specOf(p, options.configName ?? options.stack);
+      // The test kit's `packConfig` replaces a pack's file config.
+      const given = options.configFor?.(spec.dir);
+      return given ? { dir: spec.dir, config: given, configFile: undefined } : spec;
     });
-    const packs = configs.map(({ dir, file, config }) => {
-      const client = startPolicyPack(dir, { config, stack: { stack: options.stack, project: options.project, dryRun: true } });
+    const stack = { stack: options.stack, project: options.project, dryRun: true, config: options.config, secretKeys: options.secretKeys, tags: options.tags };
+    const states = specs.map(({ dir, config, configFile }) => {
+      const client = startPolicyPack(dir, { config, configSource: configFile ? `config ${configFile}` : undefined, everyPolicy: options.everyPolicy, stack });
       client.then(
         async (c) => {
           const info = await c.info();
-          options.onProgress?.(`policy pack ${info.name}@${info.version} started (${info.policies.length} policies${file ? `, config ${path.basename(file)}` : ""})`);
+          options.onProgress?.(`policy pack ${info.name}@${info.version} ready in ${(c.startMillis / 1000).toFixed(1)} s (${info.policies.length} policies${configFile ? `, config ${path.basename(configFile)}` : ""})`);
         },
         () => undefined,
       );
-      return { dir, configFile: file, started: process.hrtime.bigint(), client, limit: limiter(IN_FLIGHT), pending: [] };
+      return { dir, configFile, started: process.hrtime.bigint(), client, limit: limiter(IN_FLIGHT), pending: [] };
     });
-    return new PolicySession(packs, options);
+    return new PolicySession(states, options);
   }
 
-  /** Sends a newly registered resource to every pack's `Analyze`. */
-  analyze(resource: RecordedResource, recorder: ResourceRecorder): void {
-    if (resource.type === ROOT_STACK) return;
-    const request = toAnalyzerResource(resource, recorder, false);
+  private send(request: AnalyzerResource): void {
     for (const pack of this.packs) {
       const findings = pack.client.then((client) => pack.limit(() => client.analyze(request)));
       findings.catch(() => undefined); // surfaced by finish()
@@ -156,9 +170,25 @@ export class PolicySession {
     }
   }
 
+  /** Sends a newly registered resource (and, the first time, its default provider) to every pack's `Analyze`. */
+  analyze(resource: RecordedResource, recorder: ResourceRecorder): void {
+    // Frozen: one protobuf request, built once, for every pack (see analyzer-requests.ts).
+    const request = Object.freeze(toAnalyzerResource(resource, recorder, false, this.identity));
+    for (const provider of defaultProviderResources([request])) {
+      const urn = provider.urn ?? "";
+      if (this.providersSent.has(urn)) continue;
+      this.providersSent.add(urn);
+      this.send(Object.freeze(provider));
+    }
+    this.send(request);
+  }
+
   /** Waits for every `Analyze`, runs `AnalyzeStack` over the whole stack and returns each pack's findings. */
   async finish(recorder: ResourceRecorder): Promise<PackRun[]> {
-    const forStack = analysableResources(recorder).map((r) => toAnalyzerResource(r, recorder, true));
+    // Like the engine's AnalyzeStack: every resource of the snapshot, the root stack and default providers included.
+    const resources = recorder.resources.map((r) => toAnalyzerResource(r, recorder, true, this.identity));
+    const root = resources.filter((r) => r.type === ROOT_STACK);
+    const forStack = Object.freeze([...root, ...defaultProviderResources(resources), ...resources.filter((r) => r.type !== ROOT_STACK)]);
     try {
       return await Promise.all(
         this.packs.map(async (pack) => {
@@ -168,7 +198,7 @@ export class PolicySession {
           const info = await client.info();
           const millis = Number(process.hrtime.bigint() - pack.started) / 1e6;
           this.options.onProgress?.(`policy pack ${info.name}: ${pack.pending.length} resources analysed, stack checked (${(millis / 1000).toFixed(1)} s since start)`);
-          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis };
+          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis, startMillis: client.startMillis };
         }),
       );
     } finally {
@@ -176,14 +206,17 @@ export class PolicySession {
     }
   }
 
+  /** Stops every pack of this session, started or still starting. */
   async close(): Promise<void> {
     await Promise.all(this.packs.map((p) => p.client.then((c) => c.close(), () => undefined)));
   }
 }
 
 /** Runs packs over an already recorded program (every resource analysed, then the stack). */
-export async function runPacks(packDirs: readonly string[], recorder: ResourceRecorder, options: RunPacksOptions): Promise<PackRun[]> {
-  const session = PolicySession.start(packDirs, options);
+export async function runPacks(packs: readonly (string | PackSpec)[], recorder: ResourceRecorder, options: RunPacksOptions): Promise<PackRun[]> {
+  const session = PolicySession.start(packs, options);
   for (const resource of recorder.resources) session.analyze(resource, recorder);
   return session.finish(recorder);
 }
+
+export { stopAllPacks };

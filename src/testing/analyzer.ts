@@ -10,6 +10,11 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { UNKNOWN } from "./wire";
 import { runnablePackDir } from "./pack-build";
+import { requestsFor, toStructValue, urnOf } from "./analyzer-requests";
+import { packEnvironment, runningPackPids, stopAllPacks, stopProcess, track, waitForPort } from "./pack-process";
+
+export { packEnvironment, runningPackPids, stopAllPacks };
+import { PackConfigError, packConfigProblems, PolicyConfigEntry, reconcilePackConfig } from "./pack-config";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export type Severity = "" | "low" | "medium" | "high" | "critical";
@@ -70,12 +75,37 @@ export interface AnalyzerInfo {
  */
 export type PolicyPackConfig = Record<string, unknown>;
 
+/** The stack a pack analyses, as the engine describes it to the pack (ConfigureStack and the pack's environment). */
+export interface StackContext {
+  readonly stack: string;
+  readonly project: string;
+  readonly organization?: string;
+  readonly dryRun?: boolean;
+  /** Stack config, fully qualified key → value as the engine holds it (`PULUMI_CONFIG`, ConfigureStack `config`). */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly secretKeys?: readonly string[];
+  /** Stack tags (`pulumi:project`, `pulumi:runtime`, …). */
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
 export interface StartOptions {
   /** Applied with `Configure` right after start, as the CLI does with `--policy-pack-config` (default: `{}`). */
   readonly config?: PolicyPackConfig;
-  /** Stack context sent with `ConfigureStack`. */
-  readonly stack?: { readonly stack: string; readonly project: string; readonly organization?: string; readonly dryRun?: boolean };
-  /** Milliseconds to wait for the pack to print its port. */
+  /** Applied before `config`, as the engine applies a pack's programmatic `initialConfig` (default: `{}`). */
+  readonly initialConfig?: PolicyPackConfig;
+  /** Names the config's source (a file) in error messages. */
+  readonly configSource?: string;
+  /**
+   * Properties set on every policy whose config schema declares them, before `initialConfig` (the plan's
+   * `--exemptions <file>` sets `exemptionsFile` this way; the engine has no such option).
+   */
+  readonly everyPolicy?: Readonly<Record<string, unknown>>;
+  /** Stack context sent with `ConfigureStack` and set in the pack's environment. */
+  readonly stack?: StackContext;
+  /**
+   * Milliseconds the pack may take to print its port, counted only while this process's event loop is responsive
+   * (a plan busy running the program must not make a healthy pack look slow). @default 120000
+   */
   readonly startTimeoutMs?: number;
 }
 
@@ -84,12 +114,22 @@ export interface PolicyPackClient {
   readonly dir: string;
   /** Process id of the pack's analyzer process. */
   readonly pid: number | undefined;
+  /** Milliseconds from spawn until the pack served its port, not counting time this process was blocked. */
+  readonly startMillis: number;
   info(): Promise<AnalyzerInfo>;
   configure(config: PolicyPackConfig): Promise<void>;
   analyze(resource: AnalyzerResource): Promise<AnalyzerFinding[]>;
   analyzeStack(resources: readonly AnalyzerResource[]): Promise<AnalyzerFinding[]>;
+  /**
+   * One deployment as the engine runs it: `Analyze` for every resource in registration order (a few in flight, as
+   * steps run concurrently), then one `AnalyzeStack`; every finding, per-resource ones first.
+   */
+  analyzeDeployment(resources: readonly AnalyzerResource[], stackResources?: readonly AnalyzerResource[]): Promise<AnalyzerFinding[]>;
   close(): Promise<void>;
 }
+
+/** Analyze calls in flight per pack; sent in order, so a Namespace is analysed before the objects after it. */
+const IN_FLIGHT = 16;
 
 const ENFORCEMENT: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
 const SEVERITY: Severity[] = ["", "low", "medium", "high", "critical"];
@@ -101,49 +141,41 @@ function sdk(packDir: string): { root: string; req: (m: string) => any } {
   return { root, req: (m: string) => require(path.join(root, m)) };
 }
 
-/** Replaces `undefined` (not representable in a protobuf Struct) by the unknown marker, recursively. */
-function toStructValue(value: unknown): unknown {
-  if (value === undefined) return UNKNOWN;
-  if (value === null || typeof value !== "object") return value;
-  // Array.from visits holes of sparse arrays too (map would leave them, and protobuf rejects them).
-  if (Array.isArray(value)) return Array.from(value, toStructValue);
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== undefined) out[k] = toStructValue(v);
+/**
+ * Expands a `--policy-pack-config` document into per-policy config as the engine does before `Configure`
+ * (see pack-config.ts: schema defaults, `initialConfig`, `all`, per policy, then JSON-schema validation).
+ */
+export function normalizePackConfig(config: PolicyPackConfig, info: AnalyzerInfo, initialConfig: PolicyPackConfig = {}): Map<string, PolicyConfigEntry> {
+  return reconcile(config, info, initialConfig);
+}
+
+function reconcile(config: PolicyPackConfig, info: AnalyzerInfo, initialConfig: PolicyPackConfig, source?: string): Map<string, PolicyConfigEntry> {
+  const problems = packConfigProblems(config);
+  if (problems.length > 0) throw new PackConfigError(problems.map((p) => `pack ${info.name}${source ? `, ${source}` : ""}: ${p}`));
+  return reconcilePackConfig(info, initialConfig, config, source);
+}
+
+function everyPolicyConfig(info: AnalyzerInfo, properties: Readonly<Record<string, unknown>>): PolicyPackConfig {
+  const out: PolicyPackConfig = {};
+  for (const p of info.policies) {
+    const declared = Object.entries(properties).filter(([k]) => k in (p.configSchema?.properties ?? {}));
+    if (declared.length > 0) out[p.name] = Object.fromEntries(declared);
   }
   return out;
 }
 
-/** Expands a `--policy-pack-config` document into per-policy config, as the CLI does before `Configure`. */
-export function normalizePackConfig(config: PolicyPackConfig, info: AnalyzerInfo): Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }> {
-  const readLevel = (entry: unknown): EnforcementLevel | undefined => {
-    if (typeof entry === "string") return entry as EnforcementLevel;
-    if (entry && typeof entry === "object" && typeof (entry as any).enforcementLevel === "string") return (entry as any).enforcementLevel;
-    return undefined;
-  };
-  for (const key of Object.keys(config)) {
-    if (key !== "all" && !info.policies.some((p) => p.name === key)) {
-      throw new Error(`policy pack ${info.name}: config names unknown policy ${JSON.stringify(key)}`);
-    }
-  }
-  const allLevel = readLevel(config.all);
-  const out = new Map<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>();
-  for (const policy of info.policies) {
-    const entry = config[policy.name];
-    const properties: Record<string, unknown> = {};
-    for (const [prop, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
-      if (schema && typeof schema === "object" && "default" in schema) properties[prop] = (schema as any).default;
-    }
-    if (entry && typeof entry === "object") {
-      for (const [k, v] of Object.entries(entry)) if (k !== "enforcementLevel") properties[k] = v;
-    }
-    const level = readLevel(entry) ?? allLevel ?? policy.enforcementLevel ?? info.enforcementLevel ?? "advisory";
-    if (!ENFORCEMENT.includes(level)) {
-      throw new Error(`policy pack ${info.name}: enforcement level ${JSON.stringify(level)} for ${policy.name} is not one of ${ENFORCEMENT.join(", ")}`);
-    }
-    out.set(policy.name, { enforcementLevel: level, properties });
-  }
-  return out;
+function stackConfigureRequest(analyzerProto: any, stack: StackContext): unknown {
+  const sc = new analyzerProto.AnalyzerStackConfigureRequest();
+  sc.setStack(stack.stack);
+  sc.setProject(stack.project);
+  sc.setOrganization(stack.organization ?? "organization");
+  sc.setDryRun(stack.dryRun ?? true);
+  const config = sc.getConfigMap();
+  for (const [k, v] of Object.entries(stack.config ?? {})) config.set(k, v);
+  sc.setConfigSecretKeysList([...(stack.secretKeys ?? [])]);
+  const tags = sc.getTagsMap();
+  for (const [k, v] of Object.entries(stack.tags ?? {})) tags.set(k, v);
+  return sc;
 }
 
 /** Starts a policy pack in its own process exactly as the Pulumi CLI's policy analyzer plugin does. */
@@ -155,35 +187,18 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
   const analyzerRpc = req("proto/analyzer_grpc_pb.js");
   const analyzerProto = req("proto/analyzer_pb.js");
   const structProto = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] }));
+  const requests = requestsFor(root);
   const emptyProto = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [root] }));
 
   const child: ChildProcess = spawn(process.execPath, [path.join(root, "cmd", "run-policy-pack"), "127.0.0.1:0", dir], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PULUMI_NODEJS_SKIP_COMPONENT_INPUTS: "true" },
+    env: { ...process.env, ...packEnvironment(options.stack) },
   });
+  track(child);
   let stderr = "";
   child.stderr?.on("data", (d) => (stderr += d.toString()));
-
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = "";
-    const timer = setTimeout(() => {
-      child.kill();
-      reject(new Error(`policy pack ${dir} did not start within ${options.startTimeoutMs ?? 120000} ms\n${stderr}`));
-    }, options.startTimeoutMs ?? 120000);
-    child.stdout?.on("data", (d) => {
-      stdout += d.toString();
-      const line = stdout.split("\n").find((l) => /^\d+$/.test(l.trim()));
-      if (line) {
-        clearTimeout(timer);
-        resolve(Number(line.trim()));
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`policy pack ${dir} exited with code ${code} before serving:\n${stderr}${stdout}`));
-    });
-  });
+  const { port, millis: startMillis } = await waitForPort(child, dir, options.startTimeoutMs ?? 120000, () => stderr);
   child.removeAllListeners("exit");
   child.stdout?.removeAllListeners("data");
   child.stdout?.resume();
@@ -208,28 +223,6 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
       urn: d.getUrn() || undefined,
       severity: SEVERITY[d.getSeverity()] ?? "",
     }));
-
-  const options_ = (r: AnalyzerResource) => {
-    const o = new analyzerProto.AnalyzerResourceOptions();
-    o.setProtect(r.options?.protect ?? false);
-    o.setIgnorechangesList([...(r.options?.ignoreChanges ?? [])]);
-    o.setDeletebeforereplace(r.options?.deleteBeforeReplace ?? false);
-    o.setDeletebeforereplacedefined(r.options?.deleteBeforeReplace !== undefined);
-    o.setAdditionalsecretoutputsList([...(r.options?.additionalSecretOutputs ?? [])]);
-    o.setAliasesList([...(r.options?.aliases ?? [])]);
-    if (r.parent) o.setParent(r.parent);
-    return o;
-  };
-  const provider_ = (r: AnalyzerResource) => {
-    if (!r.provider) return undefined;
-    const p = new analyzerProto.AnalyzerProviderResource();
-    p.setType(r.provider.type);
-    p.setName(r.provider.name);
-    p.setUrn(r.provider.urn);
-    p.setProperties(structProto.Struct.fromJavaScript(toStructValue(r.provider.props)));
-    return p;
-  };
-  const urnOf = (r: AnalyzerResource) => r.urn ?? `urn:pulumi:stack::project::${r.type}::${r.name}`;
 
   let cachedInfo: AnalyzerInfo | undefined;
   const info = async (): Promise<AnalyzerInfo> => {
@@ -259,8 +252,7 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     return cachedInfo;
   };
 
-  const configure = async (config: PolicyPackConfig): Promise<void> => {
-    const normalized = normalizePackConfig(config, await info());
+  const sendConfigure = async (normalized: Map<string, PolicyConfigEntry>): Promise<void> => {
     const request = new analyzerProto.ConfigureAnalyzerRequest();
     const map = request.getPolicyconfigMap();
     for (const [name, entry] of normalized) {
@@ -271,70 +263,59 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     }
     await call("configure", request);
   };
+  const configure = async (config: PolicyPackConfig): Promise<void> => sendConfigure(normalizePackConfig(config, await info()));
 
-  const packInfo = await info();
-  if (options.stack && analyzerProto.AnalyzerStackConfigureRequest) {
-    const sc = new analyzerProto.AnalyzerStackConfigureRequest();
-    sc.setStack(options.stack.stack);
-    sc.setProject(options.stack.project);
-    sc.setOrganization(options.stack.organization ?? "organization");
-    sc.setDryRun(options.stack.dryRun ?? true);
-    await call("configureStack", sc).catch(() => undefined);
+  let packInfo: AnalyzerInfo;
+  try {
+    // The engine's order: ConfigureStack first (stack identity, config and tags), then GetAnalyzerInfo, then Configure
+    // with the reconciled config (pulumi/pulumi pkg/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer).
+    if (options.stack && analyzerProto.AnalyzerStackConfigureRequest) {
+      await call("configureStack", stackConfigureRequest(analyzerProto, options.stack)).catch((err: Error) => {
+        // An older policy SDK does not implement ConfigureStack; the engine goes on without it, so do we.
+        if (!/UNIMPLEMENTED/i.test(err.message)) throw err;
+      });
+    }
+    packInfo = await info();
+    // The CLI always configures a pack (schema defaults included), even without a config file.
+    const initial = { ...everyPolicyConfig(packInfo, options.everyPolicy ?? {}), ...(options.initialConfig ?? {}) };
+    await sendConfigure(reconcile(options.config ?? {}, packInfo, initial, options.configSource));
+  } catch (err) {
+    // A pack that cannot be configured is stopped here: no caller holds a client to close it.
+    client.close();
+    await stopProcess(child);
+    throw err;
   }
-  // The CLI always configures a pack (schema defaults included), even without a config file.
-  await configure(options.config ?? {});
 
-  return {
+  const packClient: PolicyPackClient = {
     name: packInfo.name,
     dir,
     pid: child.pid,
+    startMillis,
     info,
     configure,
     async analyze(resource) {
-      const request = new analyzerProto.AnalyzeRequest();
-      request.setType(resource.type);
-      request.setName(resource.name);
-      request.setUrn(urnOf(resource));
-      request.setProperties(structProto.Struct.fromJavaScript(toStructValue(resource.props)));
-      request.setOptions(options_(resource));
-      const provider = provider_(resource);
-      if (provider) request.setProvider(provider);
       // The engine attributes a resource policy's diagnostic to the resource it analysed.
-      return toFindings(await call("analyze", request)).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
+      return toFindings(await call("analyze", requests.analyze(resource))).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
     },
     async analyzeStack(resources) {
-      const request = new analyzerProto.AnalyzeStackRequest();
-      request.setResourcesList(
-        resources.map((r) => {
-          const ar = new analyzerProto.AnalyzerResource();
-          ar.setType(r.type);
-          ar.setName(r.name);
-          ar.setUrn(urnOf(r));
-          ar.setProperties(structProto.Struct.fromJavaScript(toStructValue(r.props)));
-          ar.setOptions(options_(r));
-          const provider = provider_(r);
-          if (provider) ar.setProvider(provider);
-          if (r.parent) ar.setParent(r.parent);
-          ar.setDependenciesList([...(r.dependencies ?? [])]);
-          const deps = ar.getPropertydependenciesMap();
-          for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-            const pd = new analyzerProto.AnalyzerPropertyDependencies();
-            pd.setUrnsList([...urns]);
-            deps.set(key, pd);
-          }
-          return ar;
-        }),
-      );
-      return toFindings(await call("analyzeStack", request));
+      return toFindings(await call("analyzeStack", requests.analyzeStack(resources)));
+    },
+    async analyzeDeployment(resources, stackResources) {
+      const perResource: AnalyzerFinding[][] = new Array(resources.length);
+      let next = 0;
+      const worker = async () => {
+        while (next < resources.length) {
+          const i = next++;
+          perResource[i] = await packClient.analyze(resources[i]);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, resources.length) }, worker));
+      return [...perResource.flat(), ...(await packClient.analyzeStack(stackResources ?? resources))];
     },
     async close() {
       client.close();
-      if (child.exitCode === null) {
-        await new Promise<void>((resolve) => {
-          child.once("exit", () => resolve());
-          child.kill("SIGTERM");
-        });
-      }
+      await stopProcess(child);
     },
   };
+  return packClient;
 }

@@ -1,7 +1,7 @@
 /**
  * Upstream conformance THROUGH THE ANALYZER PROTOCOL: the pack runs under `run-policy-pack` exactly as the Pulumi CLI
  * starts it, gets `Configure` with `{defaultLevel, defaultVersion}` per level and version, and judges every upstream
- * fixture pod of that level and version in one `AnalyzeStack`. Every `pass` pod must draw no mandatory finding and
+ * fixture pod of that level and version on its inputs (`Analyze` per pod, as the engine sends them, then `AnalyzeStack`). Every `pass` pod must draw no mandatory finding and
  * every `fail` pod a mandatory finding from its own check (or the restricted check that overrides it).
  */
 import * as path from "path";
@@ -43,7 +43,7 @@ describeIfFixtures("upstream fixtures through the analyzer protocol", () => {
 
   async function judge(level: string, version: string, batch: UpstreamFixture[]): Promise<Map<string, AnalyzerFinding[]>> {
     await pack.configure(await configFor(pack, { defaultLevel: level, defaultVersion: version }));
-    const findings = await pack.analyzeStack(batch.map(podResource));
+    const findings = await pack.analyzeDeployment(batch.map(podResource));
     const byUrn = new Map<string, AnalyzerFinding[]>();
     for (const f of findings) byUrn.set(f.urn ?? "", [...(byUrn.get(f.urn ?? "") ?? []), f]);
     return byUrn;

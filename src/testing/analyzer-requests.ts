@@ -1,0 +1,117 @@
+/**
+ * Analyzer requests in protobuf form, built once per resource and shared by every pack that runs on the same
+ * `@pulumi/pulumi` copy (the engine, too, marshals a resource once and hands the same request to each analyzer).
+ */
+import * as path from "path";
+import type { AnalyzerResource } from "./analyzer";
+import { UNKNOWN } from "./wire";
+
+/** Replaces `undefined` (not representable in a protobuf Struct) by the unknown marker, recursively. */
+export function toStructValue(value: unknown): unknown {
+  if (value === undefined) return UNKNOWN;
+  if (value === null || typeof value !== "object") return value;
+  // Array.from visits holes of sparse arrays too (map would leave them, and protobuf rejects them).
+  if (Array.isArray(value)) return Array.from(value, toStructValue);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) out[k] = toStructValue(v);
+  }
+  return out;
+}
+
+export const urnOf = (r: AnalyzerResource): string => r.urn ?? `urn:pulumi:stack::project::${r.type}::${r.name}`;
+
+export interface RequestBuilder {
+  analyze(resource: AnalyzerResource): unknown;
+  analyzeStack(resources: readonly AnalyzerResource[]): unknown;
+}
+
+const builders = new Map<string, RequestBuilder>();
+
+/** The request builder for the SDK copy at `sdkRoot` (its protobuf classes are the ones its packs' servers use). */
+export function requestsFor(sdkRoot: string): RequestBuilder {
+  let builder = builders.get(sdkRoot);
+  if (!builder) {
+    builder = createBuilder(sdkRoot);
+    builders.set(sdkRoot, builder);
+  }
+  return builder;
+}
+
+function createBuilder(root: string): RequestBuilder {
+  const proto = require(path.join(root, "proto", "analyzer_pb.js"));
+  const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })).Struct;
+  const single = new WeakMap<AnalyzerResource, unknown>();
+  const stacks = new WeakMap<readonly AnalyzerResource[], unknown>();
+
+  const options = (r: AnalyzerResource) => {
+    const o = new proto.AnalyzerResourceOptions();
+    o.setProtect(r.options?.protect ?? false);
+    o.setIgnorechangesList([...(r.options?.ignoreChanges ?? [])]);
+    o.setDeletebeforereplace(r.options?.deleteBeforeReplace ?? false);
+    o.setDeletebeforereplacedefined(r.options?.deleteBeforeReplace !== undefined);
+    o.setAdditionalsecretoutputsList([...(r.options?.additionalSecretOutputs ?? [])]);
+    o.setAliasesList([...(r.options?.aliases ?? [])]);
+    if (r.parent) o.setParent(r.parent);
+    return o;
+  };
+  const provider = (r: AnalyzerResource) => {
+    if (!r.provider) return undefined;
+    const p = new proto.AnalyzerProviderResource();
+    p.setType(r.provider.type);
+    p.setName(r.provider.name);
+    p.setUrn(r.provider.urn);
+    p.setProperties(struct.fromJavaScript(toStructValue(r.provider.props)));
+    return p;
+  };
+  const stackResource = (r: AnalyzerResource) => {
+    const ar = new proto.AnalyzerResource();
+    ar.setType(r.type);
+    ar.setName(r.name);
+    ar.setUrn(urnOf(r));
+    ar.setProperties(struct.fromJavaScript(toStructValue(r.props)));
+    ar.setOptions(options(r));
+    const p = provider(r);
+    if (p) ar.setProvider(p);
+    if (r.parent) ar.setParent(r.parent);
+    ar.setDependenciesList([...(r.dependencies ?? [])]);
+    const deps = ar.getPropertydependenciesMap();
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+      const pd = new proto.AnalyzerPropertyDependencies();
+      pd.setUrnsList([...urns]);
+      deps.set(key, pd);
+    }
+    return ar;
+  };
+  const buildAnalyze = (r: AnalyzerResource) => {
+    const req = new proto.AnalyzeRequest();
+    req.setType(r.type);
+    req.setName(r.name);
+    req.setUrn(urnOf(r));
+    req.setProperties(struct.fromJavaScript(toStructValue(r.props)));
+    req.setOptions(options(r));
+    const p = provider(r);
+    if (p) req.setProvider(p);
+    return req;
+  };
+  const buildStack = (resources: readonly AnalyzerResource[]) => {
+    const req = new proto.AnalyzeStackRequest();
+    req.setResourcesList(resources.map(stackResource));
+    return req;
+  };
+  return {
+    // Only frozen resources and lists are cached: a caller that mutates its objects between calls gets fresh requests.
+    analyze(r) {
+      if (!Object.isFrozen(r)) return buildAnalyze(r);
+      let request = single.get(r);
+      if (!request) single.set(r, (request = buildAnalyze(r)));
+      return request;
+    },
+    analyzeStack(resources) {
+      if (!Object.isFrozen(resources)) return buildStack(resources);
+      let request = stacks.get(resources);
+      if (!request) stacks.set(resources, (request = buildStack(resources)));
+      return request;
+    },
+  };
+}
