@@ -8,7 +8,6 @@
  */
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
-import { UNKNOWN } from "./wire";
 import { runnablePackDir } from "./pack-build";
 import { requestsFor, toStructValue, urnOf } from "./analyzer-requests";
 import { packEnvironment, runningPackPids, stopAllPacks, stopProcess, track, waitForPort } from "./pack-process";

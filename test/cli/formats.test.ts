@@ -16,7 +16,7 @@ const DEPLOY = "urn:pulumi:dev::app::production-platform:workload:HaService$kube
 function report(findings: ReportFinding[], rules = [policy("p-critical", "critical"), policy("p-high", "high"), policy("p-quiet", "low"), policy("p-none", "")]): PolicyReport {
   const violations = findings.filter((f) => f.status === "violation");
   return {
-    project: "app", stack: "dev", resources: 3,
+    project: "app", stack: "dev", mode: "first-preview", unjudged: [], resources: 3,
     packs: [{ name: "pack-a", version: "1.0.0", policies: rules.length, rules }],
     summary: { mandatory: violations.filter((f) => f.enforcement === "mandatory").length, advisory: violations.filter((f) => f.enforcement === "advisory").length, exempted: findings.length - violations.length },
     compliance: [],
