@@ -20,7 +20,15 @@ export interface ResolvedEnvironment {
   readonly failClosed: boolean;
   /** Where the environment came from, or why none was found, for the log and the report. */
   readonly source: string;
+  /**
+   * The pack config file name when it is not the environment's: `account` for an account-level stack
+   * (`production-platform:stackKind: account`), whose `config/account.json` is as strict as prod and tells the packs
+   * that this stack owns the account's singletons. A pack without that file uses its prod config.
+   */
+  readonly configName?: string;
 }
+
+export const STACK_KIND_KEY = "production-platform:stackKind";
 
 function checkEnvironment(value: string, where: string): Environment {
   if ((Environments as readonly string[]).includes(value)) return value as Environment;
@@ -35,6 +43,9 @@ export function resolveEnvironment(project: LoadedProject, flag?: string): Resol
   if (flag !== undefined) return { environment: checkEnvironment(flag, "--environment"), failClosed: false, source: "--environment" };
   const configured = project.config[ENVIRONMENT_KEY];
   const stackFile = project.stackFile ? path.basename(project.stackFile) : `Pulumi.${project.stack}.yaml`;
+  if (configured === undefined && project.config[STACK_KIND_KEY] === "account") {
+    return { environment: "prod", failClosed: false, configName: "account", source: `${STACK_KIND_KEY} account in ${stackFile} (the account stack: config/account.json, mandatory like prod)` };
+  }
   if (configured !== undefined && (Environments as readonly string[]).includes(configured)) {
     return { environment: configured as Environment, failClosed: false, source: `${ENVIRONMENT_KEY} in ${stackFile}` };
   }
@@ -80,7 +91,7 @@ function readConfig(file: string): Record<string, unknown> {
  * Each pack with its config: the `--policy-pack-config` files (one per `--policy-pack`, same order, as the Pulumi
  * CLI requires), else the pack's own `config/<environment>.json`.
  */
-export function packSpecs(packDirs: readonly string[], explicitPacks: boolean, configFiles: readonly string[], environment: Environment): PackSpec[] {
+export function packSpecs(packDirs: readonly string[], explicitPacks: boolean, configFiles: readonly string[], environment: Environment, configName?: string): PackSpec[] {
   if (configFiles.length > 0 && (!explicitPacks || configFiles.length !== packDirs.length)) {
     throw new UsageError(
       `${configFiles.length} --policy-pack-config file(s) for ${explicitPacks ? packDirs.length : 0} --policy-pack(s): give one --policy-pack-config per --policy-pack, in the same order (the Pulumi CLI refuses a mismatch too)`,
@@ -91,7 +102,8 @@ export function packSpecs(packDirs: readonly string[], explicitPacks: boolean, c
       const file = path.resolve(configFiles[i]);
       return { dir, config: readConfig(file), configFile: file };
     }
-    const { file, config } = packConfigFor(dir, environment);
+    const named = configName !== undefined ? packConfigFor(dir, configName) : undefined;
+    const { file, config } = named?.file ? named : packConfigFor(dir, environment);
     return { dir, config, configFile: file };
   });
   const problems = specs.flatMap((s) => environmentProblems(s.config, s.configFile ?? s.dir));

@@ -102,7 +102,7 @@ function readInputs(options: PlanOptions, programDir: string): PlanInputs {
     if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) throw new UsageError(`${dir} is not a policy pack (no PulumiPolicy.yaml)`);
   }
   const configFiles = options.noPolicy ? [] : (options.policyPackConfigs ?? []);
-  const specs = packSpecs(packDirs, explicit, configFiles, environment.environment);
+  const specs = packSpecs(packDirs, explicit, configFiles, environment.environment, environment.configName);
   return { project, environment, specs, everyPolicy: exemptionsFor(packDirs, options.exemptions), exemptionsFile: exemptionsFileOf(packDirs, options.exemptions) };
 }
 

@@ -61,8 +61,11 @@ function certFindings(cert: Subject, records: readonly Subject[], zones: readonl
     const base = domain.replace(/^\*\./, "");
     const mine = found.filter((r) => within(fqdn(r.props.name) ?? "", base));
     if (mine.length === 0) {
-      out.push(isUnknown(cert.props.domainValidationOptions) && found.length === 0
-        ? cannotTell(cert, "domainValidationOptions", `whether ${domain} gets a validation record`)
+      // At a first preview the options are unknown, and so is the name of a record computed from them: such a record
+      // (linked to this certificate by its dependencies) may well be the one, so that is "cannot tell yet", not a miss.
+      const unnamed = found.some((r) => fqdn(r.props.name) === undefined && isUnknown(r.props.name));
+      out.push((isUnknown(cert.props.domainValidationOptions) && found.length === 0) || unnamed
+        ? cannotTell(cert, unnamed ? "the validation record's name" : "domainValidationOptions", `whether ${domain} gets a validation record`)
         : { subject: cert, message: `ACM certificate ${cert.name} is validated by DNS but no Route 53 record of the program carries the validation CNAME for ${domain}, so it stays PENDING_VALIDATION; create the record from domainValidationOptions in the zone of ${domain}.` });
       continue;
     }
