@@ -34,8 +34,11 @@ export function normalizeEnforcement(level: string): string {
   return level === "warning" ? "advisory" : level;
 }
 
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+
+/** Colour codes (ANSI, and the engine's own `<{%bold%}>` markup) are presentation, not part of a message. */
 function stripAnsi(text: string): string {
-  return text.replace(/\u001b\[[0-9;]*m/g, "").replace(/<\{%[a-z]*%\}>/gi, "");
+  return text.replace(ANSI, "").replace(/<\{%[a-z]*%\}>/gi, "");
 }
 
 /** Parses an `--event-log` file (one JSON engine event per line). A line that is not JSON is an error. */
