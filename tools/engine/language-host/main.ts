@@ -174,22 +174,27 @@ export class StandInLanguageHost {
     });
   }
 
-  // RunPlugin for a policy pack (kind "analyzer"): `node run-policy-pack <engine-address> <pack-dir>`, in the
-  // environment the engine passes, streaming the output back; the engine reads the analyzer's port from stdout.
+  // RunPlugin for a policy pack (kind "analyzer"): `node run-policy-pack [nodeargs] <engine-address> <pack-dir>`,
+  // in the pack's directory (the Go host keeps that for backwards compatibility: @pulumi/policy reads the pack's
+  // package.json from the working directory) and in exactly the environment the engine passes, streaming the output
+  // back; the engine reads the analyzer's port from stdout. Not mirrored: the Go host's policy proxy, which awaits
+  // ConfigureStack and adds PULUMI_NODEJS_STACK/PROJECT/ORGANIZATION/DRY_RUN and PULUMI_CONFIG to the pack's
+  // environment. A pack that reads those fails here rather than passing (stricter); ours read none of them.
   private runPlugin(call: grpc.ServerWritableStream<any, any>): void {
     const req = call.request;
     const { programDir, options } = programInfo(req);
-    const kind: string = req.getKind() || "analyzer";
+    const analyzer = (req.getKind() || "analyzer") === "analyzer";
     let runPath: string;
     try {
-      runPath = locateModule(kind === "analyzer" ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin", programDir);
+      runPath = locateModule(analyzer ? "@pulumi/pulumi/cmd/run-policy-pack" : "@pulumi/pulumi/cmd/run-plugin", programDir);
     } catch {
       call.emit("error", { code: grpc.status.FAILED_PRECONDITION, details: `@pulumi/pulumi is not installed for ${programDir}; run npm install` });
       return;
     }
     const env = Object.fromEntries((req.getEnvList() as string[]).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-    const args = [...options.nodeargs, runPath, ...req.getArgsList(), programDir];
-    const child = spawn(process.execPath, args, { cwd: req.getPwd() || programDir, env: { ...(Object.keys(env).length ? env : process.env), ...typescriptEnv(options) } });
+    const rest = analyzer ? [...req.getArgsList(), programDir] : [programDir, ...req.getArgsList()];
+    const args = [runPath, ...options.nodeargs, ...rest];
+    const child = spawn(process.execPath, args, { cwd: analyzer ? programDir : req.getPwd() || programDir, env: { ...env, ...typescriptEnv(options) } });
     this.children.add(child);
     child.stdout.on("data", (chunk: Buffer) => call.write(new languagePb.RunPluginResponse().setStdout(chunk)));
     child.stderr.on("data", (chunk: Buffer) => call.write(new languagePb.RunPluginResponse().setStderr(chunk)));

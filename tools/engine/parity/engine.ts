@@ -35,6 +35,9 @@ export function workspace(root: string): Workspace {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_SKIP_CONFIRMATIONS: "true",
+    // `--event-log` is registered only with debug commands on (pkg/cmd/pulumi/operations/preview.go), as in
+    // Pulumi's own integration tests.
+    PULUMI_DEBUG_COMMANDS: "true",
     NO_COLOR: "1",
   });
   return { root, env };

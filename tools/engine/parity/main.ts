@@ -15,7 +15,7 @@ import * as path from "path";
 import { discoverPacks } from "../../../src/cli/policy-run";
 import { readGolden, urnLines } from "../../../scripts/golden";
 import { advisoryConfig, changeCount, diffMultiset, findingKey, isDefaultProvider, planFindings, type EngineRun } from "./compare";
-import { operation, PULUMI, policyArgs, workspace, type PackArg, type Workspace } from "./engine";
+import { operation, PULUMI, policyArgs, pulumi, workspace, type PackArg, type Workspace } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const OUT = path.join(ROOT, "out", "parity");
@@ -96,8 +96,11 @@ async function runTarget(target: Target, base: string, repo: string): Promise<Ta
   const problems: string[] = [];
   const step = async (name: string, args: string[]) => operation(ws, name, args, cwd);
 
-  const init = await step("stack-init", ["stack", "init", target.stack]);
-  if (init.result.code !== 0) return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: [`stack init failed: ${init.result.output.trim()}`] };
+  const init = await pulumi(ws, ["stack", "init", target.stack], cwd, path.join(ws.root, "stack-init.log"));
+  if (init.code !== 0) {
+    console.log(`parity ${target.name}: ✘ pulumi stack init failed: ${init.output.trim()}`);
+    return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: [`stack init failed`] };
+  }
 
   const preview = await step("preview", ["preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, false))]);
   const plan = runPlan(target, path.join(ws.root, "plan"));
