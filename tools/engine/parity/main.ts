@@ -160,7 +160,8 @@ export async function main(argv: string[]): Promise<number> {
     const repo = path.join(base, "repo");
     copyRepository(repo);
     const results: TargetResult[] = [];
-    for (const target of TARGETS.filter((t) => only.length === 0 || only.includes(t.name))) {
+    const chosen = only.length === 0 ? TARGETS : only.map((n) => TARGETS.find((t) => t.name === n) as Target);
+    for (const target of chosen) {
       const started = Date.now();
       results.push(await runTarget(target, base, repo));
       console.log(`  (${target.name}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
