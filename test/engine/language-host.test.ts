@@ -95,7 +95,9 @@ describe("over gRPC", () => {
 
   test("RunPlugin starts a policy pack through run-policy-pack and streams its port, then stops it on cancel", async () => {
     const pack = path.join(ROOT, "test", "fixtures", "noop-pack");
-    const req = new languagePb.RunPluginRequest().setPwd(pack).setKind("analyzer").setArgsList(["127.0.0.1:1"]).setInfo(info(pack)).setEnvList(Object.entries(process.env).map(([k, v]) => `${k}=${v}`));
+    // The engine passes the *program's* working directory; the pack must still start in its own directory, since
+    // @pulumi/policy reads package.json from the working directory (a pack started in stacks/ dies).
+    const req = new languagePb.RunPluginRequest().setPwd(path.join(ROOT, "stacks")).setKind("analyzer").setArgsList(["127.0.0.1:1"]).setInfo(info(pack)).setEnvList(Object.entries(process.env).map(([k, v]) => `${k}=${v}`));
     const stream = client.runPlugin(req);
     const first = await new Promise<string>((resolve, reject) => {
       let out = "";
