@@ -52,7 +52,7 @@ export const trailKms: ResourceRule = {
 
 /**
  * Where "missing service" findings point (no better subject exists): the AWS resource with the smallest URN. Not
- * the first one listed: the real engine's AnalyzeStack lists resources in snapshot order, not registration order,
+ * the first one listed: the real engine's AnalyzeStack lists resources in snapshot order (steps complete in parallel), not registration order,
  * so "first" pointed at different resources under `pulumi preview` and under `plan` (found by `npm run parity`).
  */
 export function anchor(resources: readonly Subject[]): Subject | undefined {
