@@ -85,7 +85,10 @@ interface TargetResult {
 function engineProblems(label: string, run: EngineRun, code: number, mayFail: boolean): string[] {
   const problems: string[] = [];
   if (!run.sawSummary) problems.push(`${label}: the engine never finished (no summary event); see the log`);
-  for (const e of run.errors) if (!/policy violation|mandatory/i.test(e)) problems.push(`${label}: ${e.split("\n")[0]}`);
+  // With mandatory findings the engine ends the preview with the bare error "preview failed": expected then, and
+  // only then. Any other error (a program or plugin failure) is a problem.
+  const expectedFailure = mayFail && run.findings.some((f) => f.enforcement === "mandatory");
+  for (const e of run.errors) if (!(expectedFailure && e === "preview failed")) problems.push(`${label}: ${e.split("\n")[0]}`);
   if (code !== 0 && !mayFail) problems.push(`${label}: pulumi exited ${code}`);
   return problems;
 }
