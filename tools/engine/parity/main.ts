@@ -106,7 +106,14 @@ async function runTarget(target: Target, base: string, repo: string): Promise<Ta
   }
 
   const preview = await step("preview", ["preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, false))]);
-  const plan = runPlan(target, path.join(ws.root, "plan"));
+  let plan: { report: any; urns: string[] };
+  try {
+    plan = runPlan(target, path.join(ws.root, "plan"));
+  } catch (err) {
+    // A plan that fails is this target's failure, not the end of the run: the other targets still say something.
+    console.log(`parity ${target.name}: ✘ ${(err as Error).message.split("\n")[0]}`);
+    return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: ["plan failed"] };
+  }
   const hasMandatory = plan.report.findings.some((f: any) => f.enforcement === "mandatory");
   problems.push(...engineProblems("preview", preview.run, preview.result.code, hasMandatory));
 
