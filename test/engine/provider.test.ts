@@ -163,3 +163,12 @@ test("changedKeys ignores key order and undefined, and sees removed keys", () =>
   expect(changedKeys({ a: { x: 1, y: 2 }, b: undefined }, { a: { y: 2, x: 1 } })).toEqual([]);
   expect(changedKeys({ a: 1, gone: true }, { a: 1 })).toEqual(["gone"]);
 });
+
+test("outputs a program reads from a real provider exist after create (the re-preview after up depends on it)", () => {
+  const { outputsFor } = require("../../tools/engine/provider/state");
+  const urnLt = "urn:pulumi:dev::production-platform::production-platform:cluster:HaCluster$aws:ec2/launchTemplate:LaunchTemplate::use1-general";
+  const created = outputsFor(urnLt, "lt-1", { namePrefix: "use1-general" }, { region: "us-east-1", accountId: "123456789012" }, false);
+  expect(created.latestVersion).toBe(1);
+  const previewed = outputsFor(urnLt, "", { namePrefix: "use1-general" }, { region: "us-east-1", accountId: "123456789012" }, true);
+  expect(previewed.latestVersion).toBe(UNKNOWN);
+});
