@@ -63,6 +63,10 @@ const AWS_EXTRAS: Record<string, (args: FakeResourceArgs, physical: string) => R
     mainRouteTableId: `rtb-${hash(a.urn + "main", 17)}`,
     defaultNetworkAclId: `acl-${hash(a.urn + "acl", 17)}`,
   }),
+  // A new launch template is at version 1. Without it `latestVersion` is absent, a node group's
+  // `launchTemplate.version` becomes "undefined" after `up` and unknown in the next preview: the re-preview after
+  // `pulumi up` showed every node group changing (npm run parity).
+  "aws:ec2/launchTemplate:LaunchTemplate": () => ({ latestVersion: 1, defaultVersion: 1 }),
   "aws:kms/key:Key": (a) => ({ keyId: a.id }),
   "aws:s3/bucket:Bucket": (_a, physical) => ({ bucket: physical, bucketRegionalDomainName: `${physical}.s3.amazonaws.com` }),
   "aws:s3/bucketV2:BucketV2": (_a, physical) => ({ bucket: physical, bucketRegionalDomainName: `${physical}.s3.amazonaws.com` }),

@@ -56,9 +56,13 @@ export const trailKms: ResourceRule = {
   check: (r) => (isSet(r.props.kmsKeyId) ? [] : [{ message: `CloudTrail trail ${r.name} logs are not encrypted with a customer managed key; set kmsKeyId.` }]),
 };
 
-/** The stack's first AWS resource: where "missing service" findings point (no better subject exists). */
-function anchor(resources: readonly Subject[]): Subject | undefined {
-  return resources.find((r) => r.type.startsWith("aws:"));
+/**
+ * Where "missing service" findings point (no better subject exists): the AWS resource with the smallest URN. Not
+ * the first one listed: the real engine's AnalyzeStack lists resources in snapshot order (steps complete in parallel), not registration order,
+ * so "first" pointed at different resources under `pulumi preview` and under `plan` (found by `npm run parity`).
+ */
+export function anchor(resources: readonly Subject[]): Subject | undefined {
+  return resources.filter((r) => r.type.startsWith("aws:")).sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0))[0];
 }
 
 export const guardDutyEnabled: StackRule = {

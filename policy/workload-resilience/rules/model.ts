@@ -95,8 +95,19 @@ export function workloadsOf(resources: readonly Subject[]): Workload[] {
     });
 }
 
-/** The fewest pods the workload runs: HPA minimum when scaled by an HPA, else replicas (default 1). */
+/**
+ * True when the engine handed back no properties at all. At a first preview, objects whose Kubernetes provider has
+ * unknown config (a kubeconfig built from a cluster not created yet) come back as an empty map
+ * (pkg/resource/plugin/provider_plugin.go `Create`, `!pcfg.known`): nothing about them can be told yet.
+ */
+export const unseen = (s: Subject): boolean => Object.keys(s.props).length === 0;
+
+/**
+ * The fewest pods the workload runs: HPA minimum when scaled by an HPA, else replicas (default 1); "unknown" when
+ * the workload or its HPA is unseen (an empty map is not "1 replica": `npm run parity` caught exactly that).
+ */
 export function floorReplicas(w: Workload): number | "unknown" {
+  if (unseen(w.subject) || (w.hpa && unseen(w.hpa))) return "unknown";
   if (w.hpa) return w.hpaMin ?? 1;
   return w.replicas ?? 1;
 }
