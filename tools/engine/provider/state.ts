@@ -7,7 +7,8 @@
  * `PlanResourceChange` (pulumi-terraform-bridge `Create` with `preview: true`). The inputs themselves pass through.
  */
 import * as crypto from "crypto";
-import { fakeCall, fakeState } from "../../../src/testing/fakes";
+import { fakeState } from "../../../src/testing/fakes";
+import { fakeCall } from "../../../src/testing/fake-calls";
 import { reveal, SIG_KEY, UNKNOWN } from "../../../src/testing/wire";
 
 /** Per-configured-provider facts the fakes need (the AWS provider's region; the account is fixed offline). */
