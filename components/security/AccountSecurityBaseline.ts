@@ -6,7 +6,7 @@
  * `new AccountSecurityBaseline(name, { region, environment, primary }, { provider })` — one per region; exactly one
  * of them `primary: true`.
  */
-import { environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkInteger } from "../shared/validation";
@@ -31,7 +31,11 @@ export { LOG_RETENTION_DAYS } from "../shared/logs";
 export interface AccountSecurityBaselineArgs {
   /** Region of the `aws.Provider` passed in the options; names the service principals of the region. */
   readonly region: string;
-  readonly environment: string;
+  /**
+   * The environment the baseline serves, or `"account"` for the account-level stack that owns the account's
+   * singletons on behalf of every environment (a label on names and tags; `protect` is explicit there).
+   */
+  readonly environment: Environment | "account";
   /**
    * The one region that owns account-global controls: the multi-region CloudTrail trail (with its bucket, key and
    * log group), the account-level S3 public access block, and global resource types in AWS Config.
@@ -53,7 +57,8 @@ export interface AccountSecurityBaselineArgs {
 }
 
 export function validateAccountSecurityBaselineArgs(args: AccountSecurityBaselineArgs): Problems {
-  const problems = new Problems().addAll(environmentProblems(args.environment));
+  const problems = new Problems();
+  if (args.environment !== "account") problems.addAll(environmentProblems(args.environment));
   problems.check(isKnownRegion(args.region), {
     property: "region",
     value: args.region,
