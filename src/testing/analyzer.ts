@@ -165,14 +165,20 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
 
   const port = await new Promise<number>((resolve, reject) => {
     let stdout = "";
-    const timer = setTimeout(() => {
+    let served = false;
+    // The program runs in this process: while it keeps the event loop busy, the pack's port can sit unread in the
+    // pipe when the timer comes due. Decide after the pending I/O is read (setImmediate runs after the poll phase),
+    // so a pack that did start in time is not reported as not started.
+    const timer = setTimeout(() => setImmediate(() => {
+      if (served) return;
       child.kill();
       reject(new Error(`policy pack ${dir} did not start within ${options.startTimeoutMs ?? 120000} ms\n${stderr}`));
-    }, options.startTimeoutMs ?? 120000);
+    }), options.startTimeoutMs ?? 120000);
     child.stdout?.on("data", (d) => {
       stdout += d.toString();
       const line = stdout.split("\n").find((l) => /^\d+$/.test(l.trim()));
       if (line) {
+        served = true;
         clearTimeout(timer);
         resolve(Number(line.trim()));
       }
