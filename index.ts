@@ -11,7 +11,9 @@ export * from "./components/cluster";
 export * from "./components/data";
 export * from "./components/monitoring";
 export * from "./components/network";
+export * from "./components/resilience";
 export * from "./components/security";
+export * from "./components/supply-chain";
 export * from "./components/traffic";
 export * from "./components/workload";
 

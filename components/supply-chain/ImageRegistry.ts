@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
 import { regionCode } from "../shared/regions";
-import { imageRegistryProblems, ImageRegistrySettings, Severity, inspectorFindingPattern, lifecyclePolicy, PULL_THROUGH_UPSTREAMS, repositoryName } from "./registry";
+import { imageRegistryProblems, ImageRegistrySettings, InspectorSeverity, inspectorFindingPattern, lifecyclePolicy, PULL_THROUGH_UPSTREAMS, repositoryName } from "./registry";
 
 export interface ImageRegistryArgs {
   readonly region: string;
@@ -40,7 +40,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
     super("production-platform:supply-chain:ImageRegistry", name, {}, opts);
     const parent = { parent: this };
     const tags = { ...args.tags };
-    const alertSeverity: Severity = args.settings?.alertSeverity ?? "HIGH";
+    const alertSeverity: InspectorSeverity = args.settings?.alertSeverity ?? "HIGH";
     const s = { keep: args.settings?.keepTaggedImages ?? 100, untagged: args.settings?.untaggedDays ?? 14 };
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
 
@@ -105,7 +105,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
   }
 
   /** Matched findings counted by EventBridge (AWS/Events MatchedEvents) alarm on the topic. */
-  private findingsAlarm(name: string, args: ImageRegistryArgs, severity: Severity, tags: Record<string, string>): pulumi.Output<string> {
+  private findingsAlarm(name: string, args: ImageRegistryArgs, severity: InspectorSeverity, tags: Record<string, string>): pulumi.Output<string> {
     const rule = new aws.cloudwatch.EventRule(`${name}-findings`, {
       description: `Amazon Inspector findings on ECR images at ${severity} or above`,
       eventPattern: JSON.stringify(inspectorFindingPattern(severity)),

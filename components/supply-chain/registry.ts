@@ -12,12 +12,12 @@ export const PULL_THROUGH_UPSTREAMS = [
 ] as const;
 
 /** Inspector severities, lowest first. */
-export const Severities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
-export type Severity = (typeof Severities)[number];
+export const InspectorSeverities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
+export type InspectorSeverity = (typeof InspectorSeverities)[number];
 
 export interface ImageRegistrySettings {
   /** Findings at or above this severity reach the alarm topic. @default HIGH */
-  readonly alertSeverity?: Severity;
+  readonly alertSeverity?: InspectorSeverity;
   /** Tagged images kept per repository; older ones expire. @default 100 */
   readonly keepTaggedImages?: number;
   /** Days an untagged image (e.g. a replaced signature) is kept. @default 14 */
@@ -27,7 +27,7 @@ export interface ImageRegistrySettings {
 export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problems {
   const problems = new Problems();
   if (s?.alertSeverity !== undefined) {
-    problems.check((Severities as readonly string[]).includes(s.alertSeverity), { property: `${at}.alertSeverity`, value: s.alertSeverity, rule: `one of ${Severities.join(", ")}`, fix: "use HIGH" });
+    problems.check((InspectorSeverities as readonly string[]).includes(s.alertSeverity), { property: `${at}.alertSeverity`, value: s.alertSeverity, rule: `one of ${InspectorSeverities.join(", ")}`, fix: "use HIGH" });
   }
   for (const [key, max] of [["keepTaggedImages", 10000], ["untaggedDays", 3650]] as const) {
     const v = s?.[key];
@@ -36,13 +36,13 @@ export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at =
   return problems;
 }
 
-/** Severities that alert: the threshold and everything above it. */
-export function severitiesFrom(threshold: Severity): Severity[] {
-  return Severities.slice(Severities.indexOf(threshold)) as Severity[];
+/** InspectorSeverities that alert: the threshold and everything above it. */
+export function severitiesFrom(threshold: InspectorSeverity): InspectorSeverity[] {
+  return InspectorSeverities.slice(InspectorSeverities.indexOf(threshold)) as InspectorSeverity[];
 }
 
 /** EventBridge pattern of active Inspector findings on ECR images at or above the threshold. */
-export function inspectorFindingPattern(threshold: Severity): Record<string, unknown> {
+export function inspectorFindingPattern(threshold: InspectorSeverity): Record<string, unknown> {
   return {
     source: ["aws.inspector2"],
     "detail-type": ["Inspector2 Finding"],
