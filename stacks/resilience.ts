@@ -35,6 +35,7 @@ export function buildResilience(config: PlatformConfig, platform: Platform): Res
       region: r.region,
       environment: config.environment,
       clusterName: r.cluster.clusterName,
+      kubernetesVersion: config.kubernetesVersion,
       oidcProviderArn: r.cluster.oidcProviderArn,
       oidcIssuer: r.cluster.oidcIssuer,
       namespaces: config.tenants.map((t) => t.name),

@@ -2,9 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
-import { Environment } from "../shared/environment";
+import { Environment, environmentProblems } from "../shared/environment";
 import { webhookIngressSpec } from "../security/clusterAddons";
-import { defaultDenySpec, dnsEgressSpec } from "../security/networkPolicies";
+import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
+import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
+import { checkKubernetesVersion, PodSecurityLevels } from "../security/psa";
+import { resolveLimits, resolveQuota } from "../security/quota";
 import { Problems } from "../shared/validation";
 import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
 
@@ -12,6 +15,8 @@ export interface ImageVerificationArgs {
   readonly region: string;
   readonly environment: Environment;
   readonly clusterName: pulumi.Input<string>;
+  /** The cluster's Kubernetes minor version (`1.33`): the Pod Security Admission version of the namespace's labels. */
+  readonly kubernetesVersion: string;
   readonly oidcProviderArn: pulumi.Input<string>;
   readonly oidcIssuer: pulumi.Input<string>;
   /** Tenant namespaces the policy applies to (system namespaces run the platform's pinned charts). */
@@ -28,7 +33,8 @@ export interface ImageVerificationArgs {
 }
 
 export function imageVerificationProblems(args: ImageVerificationArgs): Problems {
-  const problems = new Problems();
+  const problems = new Problems().addAll(environmentProblems(args.environment));
+  checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
   problems.check(args.namespaces.length > 0, { property: "namespaces", value: args.namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
   problems.check(!(args.environment === "prod" && args.enforce === false), {
     property: "enforce", value: args.enforce, rule: "true in prod: tenant images must be verified before they run", fix: "remove enforce: false",
@@ -71,26 +77,27 @@ export class ImageVerification extends pulumi.ComponentResource {
       }),
     }, parent);
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-ns`, {
-      metadata: {
-        name: KYVERNO_NAMESPACE,
-        labels: {
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/audit": "restricted",
-          "pod-security.kubernetes.io/warn": "restricted",
-          "app.kubernetes.io/managed-by": "pulumi",
-        },
-      },
-    }, parent);
-    // Default deny; then what the controllers need: webhook calls from the control plane, DNS, and HTTPS to the API
-    // server and the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
-    const policies: [string, k8s.types.input.networking.v1.NetworkPolicySpec][] = [
-      ["default-deny", defaultDenySpec()],
-      ["allow-dns", dnsEgressSpec()],
-      ["allow-webhook", webhookIngressSpec(9443)],
-      ["allow-https", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] }],
-    ];
-    const netpols = policies.map(([key, spec]) => new k8s.networking.v1.NetworkPolicy(`${name}-${key}`, { metadata: { name: key, namespace: namespace.metadata.name }, spec }, parent));
+    // The namespace with the platform's add-on guardrails (PSA labels for the cluster's version, default-deny, quota,
+    // limits), then what the controllers need: webhook calls from the control plane, and HTTPS to the API server and
+    // the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
+    const guarded = createNamespaceGuardrails(name, {
+      namespace: KYVERNO_NAMESPACE,
+      kubernetesVersion: args.kubernetesVersion,
+      podSecurityLevel: PodSecurityLevels.Restricted,
+      labels: { "production-platform/owner": "platform" },
+      allowSameNamespace: true,
+      egress: [],
+      ingress: [],
+      extraPolicies: [
+        { name: "allow-webhook", spec: webhookIngressSpec(9443) },
+        { name: "allow-https", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] } },
+      ],
+      quota: resolveQuota(ADDON_QUOTA),
+      limits: resolveLimits(ADDON_LIMITS),
+      protect: false,
+    }, this);
+    const namespace = { metadata: { name: guarded.name } };
+    const netpols = guarded.policies;
     const release = new k8s.helm.v3.Release(`${name}-kyverno`, {
       name: "kyverno",
       chart: KYVERNO.chart,

@@ -218,7 +218,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     throw err;
   }
   // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
-  if (!options.noPolicy) runs.push(unjudgedRun(recorder.unjudged, { environment: environment.environment, exemptionsFile: inputs.exemptionsFile }));
+  if (!options.noPolicy && recorder.unjudged.length > 0) runs.push(unjudgedRun(recorder.unjudged, { environment: environment.environment, exemptionsFile: inputs.exemptionsFile }));
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
   const report = buildPolicyReport(project.name, project.stack, recorder.resources.length, runs, {
     mode,

@@ -25,7 +25,7 @@ describe("a prod plan with canary secrets", () => {
     const stack = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8"));
     stack.config["production-platform:pagerDutyRoutingKey"] = { secure: CANARY_PAGERDUTY };
     fs.writeFileSync(path.join(project, "Pulumi.canary.yaml"), YAML.stringify(stack));
-    const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", "canary", "--program", project, "--out", out], { encoding: "utf8", timeout: 300_000 });
+    const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", "canary", "--after-deploy", "--program", project, "--out", out], { encoding: "utf8", timeout: 300_000 });
     exitCode = result.status;
     files = readTree(out);
   });

@@ -183,11 +183,16 @@ describe("policy report (issue 8)", () => {
     ]);
   });
 
-  test("no mandatory violation and 100 % of applicable controls in every framework that applies (none scored vacuously)", () => {
+  // What even after deploy no policy can see, said out loud: the pods of Helm releases (rendered by the release, not
+  // by the program) in namespaces with a quota, so whether the quota fits them stays "cannot tell yet".
+  const UNDECIDABLE: Record<string, readonly string[]> = { "production-platform runtime coherence 1.0.0": ["RC-3"] };
+
+  test("no mandatory violation; every applicable control passes, or is undecided only where a policy cannot see (none scored vacuously)", () => {
     expect(report.summary.mandatory).toBe(0);
     for (const c of report.compliance) {
-      const expected = c.status === "not-applicable" ? { percent: null, applicable: 0 } : { percent: 100, applicable: c.applicable };
-      expect({ framework: c.framework, percent: c.percent, applicable: c.applicable, failing: c.failing }).toEqual({ framework: c.framework, ...expected, failing: [] });
+      const undecided = UNDECIDABLE[c.framework] ?? [];
+      const expected = c.status === "not-applicable" ? { percent: null, applicable: 0, undecided: [] } : { percent: Math.round(((c.applicable - undecided.length) / c.applicable) * 10000) / 100, applicable: c.applicable, undecided };
+      expect({ framework: c.framework, percent: c.percent, applicable: c.applicable, failing: c.failing, undecided: c.undecided }).toEqual({ framework: c.framework, ...expected, failing: [] });
     }
     // The platform's own stack has something for the AWS, EKS and resilience frameworks to judge.
     expect(report.compliance.filter((c: any) => c.status === "scored").map((c: any) => c.framework)).toEqual(expect.arrayContaining([expect.stringMatching(/^CIS AWS/), expect.stringMatching(/^CIS Amazon EKS/)]));

@@ -93,9 +93,12 @@ describe("supply chain", () => {
     }
   });
 
-  test("GuardDuty runtime monitoring stays on in every region", () => {
-    const runtime = byType("aws:guardduty/detectorFeature:DetectorFeature").filter((f) => f.props.name === "RUNTIME_MONITORING");
-    expect(runtime.map(regionOf).sort()).toEqual(REGIONS);
+  // GuardDuty is an account singleton: the account stack owns it for every region the environments use.
+  test("GuardDuty runtime monitoring stays on in every region (account stack)", () => {
+    const account = planFor("account");
+    const accountByUrn = new Map(account.resources.map((r: any) => [r.urn, r]));
+    const runtime = account.resources.filter((r: any) => r.type === "aws:guardduty/detectorFeature:DetectorFeature" && r.props.name === "RUNTIME_MONITORING");
+    expect(runtime.map((r: any) => (accountByUrn.get(r.provider) as any)?.props.region).sort()).toEqual(REGIONS);
     expect(runtime.every((f) => f.props.status === "ENABLED")).toBe(true);
   });
 });

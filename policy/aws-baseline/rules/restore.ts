@@ -5,7 +5,7 @@
  */
 import type { StackRule, Subject } from "../../common/finding";
 import { ofType } from "../../common/stack";
-import { containsUnknown, isUnknown } from "../../common/unknown";
+import { cannotTellYet, containsUnknown, isUnknown } from "../../common/unknown";
 import { fsbp } from "./meta";
 
 /** Restore testing resource type (AWS Backup `ProtectedResourceType`) of each Pulumi type it can restore. */
@@ -39,8 +39,9 @@ function names(from: Subject, prop: string, target: Subject): boolean {
 }
 
 export const restoreTested: StackRule = {
-  meta: fsbp("WR-11", "aws-backup-restore-tested", "Every backed-up data store has a restore test", "high",
+  meta: fsbp("WR-19", "aws-backup-restore-tested", "Every backed-up data store has a restore test", "high",
     "Add an aws.backup.RestoreTestingSelection (with a RestoreTestingPlan) in the store's region whose protectedResourceType matches it and whose protectedResourceArns include it.", undefined, "RESILIENCE"),
+  judges: (t) => RESTORE_TYPE[t] !== undefined,
   check(resources) {
     const stores = resources.filter((r) => RESTORE_TYPE[r.type] !== undefined);
     const selections = ofType(resources, SELECTION);
@@ -49,8 +50,10 @@ export const restoreTested: StackRule = {
     return protectedStores.flatMap((store) => {
       const type = RESTORE_TYPE[store.type];
       const candidates = tests.filter((t) => sameRegion(t, store) && (t.props.protectedResourceType === type || isUnknown(t.props.protectedResourceType)));
-      // An unknown ARN list cannot be judged yet: pass, the engine's real run decides.
-      if (candidates.some((t) => names(t, "protectedResourceArns", store) || (containsUnknown(t.props.protectedResourceArns) && !(t.propertyDependencies?.protectedResourceArns ?? []).length))) return [];
+      if (candidates.some((t) => names(t, "protectedResourceArns", store))) return [];
+      // An unknown ARN list with no dependency to follow cannot be judged yet: say so, never pass silently.
+      const undecidable = candidates.find((t) => containsUnknown(t.props.protectedResourceArns) && !(t.propertyDependencies?.protectedResourceArns ?? []).length);
+      if (undecidable) return [cannotTellYet(`RestoreTestingSelection ${undecidable.name}`, "protectedResourceArns", "aws-backup-restore-tested", store)];
       return [{ subject: store, message: `${type} store ${store.name} is backed up but never restore-tested; add a RestoreTestingSelection of type ${type} in its region that includes it.` }];
     });
   },

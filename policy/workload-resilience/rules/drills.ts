@@ -43,7 +43,7 @@ function problemsOf(t: Subject, alarms: readonly Subject[]): string[] {
 }
 
 export const fisStopConditions: StackRule = {
-  meta: resilience("WR-10", "fis-stop-conditions", "Fault-injection experiments stop on alarms of their own region", "high",
+  meta: resilience("WR-18", "fis-stop-conditions", "Fault-injection experiments stop on alarms of their own region", "high",
     "Give every aws.fis.ExperimentTemplate stop conditions on CloudWatch alarms (source aws:cloudwatch:alarm) in its region that measure what the drill proves."),
   check(resources) {
     const alarms = resources.filter((r) => ALARMS.includes(r.type));

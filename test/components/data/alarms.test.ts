@@ -37,7 +37,7 @@ describe("alarmSpecs", () => {
       notifyInsufficientData: true,
     });
     const redisLag = byKey.get("redis-usw2-replication-lag")?.args;
-    expect(redisLag).toMatchObject({ threshold: 30, treatMissingData: "breaching" });
+    expect(redisLag).toMatchObject({ threshold: 30, treatMissingData: "missing" });
     const queries = redisLag?.metricQueries as any[];
     expect(queries.map((q) => q.metric?.dimensions?.CacheClusterId).filter(Boolean)).toEqual(["rg-usw2-001", "rg-usw2-002"]);
     expect(queries.find((q) => q.returnData)?.expression).toBe("MAX([m0, m1])");

@@ -39,7 +39,7 @@ describe.each([true, false])("ImageRegistry and ImageVerification (preview=%s)",
     const provider = new aws.Provider("use1", { region: "us-east-1" });
     const kube = new k8s.Provider("kube", { kubeconfig: "{}" });
     new ImageVerification("use1-image-verification", {
-      region: "us-east-1", environment: "prod", clusterName: "c", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x", oidcIssuer: "https://oidc.eks/id/X",
+      region: "us-east-1", environment: "prod", clusterName: "c", kubernetesVersion: "1.33", oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/x", oidcIssuer: "https://oidc.eks/id/X",
       namespaces: ["payments", "storefront"], registryHost: "123456789012.dkr.ecr.us-east-1.amazonaws.com", signingKeyArn: "arn:aws:kms:us-east-1:123456789012:key/mrk-1",
     }, { providers: [provider, kube] });
     await settle();
@@ -58,7 +58,7 @@ describe.each([true, false])("ImageRegistry and ImageVerification (preview=%s)",
 test("prod refuses an audit-only verifier before anything registers", () => {
   const recorder = installMockRuntime({ preview: true });
   expect(() => new ImageVerification("v", {
-    region: "us-east-1", environment: "prod", clusterName: "c", oidcProviderArn: "a", oidcIssuer: "https://i", namespaces: ["payments"], registryHost: "h", signingKeyArn: "k", enforce: false,
+    region: "us-east-1", environment: "prod", clusterName: "c", kubernetesVersion: "1.33", oidcProviderArn: "a", oidcIssuer: "https://i", namespaces: ["payments"], registryHost: "h", signingKeyArn: "k", enforce: false,
   })).toThrow("enforce: got false");
   expect(recorder.resources).toHaveLength(0);
 });

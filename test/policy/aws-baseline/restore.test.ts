@@ -1,4 +1,4 @@
-/** WR-11 over the analyzer protocol: every store an AWS Backup selection protects has a restore test in its region. */
+/** WR-19 over the analyzer protocol: every store an AWS Backup selection protects has a restore test in its region. */
 import type { AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
 import { startPolicyPack } from "../../../src/testing/analyzer";
 import { analyzeAll, clone, packDir, res, urn } from "../common/packs";
@@ -48,11 +48,14 @@ test.each<[string, (rs: AnalyzerResource[]) => void, string]>([
   expect(findings[0].message).toMatch(/never restore-tested; add .+\.$/);
 });
 
-test("a store no backup selection protects is outside the rule; an unknown ARN list is not judged yet", async () => {
+test("a store no backup selection protects is outside the rule; an unknown ARN list is 'cannot tell yet', never a silent pass", async () => {
   const rs = clone(baseline());
   rs.splice(2, 1);
   expect(await mine(rs)).toEqual([]);
   const unknown = clone(baseline());
   unknown.splice(3, 1, res(TEST, "aurora", { protectedResourceType: "Aurora", protectedResourceArns: UNKNOWN }, at("us-east-1")));
-  expect(await mine(unknown)).toEqual([]);
+  const findings = await mine(unknown);
+  expect(findings.length).toBe(1);
+  expect(findings[0].enforcementLevel).toBe("advisory");
+  expect(findings[0].message).toMatch(/^cannot tell yet: .*protectedResourceArns/);
 });

@@ -1,4 +1,4 @@
-/** WR-10 over the analyzer protocol: FIS templates stop on CloudWatch alarms of their own region. */
+/** WR-18 over the analyzer protocol: FIS templates stop on CloudWatch alarms of their own region. */
 import type { AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
 import { startPolicyPack } from "../../../src/testing/analyzer";
 import { analyzeAll, clone, packDir, res, urn } from "../common/packs";
