@@ -25,6 +25,6 @@ test("the platform's policy packs find no mandatory violation in dev", async () 
   const { recorder } = await runOffline(() => require("./index"), { preview: true, project: "shop-checkout", stack: "dev", config: CONFIG });
   const findings = await analyzeRecording(recorder, { stack: "dev", project: "shop-checkout" });
   expect(findings.length).toBeGreaterThan(0); // the example has advisory findings in dev (e.g. no GuardDuty of its own)
-  for (const f of findings) expect(["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"]).toContain(f.policyPackName);
+  for (const f of findings) expect(["aws-baseline", "kubernetes-cis", "pod-security", "runtime-coherence", "workload-resilience"]).toContain(f.policyPackName);
   expect(findings.filter((f) => f.enforcementLevel === "mandatory")).toEqual([]);
 }, SLOW);

@@ -70,13 +70,15 @@ describe("analyzeRecording packConfig", () => {
   const ACCOUNT = ["aws-guardduty-enabled", "cis-aws-4.16-security-hub-enabled"];
 
   test("account-level checks can be turned off for a stack that does not own the account's services", async () => {
-    const { recorder } = await runOffline(() => require(programFile), { preview: true, project: "shop", stack: "prod" });
-    const defaults = await analyzeRecording(recorder, { packs: [awsPack], stack: "prod", project: "shop" });
+    // The "account" stack's config/account.json expects the account services (the env stacks' configs leave them
+    // to that stack), so by default they fire there; packConfig replaces that file.
+    const { recorder } = await runOffline(() => require(programFile), { preview: true, project: "shop", stack: "account" });
+    const defaults = await analyzeRecording(recorder, { packs: [awsPack], stack: "account", project: "shop" });
     const fired = defaults.filter((f) => ACCOUNT.includes(f.policyName));
     expect(fired.map((f) => [f.policyName, f.enforcementLevel]).sort()).toEqual(ACCOUNT.map((p) => [p, "mandatory"]));
 
     const off = Object.fromEntries(ACCOUNT.map((p) => [p, { expectAccountServices: false }]));
-    const configured = await analyzeRecording(recorder, { packs: [awsPack], stack: "prod", project: "shop", packConfig: { "aws-baseline": { all: "mandatory", ...off } } });
+    const configured = await analyzeRecording(recorder, { packs: [awsPack], stack: "account", project: "shop", packConfig: { "aws-baseline": { all: "mandatory", ...off } } });
     expect(configured.filter((f) => ACCOUNT.includes(f.policyName))).toEqual([]);
     expect(configured.length).toBeGreaterThan(0);
   });

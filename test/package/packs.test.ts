@@ -17,7 +17,10 @@ import { run } from "./exec";
 
 const PACKS = bundledPackDirs();
 
-/** One resource per pack family that a pack of each kind must flag: privileged single-replica pod, admin IAM policy. */
+/**
+ * One resource per pack family that a pack of each kind must flag: privileged single-replica pod, admin IAM policy,
+ * and an HPA scaling on CPU (metrics.k8s.io) in a cluster where nothing serves that API (runtime-coherence RC-1).
+ */
 function violatingStack(): AnalyzerResource[] {
   const labels = { app: "web" };
   return [
@@ -35,6 +38,17 @@ function violatingStack(): AnalyzerResource[] {
         },
       },
     }),
+    res("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "web", {
+      apiVersion: "autoscaling/v2",
+      kind: "HorizontalPodAutoscaler",
+      metadata: { name: "web", namespace: "web" },
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" },
+        minReplicas: 1,
+        maxReplicas: 3,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+      },
+    }),
     res("aws:iam/policy:Policy", "admin", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) }),
   ];
 }
@@ -50,7 +64,7 @@ afterAll(() => {
 });
 
 test("every pack under policy/ is found (a directory with PulumiPolicy.yaml)", () => {
-  expect(PACKS.map((d) => path.basename(d))).toEqual(expect.arrayContaining(["aws-baseline", "kubernetes-cis", "pod-security", "workload-resilience"]));
+  expect(PACKS.map((d) => path.basename(d))).toEqual(expect.arrayContaining(["aws-baseline", "kubernetes-cis", "pod-security", "runtime-coherence", "workload-resilience"]));
 });
 
 describe.each(PACKS.map((d) => [path.basename(d), d] as const))("%s, packed alone and installed from its tarball", (name, sourceDir) => {
