@@ -126,9 +126,19 @@ describe("stand-in provider over gRPC", () => {
 
   test("Invoke answers the fakes' data sources and names an unknown function in its error", async () => {
     const zones = await call(aws.client, "invoke", new providerPb.InvokeRequest().setTok("aws:index/getAvailabilityZones:getAvailabilityZones").setArgs(struct({})));
-    expect(zones.getReturn().toJavaScript().names).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"]);
-    const bad = new providerPb.InvokeRequest().setTok("aws:ec2/getAmi:getAmi").setArgs(struct({}));
-    await expect(call(aws.client, "invoke", bad)).rejects.toThrow(/aws:ec2\/getAmi:getAmi/);
+    // One source of truth with the offline plan (src/testing/fake-calls.ts): eu-west-1 has three zones, and an
+    // optional field the fake leaves undefined (`state`) is absent on the wire rather than an encoding error.
+    expect(zones.getReturn().toJavaScript()).toEqual({
+      names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+      zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+      groupNames: ["eu-west-1", "eu-west-1", "eu-west-1"],
+      id: "eu-west-1",
+    });
+    // getAmi has a fake now; a function with none is still an error that names it.
+    const ami = await call(aws.client, "invoke", new providerPb.InvokeRequest().setTok("aws:ec2/getAmi:getAmi").setArgs(struct({ owners: ["amazon"], mostRecent: true })));
+    expect(ami.getReturn().toJavaScript().imageId).toMatch(/^ami-[0-9a-f]{17}$/);
+    const bad = new providerPb.InvokeRequest().setTok("aws:ec2/getInstance:getInstance").setArgs(struct({}));
+    await expect(call(aws.client, "invoke", bad)).rejects.toThrow(/aws:ec2\/getInstance:getInstance/);
   });
 
   test("Delete succeeds; methods the engine does not need answer UNIMPLEMENTED, not a made-up result", async () => {

@@ -6,7 +6,7 @@
 import { RULES as CIS } from "../../policy/kubernetes-cis/rules";
 import { RULES as WR } from "../../policy/workload-resilience/rules";
 import { contextFor, runRule, Subject } from "../../policy/common/finding";
-import { bigClusterRole, bigDeployment, bigPod } from "./common/big-objects";
+import { bigClusterRole, bigDeployment, bigPod, bigPodRepository } from "./common/big-objects";
 
 const run = (rules: typeof CIS, subjects: Subject[]) => rules.flatMap((rule) => runRule(rule, subjects, contextFor("prod")).map((f) => ({ policy: rule.meta.id, message: f.message })));
 
@@ -33,10 +33,11 @@ test("10,000-rule ClusterRole: compliant → no finding; one escalating rule amo
 test("20,000-volume pod: every CIS and resilience rule judges it; a privileged container added at the end is found", () => {
   const pod = bigPod(20000);
   const policy: Subject = { type: "kubernetes:networking.k8s.io/v1:NetworkPolicy", name: "deny", urn: "urn:pulumi:test::big::np", props: { metadata: { name: "deny", namespace: "shop" }, spec: { podSelector: {} } } };
-  expect(run(CIS, [pod, policy])).toEqual([]);
+  const repository = bigPodRepository();
+  expect(run(CIS, [pod, policy, repository])).toEqual([]);
   // Its one container sets no resources: exactly the two resource checks fire.
   expect(run(WR, [pod]).map((f) => f.policy).sort()).toEqual(["wr-ephemeral-storage-requests", "wr-resources-requests-limits"]);
   const spec = pod.props.spec as any;
   spec.containers.push({ ...spec.containers[0], name: "last", securityContext: { ...spec.containers[0].securityContext, privileged: true } });
-  expect(run(CIS, [pod, policy]).map((f) => f.policy)).toEqual(["cis-eks-4.2.1-no-privileged-containers"]);
+  expect(run(CIS, [pod, policy, repository]).map((f) => f.policy)).toEqual(["cis-eks-4.2.1-no-privileged-containers"]);
 });

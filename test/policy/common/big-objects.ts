@@ -46,7 +46,23 @@ export function bigClusterRole(count: number): Subject {
   return { type: "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", name: "big", urn: `${URN}kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::big`, props: { metadata: { name: "big" }, rules } };
 }
 
-/** A Pod with `count` volumes (emptyDir, allowed everywhere) mounted by one container. */
+/**
+ * The ECR repository the big pod's image lives in, as the program declares it (CIS EKS 5.1.4 approves an image of the
+ * account's ECR only in a repository the program declares; 5.1.1 wants it scanned on push). Judge it with the pod.
+ */
+export function bigPodRepository(): Subject {
+  return {
+    type: "aws:ecr/repository:Repository",
+    name: "app",
+    urn: `${URN}aws:ecr/repository:Repository::app`,
+    props: { name: "shop/app", imageTagMutability: "IMMUTABLE", imageScanningConfiguration: { scanOnPush: true } },
+  };
+}
+
+/**
+ * A Pod with `count` volumes (emptyDir, allowed everywhere) mounted by one container whose image is pinned by digest
+ * in the repository of `bigPodRepository()`.
+ */
 export function bigPod(count: number): Subject {
   const volumes = Array.from({ length: count }, (_, i) => ({ name: `v${i}`, emptyDir: {} }));
   return {
@@ -62,7 +78,7 @@ export function bigPod(count: number): Subject {
         containers: [
           {
             name: "app",
-            image: `registry.example.com/app@sha256:${"a".repeat(64)}`,
+            image: `111122223333.dkr.ecr.us-east-1.amazonaws.com/shop/app@sha256:${"a".repeat(64)}`,
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
             volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: `/mnt/${v.name}` })),
           },

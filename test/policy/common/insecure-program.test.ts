@@ -115,7 +115,21 @@ const SEEDED: Record<string, string> = {
   "aws-ecr-no-public-write": "images-policy",
   "aws-dynamodb-kms-encryption": "orders",
   "aws-apigateway-tls12": "api-domain",
+  // Drills, images and restore tests (test/fixtures/insecure-program/drills.ts).
+  "aws-backup-restore-tested": "ledger",
+  "wr-fis-stop-conditions": "chaos",
+  "cis-eks-5.1.4-approved-registries": "vendor",
+  "cis-eks-5.1.4-images-digest-pinned": "vendor",
 };
+
+/**
+ * Policies decided in prod only (they return nothing in dev): the packs run with the stack's dev config, except that
+ * these are configured with environment prod, as a prod stack would be, so their seeded violations are judged.
+ */
+const PROD_ONLY: Record<string, string[]> = {
+  "kubernetes-cis": ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned"],
+};
+const packConfig = (pack: string) => Object.fromEntries((PROD_ONLY[pack] ?? []).map((policy) => [policy, { environment: "prod" }]));
 
 function toAnalyzer(recorder: ResourceRecorder, r: RecordedResource): AnalyzerResource {
   const provider = recorder.providerOf(r);
@@ -141,7 +155,7 @@ beforeAll(async () => {
   require("../../fixtures/insecure-program");
   await settle();
   const resources = recorder.resources.filter((r) => r.custom).map((r) => toAnalyzer(recorder, r));
-  clients.push(...(await Promise.all(PACKS.map((p) => startPolicyPack(packDir(p))))));
+  clients.push(...(await Promise.all(PACKS.map((p) => startPolicyPack(packDir(p), { config: packConfig(p) })))));
   for (const c of clients) findings.push(...(await analyzeAll(c, resources)));
 });
 afterAll(async () => Promise.all(clients.map((c) => c.close())));

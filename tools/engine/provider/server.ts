@@ -26,8 +26,26 @@ export function fromStruct(struct: any): Props {
   return struct ? (struct.toJavaScript() as Props) : {};
 }
 
+/**
+ * A value as protobuf's Struct can carry it. The fakes answer in JavaScript, where an absent optional field is often a
+ * key holding `undefined` (`state: inputs.state`); Struct has no encoding for it and throws "Unexpected struct type".
+ * On the wire an absent field is simply not there, so such keys are dropped, and an `undefined` array element
+ * becomes null (as JSON does). Anything else Struct cannot encode (a function, a symbol, a bigint) is a bug in a fake
+ * and fails loudly, naming the path.
+ */
+export function wireValue(value: unknown, path = "$"): unknown {
+  if (value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
+  if (Array.isArray(value)) return value.map((v, i) => (v === undefined ? null : wireValue(v, `${path}[${i}]`)));
+  if (typeof value === "object") {
+    const out: Props = {};
+    for (const [k, v] of Object.entries(value as Props)) if (v !== undefined) out[k] = wireValue(v, `${path}.${k}`);
+    return out;
+  }
+  throw new Error(`stand-in provider: ${path} is a ${typeof value}, which a protobuf Struct cannot carry`);
+}
+
 export function toStruct(value: Props): any {
-  return structPb.Struct.fromJavaScript(value as any);
+  return structPb.Struct.fromJavaScript(wireValue(value) as any);
 }
 
 /** Deep equality on wire values (key order ignored): what a `Diff` compares. */
