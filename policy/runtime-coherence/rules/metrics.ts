@@ -56,6 +56,11 @@ function served(view: KubeView, cluster: ClusterScope, api: MetricsApi): boolean
   return apiServices || deployments || charts || addon;
 }
 
+/** An object the engine returned no outputs for (first preview under a provider whose config is unknown). */
+function unseen(o: Subject): boolean {
+  return Object.keys(o.props ?? {}).length === 0;
+}
+
 /** True when an EKS add-on is installed on this cluster (clusterName computed from it, or equal to its name). */
 export function addonOf(addon: Subject, eks: Subject): boolean {
   if ((addon.propertyDependencies?.clusterName ?? []).includes(eks.urn)) return true;
@@ -74,10 +79,17 @@ export const hpaMetricsApi: StackRule = {
   check(resources) {
     const view = new KubeView(resources);
     return view.objects.filter((o) => kindOf(o.type) === "HorizontalPodAutoscaler").flatMap((hpa): Finding[] => {
+      // At a first preview the engine gives objects under a provider built from a new cluster no outputs at all:
+      // an HPA (or the cluster's releases) seen that way proves nothing either way.
+      if (unseen(hpa)) return [cannotTell(hpa, "spec", "whether its cluster serves the metrics it scales on")];
       const needed = apisNeeded(hpa);
       if (needed === "unknown") return [cannotTell(hpa, "spec.metrics", "whether its cluster serves the metrics it scales on")];
       const cluster = view.clusterOf(hpa);
-      return needed.filter((api) => !served(view, cluster, api)).map((api) => ({
+      const missing = needed.filter((api) => !served(view, cluster, api));
+      if (missing.length > 0 && view.objects.some((o) => view.clusterOf(o).key === cluster.key && unseen(o))) {
+        return [cannotTell(hpa, "the outputs of its cluster's other objects", "whether its cluster serves the metrics it scales on")];
+      }
+      return missing.map((api) => ({
         subject: hpa,
         message: `${where(hpa, cluster)} scales on ${api} metrics that nothing in that cluster serves, so it never scales; install ${api === "metrics.k8s.io" ? "metrics-server (EKS add-on metrics-server or the metrics-server chart)" : `an adapter serving ${api} (${SERVERS[api].join(", ")})`} in that cluster.`,
       }));

@@ -161,6 +161,20 @@ describe("dev (default config)", () => {
     }
   });
 
+  test("first preview under a new cluster's provider: objects with no outputs are 'cannot tell yet', never a violation", async () => {
+    await client.configure(JSON.parse(fs.readFileSync(path.join(packDir(PACK), "config/prod.json"), "utf8")));
+    try {
+      const rs = clone(baseline());
+      // What the real engine returns for them (measured with `npm run parity`): no outputs at all.
+      for (const r of rs) if (r.type.startsWith("kubernetes:") && r.urn.includes("::a-")) r.props = {};
+      const findings = await analyzeAll(client, rs);
+      expect(findings.filter((f) => f.enforcementLevel !== "advisory")).toEqual([]);
+      expect(findings.some((f) => f.policyName === "rc-hpa-metrics-api" && f.message.startsWith("cannot tell yet: "))).toBe(true);
+    } finally {
+      await client.configure({ all: "advisory" });
+    }
+  });
+
   test("an alarm whose dimension is unknown but computed from the cluster joins through the dependency", async () => {
     const rs = clone(baseline());
     const alarm = find(rs, T.Alarm, "a-orders-cpu");
