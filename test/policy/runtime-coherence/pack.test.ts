@@ -166,7 +166,7 @@ describe("dev (default config)", () => {
     try {
       const rs = clone(baseline());
       // What the real engine returns for them (measured with `npm run parity`): no outputs at all.
-      for (const r of rs) if (r.type.startsWith("kubernetes:") && r.urn.includes("::a-")) r.props = {};
+      for (const r of rs as { type: string; urn?: string; props: Record<string, unknown> }[]) if (r.type.startsWith("kubernetes:") && (r.urn ?? "").includes("::a-")) r.props = {};
       const findings = await analyzeAll(client, rs);
       expect(findings.filter((f) => f.enforcementLevel !== "advisory")).toEqual([]);
       expect(findings.some((f) => f.policyName === "rc-hpa-metrics-api" && f.message.startsWith("cannot tell yet: "))).toBe(true);
