@@ -139,8 +139,37 @@ function registerExclusively(service: Compiler): void {
     if (service.ignored(filename) && previous) return previous(m, filename);
     // What Node's own `.js` loader does (read, strip a BOM, compile), without the wrappers earlier hooks put on it.
     const source = fs.readFileSync(filename, "utf8").replace(/^\uFEFF/, "");
-    m._compile(service.compile(source, filename), filename);
+    const code = service.compile(source, filename);
+    rememberForStackTraces(filename, code);
+    m._compile(code, filename);
   };
+}
+
+const compiledFiles = new Map<string, string>();
+let stackTraceMapsInstalled = false;
+
+/**
+ * Stack traces (and so the `sourcePosition` the SDK sends with every resource, which SARIF locations come from) are
+ * mapped back to the TypeScript by source-map-support reading the compiled code with its inline map. ts-node serves
+ * that code only for files it compiled itself in this process; a file served from the disk cache is not among them,
+ * so it is served from here — otherwise a warm cache would shift every line number and the plan would not be
+ * reproducible.
+ */
+function rememberForStackTraces(file: string, code: string): void {
+  compiledFiles.set(path.resolve(file), code);
+  if (stackTraceMapsInstalled) return;
+  stackTraceMapsInstalled = true;
+  try {
+    const support = require(require.resolve("@cspotcode/source-map-support", { paths: [__dirname] }));
+    support.install({
+      environment: "node",
+      handleUncaughtExceptions: false,
+      hookRequire: false,
+      retrieveFile: (where: string) => compiledFiles.get(where.startsWith("file://") ? url.fileURLToPath(where) : path.resolve(where)) ?? null,
+    });
+  } catch {
+    // Without it stack traces keep the compiled line numbers, as with any other compiler.
+  }
 }
 
 /** Loads the program's entry module and returns what it exports, as run.ts does for ESM and CommonJS. */

@@ -88,10 +88,13 @@ describe("a Kubernetes provider built from an aws.eks.Cluster's outputs, at firs
     run = plan("eks-kubeconfig", ["--stack", "prod", "--policy-pack", echoPack, "--policy-pack", path.join(root, "policy", "pod-security")], { ECHO_PACK_TYPES: "kubernetes:core/v1:Pod" });
   });
 
-  test("Analyze gets the pod's inputs; AnalyzeStack gets them back unchanged (the engine skips Check and hands the inputs back as state)", () => {
-    const inputs = echoed(run.report, "echo-inputs", "Pod::miner");
-    expect(inputs.spec.containers[0].securityContext).toEqual({ privileged: true });
-    expect(echoed(run.report, "echo-outputs", "Pod::miner")).toEqual(inputs);
+  // As the real engine does (measured with `npm run parity`): objects under a provider built from a new cluster get no
+  // outputs at first preview, so the pod's namespace (the Namespace's metadata, same provider) is unknown in its
+  // inputs, and AnalyzeStack sees the pod with no properties at all.
+  test("Analyze gets the pod's inputs with its namespace unknown; AnalyzeStack gets no outputs", () => {
+    const inputs = run.report.findings.find((f: any) => f.pack === "echo-pack" && f.policy === "echo-inputs" && f.urn.endsWith("Pod::miner"));
+    expect(inputs.message).toMatch(/\.metadata\.namespace can't be known during preview/);
+    expect(echoed(run.report, "echo-outputs", "Pod::miner")).toEqual({});
     const provider = run.resources!.find((r: any) => r.type === "pulumi:providers:kubernetes");
     expect(provider.props.kubeconfig).toBe("[unknown]");
   });
