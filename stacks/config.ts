@@ -7,7 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkInteger, checkOneOf, Problems, ValidationError } from "../components/shared/validation";
 import { unknownKeyProblems } from "./config-keys";
-import { AWS_REGIONS, isKnownRegion, zonesOf } from "../components/shared/regions";
+import { AWS_REGIONS, isKnownRegion } from "../components/shared/regions";
+import { Cidr, cidrsOverlap, isNetworkAddress, parseCidr } from "../components/network/cidr";
+import { checkVpcCidr } from "../components/network/validation";
+import { parseZoneConfig, ZoneConfig } from "./zoneConfig";
 import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
 import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits, WorkloadFootprint } from "../components/security/quota";
 import { haServiceFootprint } from "../components/workload/haServiceSpec";
@@ -102,7 +105,7 @@ export interface NodeGroupConfig {
   readonly maxPerZone: number;
 }
 
-export interface PlatformConfig {
+export interface PlatformConfig extends ZoneConfig {
   /**
    * `environment` (default) or `account`: an account stack (`Pulumi.account.yaml`) reads only `regions` and builds
    * the account security baseline in each of them; deploy it once per account before any environment stack.
@@ -111,10 +114,12 @@ export interface PlatformConfig {
   readonly environment: Environment;
   /** AWS regions; the first is the primary (writes, control). */
   readonly regions: readonly string[];
-  /** Zones used per region. */
+  /**
+   * Zones used per region where `availabilityZoneIds` names none: the first this many, in name order, of the zones
+   * `getAvailabilityZones` lists as available with no opt-in, minus the AZ IDs EKS refuses and `excludedAvailabilityZoneIds`
+   * (stacks/zones.ts). Zone names are the account's, so they are only known at run time.
+   */
   readonly availabilityZones: number;
-  /** Zone names per region, derived from `regions` and `availabilityZones`. */
-  readonly zonesByRegion: Readonly<Record<string, readonly string[]>>;
   readonly kubernetesVersion: string;
   readonly recoveryObjectives: RecoveryObjectives;
   /** VPC CIDR per region; regions must not overlap so they can be peered later. */
@@ -162,21 +167,13 @@ export interface PlatformConfig {
 export const DEFAULT_DATABASE_ROTATION_DAYS = 30;
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const PINNED_IMAGE = /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 
-/** Parses an IPv4 CIDR into [first, last] addresses as integers; undefined when malformed. */
-export function cidrRange(cidr: string): [number, number] | undefined {
-  const m = CIDR.exec(cidr);
-  if (!m) return undefined;
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const size = 2 ** (32 - prefix);
-  if (address % size !== 0) return undefined;
-  return [address, address + size - 1];
+/** True for a CIDR written strictly (cidr.ts, the network's parser: no leading zeros) with no host bits set. */
+function isAlignedCidr(text: unknown): boolean {
+  const cidr = parseCidr(text);
+  return cidr !== undefined && isNetworkAddress(cidr);
 }
 
 function isImagePinned(image: string): boolean {
@@ -193,6 +190,11 @@ function asArray(value: unknown): unknown[] | undefined {
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** Zones each region must have in `env` (the network and cluster floors for the environment's shape). */
+export function zoneFloor(env: Environment): number {
+  return FLOORS[env].zones;
 }
 
 /** The floors each environment must meet. Staging mirrors prod's shape at lower cost. */
@@ -221,7 +223,7 @@ function checkClusterApiAccess(problems: Problems, raw: Readonly<Record<string, 
   problems.check(Array.isArray(access!.cidrs ?? []), { property: `${key}.cidrs`, value: access!.cidrs, rule: "a list of IPv4 CIDRs", fix: "list the deployer ranges, e.g. [203.0.113.0/24]" });
   cidrs.forEach((c, i) => {
     const prop = `${key}.cidrs[${i}]`;
-    if (!problems.check(typeof c === "string" && cidrRange(c) !== undefined, { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your VPN or CI egress range, e.g. 203.0.113.0/24" })) return;
+    if (!problems.check(isAlignedCidr(c), { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your VPN or CI egress range, e.g. 203.0.113.0/24" })) return;
     problems.check(!(c as string).endsWith("/0"), { property: prop, value: c, rule: "not the whole internet", fix: "name the deployer ranges only" });
   });
   const tgws = asRecord(access!.transitGatewayIds ?? {}) ?? {};
@@ -324,13 +326,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       property: key("availabilityZones"), value: zones, rule: `at least ${floors.zones} zones per region in ${env}`,
       fix: `pulumi config set ${key("availabilityZones")} ${floors.zones}`,
     });
-    for (const region of regionList) {
-      const available = AWS_REGIONS[region].zoneLetters.length;
-      problems.check((zones as number) <= available, {
-        property: key("availabilityZones"), value: zones, rule: `no more than the ${available} zones ${region} offers`,
-        fix: `lower availabilityZones to ${available} or choose another region than ${region}`,
-      });
-    }
+    // How many zones a region offers this account is known only after getAvailabilityZones (stacks/zones.ts).
   }
 
   const version = raw.kubernetesVersion;
@@ -356,25 +352,19 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   }
 
   const cidrs = asRecord(raw.vpcCidrs) ?? {};
-  const ranges: { region: string; range: [number, number] }[] = [];
+  const vpcs: Record<string, Cidr | undefined> = {};
   for (const region of regionList) {
     const cidr = cidrs[region];
-    const range = typeof cidr === "string" ? cidrRange(cidr) : undefined;
-    if (!problems.check(range !== undefined, {
-      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: "an IPv4 CIDR aligned to its prefix, e.g. 10.10.0.0/16",
-      fix: `pulumi config set --path '${key("vpcCidrs")}["${region}"]' 10.${10 + ranges.length}.0.0/16`,
-    })) continue;
-    const prefix = Number((cidr as string).split("/")[1]);
-    problems.check(prefix >= 16 && prefix <= 20, {
-      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: "a prefix from /16 to /20 (room for public and private subnets in every zone)",
-      fix: "use a /16 to /20 block",
-    });
-    const clash = ranges.find((r) => r.range[0] <= range![1] && range![0] <= r.range[1]);
+    const property = `${key("vpcCidrs")}.${region}`;
+    // The network's own rules (strict parse, RFC 1918, no host bits), capped at /20 so every zone slot fits.
+    const vpc = checkVpcCidr(problems, cidr, property, 20);
+    vpcs[region] = vpc;
+    if (!vpc) continue;
+    const clash = regionList.find((other) => other !== region && vpcs[other] !== undefined && cidrsOverlap(vpcs[other]!, vpc));
     problems.check(clash === undefined, {
-      property: `${key("vpcCidrs")}.${region}`, value: cidr, rule: `no overlap with other regions (overlaps ${clash?.region}: ${cidrs[clash?.region ?? ""]})`,
+      property, value: cidr, rule: `no overlap with other regions (overlaps ${clash}: ${cidrs[clash ?? ""]})`,
       fix: "give each region its own block, e.g. 10.10.0.0/16, 10.20.0.0/16, 10.30.0.0/16",
     });
-    ranges.push({ region, range: range! });
   }
   for (const extra of Object.keys(cidrs).filter((r) => !regionList.includes(r))) {
     problems.add({ property: `${key("vpcCidrs")}.${extra}`, value: cidrs[extra], rule: "a CIDR only for regions listed in regions", fix: `remove ${extra} or add it to regions` });
@@ -391,7 +381,7 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   const publicCidrs = asArray(raw.clusterPublicAccessCidrs ?? []) ?? [];
   publicCidrs.forEach((c, i) => {
     const prop = `${key("clusterPublicAccessCidrs")}[${i}]`;
-    if (!problems.check(typeof c === "string" && cidrRange(c) !== undefined, { property: prop, value: c, rule: "an IPv4 CIDR", fix: "use your office or VPN egress range, e.g. 203.0.113.0/24" })) return;
+    if (!problems.check(isAlignedCidr(c), { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your office or VPN egress range, e.g. 203.0.113.0/24" })) return;
     problems.check(!(c === "0.0.0.0/0" && env === "prod"), { property: prop, value: c, rule: "not the whole internet in prod", fix: "remove 0.0.0.0/0 and use a VPN or bastion range" });
   });
 
@@ -521,18 +511,18 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
   checkInteger(problems, key("databaseRotationDays"), databaseRotationDays, 1, 365,
     `pulumi config set ${key("databaseRotationDays")} ${DEFAULT_DATABASE_ROTATION_DAYS} (Secrets Manager rotates at most yearly here; 1 to 365 days)`);
 
+  const zoneConfig = parseZoneConfig(problems, key, raw, { regions: regionList, minimumZones: floors.zones, environment: env, vpcs });
+
   const resilience = parseResilienceConfig(problems, key, raw.resilience, { environment: env, rtoSeconds: ro?.rtoSeconds as number | undefined, services });
 
   problems.throwIfAny("stack config");
 
-  const zonesByRegion: Record<string, readonly string[]> = {};
-  for (const region of regionList) zonesByRegion[region] = zonesOf(region, zones as number);
   return deepFreeze({
     stackKind: "environment" as const,
     environment: env,
     regions: regionList,
     availabilityZones: zones as number,
-    zonesByRegion,
+    ...zoneConfig,
     kubernetesVersion: version as string,
     recoveryObjectives: { rpoSeconds: ro!.rpoSeconds as number, rtoSeconds: ro!.rtoSeconds as number },
     vpcCidrs: cidrs as Record<string, string>,
@@ -560,7 +550,7 @@ function deepFreeze<T>(value: T): T {
 
 /** The keys the program reads. Structured values are JSON in Pulumi config. */
 export const CONFIG_KEYS = [
-  "stackKind", "environment", "regions", "availabilityZones", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
+  "stackKind", "environment", "regions", "availabilityZones", "availabilityZoneIds", "excludedAvailabilityZoneIds", "subnetCidrs", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
   "clusterPublicAccessCidrs", "clusterApiAccess", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
   "databaseRotationDays", "resilience",
 ] as const;

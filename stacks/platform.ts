@@ -16,12 +16,16 @@ import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
 import { buildResilience } from "./resilience";
+import { RegionZones } from "./zones";
 
 /** Everything built in one region; later components hang off these. */
 export interface RegionalPlatform {
   readonly region: string;
   readonly code: string;
+  /** Zone names, in build order. */
   readonly zones: readonly string[];
+  /** The AZ ID of each zone in `zones`. */
+  readonly zoneIds: readonly string[];
   readonly provider: aws.Provider;
   readonly network: Network;
   readonly cluster: HaCluster;
@@ -141,20 +145,30 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
   }, { provider: cluster.provider, dependsOn: [tenant] });
 }
 
-function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
-  const code = regionCode(region);
-  const zones = config.zonesByRegion[region];
-  const environment = config.environment;
-  const provider = new aws.Provider(`aws-${code}`, {
+/** One AWS provider per region, registered first: the zone lookup (stacks/zones.ts) runs through them. */
+export function regionalProviders(config: PlatformConfig): Record<string, aws.Provider> {
+  return Object.fromEntries(config.regions.map((region) => [region, new aws.Provider(`aws-${regionCode(region)}`, {
     region: region as aws.Region,
-    defaultTags: { tags: { "production-platform:environment": environment, "production-platform:managed-by": "pulumi" } },
-  });
+    defaultTags: { tags: { "production-platform:environment": config.environment, "production-platform:managed-by": "pulumi" } },
+  })]));
+}
+
+/** The explicit subnet CIDRs of the zones a region uses. */
+function subnetCidrsOf(config: PlatformConfig, zones: readonly string[]): PlatformConfig["subnetCidrs"] {
+  return Object.fromEntries(Object.entries(config.subnetCidrs).filter(([zone]) => zones.includes(zone)));
+}
+
+function buildRegion(config: PlatformConfig, region: string, provider: aws.Provider, regionZones: RegionZones): RegionalPlatform {
+  const code = regionCode(region);
+  const zones = regionZones.names;
+  const environment = config.environment;
   const tgw = config.clusterApiAccess.transitGatewayIds[region];
   const network = new Network(code, {
     region,
     environment,
     cidrBlock: config.vpcCidrs[region],
     availabilityZones: [...zones],
+    subnetCidrs: subnetCidrsOf(config, zones),
     natGateways: config.natGateways,
     transitGateway: tgw && config.clusterApiAccess.cidrs.length > 0 ? { id: tgw, routedCidrs: config.clusterApiAccess.cidrs } : undefined,
   }, { provider });
@@ -216,11 +230,17 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
   }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
   const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
-  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
+  return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
 }
 
-export function buildPlatform(config: PlatformConfig): Platform {
-  const regions = config.regions.map((region) => buildRegion(config, region));
+/** Where the platform runs: each region's provider and the zones chosen for it (stacks/zones.ts). */
+export interface Placement {
+  readonly providers: Readonly<Record<string, aws.Provider>>;
+  readonly zones: Readonly<Record<string, RegionZones>>;
+}
+
+export function buildPlatform(config: PlatformConfig, placement: Placement): Platform {
+  const regions = config.regions.map((region) => buildRegion(config, region, placement.providers[region], placement.zones[region]));
   const primary = regions[0];
   // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
   // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.

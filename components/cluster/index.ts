@@ -7,3 +7,4 @@ export * from "./nodeGroups";
 export * from "./types";
 export * from "./validation";
 export * from "./versions";
+export * from "./zones";

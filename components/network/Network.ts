@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
 import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy } from "./policies";
 import { Environment, INTERFACE_ENDPOINT_SERVICES, NatGateways } from "./types";
-import { defaultSubnetPrefixes, networkProblems, planSubnets } from "./validation";
+import { planSubnets, slotPrefixes, ZoneSubnetCidrs } from "./subnets";
+import { networkProblems } from "./validation";
 
 export interface NetworkArgs {
   /**
@@ -14,12 +15,23 @@ export interface NetworkArgs {
   /** Deployment environment. `prod` requires three zones and one NAT gateway per zone. */
   readonly environment: Environment;
   /**
-   * VPC range: an RFC 1918 block from /16 to /24 with no host bits set. Subnets are carved from it
-   * deterministically: private subnets first (largest), then public subnets, in zone order.
+   * VPC range: an RFC 1918 block from /16 to /24 with no host bits set. Each zone's subnets sit in the fixed slot of
+   * its letter (see subnets.ts: for a /16, zone a gets 10.x.0.0/20 private and 10.x.128.0/21 public, zone b the next
+   * ones, …), so adding or removing a zone never moves another zone's CIDRs. Slots need a /20 or larger; smaller VPCs
+   * list every zone in `subnetCidrs`.
    */
   readonly cidrBlock: string;
-  /** Zone names of `region` to spread subnets over, in a stable order (the order fixes each zone's subnet CIDRs). */
+  /**
+   * Zone names of `region` (as the account's `getAvailabilityZones` names them) to spread subnets over. Resource
+   * names and subnet slots follow the zone, not its position: the order only orders the outputs.
+   */
   readonly availabilityZones: readonly string[];
+  /**
+   * Explicit CIDRs per zone name, for zones whose subnets must keep ranges they already have (a stack deployed with
+   * another layout) or a VPC too small for slots. Must lie inside the VPC and overlap no other subnet.
+   * @default every zone uses its slot
+   */
+  readonly subnetCidrs?: Readonly<Record<string, ZoneSubnetCidrs>>;
   /**
    * A transit gateway (already shared with this account) that connects `routedCidrs`, e.g. the operators' VPN or CI
    * network, to the VPC: the component attaches the private subnets to it and routes those ranges through it from
@@ -29,9 +41,9 @@ export interface NetworkArgs {
   readonly transitGateway?: { readonly id: string; readonly routedCidrs: readonly string[] };
   /** @default one NAT gateway per zone; `NatGateways.Single` is allowed in dev only. */
   readonly natGateways?: NatGateways;
-  /** @default private subnets together take half of the VPC (e.g. a /19 each for 3 zones in a /16). */
+  /** @default a whole private slot: the VPC prefix + 4 (a /20 in a /16); a longer prefix leaves the slot's rest free. */
   readonly privateSubnetPrefixLength?: number;
-  /** @default a quarter of a private subnet (e.g. a /21 each for 3 zones in a /16), at most /28. */
+  /** @default a whole public slot: the VPC prefix + 5 (a /21 in a /16), at most /28. */
   readonly publicSubnetPrefixLength?: number;
   /** @default flow logs are kept 365 days in prod and 90 days elsewhere. */
   readonly flowLogRetentionDays?: number;
@@ -84,13 +96,15 @@ export class Network extends pulumi.ComponentResource {
     const natGateways = args.natGateways ?? NatGateways.OnePerZone;
     const retentionInDays = args.flowLogRetentionDays ?? (args.environment === "prod" ? 365 : 90);
     const vpcCidr = parseCidr(args.cidrBlock)!;
-    const defaults = defaultSubnetPrefixes(vpcCidr.prefix, zones.length);
-    const plan = planSubnets(
-      vpcCidr,
-      zones.length,
-      args.privateSubnetPrefixLength ?? defaults.privatePrefix,
-      args.publicSubnetPrefixLength ?? defaults.publicPrefix,
-    )!;
+    const slots = slotPrefixes(vpcCidr.prefix);
+    const plan = planSubnets({
+      region: args.region,
+      vpc: vpcCidr,
+      zones,
+      privatePrefix: args.privateSubnetPrefixLength ?? slots.privatePrefix,
+      publicPrefix: args.publicSubnetPrefixLength ?? slots.publicPrefix,
+      explicit: args.subnetCidrs,
+    })!;
     const tags = (resource: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: `${name}-${resource}`, ...extra });
     const parent = { parent: this };
 

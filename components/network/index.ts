@@ -3,3 +3,4 @@ export * from "./Network";
 export * from "./policies";
 export * from "./types";
 export * from "./validation";
+export * from "./subnets";

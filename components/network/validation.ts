@@ -4,7 +4,8 @@
 import { isLogRetentionDays } from "../shared/logs";
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { checkOneOf, Problems } from "../shared/validation";
-import { blockSize, carveSubnets, Cidr, formatCidr, isNetworkAddress, isPrivateRange, networkOf, parseCidr } from "./cidr";
+import { Cidr, cidrsOverlap, formatCidr, isNetworkAddress, isPrivateRange, networkOf, parseCidr } from "./cidr";
+import { explicitSubnetProblems, overlappingSubnetProblems, planSubnets, slotPrefixes, SLOTTED_VPC_PREFIX_MAX, ZONE_SLOTS, zoneSlot } from "./subnets";
 import { Environments, LOG_RETENTION_DAYS, NatGateways } from "./types";
 import type { NetworkArgs } from "./Network";
 
@@ -18,36 +19,6 @@ export const SUBNET_PREFIX_MAX = 28;
 /** EKS needs subnets in at least two zones; production needs three to survive a zone loss with headroom. */
 export const MIN_ZONES = 2;
 export const MIN_ZONES_PROD = 3;
-
-/** The subnet layout of one VPC, in zone order. */
-export interface SubnetPlan {
-  readonly privatePrefix: number;
-  readonly publicPrefix: number;
-  readonly privateCidrs: readonly string[];
-  readonly publicCidrs: readonly string[];
-}
-
-/**
- * Default subnet sizes: private subnets share half the VPC (rounded to a power of two per zone), public subnets are a
- * quarter of a private subnet because they only hold NAT gateways and load balancer ENIs.
- */
-export function defaultSubnetPrefixes(vpcPrefix: number, zoneCount: number): { privatePrefix: number; publicPrefix: number } {
-  const privatePrefix = vpcPrefix + 1 + Math.ceil(Math.log2(Math.max(zoneCount, 1)));
-  return { privatePrefix, publicPrefix: Math.min(privatePrefix + 2, SUBNET_PREFIX_MAX) };
-}
-
-/** Carves private and public subnets for each zone; `undefined` when they do not fit the VPC. */
-export function planSubnets(vpc: Cidr, zoneCount: number, privatePrefix: number, publicPrefix: number): SubnetPlan | undefined {
-  const prefixes = [...Array(zoneCount).fill(privatePrefix), ...Array(zoneCount).fill(publicPrefix)];
-  const blocks = carveSubnets(vpc, prefixes);
-  if (!blocks) return undefined;
-  return {
-    privatePrefix,
-    publicPrefix,
-    privateCidrs: blocks.slice(0, zoneCount).map(formatCidr),
-    publicCidrs: blocks.slice(zoneCount).map(formatCidr),
-  };
-}
 
 /** Every problem with the arguments; empty when they are valid. */
 export function networkProblems(args: NetworkArgs): Problems {
@@ -66,7 +37,7 @@ export function networkProblems(args: NetworkArgs): Problems {
     property: "availabilityZones",
     value: zones,
     rule: "an array of zone names such as [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
-    fix: "pass the zone names, e.g. zonesOf(region, 3)",
+    fix: "pass the zone names getAvailabilityZones returns for the region, e.g. [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
   });
   let zoneCount = 0;
   if (zonesOk) {
@@ -76,7 +47,7 @@ export function networkProblems(args: NetworkArgs): Problems {
       property: "availabilityZones",
       value: zones,
       rule: environment === "prod" ? `at least ${MIN_ZONES_PROD} zones in prod` : `at least ${MIN_ZONES} zones (EKS requires two)`,
-      fix: `list ${minimum} or more zones of ${args.region}, e.g. zonesOf("${args.region}", ${minimum})`,
+      fix: `list ${minimum} or more zones of ${args.region}`,
     });
     const seen = new Set<string>();
     zones.forEach((zone, i) => {
@@ -87,13 +58,13 @@ export function networkProblems(args: NetworkArgs): Problems {
         fix: `remove the duplicate ${zone}`,
       });
       seen.add(zone);
+      // Zone names come from the account (getAvailabilityZones): the shape is checked here, their existence there.
       if (regionOk) {
-        const letters = AWS_REGIONS[args.region].zoneLetters;
-        problems.check(zone.startsWith(args.region) && letters.includes(zone.slice(args.region.length)), {
+        problems.check(/^[a-z]$/.test(zone.slice(args.region.length)) && zone.startsWith(args.region), {
           property: `availabilityZones[${i}]`,
           value: zone,
-          rule: `a zone of ${args.region} (${letters.map((l) => args.region + l).join(", ")})`,
-          fix: `use a zone of ${args.region}, or change region to the zone's region`,
+          rule: `a zone name of ${args.region}: the region followed by one letter (${args.region}a, ${args.region}b, …)`,
+          fix: `use a zone of ${args.region} as getAvailabilityZones names it, or change region to the zone's region`,
         });
       }
     });
@@ -119,7 +90,7 @@ export function networkProblems(args: NetworkArgs): Problems {
   }
 
   const vpc = checkVpcCidr(problems, args.cidrBlock);
-  if (vpc && zoneCount > 0) checkSubnetPlan(problems, args, vpc, zoneCount);
+  if (vpc && zonesOk && zoneCount > 0) checkSubnetPlan(problems, args, vpc);
   if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
   return problems;
 }
@@ -136,43 +107,43 @@ function checkTransitGateway(problems: Problems, tgw: NonNullable<NetworkArgs["t
     if (!problems.check(range !== undefined && range.prefix > 0, {
       property: `transitGateway.routedCidrs[${i}]`, value: c, rule: "an IPv4 CIDR narrower than /0", fix: "name the remote ranges only; the default route stays with the NAT gateways",
     })) return;
-    problems.check(!vpc || !overlaps(vpc, range!), {
+    problems.check(!vpc || !cidrsOverlap(vpc, range!), {
       property: `transitGateway.routedCidrs[${i}]`, value: c, rule: "a range outside the VPC", fix: "route only remote ranges through the transit gateway",
     });
   });
 }
 
-function overlaps(a: Cidr, b: Cidr): boolean {
-  return a.base < b.base + blockSize(b.prefix) && b.base < a.base + blockSize(a.prefix);
-}
-
-function checkVpcCidr(problems: Problems, cidrBlock: unknown): Cidr | undefined {
+/**
+ * The VPC range rules (parsed strictly, /16 to /24, no host bits, RFC 1918), as problems on `property`. The stack
+ * config calls this too, so a range config accepts is one the network builds (one CIDR parser: cidr.ts).
+ */
+export function checkVpcCidr(problems: Problems, cidrBlock: unknown, property = "cidrBlock", prefixMax = VPC_PREFIX_MAX): Cidr | undefined {
   const cidr = parseCidr(cidrBlock);
   if (
     !problems.check(cidr !== undefined, {
-      property: "cidrBlock",
+      property,
       value: cidrBlock,
       rule: "an IPv4 CIDR block written a.b.c.d/n, such as 10.0.0.0/16",
-      fix: "set cidrBlock to a private range like 10.0.0.0/16",
+      fix: `set ${property} to a private range like 10.0.0.0/16`,
     })
   ) {
     return undefined;
   }
   const vpc = cidr as Cidr;
-  const prefixOk = problems.check(vpc.prefix >= VPC_PREFIX_MIN && vpc.prefix <= VPC_PREFIX_MAX, {
-    property: "cidrBlock",
+  const prefixOk = problems.check(vpc.prefix >= VPC_PREFIX_MIN && vpc.prefix <= prefixMax, {
+    property,
     value: cidrBlock,
-    rule: `a prefix length from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}`,
+    rule: `a prefix length from /${VPC_PREFIX_MIN} to /${prefixMax}`,
     fix: vpc.prefix < VPC_PREFIX_MIN ? `use a /${VPC_PREFIX_MIN} (AWS's largest VPC)` : `use a larger block such as a /16 or /20`,
   });
   const aligned = problems.check(isNetworkAddress(vpc), {
-    property: "cidrBlock",
+    property,
     value: cidrBlock,
     rule: "a network address with no host bits set",
     fix: `use ${formatCidr(networkOf(vpc))}`,
   });
   const privateOk = problems.check(isPrivateRange(vpc), {
-    property: "cidrBlock",
+    property,
     value: cidrBlock,
     rule: "a block inside an RFC 1918 private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)",
     fix: "pick a range inside 10.0.0.0/8, e.g. 10.0.0.0/16",
@@ -180,34 +151,39 @@ function checkVpcCidr(problems: Problems, cidrBlock: unknown): Cidr | undefined 
   return prefixOk && aligned && privateOk ? vpc : undefined;
 }
 
-function checkSubnetPlan(problems: Problems, args: NetworkArgs, vpc: Cidr, zoneCount: number): void {
-  const defaults = defaultSubnetPrefixes(vpc.prefix, zoneCount);
-  const privatePrefix = args.privateSubnetPrefixLength ?? defaults.privatePrefix;
-  const publicPrefix = args.publicSubnetPrefixLength ?? defaults.publicPrefix;
-  const privateOk = problems.check(Number.isInteger(privatePrefix) && privatePrefix > vpc.prefix && privatePrefix <= PRIVATE_PREFIX_MAX, {
-    property: args.privateSubnetPrefixLength === undefined ? "cidrBlock" : "privateSubnetPrefixLength",
-    value: args.privateSubnetPrefixLength === undefined ? args.cidrBlock : privatePrefix,
-    rule:
-      args.privateSubnetPrefixLength === undefined
-        ? `a VPC big enough for ${zoneCount} private subnets of at least /${PRIVATE_PREFIX_MAX} plus ${zoneCount} public subnets (it would give /${privatePrefix})`
-        : `a prefix length from /${vpc.prefix + 1} to /${PRIVATE_PREFIX_MAX} (private subnets hold every node and pod)`,
-    fix:
-      args.privateSubnetPrefixLength === undefined
-        ? `use a larger VPC, e.g. a /${Math.max(VPC_PREFIX_MIN, PRIVATE_PREFIX_MAX - 1 - Math.ceil(Math.log2(zoneCount)))} or bigger`
-        : `set privateSubnetPrefixLength between ${vpc.prefix + 1} and ${PRIVATE_PREFIX_MAX}`,
+/**
+ * The slot layout (see subnets.ts) or the explicit CIDRs: every zone has a slot or its own CIDRs, the prefix
+ * overrides fit a slot, and no two subnets overlap.
+ */
+function checkSubnetPlan(problems: Problems, args: NetworkArgs, vpc: Cidr): void {
+  const zones = args.availabilityZones;
+  const explicit = args.subnetCidrs ?? {};
+  explicitSubnetProblems(problems, explicit, zones, vpc, { privatePrefixMax: PRIVATE_PREFIX_MAX, subnetPrefixMax: SUBNET_PREFIX_MAX });
+  const slotted = zones.filter((z) => explicit[z] === undefined);
+  if (slotted.length === 0) return;
+  const slots = slotPrefixes(vpc.prefix);
+  if (!problems.check(vpc.prefix <= SLOTTED_VPC_PREFIX_MAX, {
+    property: "cidrBlock", value: args.cidrBlock,
+    rule: `a /${SLOTTED_VPC_PREFIX_MAX} or larger to hold ${ZONE_SLOTS} zone slots of private and public subnets (zones without subnetCidrs: ${slotted.join(", ")})`,
+    fix: `use a larger VPC, e.g. a /${SLOTTED_VPC_PREFIX_MAX}, or give every zone its CIDRs in subnetCidrs`,
+  })) return;
+  slotted.forEach((zone) => problems.check(zoneSlot(args.region, zone) !== undefined, {
+    property: `availabilityZones[${zones.indexOf(zone)}]`, value: zone, rule: `a zone letter from a to ${String.fromCharCode(96 + ZONE_SLOTS)} (one subnet slot each)`,
+    fix: `give ${zone} its CIDRs in subnetCidrs`,
+  }));
+  const privatePrefix = args.privateSubnetPrefixLength ?? slots.privatePrefix;
+  const publicPrefix = args.publicSubnetPrefixLength ?? slots.publicPrefix;
+  const privateOk = problems.check(Number.isInteger(privatePrefix) && privatePrefix >= slots.privatePrefix && privatePrefix <= PRIVATE_PREFIX_MAX, {
+    property: "privateSubnetPrefixLength", value: privatePrefix,
+    rule: `a prefix length from /${slots.privatePrefix} (a whole zone slot of a /${vpc.prefix}) to /${PRIVATE_PREFIX_MAX} (private subnets hold every node and pod)`,
+    fix: `set privateSubnetPrefixLength between ${slots.privatePrefix} and ${PRIVATE_PREFIX_MAX}, or leave it unset`,
   });
-  const publicOk = problems.check(Number.isInteger(publicPrefix) && publicPrefix > vpc.prefix && publicPrefix <= SUBNET_PREFIX_MAX, {
-    property: "publicSubnetPrefixLength",
-    value: publicPrefix,
-    rule: `a prefix length from /${vpc.prefix + 1} to /${SUBNET_PREFIX_MAX}`,
-    fix: `set publicSubnetPrefixLength between ${vpc.prefix + 1} and ${SUBNET_PREFIX_MAX}`,
+  const publicOk = problems.check(Number.isInteger(publicPrefix) && publicPrefix >= slots.publicPrefix && publicPrefix <= SUBNET_PREFIX_MAX, {
+    property: "publicSubnetPrefixLength", value: publicPrefix,
+    rule: `a prefix length from /${slots.publicPrefix} (a whole zone slot of a /${vpc.prefix}) to /${SUBNET_PREFIX_MAX}`,
+    fix: `set publicSubnetPrefixLength between ${slots.publicPrefix} and ${SUBNET_PREFIX_MAX}, or leave it unset`,
   });
-  if (!privateOk || !publicOk) return;
-  const needed = zoneCount * (blockSize(privatePrefix) + blockSize(publicPrefix));
-  problems.check(planSubnets(vpc, zoneCount, privatePrefix, publicPrefix) !== undefined, {
-    property: "cidrBlock",
-    value: args.cidrBlock,
-    rule: `room for ${zoneCount} zones × (one /${privatePrefix} private + one /${publicPrefix} public subnet) = ${needed} addresses, but a /${vpc.prefix} has ${blockSize(vpc.prefix)}`,
-    fix: "use a larger VPC CIDR, fewer zones, or smaller subnets (a higher privateSubnetPrefixLength/publicSubnetPrefixLength)",
-  });
+  if (!privateOk || !publicOk || problems.list.length > 0) return;
+  const plan = planSubnets({ region: args.region, vpc, zones, privatePrefix, publicPrefix, explicit });
+  if (plan) overlappingSubnetProblems(problems, zones, plan);
 }

@@ -21,13 +21,29 @@ function hash(text: string, length: number): string {
   return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
 }
 
-/** Zone letters where a region's zones are not a, b, c, ... (us-east-1 has six; some regions skip letters). */
-const ZONE_LETTERS: Record<string, string[]> = {
-  "us-east-1": ["a", "b", "c", "d", "e", "f"],
-  "us-west-1": ["b", "c"],
-  "us-west-2": ["a", "b", "c", "d"],
-  "ap-northeast-1": ["a", "c", "d"],
+/**
+ * The zones AWS shows an account in a region, by AZ ID (the physical zone, the same in every account) and by name
+ * (region + letter). Facts from the AWS docs ("AZ IDs", "AWS Availability Zones"): us-east-1 has use1-az1..az6 as
+ * a..f; us-west-1 has three AZ IDs but most accounts see two names; Tokyo's apne1-az3 and Canada's cac1-az3 are not
+ * offered to new accounts, so their letters skip; regions opened since 2018 have a, b, c. Regions not listed here
+ * get three zones a, b, c as <prefix>-az1..az3.
+ */
+const ZONE_WORLD: Record<string, { letters: string[]; ids: number[] }> = {
+  "us-east-1": { letters: ["a", "b", "c", "d", "e", "f"], ids: [1, 2, 3, 4, 5, 6] },
+  // usw1-az2 is listed too (older accounts see it): EKS refuses it, so the exclusion list must take it out.
+  "us-west-1": { letters: ["a", "b", "c"], ids: [1, 2, 3] },
+  "us-west-2": { letters: ["a", "b", "c", "d"], ids: [1, 2, 3, 4] },
+  "ca-central-1": { letters: ["a", "b", "d"], ids: [1, 2, 4] },
+  "ap-northeast-1": { letters: ["a", "c", "d"], ids: [1, 2, 4] },
+  "ap-northeast-2": { letters: ["a", "b", "c", "d"], ids: [1, 2, 3, 4] },
 };
+
+/**
+ * Regions older than November 2012, where AWS maps zone names to AZ IDs independently per account ("Regions with
+ * independently mapped Availability Zones"): us-east-1a of one account is not us-east-1a of another. The fake draws
+ * the mapping from the account id, so a program that assumes letter a is az1 is caught; newer regions map uniformly.
+ */
+const INDEPENDENTLY_MAPPED = new Set(["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-northeast-1", "ap-southeast-1", "sa-east-1"]);
 
 const DIRECTION: Record<string, string> = { north: "n", south: "s", east: "e", west: "w", central: "c", northeast: "ne", northwest: "nw", southeast: "se", southwest: "sw" };
 
@@ -39,11 +55,71 @@ export function zoneIdPrefix(region: string): string {
   return `${geo}${rest.map((p) => DIRECTION[p] ?? p[0]).join("")}${number}`;
 }
 
-/** Zones of a region as `getAvailabilityZones` lists them: names (us-east-1a…) and zone ids (use1-az1…). */
-export function availabilityZones(region: string): { names: string[]; zoneIds: string[] } {
-  const letters = ZONE_LETTERS[region] ?? ["a", "b", "c"];
-  return { names: letters.map((l) => `${region}${l}`), zoneIds: letters.map((_l, i) => `${zoneIdPrefix(region)}-az${i + 1}`) };
+/** A permutation of `items` fixed by `seed` (a Fisher-Yates shuffle driven by a hash chain). */
+function permute<T>(items: readonly T[], seed: string): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = parseInt(hash(`${seed}:${i}`, 8), 16) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
+
+/**
+ * Zones of a region as `getAvailabilityZones` lists them for an account, in name order: names (us-east-1a…) and the
+ * AZ ID behind each name (use1-az4…), which in the independently mapped regions depends on the account.
+ */
+export function availabilityZones(region: string, accountId = "123456789012"): { names: string[]; zoneIds: string[] } {
+  const world = ZONE_WORLD[region] ?? { letters: ["a", "b", "c"], ids: [1, 2, 3] };
+  const ids = INDEPENDENTLY_MAPPED.has(region) ? permute(world.ids, `${accountId}:${region}`) : world.ids;
+  return { names: world.letters.map((l) => `${region}${l}`), zoneIds: ids.map((n) => `${zoneIdPrefix(region)}-az${n}`) };
+}
+
+/** Filter names of DescribeAvailabilityZones the fake answers; any other is an error rather than a filter ignored. */
+const ZONE_FILTERS: Record<string, (zone: { name: string; id: string; region: string }) => string> = {
+  "zone-name": (z) => z.name,
+  "zone-id": (z) => z.id,
+  "region-name": (z) => z.region,
+  "group-name": (z) => z.region,
+  "state": () => "available",
+  "zone-type": () => "availability-zone",
+  "opt-in-status": () => "opt-in-not-required",
+};
+
+/**
+ * `aws.getAvailabilityZones`: every zone of the region is `available` and needs no opt-in (no Local or Wavelength
+ * Zones offline); `state`, `filters`, `excludeNames`, `excludeZoneIds` and the v7 `region` argument apply as the
+ * provider applies them (exclusions after the EC2 filters).
+ */
+const getAvailabilityZones: FakeCall = (inputs, ctx) => {
+  const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
+  const all = availabilityZones(region, ctx.accountId);
+  const zones = all.names.map((name, i) => ({ name, id: all.zoneIds[i], region }));
+  const filters: { name?: string; values?: string[] }[] = Array.isArray(inputs.filters) ? inputs.filters : [];
+  for (const f of filters) {
+    if (!f?.name || !(f.name in ZONE_FILTERS)) {
+      throw new Error(`aws:index/getAvailabilityZones: the offline fake has no filter ${JSON.stringify(f?.name)} (it answers ${Object.keys(ZONE_FILTERS).join(", ")}); add it to src/testing/fake-calls.ts`);
+    }
+  }
+  const keep = zones.filter(
+    (z) =>
+      (inputs.state === undefined || inputs.state === "available") &&
+      filters.every((f) => (f.values ?? []).includes(ZONE_FILTERS[f.name!](z))) &&
+      !(inputs.excludeNames ?? []).includes(z.name) &&
+      !(inputs.excludeZoneIds ?? []).includes(z.id),
+  );
+  return {
+    names: keep.map((z) => z.name),
+    zoneIds: keep.map((z) => z.id),
+    groupNames: keep.map(() => region),
+    state: inputs.state,
+    excludeNames: inputs.excludeNames,
+    excludeZoneIds: inputs.excludeZoneIds,
+    filters: inputs.filters,
+    region,
+    id: region,
+  };
+};
 
 function filterValue(filters: unknown, name: string): string | undefined {
   if (!Array.isArray(filters)) return undefined;
@@ -107,7 +183,7 @@ const getVpc: FakeCall = (inputs, ctx) => {
 
 /** One subnet per zone of the region, ids derived from the query so different filters give different subnets. */
 const getSubnets: FakeCall = (inputs, ctx) => {
-  const { names } = availabilityZones(ctx.region);
+  const { names } = availabilityZones(ctx.region, ctx.accountId);
   return { id: ctx.region, ids: names.map((zone) => `subnet-${hash(`${zone}:${JSON.stringify(inputs)}`, 17)}`), filters: inputs.filters, tags: inputs.tags };
 };
 
@@ -140,17 +216,7 @@ const CALLS: Record<string, FakeCall> = {
   }),
   "aws:index/getRegion:getRegion": (_i, ctx) => ({ name: ctx.region, region: ctx.region, id: ctx.region, description: ctx.region, endpoint: `ec2.${ctx.region}.amazonaws.com` }),
   "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" }),
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (inputs, ctx) => {
-    const zones = availabilityZones(ctx.region);
-    const keep = zones.names.map((n, i) => !(inputs.excludeNames ?? []).includes(n) && !(inputs.excludeZoneIds ?? []).includes(zones.zoneIds[i]));
-    return {
-      names: zones.names.filter((_n, i) => keep[i]),
-      zoneIds: zones.zoneIds.filter((_n, i) => keep[i]),
-      groupNames: zones.names.filter((_n, i) => keep[i]).map(() => ctx.region),
-      state: inputs.state,
-      id: ctx.region,
-    };
-  },
+  "aws:index/getAvailabilityZones:getAvailabilityZones": getAvailabilityZones,
   "aws:ec2/getAmi:getAmi": getAmi,
   "aws:ec2/getVpc:getVpc": getVpc,
   "aws:ec2/getSubnets:getSubnets": getSubnets,
