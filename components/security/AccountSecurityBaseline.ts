@@ -104,6 +104,17 @@ export function baselineName(stack: string): string {
   return `platform-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 60);
 }
 
+/** What the AWS Config recording of a baseline shares with the rest of its constructor. */
+interface RecordingContext {
+  readonly ctx: pulumi.Output<AccountContext>;
+  readonly json: (build: (c: AccountContext) => unknown) => pulumi.Output<string>;
+  readonly partition: pulumi.Output<string>;
+  readonly protect: boolean;
+  readonly tags: Record<string, string>;
+  readonly archiveAfterDays: number;
+  readonly expireAfterDays: number;
+}
+
 export class AccountSecurityBaseline extends pulumi.ComponentResource {
   readonly guardDutyDetectorId: pulumi.Output<string>;
   readonly securityHubStandardsArn: pulumi.Output<string>;
@@ -147,6 +158,12 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
       );
     }
 
+    // --- AWS Config first: Security Hub's CIS controls are AWS Config rules, so a standard enabled before recording
+    // runs reports most controls with no data (and nothing in the engine would order the two otherwise).
+    const recording = args.awsConfig
+      ? this.recordConfiguration(name, args, { ctx, json, partition, protect, tags, archiveAfterDays, expireAfterDays })
+      : undefined;
+
     // --- Security Hub: only the standard we choose, not whatever AWS enables by default.
     const hub = new aws.securityhub.Account(
       `${name}-securityhub`,
@@ -156,7 +173,7 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
     const cis = new aws.securityhub.StandardsSubscription(
       `${name}-securityhub-cis`,
       { standardsArn: partition.apply((p) => cisStandardsArn({ partition: p, region: args.region })) },
-      { parent: this, dependsOn: [hub] },
+      { parent: this, dependsOn: recording ? [hub, recording] : [hub] },
     );
 
     new aws.accessanalyzer.Analyzer(`${name}-access-analyzer`, { analyzerName: physical, type: "ACCOUNT", tags }, { parent: this });
@@ -231,57 +248,6 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
       );
     }
 
-    if (args.awsConfig) {
-      const configKey = new aws.kms.Key(
-        `${name}-config-key`,
-        { description: `AWS Config delivery (${args.environment})`, enableKeyRotation: true, deletionWindowInDays: 30, policy: json(configKeyPolicy), tags },
-        { parent: this, protect },
-      );
-      const { bucket, policy } = createSecureBucket(
-        `${name}-config-bucket`,
-        {
-          kmsKeyArn: configKey.arn,
-          policy: (bucketArn) => pulumi.all([ctx, bucketArn]).apply(([c, arn]) => JSON.stringify(configBucketPolicy(c, arn))),
-          archiveAfterDays,
-          expireAfterDays,
-          protect,
-          tags,
-        },
-        this,
-      );
-      const role = new aws.iam.Role(
-        `${name}-config-role`,
-        { description: "AWS Config recorder", assumeRolePolicy: json((c) => serviceTrustPolicy("config.amazonaws.com", c.accountId)), tags },
-        { parent: this },
-      );
-      const attachment = new aws.iam.RolePolicyAttachment(
-        `${name}-config-role-policy`,
-        { role: role.name, policyArn: partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWS_ConfigRole`) },
-        { parent: this },
-      );
-      const keyUse = new aws.iam.RolePolicy(
-        `${name}-config-role-kms`,
-        { role: role.id, policy: configKey.arn.apply((arn) => JSON.stringify(configKeyUsePolicy(arn))) },
-        { parent: this },
-      );
-      const recorder = new aws.cfg.Recorder(
-        `${name}-config-recorder`,
-        {
-          name: "platform",
-          roleArn: role.arn,
-          // Global resources (IAM) are recorded once, in the primary region, or every region reports them again.
-          recordingGroup: { allSupported: true, includeGlobalResourceTypes: args.primary },
-        },
-        { parent: this, dependsOn: [attachment] },
-      );
-      const channel = new aws.cfg.DeliveryChannel(
-        `${name}-config-delivery`,
-        { name: "platform", s3BucketName: bucket.id, s3KmsKeyArn: configKey.arn },
-        { parent: this, dependsOn: [recorder, policy, keyUse] },
-      );
-      new aws.cfg.RecorderStatus(`${name}-config-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
-    }
-
     this.guardDutyDetectorId = detector.id;
     this.securityHubStandardsArn = cis.standardsArn;
     this.trailArn = trail ? trail.arn : pulumi.output(undefined);
@@ -292,5 +258,61 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
       trailArn: this.trailArn,
       trailBucketName: this.trailBucketName,
     });
+  }
+
+  /**
+   * AWS Config in this region: a recorder (global types in the primary only), KMS-encrypted delivery to a secure
+   * bucket, and recording switched on. Returns the recorder status: what Security Hub's standard waits for.
+   */
+  private recordConfiguration(name: string, args: AccountSecurityBaselineArgs, c: RecordingContext): aws.cfg.RecorderStatus {
+    const { ctx, json, partition, protect, tags, archiveAfterDays, expireAfterDays } = c;
+    const configKey = new aws.kms.Key(
+      `${name}-config-key`,
+      { description: `AWS Config delivery (${args.environment})`, enableKeyRotation: true, deletionWindowInDays: 30, policy: json(configKeyPolicy), tags },
+      { parent: this, protect },
+    );
+    const { bucket, policy } = createSecureBucket(
+      `${name}-config-bucket`,
+      {
+        kmsKeyArn: configKey.arn,
+        policy: (bucketArn) => pulumi.all([ctx, bucketArn]).apply(([c, arn]) => JSON.stringify(configBucketPolicy(c, arn))),
+        archiveAfterDays,
+        expireAfterDays,
+        protect,
+        tags,
+      },
+      this,
+    );
+    const role = new aws.iam.Role(
+      `${name}-config-role`,
+      { description: "AWS Config recorder", assumeRolePolicy: json((c) => serviceTrustPolicy("config.amazonaws.com", c.accountId)), tags },
+      { parent: this },
+    );
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-config-role-policy`,
+      { role: role.name, policyArn: partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWS_ConfigRole`) },
+      { parent: this },
+    );
+    const keyUse = new aws.iam.RolePolicy(
+      `${name}-config-role-kms`,
+      { role: role.id, policy: configKey.arn.apply((arn) => JSON.stringify(configKeyUsePolicy(arn))) },
+      { parent: this },
+    );
+    const recorder = new aws.cfg.Recorder(
+      `${name}-config-recorder`,
+      {
+        name: "platform",
+        roleArn: role.arn,
+        // Global resources (IAM) are recorded once, in the primary region, or every region reports them again.
+        recordingGroup: { allSupported: true, includeGlobalResourceTypes: args.primary },
+      },
+      { parent: this, dependsOn: [attachment] },
+    );
+    const channel = new aws.cfg.DeliveryChannel(
+      `${name}-config-delivery`,
+      { name: "platform", s3BucketName: bucket.id, s3KmsKeyArn: configKey.arn },
+      { parent: this, dependsOn: [recorder, policy, keyUse] },
+    );
+    return new aws.cfg.RecorderStatus(`${name}-config-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
   }
 }

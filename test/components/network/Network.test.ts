@@ -34,8 +34,9 @@ describe.each([true, false])("Network (preview=%s)", (preview) => {
     const privateSubnets = subnets.filter((s) => s.tags["kubernetes.io/role/internal-elb"] === "1");
     expect(publicSubnets.map((s) => s.availabilityZone).sort()).toEqual(ZONES);
     expect(privateSubnets.map((s) => s.availabilityZone).sort()).toEqual(ZONES);
-    expect(privateSubnets.map((s) => s.cidrBlock)).toEqual(["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
-    expect(publicSubnets.map((s) => s.cidrBlock)).toEqual(["10.0.96.0/21", "10.0.104.0/21", "10.0.112.0/21"]);
+    // Zone slots (subnets.ts): private /20s from the VPC's start, public /21s from its middle, slot = zone letter.
+    expect(privateSubnets.map((s) => s.cidrBlock)).toEqual(["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]);
+    expect(publicSubnets.map((s) => s.cidrBlock)).toEqual(["10.0.128.0/21", "10.0.136.0/21", "10.0.144.0/21"]);
     expect(subnets.every((s) => s.mapPublicIpOnLaunch === false)).toBe(true);
     expect(recorder.ofType("aws:ec2/subnet:Subnet").every((s) => recorder.regionOf(s) === "us-east-1")).toBe(true);
   });
@@ -114,8 +115,7 @@ describe.each([true, false])("Network (preview=%s)", (preview) => {
     const { recorder, network } = prod;
     expect(network.vpcCidr).toBe("10.0.0.0/16");
     expect(network.availabilityZones).toEqual(ZONES);
-    // The public subnets of a /16 over three zones follow the private /19s, as carved by planSubnets.
-    expect(network.publicSubnetCidrs).toEqual(["10.0.96.0/21", "10.0.104.0/21", "10.0.112.0/21"]);
+    expect(network.publicSubnetCidrs).toEqual(["10.0.128.0/21", "10.0.136.0/21", "10.0.144.0/21"]);
     if (!preview) {
       expect(await value(network.privateSubnetIds)).toHaveLength(3);
       expect(await value(network.vpcId)).toMatch(/^use1-vpc-/);
@@ -135,10 +135,15 @@ describe("Network validation", () => {
     ["host bits set", { cidrBlock: "10.0.0.1/16" }, ["cidrBlock", '"10.0.0.1/16"', "use 10.0.0.0/16"]],
     ["public range", { cidrBlock: "8.8.0.0/16" }, ["cidrBlock", '"8.8.0.0/16"', "RFC 1918", "10.0.0.0/8"]],
     ["bigger than AWS allows", { cidrBlock: "10.0.0.0/8" }, ["cidrBlock", '"10.0.0.0/8"', "/16 to /24", "use a /16"]],
-    ["too small for 3 zones", { cidrBlock: "10.0.0.0/22" }, ["cidrBlock", '"10.0.0.0/22"', "3 private subnets", "use a larger VPC"]],
-    ["explicit subnets do not fit", { cidrBlock: "10.0.0.0/20", privateSubnetPrefixLength: 21 }, ["cidrBlock", '"10.0.0.0/20"', "addresses", "use a larger VPC CIDR"]],
-    ["prod with 2 zones", { availabilityZones: ["us-east-1a", "us-east-1b"] }, ["availabilityZones", '["us-east-1a","us-east-1b"]', "at least 3 zones in prod", 'zonesOf("us-east-1", 3)']],
-    ["zone of another region", { availabilityZones: ["us-east-1a", "us-east-1b", "eu-west-1a"] }, ["availabilityZones[2]", '"eu-west-1a"', "a zone of us-east-1"]],
+    ["too small for zone slots", { cidrBlock: "10.0.0.0/22" }, ["cidrBlock", '"10.0.0.0/22"', "a /20 or larger to hold 8 zone slots", "subnetCidrs"]],
+    ["private subnet bigger than its slot", { privateSubnetPrefixLength: 19 }, ["privateSubnetPrefixLength", "19", "from /20 (a whole zone slot of a /16)"]],
+    ["public subnet bigger than its slot", { publicSubnetPrefixLength: 20 }, ["publicSubnetPrefixLength", "20", "from /21"]],
+    ["zone letter past the last slot", { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1i"] }, ["availabilityZones[2]", '"us-east-1i"', "a zone letter from a to h", "subnetCidrs"]],
+    ["explicit CIDRs for a zone not used", { subnetCidrs: { "us-east-1d": { private: "10.0.64.0/20", public: "10.0.160.0/21" } } }, ['subnetCidrs["us-east-1d"]', "a zone the VPC uses"]],
+    ["explicit CIDR outside the VPC", { subnetCidrs: { "us-east-1a": { private: "10.1.0.0/20", public: "10.0.128.0/21" } } }, ['subnetCidrs["us-east-1a"].private', '"10.1.0.0/20"', "inside the VPC (10.0.0.0/16)"]],
+    ["explicit CIDR over another zone's slot", { subnetCidrs: { "us-east-1c": { private: "10.0.16.0/20", public: "10.0.144.0/21" } } }, ['subnetCidrs["us-east-1c"]', '"10.0.16.0/20"', "overlaps the us-east-1b private subnet"]],
+    ["prod with 2 zones", { availabilityZones: ["us-east-1a", "us-east-1b"] }, ["availabilityZones", '["us-east-1a","us-east-1b"]', "at least 3 zones in prod"]],
+    ["zone of another region", { availabilityZones: ["us-east-1a", "us-east-1b", "eu-west-1a"] }, ["availabilityZones[2]", '"eu-west-1a"', "a zone name of us-east-1"]],
     ["duplicate zone", { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1a"] }, ["availabilityZones[2]", '"us-east-1a"', "remove the duplicate"]],
     ["single NAT in prod", { natGateways: NatGateways.Single }, ["natGateways", '"Single"', "NatGateways.OnePerZone"]],
     ["unknown NAT mode", { environment: "dev", natGateways: "PerSubnet" as NatGateways }, ["natGateways", '"PerSubnet"', "one of"]],
@@ -172,5 +177,37 @@ describe("Network validation", () => {
     expect(() => new Network("use1", { ...base, cidrBlock: "10.0.0.0/22" })).toThrow(ValidationError);
     await settle();
     expect(recorder.resources).toHaveLength(0);
+  });
+});
+
+describe("Network subnet slots (issue 17): a zone's CIDRs and names do not depend on the other zones", () => {
+  /** Subnet name → CIDR, and every URN, as recorded. */
+  async function layout(zones: string[], args: Partial<NetworkArgs> = {}): Promise<{ cidrs: Map<string, string>; urns: Set<string> }> {
+    const { recorder } = await build(false, { availabilityZones: zones, ...args });
+    const cidrs = new Map(recorder.ofType("aws:ec2/subnet:Subnet").map((s) => [s.name, recorder.inputsOf(s).cidrBlock as string]));
+    return { cidrs, urns: new Set(recorder.resources.map((r) => r.urn)) };
+  }
+
+  test("adding a fourth zone and removing one keep every other zone's subnet CIDRs and URNs", async () => {
+    const three = await layout(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    const four = await layout(["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"]);
+    const withoutA = await layout(["us-east-1b", "us-east-1c", "us-east-1d"]);
+    for (const [name, cidr] of three.cidrs) expect([name, four.cidrs.get(name)]).toEqual([name, cidr]);
+    for (const [name, cidr] of withoutA.cidrs) expect([name, four.cidrs.get(name)]).toEqual([name, cidr]);
+    // Every URN of the three-zone VPC survives the fourth zone; removing a only removes a's own resources.
+    expect([...three.urns].filter((u) => !four.urns.has(u))).toEqual([]);
+    const gone = [...four.urns].filter((u) => !withoutA.urns.has(u));
+    expect(gone.length).toBeGreaterThan(0);
+    expect(gone.filter((u) => !u.includes("us-east-1a"))).toEqual([]);
+    expect(four.cidrs.get("use1-private-us-east-1d")).toBe("10.0.48.0/20");
+  });
+
+  test("explicit CIDRs keep a deployed zone's ranges while the others use their slots", async () => {
+    const pinned = await layout(["us-east-1a", "us-east-1b", "us-east-1c"], {
+      subnetCidrs: { "us-east-1a": { private: "10.0.96.0/19", public: "10.0.224.0/21" } },
+    });
+    expect(pinned.cidrs.get("use1-private-us-east-1a")).toBe("10.0.96.0/19");
+    expect(pinned.cidrs.get("use1-public-us-east-1a")).toBe("10.0.224.0/21");
+    expect(pinned.cidrs.get("use1-private-us-east-1b")).toBe("10.0.16.0/20");
   });
 });
