@@ -304,4 +304,14 @@ describe("8. AWS Config records in every region of the account stack (global typ
     expect(byType(accountResources, "aws:cfg/recorderStatus:RecorderStatus").map((s) => s.props.isEnabled)).toEqual([true, true, true]);
     for (const channel of byType(accountResources, "aws:cfg/deliveryChannel:DeliveryChannel")) expect(channel.props.s3KmsKeyArn).toMatch(/^arn:aws:kms:/);
   });
+
+  test("each region's CIS subscription is created after that region's recording is switched on", () => {
+    const standards = byType(accountResources, "aws:securityhub/standardsSubscription:StandardsSubscription");
+    expect(standards).toHaveLength(3);
+    for (const standard of standards) {
+      const statuses = byType(accountResources, "aws:cfg/recorderStatus:RecorderStatus").filter((s) => regionOfAccount(s) === regionOfAccount(standard));
+      expect(statuses).toHaveLength(1);
+      expect(standard.options.dependsOn).toContain(statuses[0].urn);
+    }
+  });
 });

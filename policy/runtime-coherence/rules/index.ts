@@ -5,6 +5,7 @@ import { certificatesAndNames } from "./dns";
 import { egressPossible } from "./egress";
 import { hpaMetricsApi } from "./metrics";
 import { quotasFit } from "./quotas";
+import { securityHubStandardRecorded } from "./recording";
 import { selectorsMatch } from "./selectors";
 import { accountSingletons } from "./singletons";
 import { claimsBind } from "./storage";
@@ -20,4 +21,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   accountSingletons,
   reachableApi,
   certificatesAndNames,
+  securityHubStandardRecorded,
 ];

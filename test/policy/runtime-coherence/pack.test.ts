@@ -53,7 +53,30 @@ const CASES: OneChangeCase[] = [
       delete find(rs, T.Record, "cert-validation").propertyDependencies.zoneId;
     }, ["rc-certificates-and-names"]],
   ["certificate with no validation record", (rs) => remove(rs, T.Record, "cert-validation"), ["rc-certificates-and-names"]],
+  ["Security Hub standard with no Config recorder in its region (the recorder is in the other)", (rs) => {
+      const [recorder, status, standard] = recording("b");
+      standard.provider = providerOf("a");
+      rs.push(recorder, status, standard);
+    }, ["rc-security-hub-standard-recorded"]],
+  ["Security Hub standard created in parallel with the Config recording", (rs) => {
+      const [recorder, status, standard] = recording("a");
+      rs.push(recorder, status, { ...standard, dependencies: [] });
+    }, ["rc-security-hub-standard-recorded"]],
+  ["Config recorder never switched on", (rs) => {
+      const [recorder, status, standard] = recording("a");
+      rs.push(recorder, { ...status, props: { ...status.props, isEnabled: false } }, standard);
+    }, ["rc-security-hub-standard-recorded"]],
 ];
+
+/** AWS Config recording and a CIS subscription in one region, the subscription waiting for recording (through the hub). */
+function recording(side: "a" | "b"): AnalyzerResource[] {
+  const provider = providerOf(side);
+  const recorder = res("aws:cfg/recorder:Recorder", `${side}-recorder`, { name: "platform", roleArn: "arn:aws:iam::1:role/config" }, { provider });
+  const status = res("aws:cfg/recorderStatus:RecorderStatus", `${side}-recording`, { name: "platform", isEnabled: true }, { provider, dependencies: [recorder.urn as string] });
+  const hub = res("aws:securityhub/account:Account", `${side}-hub`, { enableDefaultStandards: false }, { provider });
+  const standard = res("aws:securityhub/standardsSubscription:StandardsSubscription", `${side}-cis`, { standardsArn: "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0" }, { provider, dependencies: [hub.urn as string, status.urn as string] });
+  return [recorder, status, standard];
+}
 
 let client: PolicyPackClient;
 beforeAll(async () => {
@@ -74,10 +97,11 @@ packContract({
   },
 });
 
-test("the pack serves the nine coherence controls RC-1..RC-9", () => {
+test("the pack serves the ten coherence controls RC-1..RC-10", () => {
   expect(RULES.map((r) => `${r.meta.controlId} ${r.meta.id}`)).toEqual([
     "RC-1 rc-hpa-metrics-api", "RC-2 rc-claims-bind", "RC-3 rc-quotas-fit", "RC-4 rc-egress-possible", "RC-5 rc-selectors-match",
     "RC-6 rc-alarms-have-data", "RC-7 rc-account-singletons", "RC-8 rc-reachable-api", "RC-9 rc-certificates-and-names",
+    "RC-10 rc-security-hub-standard-recorded",
   ]);
 });
 
@@ -95,6 +119,15 @@ describe("dev (default config)", () => {
       expect(f.urn).toMatch(/::b-/);
       expect(f.message).toContain("cluster k8s-b (EKS platform-b)");
     }
+  });
+
+  test("a Security Hub standard that waits for Config recording in its own region passes, through a chain of dependencies", async () => {
+    const rs = clone(baseline());
+    const [recorder, status, standard] = recording("a");
+    const hub = res("aws:securityhub/account:Account", "a-hub", { enableDefaultStandards: false }, { provider: providerOf("a"), dependencies: [status.urn as string] });
+    rs.push(recorder, status, hub, { ...standard, dependencies: [hub.urn as string] });
+    // The hub itself draws RC-7's environment-stack note (it belongs in the account stack); RC-10 finds nothing.
+    expect((await analyzeAll(client, rs)).map((f) => f.policyName)).toEqual(["rc-account-singletons"]);
   });
 
   test("quota message names the sum it computed", async () => {
@@ -228,7 +261,7 @@ describe("in the plan's report, SARIF and compliance score", () => {
     expect(report.findings.map((f) => [f.policy, f.controlId, f.enforcement]).sort()).toEqual([["rc-claims-bind", "RC-2", "advisory"], ["rc-quotas-fit", "RC-3", "advisory"]]);
     const score = report.compliance.find((c) => c.framework === "production-platform runtime coherence 1.0.0");
     // "Cannot tell yet" is neither passed nor failed (policy/common/score.ts): RC-2 is undecided, not a pass.
-    expect(score).toMatchObject({ applicable: 9, passed: 7, failing: ["RC-3"], undecided: ["RC-2"] });
+    expect(score).toMatchObject({ applicable: 10, passed: 8, failing: ["RC-3"], undecided: ["RC-2"] });
     const sarif = toSarif(report, "index.ts") as { runs: { tool: { driver: { name: string; rules: unknown[] } }; results: unknown[] }[] };
     expect(sarif.runs.map((r) => [r.tool.driver.name, r.results.length])).toEqual([[PACK, 2]]);
   });
