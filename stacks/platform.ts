@@ -233,6 +233,24 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
   return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
 }
 
+/**
+ * The alias target of a region's public record: the ALB of its RegionalIngress, known only once that is built (after
+ * GlobalTraffic, whose certificates it needs), so the name is a promise resolved with the Ingress's status output;
+ * the SDK carries that output's resources into the record's dependencies (output.ts lifts inner resources), so the
+ * record waits for the Ingress, as it must. Without services there is no Ingress and no ALB: no alias target.
+ */
+function loadBalancerAlias(r: RegionalPlatform, hasServices: boolean) {
+  if (!hasServices) return undefined;
+  let resolve!: (hostname: pulumi.Output<string | undefined>) => void;
+  const hostname = new Promise<pulumi.Output<string | undefined>>((res) => (resolve = res));
+  const dnsName = pulumi.output(hostname).apply((h) => h).apply((h) => {
+    if (!h) throw new Error(`RegionalIngress of ${r.region} published no load balancer hostname in its Ingress status`);
+    return h;
+  });
+  const zoneId = aws.lb.getHostedZoneIdOutput({ loadBalancerType: "application", region: r.region }, { provider: r.provider }).id;
+  return { dnsName, zoneId, resolve };
+}
+
 /** Where the platform runs: each region's provider and the zones chosen for it (stacks/zones.ts). */
 export interface Placement {
   readonly providers: Readonly<Record<string, aws.Provider>>;
@@ -244,6 +262,7 @@ export function buildPlatform(config: PlatformConfig, placement: Placement): Pla
   const primary = regions[0];
   // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
   // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.
+  const albs = new Map(regions.map((r) => [r.region, loadBalancerAlias(r, config.services.length > 0)]));
   const traffic = new GlobalTraffic("global", {
     domainName: config.domain.name,
     hostedZoneId: config.domain.hostedZoneId,
@@ -251,12 +270,13 @@ export function buildPlatform(config: PlatformConfig, placement: Placement): Pla
     environment: config.environment,
     providers: Object.fromEntries(regions.map((r) => [r.region, r.provider])),
     zoneName: config.domain.zoneName,
-    // Alias records to the regional names external-dns keeps (alias A records to each ALB) in the same zone: valid
-    // at the apex, where Route 53 refuses a CNAME, and answered with the ALB's addresses, not a CNAME chain.
+    // Alias A records straight to each region's ALB (valid at the apex, where Route 53 refuses a CNAME). The ALB is
+    // the controller's, so its name is the Ingress status Pulumi awaits; the regional name external-dns keeps is
+    // only the health-check target: an alias to it would fail on the first `up`, before external-dns has written it.
     endpoints: regions.map((r) => ({
       region: r.region,
       loadBalancerDnsName: `ingress.${r.region}.${config.domain.name}`,
-      loadBalancerZoneId: config.domain.hostedZoneId,
+      aliasTarget: albs.has(r.region) ? { dnsName: albs.get(r.region)!.dnsName, zoneId: albs.get(r.region)!.zoneId } : undefined,
       healthCheckPath: "/healthz",
     })),
   }, { provider: primary.provider });
@@ -279,6 +299,7 @@ export function buildPlatform(config: PlatformConfig, placement: Placement): Pla
       healthCheckPath: svc.healthPath,
     })),
   }, { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] }));
+  ingress.forEach((i, n) => albs.get(regions[n].region)?.resolve(i.loadBalancerHostname));
   const data = new DataTier("data", {
     environment: config.environment,
     recoveryObjectives: config.recoveryObjectives,

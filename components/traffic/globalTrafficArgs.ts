@@ -34,6 +34,15 @@ export interface TrafficEndpoint {
    * allowed at a zone apex. @default — CNAME
    */
   readonly loadBalancerZoneId?: pulumi.Input<string>;
+  /**
+   * The load balancer itself as the routing record's alias target, when its name is only an output (e.g.
+   * `RegionalIngress.loadBalancerHostname`, which the Kubernetes provider's Ingress await resolves once the AWS Load
+   * Balancer Controller has created the ALB) and `zoneId` its canonical zone (`aws.lb.getHostedZoneId`). Health checks
+   * still go to `loadBalancerDnsName`. Prefer it to an alias of a record another system writes (external-dns): Route
+   * 53 refuses an alias whose target record does not exist yet ("Tried to create an alias that targets …, but it
+   * doesn't exist"), which on a first `pulumi up` it does not. @default — the record targets `loadBalancerDnsName`
+   */
+  readonly aliasTarget?: { readonly dnsName: pulumi.Input<string>; readonly zoneId: pulumi.Input<string> };
   /** HTTPS path the Route 53 health checkers GET; must answer 2xx/3xx within 4 s and reflect the region's health. */
   readonly healthCheckPath: string;
   /** @default — 443 */
@@ -198,7 +207,7 @@ export function validateGlobalTrafficArgs(args: GlobalTrafficArgs): readonly Pro
     // A CNAME cannot sit at a zone apex; only alias records can (Route 53 ChangeResourceRecordSets: "RRSet of type
     // CNAME ... is not permitted at apex").
     if ((createZone || args.zoneName !== undefined) && zoneName === args.domainName) {
-      p.check(e?.loadBalancerZoneId !== undefined, {
+      p.check(e?.loadBalancerZoneId !== undefined || e?.aliasTarget !== undefined, {
         property: `${at}.loadBalancerZoneId`,
         value: e?.loadBalancerZoneId,
         rule: "set when domainName is the apex of its zone (a CNAME is not allowed at an apex)",
@@ -258,8 +267,9 @@ export function recordArgsOf(
     routing === TrafficRouting.Failover
       ? { failoverRoutingPolicies: [{ type: index === 0 ? "PRIMARY" : "SECONDARY" }] }
       : { latencyRoutingPolicies: [{ region: e.region }] };
-  const target =
-    e.loadBalancerZoneId !== undefined
+  const target = e.aliasTarget
+    ? { type: "A", aliases: [{ name: e.aliasTarget.dnsName, zoneId: e.aliasTarget.zoneId, evaluateTargetHealth: true }] }
+    : e.loadBalancerZoneId !== undefined
       ? { type: "A", aliases: [{ name: e.loadBalancerDnsName, zoneId: e.loadBalancerZoneId, evaluateTargetHealth: true }] }
       : { type: "CNAME", ttl: s.dnsTtl, records: [e.loadBalancerDnsName] };
   return { zoneId, name: domainName, setIdentifier: e.region, healthCheckId, ...policy, ...target };

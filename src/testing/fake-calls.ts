@@ -203,7 +203,44 @@ export function decodeKubernetesYaml(text: unknown): unknown[] {
   return out;
 }
 
+/**
+ * Canonical hosted zone ids of Elastic Load Balancing per region, as the provider's `aws.lb.getHostedZoneId` answers
+ * them (a static table in the provider; AWS General Reference, "Elastic Load Balancing endpoints and quotas").
+ * Application and Classic load balancers share one id per region; Network load balancers have their own (listed
+ * only where checked against two independent sources; a missing one is an error, never a guess).
+ */
+const ELB_ZONE_IDS: Record<string, { application: string; network?: string }> = {
+  "us-east-1": { application: "Z35SXDOTRQ7X7K", network: "Z26RNL4JYFTOTI" },
+  "us-east-2": { application: "Z3AADJGX6KTTL2", network: "ZLMOA37VPKANP" },
+  "us-west-1": { application: "Z368ELLRRE2KJ0" },
+  "us-west-2": { application: "Z1H1FL5HABSF5" },
+  "ca-central-1": { application: "ZQSVJUPU6J1EY" },
+  "eu-west-1": { application: "Z32O12XQLNTSW2", network: "Z2IFOLAFXWLO4F" },
+  "eu-west-2": { application: "ZHURV8PSTC4K8", network: "ZD4D7Y8KGAS4G" },
+  "eu-west-3": { application: "Z3Q77PNBQS71R4", network: "Z1CMS0P5QUZ6D5" },
+  "eu-central-1": { application: "Z215JYRZR1TBD5", network: "Z3F0SRJ5LGBH90" },
+  "eu-north-1": { application: "Z23TAZ6LKFMNIO", network: "Z1UDT6IFJ4EJM" },
+  "ap-northeast-1": { application: "Z14GRHDCWA56QT", network: "Z31USIVHYNEOWT" },
+  "ap-northeast-2": { application: "ZWKZPGTI48KDX" },
+  "ap-southeast-1": { application: "Z1LMS91P8CMLE5", network: "ZKVM4W9LS7TM" },
+  "ap-southeast-2": { application: "Z1GM3OXH4ZPM65" },
+  "ap-south-1": { application: "ZP97RAFLXTNZK" },
+  "sa-east-1": { application: "Z2P70J7HTTTPLU", network: "ZTK26PT1VY4CU" },
+};
+
+const getElbHostedZoneId: FakeCall = (inputs, ctx) => {
+  const region = typeof inputs.region === "string" ? inputs.region : ctx.region;
+  const type = inputs.loadBalancerType ?? "application";
+  const ids = ELB_ZONE_IDS[region];
+  const id = type === "application" || type === "network" ? ids?.[type as "application" | "network"] : undefined;
+  if (!id) {
+    throw new Error(`aws:lb/getHostedZoneId: the offline fake knows no ${JSON.stringify(type)} load balancer zone for ${region}; add it to ELB_ZONE_IDS in src/testing/fake-calls.ts`);
+  }
+  return { id, region, loadBalancerType: type };
+};
+
 const CALLS: Record<string, FakeCall> = {
+  "aws:lb/getHostedZoneId:getHostedZoneId": getElbHostedZoneId,
   "kubernetes:yaml:decode": (inputs) => ({ result: decodeKubernetesYaml(inputs.text) }),
   // helm.v3.Chart renders its templates through this call; offline there is no chart to render. The chart is recorded
   // as unjudged (see unjudged.ts) and yields no objects, so its absence is reported rather than silently passed.

@@ -131,6 +131,13 @@ export function fakeState(args: FakeResourceArgs): Record<string, any> {
     const metadata = { ...(args.inputs.metadata ?? {}) };
     if (metadata.name === undefined) metadata.name = `${args.name}-${hash(args.urn, 8)}`;
     state.metadata = metadata;
+    // The provider's Ingress await returns once the controller has published the load balancer in the status;
+    // the AWS Load Balancer Controller names an ALB k8s-<group>-<hash> (a region-qualified elb.amazonaws.com name).
+    if (args.type === "kubernetes:networking.k8s.io/v1:Ingress") {
+      const group = String(metadata.annotations?.["alb.ingress.kubernetes.io/group.name"] ?? args.name).slice(0, 12);
+      const id = hash(args.urn, 10);
+      state.status = { loadBalancer: { ingress: [{ hostname: `k8s-${group}-${id}-${parseInt(hash(args.urn + "n", 8), 16) % 1e10}.elb.amazonaws.com` }] } };
+    }
   } else if (args.type === "random:index/randomPassword:RandomPassword" || args.type === "random:index/randomString:RandomString") {
     state.result = fakeRandomString(args.urn, args.inputs.length ?? 32);
   } else if (args.type === "random:index/randomId:RandomId") {

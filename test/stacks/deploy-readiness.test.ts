@@ -284,8 +284,22 @@ describe("12. the public name is an alias record inside its zone", () => {
     for (const r of records) {
       expect(r.props.type).toBe("A");
       expect(r.props.records).toBeUndefined();
-      expect(r.props.aliases).toEqual([{ name: `ingress.${r.props.setIdentifier}.app.example.com`, zoneId: r.props.zoneId, evaluateTargetHealth: true }]);
     }
+  });
+
+  // The first-deploy race: an alias to the regional record external-dns writes fails on the first `up` (Route 53
+  // refuses an alias whose target does not exist yet). The alias targets the region's ALB itself, read from the
+  // Ingress status the provider awaits, with the ALB's canonical zone, and the record depends on that Ingress.
+  const ALB_ZONES: Record<string, string> = { "us-east-1": "Z35SXDOTRQ7X7K", "us-west-2": "Z1H1FL5HABSF5", "eu-west-1": "Z32O12XQLNTSW2" };
+  test.each(Object.keys(ALB_ZONES))("%s: the alias targets the region's ALB and waits for the Ingress that creates it", (region) => {
+    const record = byType(resources, "aws:route53/record:Record").find((r) => r.props.name === "app.example.com" && r.props.setIdentifier === region);
+    const ingresses = byType(resources, "kubernetes:networking.k8s.io/v1:Ingress").filter((i) => record.options.dependsOn.includes(i.urn));
+    expect(ingresses).toHaveLength(1);
+    expect(ingresses[0].urn).toContain(`${byUrn.get(record.options.dependsOn.find((u: string) => u.includes("HealthCheck")))?.name.replace("global-hc-", "")}-ingress-`);
+    expect(record.props.aliases).toEqual([{ name: expect.stringMatching(/^k8s-.*\.elb\.amazonaws\.com$/), zoneId: ALB_ZONES[region], evaluateTargetHealth: true }]);
+    // Health checks still probe the regional name, which the ALB's host rules answer.
+    const check = byUrn.get(record.options.dependsOn.find((u: string) => u.includes("HealthCheck")));
+    expect(check.props.fqdn).toBe(`ingress.${region}.app.example.com`);
   });
 });
 

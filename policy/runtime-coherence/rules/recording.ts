@@ -54,7 +54,7 @@ function judgeStandard(standard: Subject, scope: readonly Subject[], byUrn: Read
     return { subject: standard, message: `Security Hub standard ${standard.name} in ${place} has AWS Config recorder ${recorders[0].name} but recording is never switched on (no RecorderStatus with isEnabled: true), so its Config-rule controls report no data; add the RecorderStatus and dependOn it.` };
   }
   const closure = dependencyClosure(standard, byUrn);
-  const on = statuses.filter((s, i) => enabled[i] === true);
+  const on = statuses.filter((_s, i) => enabled[i] === true);
   if (on.some((s) => closure.has(s.urn))) return undefined;
   return { subject: standard, message: `Security Hub standard ${standard.name} in ${place} does not depend on RecorderStatus ${on[0].name}, so the engine may create it before AWS Config records and its first checks run without data; add dependsOn: [${on[0].name}] to the subscription.` };
 }

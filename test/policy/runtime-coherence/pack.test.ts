@@ -55,8 +55,7 @@ const CASES: OneChangeCase[] = [
   ["certificate with no validation record", (rs) => remove(rs, T.Record, "cert-validation"), ["rc-certificates-and-names"]],
   ["Security Hub standard with no Config recorder in its region (the recorder is in the other)", (rs) => {
       const [recorder, status, standard] = recording("b");
-      standard.provider = providerOf("a");
-      rs.push(recorder, status, standard);
+      rs.push(recorder, status, { ...standard, provider: providerOf("a") });
     }, ["rc-security-hub-standard-recorded"]],
   ["Security Hub standard created in parallel with the Config recording", (rs) => {
       const [recorder, status, standard] = recording("a");
