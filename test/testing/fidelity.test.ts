@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { installMockRuntime, settle } from "../../src/testing/mocks";
 import { firstPreviewState, providerConfigKnown } from "../../src/testing/engine";
-import { availabilityZones, decodeKubernetesYaml, zoneIdPrefix } from "../../src/testing/fake-calls";
+import { availabilityZones, decodeKubernetesYaml, fakeCall, zoneIdPrefix } from "../../src/testing/fake-calls";
 import { renderPolicyDocument } from "../../src/testing/policy-document";
 import { marshalForAnalyzer, RESOURCE_SIG, SIG_KEY, UNKNOWN } from "../../src/testing/wire";
 import { unjudgedRun } from "../../src/cli/unjudged";
@@ -41,12 +41,30 @@ describe("first-preview state", () => {
 });
 
 describe("data-source fakes", () => {
-  test("zones carry AZ ids: us-east-1 has a..f as use1-az1..6", () => {
-    expect(availabilityZones("us-east-1")).toEqual({
-      names: ["a", "b", "c", "d", "e", "f"].map((l) => `us-east-1${l}`),
-      zoneIds: [1, 2, 3, 4, 5, 6].map((i) => `use1-az${i}`),
-    });
+  test("zones carry AZ ids: us-east-1 has a..f over use1-az1..6, mapped per account as AWS maps its oldest regions", () => {
+    const mine = availabilityZones("us-east-1", "123456789012");
+    const theirs = availabilityZones("us-east-1", "210987654321");
+    expect(mine.names).toEqual(["a", "b", "c", "d", "e", "f"].map((l) => `us-east-1${l}`));
+    expect([...mine.zoneIds].sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `use1-az${i}`));
+    // Another account sees the same physical zones under other letters; a region opened since 2012 maps uniformly.
+    expect(theirs.zoneIds).not.toEqual(mine.zoneIds);
+    expect([...theirs.zoneIds].sort()).toEqual([...mine.zoneIds].sort());
+    expect(availabilityZones("eu-central-1", "1")).toEqual(availabilityZones("eu-central-1", "2"));
+    // Letters that skip where a zone is not offered to new accounts (apne1-az3, cac1-az3).
+    expect(availabilityZones("ca-central-1")).toEqual({ names: ["ca-central-1a", "ca-central-1b", "ca-central-1d"], zoneIds: ["cac1-az1", "cac1-az2", "cac1-az4"] });
     expect(["eu-central-1", "ap-southeast-2", "us-gov-west-1"].map(zoneIdPrefix)).toEqual(["euc1", "apse2", "usgw1"]);
+  });
+
+  test("getAvailabilityZones applies state, filters and exclusions, and refuses a filter it cannot answer", () => {
+    const ctx = { region: "us-west-1", accountId: "123456789012" };
+    const call = (inputs: Record<string, unknown>) => fakeCall("aws:index/getAvailabilityZones:getAvailabilityZones", inputs, ctx) as { names: string[]; zoneIds: string[] };
+    const all = call({});
+    expect(all.zoneIds).toContain("usw1-az2");
+    const usable = call({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], excludeZoneIds: ["usw1-az2"] });
+    expect(usable.zoneIds.sort()).toEqual(["usw1-az1", "usw1-az3"]);
+    expect(call({ state: "impaired" }).names).toEqual([]);
+    expect(call({ region: "eu-west-1" }).names).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    expect(() => call({ filters: [{ name: "network-border-group", values: ["us-west-1"] }] })).toThrow(/no filter "network-border-group"/);
   });
 
   test("getPolicyDocument renders the provider's JSON: defaults, reverse-sorted sets, single values as strings, sorted maps", () => {
