@@ -8,6 +8,17 @@
  * on `aws:ec2:subnet`, `aws:rds:failover-db-cluster` on `aws:rds:cluster`,
  * `aws:elasticache:replicationgroup-interrupt-az-power` on `aws:elasticache:replicationgroup`, `aws:eks:pod-delete` on
  * `aws:eks:pod` and `aws:eks:terminate-nodegroup-instances` on `aws:eks:nodegroup`.
+ *
+ * Checked 2026-12 against the FIS user guide ("List the AWS FIS actions": the `aws fis list-actions` output; "Use the
+ * aws:eks:pod actions") and public experiment templates: every id below exists under that name. Parameters:
+ * stop-instances `startInstancesAfterDuration` and `completeIfInstancesTerminated`; asg-insufficient-instance-
+ * capacity-error `duration`, `availabilityZoneIdentifiers`, `percentage`; disrupt-connectivity `duration`, `scope`;
+ * failover-db-cluster none; replicationgroup-interrupt-az-power `duration` only, its zone being the target's
+ * `availabilityZoneIdentifier` parameter (it was wrongly an action parameter before, which FIS rejects); pod-delete
+ * `kubernetesServiceAccount` (target parameters clusterIdentifier, namespace, selectorType, selectorValue);
+ * terminate-nodegroup-instances `instanceTerminationPercentage`. The older id aws:elasticache:interrupt-cluster-az-power
+ * still appears in the CLI listing; the replication-group one is the current name. Stop conditions: at most 5 per
+ * template (FIS quotas; MAX_STOP_CONDITIONS) — not re-confirmed in the stored docs this session, kept as written.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../shared/validation";
@@ -157,8 +168,10 @@ function zoneLoss(r: DrillRegion, s: ResolvedDrillSettings, zone: string, strict
   ];
   if (r.dataTierTag) {
     const dataTag = [{ key: r.dataTierTag.key, value: r.dataTierTag.value }];
-    targets.push({ name: "cacheGroups", resourceType: "aws:elasticache:replicationgroup", selectionMode: "ALL", resourceTags: dataTag });
-    actions.push({ name: "cache-zone-power", actionId: FisActions.InterruptCacheAzPower, target: { key: "ReplicationGroups", value: "cacheGroups" }, parameters: { duration, availabilityZoneIdentifier: zone } });
+    // The zone is a parameter of the replication-group *target* (which nodes lose power), not of the action, whose
+    // only parameter is `duration` (FIS actions reference, aws:elasticache:replicationgroup-interrupt-az-power).
+    targets.push({ name: "cacheGroups", resourceType: "aws:elasticache:replicationgroup", selectionMode: "ALL", resourceTags: dataTag, parameters: { availabilityZoneIdentifier: zone } });
+    actions.push({ name: "cache-zone-power", actionId: FisActions.InterruptCacheAzPower, target: { key: "ReplicationGroups", value: "cacheGroups" }, parameters: { duration } });
     if (r.auroraWriter) {
       targets.push({ name: "auroraClusters", resourceType: "aws:rds:cluster", selectionMode: "ALL", resourceTags: dataTag });
       actions.push({ name: "aurora-failover", actionId: FisActions.FailoverAurora, target: { key: "Clusters", value: "auroraClusters" }, parameters: {} });

@@ -63,6 +63,11 @@ describe.each([true, false])("FaultInjectionDrills (preview=%s)", (preview) => {
     expect(nodes.filters).toContainEqual({ path: "Placement.AvailabilityZone", values: ["us-east-1b"] });
     const subnets = zone.targets.find((t: { name: string }) => t.name === "subnets");
     expect(subnets.filters).toContainEqual({ path: "AvailabilityZone", values: ["us-east-1b"] });
+    // FIS: the cache action takes only a duration; the zone whose nodes lose power is the target's parameter.
+    const cache = zone.actions.find((a: { actionId: string }) => a.actionId === FisActions.InterruptCacheAzPower);
+    expect(cache.parameters).toEqual([{ key: "duration", value: "PT10M" }]);
+    const cacheTarget = zone.targets.find((t: { name: string }) => t.name === cache.target.value);
+    expect([cacheTarget.resourceType, cacheTarget.parameters]).toEqual(["aws:elasticache:replicationgroup", { availabilityZoneIdentifier: "us-east-1b" }]);
   });
 
   test("a secondary region does not fail over Aurora (FIS cannot fail over a global secondary)", () => {
