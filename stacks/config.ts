@@ -105,7 +105,7 @@ export interface NodeGroupConfig {
   readonly maxPerZone: number;
 }
 
-export interface PlatformConfig extends ZoneConfig {
+export interface PlatformConfig {
   /**
    * `environment` (default) or `account`: an account stack (`Pulumi.account.yaml`) reads only `regions` and builds
    * the account security baseline in each of them; deploy it once per account before any environment stack.
@@ -120,6 +120,20 @@ export interface PlatformConfig extends ZoneConfig {
    * (stacks/zones.ts). Zone names are the account's, so they are only known at run time.
    */
   readonly availabilityZones: number;
+  /**
+   * AZ IDs per region to use, in order (e.g. `us-east-1: [use1-az1, use1-az2, use1-az4]`), instead of the first
+   * `availabilityZones` by name: the same physical zones in every account. Each must be offered to the account and
+   * not excluded; EKS's unsupported zones (use1-az3, usw1-az2, cac1-az3) are refused.
+   */
+  readonly availabilityZoneIds: ZoneConfig["availabilityZoneIds"];
+  /** AZ IDs never to use, on top of the ones EKS refuses (e.g. a zone short of your instance types). */
+  readonly excludedAvailabilityZoneIds: ZoneConfig["excludedAvailabilityZoneIds"];
+  /**
+   * Subnet CIDRs per zone name (`us-east-1a: {private, public}`) for zones that must keep ranges they already have.
+   * Otherwise each zone uses the fixed slot of its letter (a /16 gives zone a 10.x.0.0/20 private and 10.x.128.0/21
+   * public, zone b the next ones), so adding or removing a zone never moves another zone's subnets.
+   */
+  readonly subnetCidrs: ZoneConfig["subnetCidrs"];
   readonly kubernetesVersion: string;
   readonly recoveryObjectives: RecoveryObjectives;
   /** VPC CIDR per region; regions must not overlap so they can be peered later. */
