@@ -47,7 +47,13 @@ export function isSupportedKubernetesVersion(version: unknown): version is Kuber
   return typeof version === "string" && (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(version);
 }
 
-/** kubernetes-sigs/metrics-server Helm chart: the resource-metrics API the HPAs' CPU and memory targets read. */
+/**
+ * kubernetes-sigs/metrics-server Helm chart: the resource-metrics API the HPAs' CPU and memory targets read.
+ * Checked 2026-12 (search of the project's releases and compatibility matrix): chart 3.12.x ships metrics-server
+ * 0.7.x, which serves metrics.k8s.io/v1beta1 — the API every pinned Kubernetes version (1.30–1.34) still serves. The
+ * stored sources did not show an explicit 1.33/1.34 row for 0.7.x: not judged beyond that, confirm with the chart's
+ * `kubeVersion` before an upgrade.
+ */
 export const METRICS_SERVER_CHART = {
   repo: "https://kubernetes-sigs.github.io/metrics-server/",
   chart: "metrics-server",
@@ -58,5 +64,8 @@ export const METRICS_SERVER_CHART = {
  * The amazon-cloudwatch-observability EKS add-on (CloudWatch agent for Container Insights), the source of the
  * `ContainerInsights` metrics the node alarms read. One build serves every supported Kubernetes version; refresh
  * with `aws eks describe-addon-versions --addon-name amazon-cloudwatch-observability`.
+ * Checked 2026-12: the EKS user guide ("Verify Amazon EKS add-on version compatibility") names that call as the only
+ * source of which builds serve which cluster version; no stored document lists v4.1.0-eksbuild.1 against 1.33 or
+ * 1.34, so that pairing is NOT confirmed here (docs/platform-team.md asks the operator to run the call first).
  */
 export const CLOUDWATCH_OBSERVABILITY_ADDON_VERSION = "v4.1.0-eksbuild.1";
