@@ -20,6 +20,8 @@ export interface PlanFigures {
   readonly cpuSeconds: number;
   readonly planCpuSeconds: number;
   readonly peakRssMiB: number;
+  /** Findings of every pack (the plan's own unjudged-component findings included). */
+  readonly findings: number;
   readonly packs: readonly { readonly name: string; readonly startMillis?: number; readonly cpuMillis?: number }[];
 }
 
@@ -46,6 +48,7 @@ export function runPlan(args: readonly string[], nodeArgs: readonly string[] = [
     cpuSeconds: (t.cpuMillis + packCpu) / 1000,
     planCpuSeconds: t.cpuMillis / 1000,
     peakRssMiB: t.peakRssMiB,
+    findings: (summary.summary?.mandatory ?? 0) + (summary.summary?.advisory ?? 0) + (summary.summary?.exempted ?? 0),
     packs: t.packs,
   };
 }
