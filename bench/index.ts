@@ -1,9 +1,13 @@
 /**
- * `npm run bench`: figures, not verdicts. Prints plan wall times per stack, program-only vs program + packs, rule
- * throughput per pack in-process and through the analyzer protocol (1,000 and 10,000 synthetic resources) against a
- * no-op pack measured in the same run, and peak memory. Targets are printed next to the figures for the reader.
+ * `npm run bench`: figures, not verdicts (issue 22). Prints, in one run: plan time per stack program-only vs with
+ * every pack (interleaved rounds, wall and CPU ratios), each pack's start, the synthetic program's CPU per resource
+ * and peak RSS at 1k/5k/10k/20k/28k resources (with every pack at 1k and 20k), the `@pulumi/awsguard` peer row, rule
+ * throughput per pack in-process and through the analyzer protocol against a no-op pack, and big objects. Goals are
+ * printed next to the figures; the machine's load average is printed before and after, since a shared machine's
+ * figures are only indicative.
+ *
+ * `--pack <name>` (repeatable): only those packs' throughput. `--quick`: one round, synthetic sizes up to 5k.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,6 +19,8 @@ import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
 import { inProcess as pssInProcess, largePodMillis, workloads } from "./pod-security";
 import { bigClusterRole, bigDeployment, bigPod } from "../test/policy/common/big-objects";
+import { stackPlans, syntheticScaling, syntheticSizes } from "./plans";
+import { awsguardRows } from "./awsguard";
 
 const ROOT = path.resolve(__dirname, "..");
 const ALL_PACKS = ["aws-baseline", "kubernetes-cis", "pod-security", "runtime-coherence", "workload-resilience"];
@@ -23,6 +29,7 @@ const ONLY = process.argv.flatMap((a, i, all) => (a === "--pack" && all[i + 1] ?
 const PACKS = ONLY.length > 0 ? ALL_PACKS.filter((p) => ONLY.includes(p)) : ALL_PACKS;
 const NOOP = path.join(ROOT, "test", "fixtures", "noop-pack");
 const SIZES = [1000, 10000];
+const QUICK = process.argv.includes("--quick");
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -98,16 +105,6 @@ async function throughProtocol(dir: string, resources: AnalyzerResource[]): Prom
   }
 }
 
-function planTime(stack: string, noPolicy: boolean): number {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${stack}-`));
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [path.join(ROOT, "bin", "production-platform.js"), "plan", "--stack", stack, "--out", out, ...(noPolicy ? ["--no-policy"] : [])], { encoding: "utf8" });
-  const elapsed = seconds(start);
-  fs.rmSync(out, { recursive: true, force: true });
-  if (result.status !== 0) throw new Error(`plan --stack ${stack} exited ${result.status}: ${result.stderr.slice(-2000)}`);
-  return elapsed;
-}
-
 /** Milliseconds the rules of each pack take on one huge object (issue 18: linear in the object's size). */
 export function bigObjects(): void {
   console.log("\nBig objects (ms per object, in-process; target: milliseconds, linear in the object's size)");
@@ -128,21 +125,31 @@ export function bigObjects(): void {
   table(rows);
 }
 
+function loadAverage(): string {
+  return os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+}
+
+/** The plan-level rows: committed stacks, pack starts, the synthetic program's scaling and the awsguard peer. */
+function planFigures(): void {
+  const rounds = QUICK ? 1 : 2;
+  console.log("Plan per stack, program only vs every pack (seconds; CPU = plan process + pack processes)");
+  const { plans, starts } = stackPlans(["dev", "staging", "prod"], rounds);
+  table(plans);
+  console.log("\nPack start, spawn to serving its port (seconds, responsive time of the plan's event loop)");
+  table(starts);
+  const sizes = syntheticSizes().filter((n) => !QUICK || n <= 5000);
+  const withPacks = [sizes[0], ...sizes.filter((n) => n === 20000)];
+  console.log(`\nSynthetic program (bench/synthetic), program only; with every pack at ${withPacks.join(" and ")}`);
+  table(syntheticScaling(sizes, withPacks));
+  console.log("\nPeer: @pulumi/awsguard vs aws-baseline, each alone on the prod stack, same CLI and protocol");
+  table(awsguardRows("prod", rounds));
+}
+
 async function main(): Promise<void> {
-  console.log(`production-platform bench — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB\n`);
+  console.log(`production-platform bench — node ${process.version}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${loadAverage()} (1 / 5 / 15 min)\n`);
 
   if (ONLY.length > 0 && PACKS.length !== ONLY.length) throw new Error(`unknown pack in --pack ${ONLY.join(", ")}; packs: ${ALL_PACKS.join(", ")}`);
-  if (ONLY.length === 0) {
-    console.log("Plan wall time (seconds; target: packs add ≤ 30 % to the prod plan)");
-    const planRows: (string | number)[][] = [["stack", "program only", "program + packs", "ratio"]];
-    for (const stack of ["dev", "staging", "prod"]) {
-      const bare = planTime(stack, true);
-      const full = planTime(stack, false);
-      planRows.push([stack, Number(bare.toFixed(2)), Number(full.toFixed(2)), Number((full / bare).toFixed(2))]);
-    }
-    table(planRows);
-  }
-
+  if (ONLY.length === 0) planFigures();
   for (const size of SIZES) {
     const resources = syntheticStack(size);
     console.log(`\nRule throughput on ${size} synthetic resources (resources/s; targets: in-process all packs ≥ 20,000; protocol within 1.3× of no-op)`);
@@ -165,7 +172,7 @@ async function main(): Promise<void> {
   bigObjects();
   console.log("\npod-security on one large pod (ms; target: linear, 20,000 ≈ 4 × 5,000)");
   table([["volumes + containers", "ms"], ...[5000, 20000].map((n) => [n, largePodMillis(n)])]);
-  console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
+  console.log(`\nBench process peak RSS: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB; load average at the end ${loadAverage()}`);
 }
 
 if (require.main === module) main().catch((err) => {

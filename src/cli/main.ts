@@ -120,7 +120,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       mode: parsed.mode,
       debug: parsed.debug,
     });
-    if (parsed.json) process.stdout.write(`${JSON.stringify(jsonSummary(parsed.stack, result), null, 2)}\n`);
+    // Waits for the write: the process exits right after, and a pipe takes only 64 KiB before it must be drained.
+    if (parsed.json) {
+      const text = `${JSON.stringify(jsonSummary(parsed.stack, result), null, 2)}\n`;
+      await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
+    }
     return result.exitCode;
   } catch (err) {
     return crashed(err);

@@ -53,7 +53,19 @@ export interface PlanResult {
   readonly environment?: ResolvedEnvironment;
   readonly outDir?: string;
   readonly report?: PolicyReport;
-  readonly timings?: { readonly programMillis: number; readonly policyMillis: number; readonly totalMillis: number };
+  readonly timings?: PlanTimings;
+}
+
+/** What `--json` reports of the run's cost (figures for `npm run bench` and CI dashboards; nothing gates on them). */
+export interface PlanTimings {
+  readonly programMillis: number;
+  readonly policyMillis: number;
+  readonly totalMillis: number;
+  /** CPU (user + system) of the plan process itself; pack processes are listed in `packs`. */
+  readonly cpuMillis: number;
+  /** Peak resident set size of the plan process (MiB). */
+  readonly peakRssMiB: number;
+  readonly packs: readonly { readonly name: string; readonly startMillis?: number; readonly millis: number; readonly cpuMillis?: number }[];
 }
 
 /** The nearest directory holding a package.json: this package's root from `src/cli` and from `dist/src/cli`. */
@@ -234,8 +246,19 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
     environment,
     outDir,
     report,
-    timings: { programMillis: run.millis, policyMillis, totalMillis },
+    timings: {
+      programMillis: run.millis,
+      policyMillis,
+      totalMillis,
+      cpuMillis: cpuMillisOf(process.cpuUsage()),
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      packs: runs.map((r) => ({ name: r.info.name, startMillis: r.startMillis, millis: Math.round(r.millis), cpuMillis: r.cpuMillis })),
+    },
   };
+}
+
+function cpuMillisOf(usage: NodeJS.CpuUsage): number {
+  return Math.round((usage.user + usage.system) / 1000);
 }
 
 function logSummary(log: (line: string) => void, outDir: string, manifestCount: number, report: PolicyReport): void {

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerFinding, AnalyzerInfo, AnalyzerResource, PolicyPackClient, PolicyPackConfig, startPolicyPack, stopAllPacks } from "../testing/analyzer";
+import { processCpuMillis } from "../testing/pack-process";
 import { PackConfigFileError, readPackConfigFile } from "../testing/pack-config";
 import { RecordedResource, ResourceRecorder } from "../testing/mocks";
 import { defaultProviderResources, ROOT_STACK, StackIdentity, toAnalyzerResource } from "./engine-view";
@@ -29,6 +30,8 @@ export interface PackRun {
   readonly millis: number;
   /** Milliseconds the pack took to serve, not counting time the plan's event loop was blocked. */
   readonly startMillis?: number;
+  /** CPU milliseconds the pack's process used, where the platform tells (Linux). */
+  readonly cpuMillis?: number;
 }
 
 /** Every directory under `policyRoot` holding a `PulumiPolicy.yaml`, sorted. */
@@ -198,7 +201,8 @@ export class PolicySession {
           const info = await client.info();
           const millis = Number(process.hrtime.bigint() - pack.started) / 1e6;
           this.options.onProgress?.(`policy pack ${info.name}: ${pack.pending.length} resources analysed, stack checked (${(millis / 1000).toFixed(1)} s since start)`);
-          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis, startMillis: client.startMillis };
+          const cpuMillis = processCpuMillis(client.pid);
+          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis, startMillis: client.startMillis, cpuMillis };
         }),
       );
     } finally {

@@ -210,6 +210,16 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     new Promise((resolve, reject) =>
       client[method](request, (err: Error | null, resp: T) => (err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${stderr}`)) : resolve(resp))),
     );
+  // Analyze and AnalyzeStack go out as the bytes requestsFor serialised once for every pack (see analyzer-requests.ts);
+  // the response is decoded with the service's own deserialiser.
+  const callSerialized = <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> => {
+    const def = analyzerRpc.AnalyzerService[method];
+    return new Promise((resolve, reject) =>
+      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, bytes, (err: Error | null, resp: T) =>
+        err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${stderr}`)) : resolve(resp),
+      ),
+    );
+  };
 
   const toFindings = (resp: any): AnalyzerFinding[] =>
     resp.getDiagnosticsList().map((d: any) => ({
@@ -294,10 +304,10 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     configure,
     async analyze(resource) {
       // The engine attributes a resource policy's diagnostic to the resource it analysed.
-      return toFindings(await call("analyze", requests.analyze(resource))).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
+      return toFindings(await callSerialized("analyze", requests.analyze(resource))).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
     },
     async analyzeStack(resources) {
-      return toFindings(await call("analyzeStack", requests.analyzeStack(resources)));
+      return toFindings(await callSerialized("analyzeStack", requests.analyzeStack(resources)));
     },
     async analyzeDeployment(resources, stackResources) {
       const perResource: AnalyzerFinding[][] = new Array(resources.length);

@@ -61,6 +61,22 @@ export function waitForPort(child: ChildProcess, dir: string, timeoutMs: number,
   });
 }
 
+/**
+ * CPU milliseconds (user + system) a running process has used so far, from Linux's /proc/<pid>/stat (utime and
+ * stime, in clock ticks of 100 Hz, the kernel's USER_HZ); undefined elsewhere or once it has exited. For the plan's
+ * `--json` timings and `npm run bench`, never for a decision.
+ */
+export function processCpuMillis(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
+  try {
+    const stat = require("fs").readFileSync(`/proc/${pid}/stat`, "utf8") as string;
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Every pack process this process started that has not exited yet. */
 const running = new Set<ChildProcess>();
 // Last line of defence: whatever way this process ends, no pack process outlives it.

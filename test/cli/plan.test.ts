@@ -22,12 +22,21 @@ describe("plan --stack prod", () => {
   let outA: string;
   const outB = tmp("plan-prod-b-");
   let first: { code: number; stderr: string };
+  let second: { code: number | null; stdout: string };
 
   beforeAll(() => {
     const shared = planFor("prod");
     outA = shared.dir;
     first = { code: shared.exitCode, stderr: shared.log };
-    runPlan(["--stack", "prod", "--out", outB, "--after-deploy"]);
+    second = runPlan(["--stack", "prod", "--out", outB, "--after-deploy", "--json"]);
+  });
+
+  test("--json through a pipe is the whole summary, however long (it was cut at 64 KiB when the plan exited first)", () => {
+    expect(second.stdout.length).toBeGreaterThan(65536);
+    const summary = JSON.parse(second.stdout);
+    expect(summary).toMatchObject({ stack: "prod", exitCode: second.code, outDir: outB });
+    expect(summary.packs.map((p: any) => p.name)).toEqual(expect.arrayContaining(["aws-baseline", "kubernetes-cis", "pod-security", "runtime-coherence", "workload-resilience"]));
+    expect(summary.timings.packs.map((p: any) => p.name).sort()).toEqual(summary.packs.map((p: any) => p.name).sort());
   });
 
   test("exits 0 and writes every plan file", () => {

@@ -1,0 +1,59 @@
+/**
+ * The peer row of `npm run bench` (issue 22): `@pulumi/awsguard` (Pulumi's own AWS pack, a dev dependency) and our
+ * aws-baseline, each alone on the same stack through the same CLI and protocol, against the program-only plan.
+ * awsguard ships as a library; its README's three-line pack (`new AwsGuard({ all: "advisory" })`) is written into
+ * the package cache so it resolves `@pulumi/policy` and `@pulumi/awsguard` from this checkout, as a user's pack would.
+ * Its three policies that call AWS APIs (aws-sdk) while analysing are disabled through a `--policy-pack-config` file
+ * (as a user would; the engine's Configure replaces what the pack set in code): offline they can only crash.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { runPlan, Table } from "./plans";
+
+const ROOT = path.resolve(__dirname, "..");
+/** awsguard 0.3.1 policies that call AWS (security.js: ACM DescribeCertificate, IAM ListAccessKeys, ListMFADevices). */
+const CLOUD_ONLY = ["acm-certificate-expiration", "access-keys-rotated", "mfa-enabled-for-iam-console-access"];
+
+/** The awsguard pack folder, or undefined when the dev dependency is not installed. */
+export function awsguardPack(): string | undefined {
+  let version: string;
+  try {
+    version = JSON.parse(fs.readFileSync(require.resolve("@pulumi/awsguard/package.json", { paths: [ROOT] }), "utf8")).version;
+  } catch {
+    return undefined;
+  }
+  const dir = path.join(ROOT, "node_modules", ".cache", "production-platform", `awsguard-pack-${version.replace(/^v/, "")}`);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "awsguard-bench", version: "0.0.0", main: "index.js" }));
+  const settings = { all: "advisory", ...Object.fromEntries(CLOUD_ONLY.map((p) => [p, "disabled"])) };
+  fs.writeFileSync(path.join(dir, "index.js"), `const { AwsGuard } = require("@pulumi/awsguard");\nnew AwsGuard(${JSON.stringify(settings)});\n`);
+  fs.writeFileSync(path.join(dir, "offline.json"), JSON.stringify(settings, null, 2));
+  return dir;
+}
+
+/** Program-only, then each AWS pack alone, `rounds` interleaved rounds on one stack; the last round's figures. */
+export function awsguardRows(stack: string, rounds: number): Table {
+  const guard = awsguardPack();
+  const rows: Table = [["pack (alone, --stack " + stack + ")", "findings", "start s", "plan s (CPU s)", "× program only (wall, CPU)", "goal"]];
+  if (!guard) return [...rows, ["@pulumi/awsguard", "not installed (npm ci installs the dev dependency)", "", "", "", ""]];
+  const ours = path.join(ROOT, "policy", "aws-baseline");
+  let last: { bare: ReturnType<typeof runPlan>; guard: ReturnType<typeof runPlan>; ours: ReturnType<typeof runPlan> } | undefined;
+  for (let round = 0; round < rounds; round++) {
+    last = {
+      bare: runPlan(["--stack", stack, "--no-policy"]),
+      guard: runPlan(["--stack", stack, "--policy-pack", guard, "--policy-pack-config", path.join(guard, "offline.json")]),
+      ours: runPlan(["--stack", stack, "--policy-pack", ours]),
+    };
+  }
+  const { bare } = last!;
+  const row = (name: string, r: ReturnType<typeof runPlan>, goal: string) => [
+    name,
+    r.findings,
+    ((r.packs[0]?.startMillis ?? 0) / 1000).toFixed(2),
+    `${r.wallSeconds.toFixed(1)} (${r.cpuSeconds.toFixed(1)})`,
+    `${(r.wallSeconds / bare.wallSeconds).toFixed(2)}, ${(r.cpuSeconds / bare.cpuSeconds).toFixed(2)}`,
+    goal,
+  ];
+  return [...rows, row("@pulumi/awsguard 0.3.1", last!.guard, "peer"), row("aws-baseline", last!.ours, "ahead of awsguard on each")];
+}
