@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the real Pulumi CLI from the Go module proxy into tools/engine/bin (ignored), then writes the plugin
-# launchers (plugins.sh). Go's module cache and build cache are reused ($GOMODCACHE, $GOCACHE): a second run only
+# Builds the real Pulumi CLI and the real Node.js language host from the Go module proxy into tools/engine/bin
+# (ignored), then writes the plugin launchers (plugins.sh). Go's module cache and build cache are reused ($GOMODCACHE, $GOCACHE): a second run only
 # relinks. Prints how long each part took.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -40,7 +40,7 @@ echo "engine: real pulumi-language-nodejs ${NODEJS_HOST_VERSION} built in $(( $(
 if versions=$(go list -m -versions "$LANGUAGE_HOST_MODULE" 2>&1); then
   echo "engine: note: the proxy now lists ${versions}; a newer real host (with RunPlugin for packs) can be pinned"
 else
-  echo "engine: ${LANGUAGE_HOST_MODULE}: not served by the module proxy ($(echo "$versions" | tail -n 1 | tr -s ' \t' ' ')); newest buildable host is ${NODEJS_HOST_VERSION}"
+  echo "engine: ${LANGUAGE_HOST_MODULE}: not served by the module proxy ($(echo "$versions" | tr -s '\n\t' '  ' | sed 's|^.*/@v/list: ||')); newest buildable host is ${NODEJS_HOST_VERSION}"
 fi
 
 ./plugins.sh "$PULUMI_VERSION" "$HOST_DIR"
