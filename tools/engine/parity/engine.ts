@@ -92,12 +92,12 @@ export async function operation(
  * Which Node.js language host the engine will start (bin/pulumi-language-nodejs, found next to `pulumi`): the
  * bridge in front of the real host that build.sh built, or nothing parity accepts.
  */
-export function languageHost(): { real: boolean; description: string } {
-  const launcher = path.join(ENGINE_BIN, "pulumi-language-nodejs");
+export function languageHost(bin: string = ENGINE_BIN): { real: boolean; description: string } {
+  const launcher = path.join(bin, "pulumi-language-nodejs");
   if (!fs.existsSync(launcher)) return { real: false, description: `${launcher} is missing` };
   const match = /host-bridge\s+(\S+)/.exec(fs.readFileSync(launcher, "utf8"));
   const binary = match ? path.join(match[1], "pulumi-language-nodejs") : "";
   if (!match || !fs.existsSync(binary)) return { real: false, description: `${launcher} does not start the real language host` };
   const version = /nodejs-host-(v[0-9.]+)$/.exec(match[1])?.[1] ?? "unknown version";
-  return { real: true, description: `real pulumi-language-nodejs ${version} (${path.relative(path.resolve(ENGINE_BIN, "..", "..", ".."), binary)}) behind language-host/bridge.ts` };
+  return { real: true, description: `real pulumi-language-nodejs ${version} (${binary}) behind language-host/bridge.ts` };
 }
