@@ -9,6 +9,7 @@ import {
   findingKey,
   isDefaultProvider,
   normalizeEnforcement,
+  packDiagnostics,
   parseEventLog,
   planFindings,
 } from "../../tools/engine/parity/compare";
@@ -82,4 +83,20 @@ test("advisory configs demote every level but disabled and keep per-policy setti
     c: { level: "baseline" },
   });
   expect(advisoryConfig({})).toEqual({ all: "advisory" });
+});
+
+test("diagnostics about a pack are found by its name, directory or the engine's words; others are not", () => {
+  const packs = [{ name: "pod-security", dir: "/repo/policy/pod-security" }];
+  const messages = [
+    "using pulumi-resource-aws from $PATH at /repo/tools/engine/bin/pulumi-resource-aws",
+    "Could not find entry point './dist/index.js' specified in package.json; using '/repo/test/fixtures/insecure-program' instead",
+    "preview failed",
+    'policy pack "/repo/policy/other" failed to start: could not read plugin: EOF',
+    "pod-security: unknown config key 'defaultLevle'",
+    "Cannot find module '/repo/policy/pod-security/package.json'",
+    "analyzer exited with code 1",
+    "pod-security-admission labels are set on every namespace",
+  ];
+  expect(packDiagnostics(messages, packs, ["preview failed"])).toEqual([messages[3], messages[4], messages[5], messages[6]]);
+  expect(packDiagnostics(['policy pack "x" failed'], packs, ['policy pack "x" failed'])).toEqual([]);
 });

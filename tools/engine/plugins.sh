@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Writes the plugin launchers into tools/engine/bin (ignored): the stand-in resource providers under the names the
-# engine looks up on $PATH (pulumi-resource-aws, -kubernetes, -random; workspace.GetPluginPath), and, while the
-# real language host cannot be built here (docs/parity.md), the stand-in pulumi-language-nodejs next to `pulumi`.
+# engine looks up on $PATH (pulumi-resource-aws, -kubernetes, -random; workspace.GetPluginPath), and
+# pulumi-language-nodejs next to `pulumi` (the bundled-plugin path): the bridge in front of the REAL host built by
+# build.sh (language-host/bridge.ts). Without a real host there is no language host launcher, so parity refuses
+# to run rather than run on something else.
 set -euo pipefail
 cd "$(dirname "$0")"
 BIN="$PWD/bin"
-ENGINE_VERSION="${1:?usage: plugins.sh <engine-version>}"
+ENGINE_VERSION="${1:?usage: plugins.sh <engine-version> <real-host-dir>}"
+HOST_DIR="${2:?usage: plugins.sh <engine-version> <real-host-dir>}"
 mkdir -p "$BIN"
 
 write_launcher() { # <file> <launch.js arguments...>
@@ -17,9 +20,6 @@ write_launcher() { # <file> <launch.js arguments...>
 for provider in aws kubernetes random; do
   write_launcher "pulumi-resource-$provider" provider "$provider"
 done
-if [ ! -x "$BIN/pulumi-language-nodejs" ] || grep -q 'launch.js' "$BIN/pulumi-language-nodejs"; then
-  write_launcher pulumi-language-nodejs language-host
-  # The version the stand-in reports is the engine's, as the bundled host's would be.
-  sed -i "2i export PULUMI_STANDIN_LANGUAGE_VERSION=${ENGINE_VERSION#v}" "$BIN/pulumi-language-nodejs"
-fi
-echo "engine: plugin launchers in $BIN: $(cd "$BIN" && ls pulumi-resource-* pulumi-language-* | tr '\n' ' ')"
+[ -x "$HOST_DIR/pulumi-language-nodejs" ] || { echo "plugins.sh: no real language host at $HOST_DIR (run build.sh)" >&2; exit 2; }
+write_launcher pulumi-language-nodejs host-bridge "$HOST_DIR"
+echo "engine: plugin launchers in $BIN (engine ${ENGINE_VERSION}): $(cd "$BIN" && ls pulumi-resource-* pulumi-language-* | tr '\n' ' ')"

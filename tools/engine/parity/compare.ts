@@ -140,3 +140,18 @@ export function advisoryConfig(config: Record<string, unknown>): Record<string, 
   if (out.all === undefined) out.all = "advisory";
   return out;
 }
+
+/**
+ * Diagnostics (warnings and errors) about a policy pack itself: they name a pack (its name or directory) or speak
+ * of a "policy pack" / "analyzer" (the engine's words when it loads, configures or loses one, e.g.
+ * pkg/resource/plugin/analyzer_plugin.go "policy pack %q failed to start"). The issue asks for none of them; the
+ * engine's own "using pulumi-resource-* from $PATH" lines and the program's warnings are not about a pack.
+ * `expected` is the bare "preview failed" that mandatory findings end a preview with.
+ */
+export function packDiagnostics(messages: readonly string[], packs: readonly { name: string; dir: string }[], expected: readonly string[] = []): string[] {
+  return messages.filter((m) => {
+    if (expected.includes(m)) return false;
+    if (/policy pack|analyzer/i.test(m)) return true;
+    return packs.some((p) => m.includes(p.dir) || new RegExp(`(^|[^\\w-])${p.name.replace(/[-/\\^$*+?.()|[\]{}]/g, "\\$&")}([^\\w-]|$)`).test(m));
+  });
+}

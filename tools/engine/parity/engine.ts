@@ -87,3 +87,17 @@ export async function operation(
   const run = parseEventLog(fs.existsSync(events) ? fs.readFileSync(events, "utf8") : "");
   return { result, run, logFile };
 }
+
+/**
+ * Which Node.js language host the engine will start (bin/pulumi-language-nodejs, found next to `pulumi`): the
+ * bridge in front of the real host that build.sh built, or nothing parity accepts.
+ */
+export function languageHost(bin: string = ENGINE_BIN): { real: boolean; description: string } {
+  const launcher = path.join(bin, "pulumi-language-nodejs");
+  if (!fs.existsSync(launcher)) return { real: false, description: `${launcher} is missing` };
+  const match = /host-bridge\s+(\S+)/.exec(fs.readFileSync(launcher, "utf8"));
+  const binary = match ? path.join(match[1], "pulumi-language-nodejs") : "";
+  if (!match || !fs.existsSync(binary)) return { real: false, description: `${launcher} does not start the real language host` };
+  const version = /nodejs-host-(v[0-9.]+)$/.exec(match[1])?.[1] ?? "unknown version";
+  return { real: true, description: `real pulumi-language-nodejs ${version} (${binary}) behind language-host/bridge.ts` };
+}

@@ -14,8 +14,8 @@ import * as os from "os";
 import * as path from "path";
 import { discoverPacks } from "../../../src/cli/policy-run";
 import { readGolden, urnLines } from "../../../scripts/golden";
-import { advisoryConfig, changeCount, diffMultiset, findingKey, isDefaultProvider, planFindings, type EngineRun } from "./compare";
-import { operation, PULUMI, policyArgs, pulumi, workspace, type PackArg, type Workspace } from "./engine";
+import { advisoryConfig, changeCount, diffMultiset, findingKey, isDefaultProvider, packDiagnostics, planFindings, type EngineRun } from "./compare";
+import { languageHost, operation, PULUMI, policyArgs, pulumi, workspace, type PackArg, type Workspace } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
 const OUT = path.join(ROOT, "out", "parity");
@@ -125,6 +125,11 @@ async function runTarget(target: Target, base: string, repo: string): Promise<Ta
   problems.push(...engineProblems("up", up.run, up.result.code, false));
   const again = await step("re-preview", ["preview", "--stack", target.stack, "--expect-no-changes"]);
   problems.push(...engineProblems("re-preview", again.run, again.result.code, false));
+  // "No warning about the pack itself" (issue 14): any diagnostic of any of the three runs that is about a pack.
+  const packs = discoverPacks(path.join(repo, "policy")).map((dir) => ({ name: path.basename(dir), dir }));
+  for (const [label, run] of [["preview", preview.run], ["up", up.run], ["re-preview", again.run]] as const) {
+    for (const m of packDiagnostics([...run.warnings, ...run.errors], packs, ["preview failed"])) problems.push(`${label}: about a pack: ${m.split("\n")[0]}`);
+  }
   const changes = changeCount(again.run.changes);
   if (changes > 0) problems.push(`re-preview after up: ${changes} change(s): ${JSON.stringify(again.run.changes)}`);
 
@@ -164,6 +169,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`error: unknown target(s) ${unknown.join(", ")}; choose from ${TARGETS.map((t) => t.name).join(", ")}`);
     return 2;
   }
+  const host = languageHost();
+  if (!host.real) {
+    console.error(`error: ${host.description}. Build it first: tools/engine/build.sh`);
+    return 2;
+  }
+  console.log(`parity: engine ${path.relative(ROOT, PULUMI)}; language host: ${host.description}`);
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "parity-"));
   const keep = argv.includes("--keep");
   try {
