@@ -5,6 +5,7 @@
  * registering anything.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DeliveryArgs, resolveDelivery, ResolvedDelivery } from "../delivery/deliveryArgs";
 import { Environment } from "../shared/environment";
 
 /** Which controller runs the pods. */
@@ -172,6 +173,11 @@ export interface HaServiceArgs {
   readonly zones?: readonly string[];
   /** Non-zero UID the container runs as. @default — 10001 */
   readonly runAsUser?: number;
+  /**
+   * How new versions are released: the Deployment's rolling update, or an Argo Rollout (canary with ALB traffic
+   * shifting, or blue-green) gated by an analysis of the service's SLO series. @default — rolling
+   */
+  readonly delivery?: DeliveryArgs;
 }
 
 /** Everything the manifests need, defaults applied. */
@@ -201,6 +207,7 @@ export interface ResolvedHaService {
   readonly automountToken: boolean;
   readonly zones?: readonly string[];
   readonly runAsUser: number;
+  readonly delivery: ResolvedDelivery;
 }
 
 export const HA_SERVICE_DEFAULTS = {
@@ -260,5 +267,6 @@ export function resolveHaServiceArgs(name: string, args: HaServiceArgs): Resolve
     automountToken: args.serviceAccount?.automountToken ?? false,
     zones: args.zones,
     runAsUser: args.runAsUser ?? d.runAsUser,
+    delivery: resolveDelivery(appName, args.delivery),
   };
 }

@@ -4,6 +4,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ZONE_KEY } from "../shared/kubernetes";
+import { isProgressive } from "../delivery/deliveryArgs";
+import { ROLLOUTS_API_VERSION } from "../delivery/analysis";
+import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
 import { peakPods, WorkloadFootprint } from "../security/quota";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
@@ -86,7 +89,9 @@ function probeOf(probe: ProbeArgs | undefined, defaults: { period: number; failu
  * that during a rollout the new ReplicaSet is spread on its own instead of being skewed by the old one's pods.
  */
 export function topologySpreadOf(r: ResolvedHaService): k8s.types.input.core.v1.TopologySpreadConstraint[] {
-  const matchLabelKeys = r.kind === WorkloadKind.Deployment ? ["pod-template-hash"] : undefined;
+  // Pods of an Argo Rollout's ReplicaSets carry `rollouts-pod-template-hash`, not `pod-template-hash`.
+  const hashKey = isProgressive(r.delivery.strategy) ? ROLLOUTS_HASH_LABEL : "pod-template-hash";
+  const matchLabelKeys = r.kind === WorkloadKind.Deployment ? [hashKey] : undefined;
   const base = { maxSkew: 1, labelSelector: { matchLabels: selectorLabelsOf(r) }, ...(matchLabelKeys ? { matchLabelKeys } : {}) };
   return [
     { ...base, topologyKey: ZONE_KEY, whenUnsatisfiable: r.prod ? "DoNotSchedule" : "ScheduleAnyway" },
@@ -167,11 +172,13 @@ export function podTemplateOf(r: ResolvedHaService): PodTemplate {
 
 /**
  * Deployment spec. `replicas` is left out when the HPA owns the count: with server-side apply Pulumi would
- * otherwise reset the autoscaler's decision on every `up`.
+ * otherwise reset the autoscaler's decision on every `up`. Under an Argo Rollout the Deployment only holds the pod
+ * template (`workloadRef`) and runs no pods itself: `replicas: 0`.
  */
 export function deploymentSpecOf(r: ResolvedHaService): k8s.types.input.apps.v1.DeploymentSpec {
+  const replicas = isProgressive(r.delivery.strategy) ? { replicas: 0 } : r.autoscaling ? {} : { replicas: r.replicas };
   return {
-    ...(r.autoscaling ? {} : { replicas: r.replicas }),
+    ...replicas,
     selector: { matchLabels: selectorLabelsOf(r) },
     revisionHistoryLimit: 5,
     minReadySeconds: 5,
@@ -223,7 +230,10 @@ export function hpaSpecOf(r: ResolvedHaService): k8s.types.input.autoscaling.v2.
   const a = r.autoscaling;
   if (!a) return undefined;
   return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: r.kind, name: r.appName },
+    // Under an Argo Rollout the HPA scales the Rollout (its /scale subresource); the Deployment stays at zero.
+    scaleTargetRef: isProgressive(r.delivery.strategy)
+      ? { apiVersion: ROLLOUTS_API_VERSION, kind: "Rollout", name: r.appName }
+      : { apiVersion: "apps/v1", kind: r.kind, name: r.appName },
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
     metrics: [
