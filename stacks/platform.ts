@@ -11,7 +11,8 @@ import { AlarmTopic, AlertReceivers, monitoringFootprint, MonitoringStack } from
 import { Network } from "../components/network";
 import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_VERSION, externalSecretSpec, quotaForWorkloads, QuotaSettings, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
-import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
+import { GlobalTraffic, ingressNameOf, RegionalIngress, TrafficRouting } from "../components/traffic";
+import { DeliveryStrategy, deliveryServiceNamesOf, RolloutsController } from "../components/delivery";
 import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
@@ -30,6 +31,7 @@ export interface RegionalPlatform {
   readonly services: readonly HaService[];
   readonly clusterSecurity: ClusterSecurityBaseline;
   readonly tenants: ReadonlyMap<string, Tenant>;
+  readonly rollouts: RolloutsController;
 }
 
 export interface Platform {
@@ -123,7 +125,7 @@ export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSet
   return quotaForWorkloads(workloads, caps);
 }
 
-function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network): HaService {
+function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network, rollouts: RolloutsController): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
     appName: svc.name,
@@ -138,6 +140,13 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
     expose: { loadBalancerCidrs: network.publicSubnetCidrs },
     // Credentials of the declared data stores, delivered by External Secrets (see dataStoreSecrets).
     secretFiles: svc.databases.map((store) => ({ secretName: credentialsSecretName(store), mountPath: `/var/run/secrets/platform/${store}` })),
+    // Canary weights move on the regional ALB's Ingress for this service; the analysis reads its SLO (MonitoringStack slos).
+    delivery: {
+      strategy: svc.delivery,
+      ...(svc.delivery === DeliveryStrategy.Canary ? { ingressName: ingressNameOf(svc.name) } : {}),
+      analysis: { sloName: svc.name },
+      controller: rollouts.release,
+    },
   }, { provider: cluster.provider, dependsOn: [tenant] });
 }
 
@@ -215,8 +224,13 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
     alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
   }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
-  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
-  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
+  const rollouts = new RolloutsController(`${code}-rollouts`, {
+    environment,
+    kubernetesVersion: config.kubernetesVersion,
+    monitoringRelease: monitoring.release,
+  }, { provider: cluster.provider, dependsOn: [clusterSecurity] });
+  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network, rollouts));
+  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts };
 }
 
 export function buildPlatform(config: PlatformConfig): Platform {
@@ -257,6 +271,7 @@ export function buildPlatform(config: PlatformConfig): Platform {
       servicePort: svc.port,
       path: svc.ingressPath,
       healthCheckPath: svc.healthPath,
+      ...(svc.delivery === DeliveryStrategy.Canary ? { canaryServiceName: deliveryServiceNamesOf(svc.name, svc.delivery).extra } : {}),
     })),
   }, { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] }));
   const data = new DataTier("data", {
