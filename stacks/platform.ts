@@ -13,6 +13,7 @@ import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_V
 import { regionCode } from "../components/shared/regions";
 import { GlobalTraffic, ingressNameOf, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { DeliveryStrategy, deliveryServiceNamesOf, RolloutsController } from "../components/delivery";
+import { HBONE_PORT, ServiceMesh } from "../components/mesh";
 import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
@@ -32,6 +33,7 @@ export interface RegionalPlatform {
   readonly clusterSecurity: ClusterSecurityBaseline;
   readonly tenants: ReadonlyMap<string, Tenant>;
   readonly rollouts: RolloutsController;
+  readonly mesh: ServiceMesh;
 }
 
 export interface Platform {
@@ -69,7 +71,8 @@ export const DATA_STORE_PORTS: Readonly<Record<DataStore, number>> = { postgres:
 export function tenantEgress(config: PlatformConfig, tenant: string, privateSubnetCidrs: readonly string[]): EgressRule[] {
   const calls: EgressRule[] = config.services
     .filter((svc) => svc.callers.includes(tenant) && svc.tenant !== tenant)
-    .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }] }));
+    // In the ambient mesh a call leaves the pod towards the callee's HBONE port (15008), not the service port.
+    .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }, { port: HBONE_PORT }] }));
   const stores = storesOf(config, tenant);
   return [
     ...calls,
@@ -125,7 +128,7 @@ export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSet
   return quotaForWorkloads(workloads, caps);
 }
 
-function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network, rollouts: RolloutsController): HaService {
+function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network, rollouts: RolloutsController, mesh: ServiceMesh): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
     appName: svc.name,
@@ -147,7 +150,9 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
       analysis: { sloName: svc.name },
       controller: rollouts.release,
     },
-  }, { provider: cluster.provider, dependsOn: [tenant] });
+    // Identity authorization from the same callers, enforced by ztunnel; the tenant namespace is enrolled by ServiceMesh.
+    mesh: { controlPlane: mesh.controlPlane },
+  }, { provider: cluster.provider, dependsOn: [tenant, mesh] });
 }
 
 function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
@@ -229,8 +234,15 @@ function buildRegion(config: PlatformConfig, region: string): RegionalPlatform {
     kubernetesVersion: config.kubernetesVersion,
     monitoringRelease: monitoring.release,
   }, { provider: cluster.provider, dependsOn: [clusterSecurity] });
-  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network, rollouts));
-  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts };
+  const mesh = new ServiceMesh(`${code}-mesh`, {
+    environment,
+    kubernetesVersion: config.kubernetesVersion,
+    namespaces: config.tenants.map((t) => t.name),
+    permissiveNamespaces: ["monitoring"],
+    monitoringRelease: monitoring.release,
+  }, { provider: cluster.provider, dependsOn: [clusterSecurity, ...tenants.values()] });
+  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network, rollouts, mesh));
+  return { region, code, zones, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts, mesh };
 }
 
 export function buildPlatform(config: PlatformConfig): Platform {

@@ -18,6 +18,7 @@ import {
   statefulSetSpecOf,
 } from "./haServiceSpec";
 import { createDeliveryObjects } from "./haServiceDelivery";
+import { createMeshObjects } from "./haServiceMesh";
 import { validateHaServiceArgs } from "./haServiceValidation";
 
 export * from "./haServiceArgs";
@@ -98,6 +99,7 @@ export class HaService extends pulumi.ComponentResource {
     }
 
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadataOf(r), spec: networkPolicySpecOf(r) }, child);
+    createMeshObjects(name, r, this);
 
     this.serviceName = service.metadata.name;
     this.namespace = service.metadata.namespace.apply((ns) => ns ?? r.namespace);

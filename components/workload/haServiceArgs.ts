@@ -178,6 +178,17 @@ export interface HaServiceArgs {
    * shifting, or blue-green) gated by an analysis of the service's SLO series. @default — rolling
    */
   readonly delivery?: DeliveryArgs;
+  /**
+   * Istio ambient mesh membership (the namespace is enrolled by ServiceMesh): an identity AuthorizationPolicy admitting
+   * exactly `allowedCallers` (and the load balancer subnets in plaintext), and NetworkPolicy allows for HBONE and
+   * probes. @default — not in a mesh
+   */
+  readonly mesh?: MeshMembershipArgs;
+}
+
+export interface MeshMembershipArgs {
+  /** The release that installs Istio's CRDs (ServiceMesh `controlPlane`); the policies depend on it. */
+  readonly controlPlane?: pulumi.Resource;
 }
 
 /** Everything the manifests need, defaults applied. */
@@ -208,6 +219,7 @@ export interface ResolvedHaService {
   readonly zones?: readonly string[];
   readonly runAsUser: number;
   readonly delivery: ResolvedDelivery;
+  readonly mesh?: MeshMembershipArgs;
 }
 
 export const HA_SERVICE_DEFAULTS = {
@@ -268,5 +280,6 @@ export function resolveHaServiceArgs(name: string, args: HaServiceArgs): Resolve
     zones: args.zones,
     runAsUser: args.runAsUser ?? d.runAsUser,
     delivery: resolveDelivery(appName, args.delivery),
+    mesh: args.mesh,
   };
 }

@@ -7,6 +7,7 @@ import { ZONE_KEY } from "../shared/kubernetes";
 import { isProgressive } from "../delivery/deliveryArgs";
 import { ROLLOUTS_API_VERSION } from "../delivery/analysis";
 import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
+import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/meshPolicy";
 import { peakPods, WorkloadFootprint } from "../security/quota";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
@@ -260,11 +261,19 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
   if (r.expose?.ingressControllerNamespace) {
     from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": r.expose.ingressControllerNamespace } } });
   }
+  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = from.length > 0 ? [{ from, ports: [{ protocol: "TCP", port: r.port }] }] : [];
+  if (r.mesh) {
+    // In the ambient mesh the callers' ztunnels deliver on HBONE (15008), and kubelet probes arrive SNATed from
+    // istio-cni's link-local address: without these the mesh drops every call and every probe.
+    const callers = from.filter((peer) => peer.ipBlock === undefined);
+    if (callers.length > 0) ingress.push({ from: callers, ports: [{ protocol: "TCP", port: HBONE_PORT }] });
+    ingress.push({ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.port }] });
+  }
   return {
     podSelector: { matchLabels: selectorLabelsOf(r) },
     policyTypes: ["Ingress"],
     // An empty `from` would mean "everyone"; with no callers the policy has no rules at all, which admits nobody.
-    ingress: from.length > 0 ? [{ from, ports: [{ protocol: "TCP", port: r.port }] }] : [],
+    ingress,
   };
 }
 
