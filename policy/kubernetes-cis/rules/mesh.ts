@@ -88,7 +88,7 @@ function namespaceModes(resources: readonly Subject[]): Map<string, string> {
 
 const MTLS = "nsa-mesh-strict-mtls";
 export const meshStrictMtls: StackRule = {
-  meta: nsaCisa("NET-2", MTLS, "Tenant namespaces are in the service mesh with strict mTLS", "high", "Enrol the namespace (label istio.io/dataplane-mode: ambient) and require mTLS: a PeerAuthentication with mtls.mode STRICT in istio-system (mesh-wide) or in the namespace, and no namespace-wide PERMISSIVE override.", [
+  meta: nsaCisa("NET-1", MTLS, "Tenant namespaces are in the service mesh with strict mTLS", "high", "Enrol the namespace (label istio.io/dataplane-mode: ambient) and require mTLS: a PeerAuthentication with mtls.mode STRICT in istio-system (mesh-wide) or in the namespace, and no namespace-wide PERMISSIVE override.", [
     "Istio security best practices: mutual TLS STRICT",
   ]),
   judges: isKubernetesObject,
@@ -117,7 +117,7 @@ export const meshStrictMtls: StackRule = {
 
 const AUTHZ = "nsa-mesh-authorization-policy";
 export const meshAuthorizationPolicy: StackRule = {
-  meta: nsaCisa("NET-3", AUTHZ, "Every service has an identity-based AuthorizationPolicy", "high", "Add an AuthorizationPolicy (action ALLOW, selector matching the service's pods) that admits exactly the calling identities; with no rules it admits nobody.", [
+  meta: nsaCisa("NET-2", AUTHZ, "Every service has an identity-based AuthorizationPolicy", "high", "Add an AuthorizationPolicy (action ALLOW, selector matching the service's pods) that admits exactly the calling identities; with no rules it admits nobody.", [
     "Istio security best practices: default-deny authorization",
   ]),
   judges: isKubernetesObject,

@@ -70,7 +70,7 @@ function judge(rollout: Subject, keys: ReturnType<typeof templateKeys>): Finding
 
 export const rolloutAnalysed: StackRule = {
   meta: resilience(
-    "WR-19",
+    "WR-20",
     "rollout-analysed",
     "Canary and blue-green Rollouts run an analysis that exists in their namespace",
     "high",
