@@ -9,7 +9,8 @@
  * outside kube-* and the mesh's root namespace. Everything is joined per cluster — the objects' Kubernetes provider —
  * so a policy in cluster A never covers cluster B. Istio's defaults are assumed: root namespace `istio-system`, ambient
  * enrolment by the `istio.io/dataplane-mode: ambient` namespace label (sidecar enrolment by `istio-injection: enabled`
- * or an `istio.io/rev` label is accepted too). Decided in prod (policy config `environment`); elsewhere they pass.
+ * or an `istio.io/rev` label is accepted too). Judged in every environment, so a dev stack on PERMISSIVE is reported
+ * (advisory there), never counted as passing; prod's config makes them mandatory.
  */
 import { Finding, StackRule, Subject } from "../../common/finding";
 import { isKubernetesObject, kindOf, metadataOf, namespaceOf, podTemplateOf, selectorMatches } from "../../common/kubernetes";
@@ -92,8 +93,7 @@ export const meshStrictMtls: StackRule = {
     "Istio security best practices: mutual TLS STRICT",
   ]),
   judges: isKubernetesObject,
-  check(resources, ctx) {
-    if (ctx.environment !== "prod") return [];
+  check(resources) {
     const { served, undecided } = servedWorkloads(resources);
     const enrolled = enrolment(resources);
     const modes = namespaceModes(resources);
@@ -121,8 +121,7 @@ export const meshAuthorizationPolicy: StackRule = {
     "Istio security best practices: default-deny authorization",
   ]),
   judges: isKubernetesObject,
-  check(resources, ctx) {
-    if (ctx.environment !== "prod") return [];
+  check(resources) {
     const { served, undecided } = servedWorkloads(resources);
     const policies = resources.filter((r) => isAuthorizationPolicy(r.type));
     const findings: Finding[] = undecided.map((w) => cannotTellYet(`${kindOf(w.type)} ${w.name}`, "metadata.namespace or its pod labels", AUTHZ, w));

@@ -130,7 +130,7 @@ const SEEDED: Record<string, string> = {
  * these are configured with environment prod, as a prod stack would be, so their seeded violations are judged.
  */
 const PROD_ONLY: Record<string, string[]> = {
-  "kubernetes-cis": ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned", "nsa-mesh-strict-mtls", "nsa-mesh-authorization-policy"],
+  "kubernetes-cis": ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned"],
 };
 const packConfig = (pack: string) => Object.fromEntries((PROD_ONLY[pack] ?? []).map((policy) => [policy, { environment: "prod" }]));
 

@@ -1,5 +1,5 @@
 /**
- * Mesh rules (prod): pass and fail fixtures, a two-cluster join, and "cannot tell yet" on unknowns. Built from the
+ * Mesh rules: pass and fail fixtures, a two-cluster join, and "cannot tell yet" on unknowns. Built from the
  * same object shapes ServiceMesh and HaService register.
  */
 import { contextFor, Subject } from "../../../policy/common/finding";
@@ -56,7 +56,9 @@ describe("nsa-mesh-strict-mtls", () => {
       expect(findings.map((f) => [f.undecided, f.message.startsWith("cannot tell yet:")])).toEqual([[true, true]]);
     }
   });
-  test("passes outside prod (decided in prod only)", () => expect(meshStrictMtls.check(program("use1", { enrolled: {} }), contextFor("staging"))).toEqual([]));
+  test("judged in every environment: a dev namespace outside the mesh is reported (advisory by dev's config)", () => {
+    expect(meshStrictMtls.check(program("use1", { enrolled: {} }), contextFor("dev"))).toHaveLength(1);
+  });
 });
 
 describe("nsa-mesh-authorization-policy", () => {
