@@ -40,6 +40,12 @@ function servedWorkloads(resources: readonly Subject[]): { served: ServedWorkloa
   const served: ServedWorkload[] = [];
   const undecided: Subject[] = [];
   for (const w of resources.filter((r) => isServed(r.type))) {
+    // At a first preview, objects of a cluster-derived provider come back with no properties at all: unseen is
+    // "cannot tell yet", never a pass.
+    if (Object.keys(w.props).length === 0) {
+      undecided.push(w);
+      continue;
+    }
     const namespace = namespaceOf(w);
     const labels = objectOf(podTemplateOf(w)?.metadata.labels);
     if (namespace === undefined || SYSTEM_NAMESPACES.includes(namespace) || namespace === ROOT_NAMESPACE || !labels) continue;

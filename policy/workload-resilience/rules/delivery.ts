@@ -9,7 +9,7 @@ import { Finding, StackRule, Subject, describe } from "../../common/finding";
 import { kindOf } from "../../common/kubernetes";
 import { namespaceKey } from "../../common/scope";
 import { cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
-import { isRollout } from "./model";
+import { isRollout, unseen } from "./model";
 import { resilience } from "./meta";
 
 const isTemplate = (t: string) => t.startsWith("kubernetes:argoproj.io/") && kindOf(t) === "AnalysisTemplate";
@@ -51,6 +51,8 @@ function templateKeys(resources: readonly Subject[]): { namespaced: Set<string>;
 }
 
 function judge(rollout: Subject, keys: ReturnType<typeof templateKeys>): Finding[] {
+  // No properties at all: unseen at a first preview (a cluster-derived provider), not a Rollout without a strategy.
+  if (unseen(rollout)) return [cannotTellYet(describe(rollout), "spec.strategy", "wr-rollout-analysed", rollout)];
   const spec = objectOf(rollout.props.spec);
   const strategy = spec?.strategy;
   if (isUnknown(strategy) || containsUnknown(strategy)) return [cannotTellYet(describe(rollout), "spec.strategy", "wr-rollout-analysed", rollout)];

@@ -75,6 +75,11 @@ describe("nsa-mesh-authorization-policy", () => {
     rs.push(res(T.Authz, "x", { metadata: { name: "x", namespace: "payments" }, spec: U }, cluster("use1")) as Subject);
     expect(meshAuthorizationPolicy.check(rs, prod).map((f) => f.undecided)).toEqual([true]);
   });
+  test("cannot tell yet: a workload seen with no properties (first preview of a cluster-derived provider)", () => {
+    const rs = program("use1", { authz: false }).map((r) => (r.type === T.Deployment ? { ...r, props: {} } : r));
+    for (const rule of [meshAuthorizationPolicy, meshStrictMtls]) expect(rule.check(rs, prod).map((f) => f.undecided)).toEqual([true]);
+  });
+
   test("odd input never throws", () => {
     const odd = [res(T.Authz, "o", { metadata: { namespace: "payments" }, spec: null }), res(T.Service, "s", { spec: 7 }), res(T.Deployment, "d", { spec: { template: "x" } })] as Subject[];
     expect(() => meshAuthorizationPolicy.check([...program(), ...odd], prod)).not.toThrow();

@@ -87,6 +87,11 @@ describe("wr-rollout-analysed", () => {
     expect(findings[0].message).toMatch(/^cannot tell yet:/);
   });
 
+  test("cannot tell yet when the Rollout is seen with no properties at all", () => {
+    const blank = { ...rollout(canary), props: {} } as Subject;
+    expect(rolloutAnalysed.check([blank], contextFor("prod")).map((f) => f.undecided)).toEqual([true]);
+  });
+
   test("odd input never throws", () => {
     for (const strategy of [null, 42, "canary", { canary: null }, { canary: { steps: "x" } }, { blueGreen: { prePromotionAnalysis: { templates: [null] } } }]) {
       expect(() => rolloutAnalysed.check([rollout(strategy)], contextFor("prod"))).not.toThrow();
