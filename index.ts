@@ -9,6 +9,8 @@
  */
 export * from "./components/cluster";
 export * from "./components/data";
+export * from "./components/delivery";
+export * from "./components/mesh";
 export * from "./components/monitoring";
 export * from "./components/network";
 export * from "./components/resilience";

@@ -13,6 +13,7 @@ import { checkVpcCidr } from "../components/network/validation";
 import { parseZoneConfig, ZoneConfig } from "./zoneConfig";
 import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
 import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits, WorkloadFootprint } from "../components/security/quota";
+import { DeliveryStrategy } from "../components/delivery/deliveryArgs";
 import { haServiceFootprint } from "../components/workload/haServiceSpec";
 
 export const CONFIG_NAMESPACE = "production-platform";
@@ -88,6 +89,12 @@ export interface ServiceConfig {
    * egress to the data subnets on those ports and an ExternalSecret with the credentials. @default none
    */
   readonly databases: readonly DataStore[];
+  /**
+   * How new versions are released (HaService `delivery.strategy`): `canary` (ALB traffic shifted 10 → 25 → 50 →
+   * 100 %, each step analysed on the service's SLO), `blueGreen` or `rolling`. @default — canary in staging and prod,
+   * rolling in dev
+   */
+  readonly delivery: DeliveryStrategy;
 }
 
 export interface ClusterApiAccessConfig {
@@ -266,6 +273,8 @@ export function serviceFootprint(env: Environment, svc: ServiceConfig): Workload
   return haServiceFootprint(svc.name, {
     namespace: svc.tenant, image: svc.image, port: svc.port, environment: env,
     autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
+    // Only the strategy changes the footprint (a Rollout holds both versions at full size at its last step).
+    delivery: { strategy: svc.delivery },
   });
 }
 
@@ -468,7 +477,9 @@ export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): Pla
       ingressPath: (svc.ingressPath as string) ?? "/",
       callers: ((asArray(svc.callers) ?? []) as string[]),
       databases: ((asArray(svc.databases) ?? []) as DataStore[]),
+      delivery: (svc.delivery as DeliveryStrategy) ?? (env === "dev" ? DeliveryStrategy.Rolling : DeliveryStrategy.Canary),
     };
+    checkOneOf(problems, `${prop}.delivery`, service.delivery, Object.values(DeliveryStrategy));
     service.databases.forEach((d, j) => checkOneOf(problems, `${prop}.databases[${j}]`, d, DataStores));
     problems.check(typeof service.name === "string" && DNS_LABEL.test(service.name) && service.name.length <= 40, {
       property: `${prop}.name`, value: service.name, rule: "a DNS label of at most 40 characters", fix: "use lower-case letters, digits and '-'",

@@ -11,7 +11,9 @@ import { AlarmTopic, AlertReceivers, monitoringFootprint, MonitoringStack } from
 import { Network } from "../components/network";
 import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_VERSION, externalSecretSpec, quotaForWorkloads, QuotaSettings, Tenant } from "../components/security";
 import { regionCode } from "../components/shared/regions";
-import { GlobalTraffic, RegionalIngress, TrafficRouting } from "../components/traffic";
+import { GlobalTraffic, ingressNameOf, RegionalIngress, TrafficRouting } from "../components/traffic";
+import { DeliveryStrategy, deliveryServiceNamesOf, RolloutsController } from "../components/delivery";
+import { HBONE_PORT, ServiceMesh } from "../components/mesh";
 import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
@@ -34,6 +36,8 @@ export interface RegionalPlatform {
   readonly services: readonly HaService[];
   readonly clusterSecurity: ClusterSecurityBaseline;
   readonly tenants: ReadonlyMap<string, Tenant>;
+  readonly rollouts: RolloutsController;
+  readonly mesh: ServiceMesh;
 }
 
 export interface Platform {
@@ -71,7 +75,8 @@ export const DATA_STORE_PORTS: Readonly<Record<DataStore, number>> = { postgres:
 export function tenantEgress(config: PlatformConfig, tenant: string, privateSubnetCidrs: readonly string[]): EgressRule[] {
   const calls: EgressRule[] = config.services
     .filter((svc) => svc.callers.includes(tenant) && svc.tenant !== tenant)
-    .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }] }));
+    // In the ambient mesh a call leaves the pod towards the callee's HBONE port (15008), not the service port.
+    .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }, { port: HBONE_PORT }] }));
   const stores = storesOf(config, tenant);
   return [
     ...calls,
@@ -127,7 +132,7 @@ export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSet
   return quotaForWorkloads(workloads, caps);
 }
 
-function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network): HaService {
+function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network, rollouts: RolloutsController, mesh: ServiceMesh): HaService {
   return new HaService(`${code}-${svc.name}`, {
     namespace: svc.tenant,
     appName: svc.name,
@@ -142,7 +147,16 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
     expose: { loadBalancerCidrs: network.publicSubnetCidrs },
     // Credentials of the declared data stores, delivered by External Secrets (see dataStoreSecrets).
     secretFiles: svc.databases.map((store) => ({ secretName: credentialsSecretName(store), mountPath: `/var/run/secrets/platform/${store}` })),
-  }, { provider: cluster.provider, dependsOn: [tenant] });
+    // Canary weights move on the regional ALB's Ingress for this service; the analysis reads its SLO (MonitoringStack slos).
+    delivery: {
+      strategy: svc.delivery,
+      ...(svc.delivery === DeliveryStrategy.Canary ? { ingressName: ingressNameOf(svc.name) } : {}),
+      analysis: { sloName: svc.name },
+      controller: rollouts.release,
+    },
+    // Identity authorization from the same callers, enforced by ztunnel; the tenant namespace is enrolled by ServiceMesh.
+    mesh: { controlPlane: mesh.controlPlane },
+  }, { provider: cluster.provider, dependsOn: [tenant, mesh] });
 }
 
 /** One AWS provider per region, registered first: the zone lookup (stacks/zones.ts) runs through them. */
@@ -229,8 +243,20 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
     alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
   }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
-  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network));
-  return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants };
+  const rollouts = new RolloutsController(`${code}-rollouts`, {
+    environment,
+    kubernetesVersion: config.kubernetesVersion,
+    monitoringRelease: monitoring.release,
+  }, { provider: cluster.provider, dependsOn: [clusterSecurity] });
+  const mesh = new ServiceMesh(`${code}-mesh`, {
+    environment,
+    kubernetesVersion: config.kubernetesVersion,
+    namespaces: config.tenants.map((t) => t.name),
+    permissiveNamespaces: ["monitoring"],
+    monitoringRelease: monitoring.release,
+  }, { provider: cluster.provider, dependsOn: [clusterSecurity, ...tenants.values()] });
+  const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network, rollouts, mesh));
+  return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts, mesh };
 }
 
 /**
@@ -297,6 +323,7 @@ export function buildPlatform(config: PlatformConfig, placement: Placement): Pla
       servicePort: svc.port,
       path: svc.ingressPath,
       healthCheckPath: svc.healthPath,
+      ...(svc.delivery === DeliveryStrategy.Canary ? { canaryServiceName: deliveryServiceNamesOf(svc.name, svc.delivery).extra } : {}),
     })),
   }, { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] }));
   ingress.forEach((i, n) => albs.get(regions[n].region)?.resolve(i.loadBalancerHostname));

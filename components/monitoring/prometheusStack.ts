@@ -8,6 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { resourcesOf } from "./resources";
+import { MONITORING_NAMESPACE } from "./types";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
@@ -47,6 +48,14 @@ function pvc(storageGi: number, storageClass: string | undefined): Record<string
   };
 }
 
+/** The release's fullname: every object the chart creates is named after it. */
+export const PROMETHEUS_STACK_FULLNAME = "kube-prometheus-stack";
+/**
+ * In-cluster query URL of Prometheus: the chart's `<fullname>-prometheus` Service on 9090 in the monitoring namespace.
+ * Argo Rollouts' AnalysisTemplates query it.
+ */
+export const PROMETHEUS_IN_CLUSTER_URL = `http://${PROMETHEUS_STACK_FULLNAME}-prometheus.${MONITORING_NAMESPACE}.svc.cluster.local:9090`;
+
 function zoneSpread(name: string): Record<string, unknown>[] {
   return [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": name } } }];
 }
@@ -58,7 +67,7 @@ function zoneSpread(name: string): Record<string, unknown>[] {
  */
 export function prometheusStackValues(s: PrometheusStackSettings): Record<string, unknown> {
   return {
-    fullnameOverride: "kube-prometheus-stack",
+    fullnameOverride: PROMETHEUS_STACK_FULLNAME,
     crds: {
       enabled: true,
       // Helm installs CRDs on first install only; this job (a pre-upgrade hook) applies the pinned chart's CRDs on

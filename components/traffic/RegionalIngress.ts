@@ -7,8 +7,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "../cluster";
 import { ValidationError } from "../shared/validation";
-import { INGRESS_CHARTS, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
+import { INGRESS_CHARTS, ingressNameOf, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
 import {
+  canaryActionAnnotationOf,
   EXTERNAL_DNS,
   externalDnsPolicy,
   externalDnsValues,
@@ -131,7 +132,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
         `${name}-${s.namespace}-${s.serviceName}`,
         {
           metadata: {
-            name: `${s.serviceName}-${r.groupName}`,
+            name: ingressNameOf(s.serviceName, r.groupName),
             namespace: s.namespace,
             labels: { "app.kubernetes.io/name": s.serviceName, "app.kubernetes.io/managed-by": "pulumi" },
             annotations: ingressAnnotationsOf(r, {
@@ -141,11 +142,17 @@ export class RegionalIngress extends pulumi.ComponentResource {
               webAclArn: args.webAclArn,
               loadBalancerAttributes,
             }),
+            ...(s.canaryServiceName ? canaryActionAnnotationOf(s.serviceName, s.canaryServiceName, s.servicePort) : {}),
           },
           spec: ingressSpecOf(r, s),
         },
         // The controller's admission webhook validates Ingresses, and it must outlive them to remove the ALB on delete.
-        { parent: this, dependsOn: [controller] },
+        // A canary's weights belong to the Rollouts controller once created: Pulumi must not reset them mid-release.
+        {
+          parent: this,
+          dependsOn: [controller],
+          ...(s.canaryServiceName ? { ignoreChanges: [`metadata.annotations["${Object.keys(canaryActionAnnotationOf(s.serviceName, s.canaryServiceName, s.servicePort))[0]}"]`] } : {}),
+        },
       );
       return { ingress, published: { namespace: s.namespace, name: ingress.metadata.name, serviceName: s.serviceName, path: s.path, hosts: [r.regionalHostname, r.domainName] } };
     });

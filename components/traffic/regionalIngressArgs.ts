@@ -32,6 +32,12 @@ export interface IngressServiceArgs {
   readonly path?: string;
   /** Path the load balancer's target-group health check GETs on each pod; must answer 200 when the pod can serve. */
   readonly healthCheckPath: string;
+  /**
+   * The canary Service of an Argo Rollout that shifts this service's traffic (HaService `delivery.strategy:
+   * "canary"`). The rule then forwards through the `actions.<serviceName>` annotation (port `use-annotation`), created
+   * at 100 % stable / 0 % canary and afterwards owned by the Rollouts controller. @default — none: a plain forward
+   */
+  readonly canaryServiceName?: string;
 }
 
 /** S3 access logs of the load balancer. */
@@ -84,12 +90,17 @@ export interface ResolvedRegionalIngress {
   readonly regionalHostname: string;
   readonly groupName: string;
   readonly deletionProtection: boolean;
-  readonly services: readonly Required<IngressServiceArgs>[];
+  readonly services: readonly (Required<Omit<IngressServiceArgs, "canaryServiceName">> & Pick<IngressServiceArgs, "canaryServiceName">)[];
   readonly controllerVersion: string;
   readonly externalDnsVersion: string;
 }
 
 export const REGIONAL_INGRESS_DEFAULTS = { groupName: "public", path: "/" } as const;
+
+/** Name of the Ingress RegionalIngress creates for a service: what a canary Rollout's `trafficRouting.alb.ingress` names. */
+export function ingressNameOf(serviceName: string, groupName: string = REGIONAL_INGRESS_DEFAULTS.groupName): string {
+  return `${serviceName}-${groupName}`;
+}
 
 export function regionalHostnameOf(region: string, domainName: string): string {
   return `ingress.${region}.${domainName}`;
@@ -198,6 +209,14 @@ export function validateRegionalIngressArgs(args: RegionalIngressArgs): readonly
       if (first === undefined) seenPaths.set(path, i);
     }
     checkPath(p, `${at}.healthCheckPath`, s?.healthCheckPath, 'set the path the pods answer health checks on, e.g. "/healthz"');
+    if (s?.canaryServiceName !== undefined) {
+      p.check(isDns1035Label(s.canaryServiceName) && s.canaryServiceName !== s.serviceName, {
+        property: `${at}.canaryServiceName`,
+        value: s.canaryServiceName,
+        rule: "a Service name (DNS-1035 label) other than serviceName",
+        fix: "pass the Rollout's canaryService, e.g. \"checkout-canary\"",
+      });
+    }
   });
   return p.list;
 }

@@ -262,9 +262,35 @@ export function ingressAnnotationsOf(
   };
 }
 
-/** Both hosts route the same path: the regional one (health checks) and the public one (real traffic). */
-export function ingressSpecOf(r: ResolvedRegionalIngress, s: { serviceName: string; servicePort: number; path: string }): k8s.types.input.networking.v1.IngressSpec {
-  const paths = [{ path: s.path, pathType: "Prefix", backend: { service: { name: s.serviceName, port: { number: s.servicePort } } } }];
+/**
+ * The weighted forward action of a canary-routed service, at its initial 100 % stable / 0 % canary. Argo Rollouts
+ * rewrites it at every step (docs: traffic-management/alb); it exists from the start so the load balancer controller
+ * never sees a `use-annotation` backend without its action, which would fail the whole IngressGroup's reconcile.
+ */
+export function canaryActionAnnotationOf(stableServiceName: string, canaryServiceName: string, servicePort: number): Record<string, string> {
+  const action = {
+    type: "forward",
+    forwardConfig: {
+      targetGroups: [
+        { serviceName: stableServiceName, servicePort: String(servicePort), weight: 100 },
+        { serviceName: canaryServiceName, servicePort: String(servicePort), weight: 0 },
+      ],
+    },
+  };
+  return { [`alb.ingress.kubernetes.io/actions.${stableServiceName}`]: JSON.stringify(action) };
+}
+
+/**
+ * Both hosts route the same path: the regional one (health checks) and the public one (real traffic). A canary-routed
+ * service's backend names its stable Service with port `use-annotation`, the AWS Load Balancer Controller's cue to
+ * forward through the `actions.<service>` annotation.
+ */
+export function ingressSpecOf(
+  r: ResolvedRegionalIngress,
+  s: { serviceName: string; servicePort: number; path: string; canaryServiceName?: string },
+): k8s.types.input.networking.v1.IngressSpec {
+  const port = s.canaryServiceName ? { name: "use-annotation" } : { number: s.servicePort };
+  const paths = [{ path: s.path, pathType: "Prefix", backend: { service: { name: s.serviceName, port } } }];
   return {
     ingressClassName: ALB_INGRESS_CLASS,
     rules: [r.regionalHostname, r.domainName].map((host) => ({ host, http: { paths } })),

@@ -17,6 +17,8 @@ import {
   serviceSpecOf,
   statefulSetSpecOf,
 } from "./haServiceSpec";
+import { createDeliveryObjects } from "./haServiceDelivery";
+import { createMeshObjects } from "./haServiceMesh";
 import { validateHaServiceArgs } from "./haServiceValidation";
 
 export * from "./haServiceArgs";
@@ -34,6 +36,9 @@ export * from "./haServiceArgs";
  * - A PodDisruptionBudget always allows at least one eviction, so node drains and upgrades proceed.
  * - The NetworkPolicy admits only declared callers, on the service port only.
  * - On shutdown the pod sleeps `preStopSleepSeconds` before SIGTERM so in-flight and late-routed requests drain.
+ * - `delivery: { strategy: "canary" | "blueGreen" }` adds an Argo Rollout (referencing the Deployment, which then
+ *   runs no pods), a canary or preview Service and an AnalysisTemplate on the service's SLO series; the HPA scales
+ *   the Rollout. Pass the RolloutsController's release as `delivery.controller`.
  */
 export class HaService extends pulumi.ComponentResource {
   /** Name of the ClusterIP Service. */
@@ -82,14 +87,19 @@ export class HaService extends pulumi.ComponentResource {
       workload = new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
     }
 
+    // canary / blueGreen: an Argo Rollout runs the pods from the Deployment's template (see haServiceDelivery.ts).
+    const delivery = createDeliveryObjects(name, r, this, { deployment: workload, stableService: service });
+
+    // The budget's selector has no pod-template hash, so it covers the stable and the canary ReplicaSets alike.
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, { metadata: metadataOf(r), spec: podDisruptionBudgetSpecOf(r) }, child);
 
     const hpaSpec = hpaSpecOf(r);
     if (hpaSpec) {
-      new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, { metadata: metadataOf(r), spec: hpaSpec }, { parent: this, dependsOn: [workload] });
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, { metadata: metadataOf(r), spec: hpaSpec }, { parent: this, dependsOn: [delivery?.rollout ?? workload] });
     }
 
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadataOf(r), spec: networkPolicySpecOf(r) }, child);
+    createMeshObjects(name, r, this);
 
     this.serviceName = service.metadata.name;
     this.namespace = service.metadata.namespace.apply((ns) => ns ?? r.namespace);

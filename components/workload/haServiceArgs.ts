@@ -5,6 +5,7 @@
  * registering anything.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { DeliveryArgs, resolveDelivery, ResolvedDelivery } from "../delivery/deliveryArgs";
 import { Environment } from "../shared/environment";
 
 /** Which controller runs the pods. */
@@ -172,6 +173,22 @@ export interface HaServiceArgs {
   readonly zones?: readonly string[];
   /** Non-zero UID the container runs as. @default — 10001 */
   readonly runAsUser?: number;
+  /**
+   * How new versions are released: the Deployment's rolling update, or an Argo Rollout (canary with ALB traffic
+   * shifting, or blue-green) gated by an analysis of the service's SLO series. @default — rolling
+   */
+  readonly delivery?: DeliveryArgs;
+  /**
+   * Istio ambient mesh membership (the namespace is enrolled by ServiceMesh): an identity AuthorizationPolicy admitting
+   * exactly `allowedCallers` (and the load balancer subnets in plaintext), and NetworkPolicy allows for HBONE and
+   * probes. @default — not in a mesh
+   */
+  readonly mesh?: MeshMembershipArgs;
+}
+
+export interface MeshMembershipArgs {
+  /** The release that installs Istio's CRDs (ServiceMesh `controlPlane`); the policies depend on it. */
+  readonly controlPlane?: pulumi.Resource;
 }
 
 /** Everything the manifests need, defaults applied. */
@@ -201,6 +218,8 @@ export interface ResolvedHaService {
   readonly automountToken: boolean;
   readonly zones?: readonly string[];
   readonly runAsUser: number;
+  readonly delivery: ResolvedDelivery;
+  readonly mesh?: MeshMembershipArgs;
 }
 
 export const HA_SERVICE_DEFAULTS = {
@@ -260,5 +279,7 @@ export function resolveHaServiceArgs(name: string, args: HaServiceArgs): Resolve
     automountToken: args.serviceAccount?.automountToken ?? false,
     zones: args.zones,
     runAsUser: args.runAsUser ?? d.runAsUser,
+    delivery: resolveDelivery(appName, args.delivery),
+    mesh: args.mesh,
   };
 }

@@ -4,6 +4,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { ZONE_KEY } from "../shared/kubernetes";
+import { isProgressive } from "../delivery/deliveryArgs";
+import { ROLLOUTS_API_VERSION } from "../delivery/analysis";
+import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
+import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/meshPolicy";
 import { peakPods, WorkloadFootprint } from "../security/quota";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
@@ -86,7 +90,9 @@ function probeOf(probe: ProbeArgs | undefined, defaults: { period: number; failu
  * that during a rollout the new ReplicaSet is spread on its own instead of being skewed by the old one's pods.
  */
 export function topologySpreadOf(r: ResolvedHaService): k8s.types.input.core.v1.TopologySpreadConstraint[] {
-  const matchLabelKeys = r.kind === WorkloadKind.Deployment ? ["pod-template-hash"] : undefined;
+  // Pods of an Argo Rollout's ReplicaSets carry `rollouts-pod-template-hash`, not `pod-template-hash`.
+  const hashKey = isProgressive(r.delivery.strategy) ? ROLLOUTS_HASH_LABEL : "pod-template-hash";
+  const matchLabelKeys = r.kind === WorkloadKind.Deployment ? [hashKey] : undefined;
   const base = { maxSkew: 1, labelSelector: { matchLabels: selectorLabelsOf(r) }, ...(matchLabelKeys ? { matchLabelKeys } : {}) };
   return [
     { ...base, topologyKey: ZONE_KEY, whenUnsatisfiable: r.prod ? "DoNotSchedule" : "ScheduleAnyway" },
@@ -167,11 +173,13 @@ export function podTemplateOf(r: ResolvedHaService): PodTemplate {
 
 /**
  * Deployment spec. `replicas` is left out when the HPA owns the count: with server-side apply Pulumi would
- * otherwise reset the autoscaler's decision on every `up`.
+ * otherwise reset the autoscaler's decision on every `up`. Under an Argo Rollout the Deployment only holds the pod
+ * template (`workloadRef`) and runs no pods itself: `replicas: 0`.
  */
 export function deploymentSpecOf(r: ResolvedHaService): k8s.types.input.apps.v1.DeploymentSpec {
+  const replicas = isProgressive(r.delivery.strategy) ? { replicas: 0 } : r.autoscaling ? {} : { replicas: r.replicas };
   return {
-    ...(r.autoscaling ? {} : { replicas: r.replicas }),
+    ...replicas,
     selector: { matchLabels: selectorLabelsOf(r) },
     revisionHistoryLimit: 5,
     minReadySeconds: 5,
@@ -223,7 +231,10 @@ export function hpaSpecOf(r: ResolvedHaService): k8s.types.input.autoscaling.v2.
   const a = r.autoscaling;
   if (!a) return undefined;
   return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: r.kind, name: r.appName },
+    // Under an Argo Rollout the HPA scales the Rollout (its /scale subresource); the Deployment stays at zero.
+    scaleTargetRef: isProgressive(r.delivery.strategy)
+      ? { apiVersion: ROLLOUTS_API_VERSION, kind: "Rollout", name: r.appName }
+      : { apiVersion: "apps/v1", kind: r.kind, name: r.appName },
     minReplicas: a.minReplicas,
     maxReplicas: a.maxReplicas,
     metrics: [
@@ -250,11 +261,19 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
   if (r.expose?.ingressControllerNamespace) {
     from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": r.expose.ingressControllerNamespace } } });
   }
+  const ingress: k8s.types.input.networking.v1.NetworkPolicyIngressRule[] = from.length > 0 ? [{ from, ports: [{ protocol: "TCP", port: r.port }] }] : [];
+  if (r.mesh) {
+    // In the ambient mesh the callers' ztunnels deliver on HBONE (15008), and kubelet probes arrive SNATed from
+    // istio-cni's link-local address: without these the mesh drops every call and every probe.
+    const callers = from.filter((peer) => peer.ipBlock === undefined);
+    if (callers.length > 0) ingress.push({ from: callers, ports: [{ protocol: "TCP", port: HBONE_PORT }] });
+    ingress.push({ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.port }] });
+  }
   return {
     podSelector: { matchLabels: selectorLabelsOf(r) },
     policyTypes: ["Ingress"],
     // An empty `from` would mean "everyone"; with no callers the policy has no rules at all, which admits nobody.
-    ingress: from.length > 0 ? [{ from, ports: [{ protocol: "TCP", port: r.port }] }] : [],
+    ingress,
   };
 }
 

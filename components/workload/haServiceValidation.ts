@@ -3,6 +3,7 @@
  * registered. Each rule exists because the API server would accept the value and the service would then fail
  * under load, during a drain, or at 3 a.m.
  */
+import { deliveryProblems } from "../delivery/deliveryValidation";
 import { environmentProblems } from "../shared/environment";
 import { parseCidr } from "../network/cidr";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
@@ -340,5 +341,6 @@ export function validateHaServiceArgs(name: string, args: HaServiceArgs): readon
     p.check(new Set(args.zones).size === args.zones.length, { property: "zones", value: args.zones, rule: "no duplicates", fix: "list each zone once" });
   }
 
+  p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }).list);
   return p.list;
 }

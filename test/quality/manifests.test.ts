@@ -15,6 +15,9 @@ const MODEL_PACKAGES: Record<string, string> = {
 /** Model packages published as ES modules only: validated in a child Node process (validate-esm-models.mjs). */
 const ESM_MODEL_PACKAGES: Record<string, string> = {
   "external-secrets.io": "@kubernetes-models/external-secrets",
+  // Rollout, AnalysisTemplate (HaService delivery) and the Istio security CRs (ServiceMesh, HaService mesh).
+  "argoproj.io": "@kubernetes-models/argo-rollouts",
+  "security.istio.io": "@kubernetes-models/istio",
 };
 
 function validateEsm(items: { file: string; package: string; object: unknown }[]): string[] {

@@ -96,6 +96,7 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["SLO as a fraction", { services: [{ name: "web", tenant: "payments", image: "nginx:1.27.0", sloObjective: 0.999 }] }, /sloObjective \| 0.999 \| a percentage from 90 to below 100.*99.9, not 0.999/],
   ["two services on the same ingress path", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0" }, { name: "b", tenant: "payments", image: "nginx:1.27.0" }] }, /services\[1\].ingressPath \| "\/" \| a path no other service uses \(a has it\)/],
   ["ingress path without a leading slash", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0", ingressPath: "checkout" }] }, /services\[0\].ingressPath \| "checkout" \| a URL path starting with \//],
+  ["unknown delivery strategy", { services: [{ name: "a", tenant: "payments", image: "nginx:1.27.0", delivery: "recreate" }] }, /services\[0\].delivery \| "recreate" \| one of "rolling", "canary", "blueGreen"/],
   ["tenant named like a system namespace", { tenants: [{ name: "kube-system", teamRoleArns: [] }], services: [] }, /tenants\[0\].name \| "kube-system"/],
   ["tenant role that is not a role ARN", { tenants: [{ name: "payments", teamRoleArns: ["payments-engineers"] }] }, /tenants\[0\].teamRoleArns\[0\] \| "payments-engineers" \| an IAM role ARN/],
   ["database rotation turned into a no-op", { databaseRotationDays: 0 }, /databaseRotationDays \| 0 \| an integer from 1 to 365 \| pulumi config set production-platform:databaseRotationDays 30/],

@@ -2,6 +2,7 @@ import type { ResourceRule, StackRule } from "../../common/finding";
 import { accessManagerApi, auditLogsManaged, ingressTls, readOnlyRootFilesystem } from "./access";
 import { auditLogsEnabled, ecrScanOnPush, networkPolicyEnforced, privateEndpoint, privateNodes, restrictEndpointAccess, secretsEncryptedWithKms } from "./eks";
 import { approvedRegistries, imagesDigestPinned } from "./images";
+import { meshAuthorizationPolicy, meshStrictMtls } from "./mesh";
 import { defaultNamespaceNotUsed } from "./namespaces";
 import { namespacesHaveNetworkPolicies } from "./network";
 import { noHostIpc, noHostNetwork, noHostPid, noPrivilegeEscalation, noPrivilegedContainers } from "./pod-security";
@@ -57,4 +58,6 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   noPodExecAttach,
   noRoleNamedClusterAdmin,
   readOnlyRootFilesystem,
+  meshStrictMtls,
+  meshAuthorizationPolicy,
 ];

@@ -1,5 +1,6 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { apiVersionsCurrent } from "./apis";
+import { rolloutAnalysed } from "./delivery";
 import { cronJobBounded, envNamesUnique, ephemeralStorageRequests, hpaCanScale, probesDistinct, pullPolicyForMutableTags, selectorMatchesTemplate } from "./peers";
 import { fisStopConditions } from "./drills";
 import { pinnedImages, preStopWithinGrace, probes, requestsAndLimits, zoneSpread } from "./pods";
@@ -27,4 +28,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   envNamesUnique,
   apiVersionsCurrent,
   fisStopConditions,
+  rolloutAnalysed,
 ];

@@ -13,6 +13,10 @@ export const REPLICATED_KINDS = ["Deployment", "StatefulSet", "ReplicaSet"];
 export const isReplicated = (type: string): boolean => type.startsWith("kubernetes:apps/") && REPLICATED_KINDS.includes(kindOf(type) ?? "");
 export const isHpa = (type: string): boolean => type.startsWith("kubernetes:autoscaling/") && kindOf(type) === "HorizontalPodAutoscaler";
 export const isPdb = (type: string): boolean => type.startsWith("kubernetes:policy/") && kindOf(type) === "PodDisruptionBudget";
+/** Argo Rollouts' Rollout: runs its ReplicaSets itself, from its own template or a referenced Deployment's. */
+export const isRollout = (type: string): boolean => type.startsWith("kubernetes:argoproj.io/") && kindOf(type) === "Rollout";
+/** What the scaling rules judge: replicated workloads and Rollouts. */
+export const isScaled = (type: string): boolean => isReplicated(type) || isRollout(type);
 
 export interface Workload {
   readonly subject: Subject;
@@ -66,17 +70,49 @@ function indexOf(resources: readonly Subject[]) {
   return { hpaByTarget, hpaByDependency, pdbsByNamespace };
 }
 
+/** The object key of the workload a Rollout's `spec.workloadRef` names (same cluster and namespace). */
+function workloadRefKey(rollout: Subject): string | undefined {
+  const ref = objectOf(objectOf(rollout.props.spec)?.workloadRef);
+  if (!ref || typeof ref.kind !== "string" || typeof ref.name !== "string" || isUnknown(ref.name)) return undefined;
+  return objectKey(rollout, ref.kind, ref.name);
+}
+
+/**
+ * Rollouts by the key of the Deployment they reference. A Deployment referenced by a Rollout and held at
+ * `replicas: 0` only carries the pod template (Argo Rollouts `workloadRef`, scaleDown never): the Rollout runs the
+ * pods and is judged in its place. Any other replica count (a migration in progress) keeps the Deployment judged too.
+ */
+function rolloutsByTemplate(resources: readonly Subject[]): Map<string, Subject> {
+  const byTemplate = new Map<string, Subject>();
+  for (const r of resources) {
+    const key = isRollout(r.type) ? workloadRefKey(r) : undefined;
+    if (key !== undefined && !byTemplate.has(key)) byTemplate.set(key, r);
+  }
+  return byTemplate;
+}
+
+function templateLabelsOf(subject: Subject, byKey: ReadonlyMap<string, Subject>): Record<string, unknown> {
+  const own = objectOf(podTemplateOf(subject)?.metadata.labels);
+  if (own) return own;
+  const refKey = isRollout(subject.type) ? workloadRefKey(subject) : undefined;
+  const referenced = refKey !== undefined ? byKey.get(refKey) : undefined;
+  return objectOf((referenced ? podTemplateOf(referenced) : undefined)?.metadata.labels) ?? objectOf(metadataOf(subject.props).labels) ?? {};
+}
+
 /**
  * The stack's replicated workloads with their HPA and PDBs. Joins key on (cluster, namespace, name), the cluster
  * being the object's Kubernetes provider: a stack with three clusters has three `web` Deployments.
  */
 export function workloadsOf(resources: readonly Subject[]): Workload[] {
   const index = indexOf(resources);
+  const templates = rolloutsByTemplate(resources);
+  const byKey = new Map(resources.filter((r) => isReplicated(r.type)).map((r) => [objectKey(r, kindOf(r.type) ?? ""), r] as const));
+  const heldByRollout = (r: Subject) => isReplicated(r.type) && templates.has(objectKey(r, kindOf(r.type) ?? "")) && numberOf(objectOf(r.props.spec)?.replicas) === 0;
   return resources
-    .filter((r) => isReplicated(r.type))
+    .filter((r) => isScaled(r.type) && !heldByRollout(r))
     .map((subject) => {
       const spec = objectOf(subject.props.spec);
-      const labels = objectOf(podTemplateOf(subject)?.metadata.labels) ?? objectOf(metadataOf(subject.props).labels) ?? {};
+      const labels = templateLabelsOf(subject, byKey);
       const namespace = namespaceOf(subject);
       const hpa = index.hpaByDependency.get(subject.urn) ?? index.hpaByTarget.get(objectKey(subject, kindOf(subject.type) ?? ""));
       const hpaMinRaw = hpa ? objectOf(hpa.props.spec)?.minReplicas : undefined;

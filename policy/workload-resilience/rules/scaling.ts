@@ -1,7 +1,7 @@
 /** Replica floors, HPA vs fixed replicas, PodDisruptionBudgets: stack rules over workloads, HPAs and PDBs. */
 import type { Finding, StackRule } from "../../common/finding";
 import { cannotTellYet } from "../../common/unknown";
-import { Workload, allowedDisruptions, floorReplicas, isReplicated, workloadsOf } from "./model";
+import { Workload, allowedDisruptions, floorReplicas, isScaled, workloadsOf } from "./model";
 import { resilience } from "./meta";
 
 const who = (kind: string, name: string, ns: string | undefined) => `${kind} ${name}${ns ? ` (namespace ${ns})` : ""}`;
@@ -20,7 +20,7 @@ export const replicasMinimum: StackRule = {
     "high",
     "Set spec.replicas (or the HPA's minReplicas) to at least 2, and at least 3 in prod.",
   ),
-  judges: isReplicated,
+  judges: isScaled,
   check(resources, ctx) {
     const min = ctx.environment === "prod" ? 3 : 2;
     return workloadsOf(resources).flatMap((w): Finding[] => {
@@ -41,7 +41,7 @@ export const noFixedReplicasWithHpa: StackRule = {
     "medium",
     "Remove spec.replicas from workloads an HPA targets, so a deployment does not reset the HPA's scale.",
   ),
-  judges: isReplicated,
+  judges: isScaled,
   check(resources) {
     return workloadsOf(resources)
       .filter((w) => w.hpa && w.replicas !== undefined)
@@ -60,7 +60,7 @@ export const pdbPresent: StackRule = {
     "high",
     "Add a PodDisruptionBudget in the workload's namespace whose selector matches its pod labels.",
   ),
-  judges: isReplicated,
+  judges: isScaled,
   check(resources) {
     return workloadsOf(resources).flatMap((w): Finding[] => {
       if (w.pdbs.length > 0) return [];
@@ -80,7 +80,7 @@ export const pdbAllowsDisruption: StackRule = {
     "high",
     "Use maxUnavailable: 1 (or a minAvailable below the replica/HPA minimum) so node drains can proceed.",
   ),
-  judges: isReplicated,
+  judges: isScaled,
   check(resources) {
     return workloadsOf(resources).flatMap((w): Finding[] => {
       const floor = floorReplicas(w);

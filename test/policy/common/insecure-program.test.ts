@@ -118,6 +118,9 @@ const SEEDED: Record<string, string> = {
   // Drills, images and restore tests (test/fixtures/insecure-program/drills.ts).
   "aws-backup-restore-tested": "ledger",
   "wr-fis-stop-conditions": "chaos",
+  "wr-rollout-analysed": "unanalysed",
+  "nsa-mesh-strict-mtls": "vendor",
+  "nsa-mesh-authorization-policy": "vendor",
   "cis-eks-5.1.4-approved-registries": "vendor",
   "cis-eks-5.1.4-images-digest-pinned": "vendor",
 };

@@ -54,6 +54,8 @@ export const POLICIES = [
   "nsa-rbac-no-pod-exec-attach",
   "nsa-rbac-no-role-named-cluster-admin",
   "nsa-read-only-root-filesystem",
+  "nsa-mesh-strict-mtls",
+  "nsa-mesh-authorization-policy",
 ];
 
 packContract({
@@ -131,7 +133,7 @@ const CASES: OneChangeCase[] = [
   ["no vpc-cni addon", (rs) => rs.splice(rs.indexOf(find(rs, "vpc-cni")), 1), ["cis-eks-5.4.4-network-policy-enforced"]],
 ];
 
-oneChangeCases(() => client, baseline, CASES, ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned"]); // images.test.ts (prod)
+oneChangeCases(() => client, baseline, CASES, ["cis-eks-5.1.4-approved-registries", "cis-eks-5.1.4-images-digest-pinned", "nsa-mesh-strict-mtls", "nsa-mesh-authorization-policy"]); // images.test.ts (prod), mesh.test.ts
 
 const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -132,6 +132,7 @@ packContract({
     "wr-env-names-unique",
     "wr-api-versions-current",
     "wr-fis-stop-conditions",
+    "wr-rollout-analysed",
   ],
   rules: RULES,
   inventory: INVENTORY,
@@ -143,7 +144,7 @@ packContract({
 });
 
 describe("dev (default config)", () => {
-  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions"]); // drills.test.ts
+  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions", "wr-rollout-analysed"]); // drills.test.ts, rollouts.test.ts
 
   test("2 replicas pass in dev", async () => {
     const resources = clone(baseline());

@@ -1,0 +1,2 @@
+export * from "./meshPolicy";
+export * from "./ServiceMesh";

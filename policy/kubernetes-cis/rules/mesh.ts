@@ -1,0 +1,154 @@
+/**
+ * Zero-trust service traffic (NSA/CISA Kubernetes Hardening Guidance, "Network separation and hardening": encrypt
+ * traffic between pods and authorize it by workload identity). Two stack rules over any program:
+ *
+ * - every tenant namespace is in the mesh with strict mTLS;
+ * - every service has an AuthorizationPolicy selecting its pods.
+ *
+ * A "tenant namespace" is one where a workload's pods are fronted by a Service (the thing other workloads call),
+ * outside kube-* and the mesh's root namespace. Everything is joined per cluster — the objects' Kubernetes provider —
+ * so a policy in cluster A never covers cluster B. Istio's defaults are assumed: root namespace `istio-system`, ambient
+ * enrolment by the `istio.io/dataplane-mode: ambient` namespace label (sidecar enrolment by `istio-injection: enabled`
+ * or an `istio.io/rev` label is accepted too). Judged in every environment, so a dev stack on PERMISSIVE is reported
+ * (advisory there), never counted as passing; prod's config makes them mandatory.
+ */
+import { Finding, StackRule, Subject } from "../../common/finding";
+import { isKubernetesObject, kindOf, metadataOf, namespaceOf, podTemplateOf, selectorMatches } from "../../common/kubernetes";
+import { clusterOf, namespaceKey } from "../../common/scope";
+import { cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
+import { nsaCisa } from "./meta";
+import { SYSTEM_NAMESPACES } from "./namespaces";
+
+const ROOT_NAMESPACE = "istio-system";
+const SERVED_KINDS = ["Deployment", "StatefulSet", "Rollout"];
+const is = (group: string, kind: string) => (t: string) => t.startsWith(`kubernetes:${group}/`) && kindOf(t) === kind;
+const isService = is("core", "Service");
+const isNamespaceObject = (t: string) => t.startsWith("kubernetes:core/") && (kindOf(t) === "Namespace" || kindOf(t) === "NamespacePatch");
+const isPeerAuthentication = is("security.istio.io", "PeerAuthentication");
+const isAuthorizationPolicy = is("security.istio.io", "AuthorizationPolicy");
+const isServed = (t: string) => isKubernetesObject(t) && SERVED_KINDS.includes(kindOf(t) ?? "") && (t.startsWith("kubernetes:apps/") || t.startsWith("kubernetes:argoproj.io/"));
+
+/** A workload whose pods a Service in its namespace and cluster selects. */
+interface ServedWorkload {
+  readonly subject: Subject;
+  readonly namespace: string;
+  readonly labels: Record<string, unknown>;
+}
+
+function servedWorkloads(resources: readonly Subject[]): { served: ServedWorkload[]; undecided: Subject[] } {
+  const services = resources.filter((r) => isService(r.type));
+  const served: ServedWorkload[] = [];
+  const undecided: Subject[] = [];
+  for (const w of resources.filter((r) => isServed(r.type))) {
+    // At a first preview, objects of a cluster-derived provider come back with no properties at all: unseen is
+    // "cannot tell yet", never a pass.
+    if (Object.keys(w.props).length === 0) {
+      undecided.push(w);
+      continue;
+    }
+    const namespace = namespaceOf(w);
+    const labels = objectOf(podTemplateOf(w)?.metadata.labels);
+    if (namespace === undefined || SYSTEM_NAMESPACES.includes(namespace) || namespace === ROOT_NAMESPACE || !labels) continue;
+    if (namespace === "unknown" || containsUnknown(labels)) {
+      undecided.push(w);
+      continue;
+    }
+    const fronted = services.some((s) => {
+      if (namespaceKey(s) !== namespaceKey(w)) return false;
+      const selector = objectOf(s.props.spec)?.selector;
+      return selector !== undefined && !isUnknown(selector) && selectorMatches({ matchLabels: selector }, labels) === true;
+    });
+    if (fronted) served.push({ subject: w, namespace, labels });
+  }
+  return { served, undecided };
+}
+
+const enrolmentLabels = (labels: Record<string, unknown>) =>
+  labels["istio.io/dataplane-mode"] === "ambient" || labels["istio-injection"] === "enabled" || typeof labels["istio.io/rev"] === "string";
+
+/** "yes" / "no" / "unknown" per (cluster, namespace): any Namespace or NamespacePatch of that name enrolling it. */
+function enrolment(resources: readonly Subject[]): Map<string, "yes" | "unknown"> {
+  const result = new Map<string, "yes" | "unknown">();
+  for (const r of resources.filter((x) => isNamespaceObject(x.type))) {
+    const meta = metadataOf(r.props);
+    if (typeof meta.name !== "string" || isUnknown(meta.name)) continue;
+    const key = `${clusterOf(r)}|${meta.name}`;
+    const labels = objectOf(meta.labels);
+    if (labels && enrolmentLabels(labels)) result.set(key, "yes");
+    else if ((isUnknown(meta.labels) || (labels && containsUnknown(labels))) && result.get(key) !== "yes") result.set(key, "unknown");
+  }
+  return result;
+}
+
+/** The namespace-wide (no selector) mTLS mode per (cluster, namespace), including the root namespace. */
+function namespaceModes(resources: readonly Subject[]): Map<string, string> {
+  const modes = new Map<string, string>();
+  for (const pa of resources.filter((r) => isPeerAuthentication(r.type))) {
+    const spec = objectOf(pa.props.spec);
+    const ns = namespaceOf(pa);
+    if (!ns || ns === "unknown" || (spec && spec.selector !== undefined)) continue;
+    const mode = objectOf(spec?.mtls)?.mode;
+    modes.set(namespaceKey(pa, ns), isUnknown(mode) || (spec === undefined && isUnknown(pa.props.spec)) ? "unknown" : typeof mode === "string" ? mode : "UNSET");
+  }
+  return modes;
+}
+
+const MTLS = "nsa-mesh-strict-mtls";
+export const meshStrictMtls: StackRule = {
+  meta: nsaCisa("NET-1", MTLS, "Tenant namespaces are in the service mesh with strict mTLS", "high", "Enrol the namespace (label istio.io/dataplane-mode: ambient) and require mTLS: a PeerAuthentication with mtls.mode STRICT in istio-system (mesh-wide) or in the namespace, and no namespace-wide PERMISSIVE override.", [
+    "Istio security best practices: mutual TLS STRICT",
+  ]),
+  judges: isKubernetesObject,
+  check(resources) {
+    const { served, undecided } = servedWorkloads(resources);
+    const enrolled = enrolment(resources);
+    const modes = namespaceModes(resources);
+    const findings: Finding[] = undecided.map((w) => cannotTellYet(`${kindOf(w.type)} ${w.name}`, "metadata.namespace or its pod labels", MTLS, w));
+    const seen = new Set<string>();
+    for (const w of served) {
+      const key = namespaceKey(w.subject, w.namespace);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const inMesh = enrolled.get(key);
+      const own = modes.get(key);
+      const root = modes.get(namespaceKey(w.subject, ROOT_NAMESPACE));
+      const effective = own !== undefined && own !== "UNSET" ? own : root;
+      if (inMesh === "unknown" || effective === "unknown") findings.push(cannotTellYet(`namespace ${w.namespace}`, "mesh enrolment label or PeerAuthentication mode", MTLS, w.subject));
+      else if (inMesh !== "yes") findings.push({ subject: w.subject, message: `Namespace ${w.namespace} (serving ${kindOf(w.subject.type)} ${w.subject.name}) is not in the service mesh; label it istio.io/dataplane-mode: ambient so its traffic is mutually authenticated and encrypted.` });
+      else if (effective !== "STRICT") findings.push({ subject: w.subject, message: `Namespace ${w.namespace} is in the mesh but mTLS is ${effective ?? "not required"} (PERMISSIVE accepts plaintext); set a PeerAuthentication with mtls.mode STRICT in ${ROOT_NAMESPACE} or in the namespace.` });
+    }
+    return findings;
+  },
+};
+
+const AUTHZ = "nsa-mesh-authorization-policy";
+export const meshAuthorizationPolicy: StackRule = {
+  meta: nsaCisa("NET-2", AUTHZ, "Every service has an identity-based AuthorizationPolicy", "high", "Add an AuthorizationPolicy (action ALLOW, selector matching the service's pods) that admits exactly the calling identities; with no rules it admits nobody.", [
+    "Istio security best practices: default-deny authorization",
+  ]),
+  judges: isKubernetesObject,
+  check(resources) {
+    const { served, undecided } = servedWorkloads(resources);
+    const policies = resources.filter((r) => isAuthorizationPolicy(r.type));
+    const findings: Finding[] = undecided.map((w) => cannotTellYet(`${kindOf(w.type)} ${w.name}`, "metadata.namespace or its pod labels", AUTHZ, w));
+    for (const w of served) {
+      let unknown = false;
+      const covered = policies.some((p) => {
+        if (namespaceKey(p) !== namespaceKey(w.subject, w.namespace)) return false;
+        const spec = objectOf(p.props.spec);
+        if (spec === undefined) {
+          unknown ||= isUnknown(p.props.spec);
+          return false;
+        }
+        if (spec.selector === undefined) return true;
+        const m = selectorMatches(spec.selector, w.labels);
+        if (m === undefined) unknown = true;
+        return m === true;
+      });
+      if (covered) continue;
+      if (unknown) findings.push(cannotTellYet(`${kindOf(w.subject.type)} ${w.subject.name}`, "the AuthorizationPolicies of its namespace", AUTHZ, w.subject));
+      else findings.push({ subject: w.subject, message: `${kindOf(w.subject.type)} ${w.subject.name} (namespace ${w.namespace}) is served by a Service but no AuthorizationPolicy selects its pods; add one that allows only its declared callers.` });
+    }
+    return findings;
+  },
+};
