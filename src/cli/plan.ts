@@ -12,7 +12,7 @@ import { PackConfigError } from "../testing/pack-config";
 import { stopAllPacks } from "../testing/analyzer";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
-import { findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
+import { decidabilityLine, findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 import type { RecordedResource, ResourceRecorder } from "../testing/mocks";
@@ -245,5 +245,6 @@ function logSummary(log: (line: string) => void, outDir: string, manifestCount: 
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)${notSeen}`}`);
   for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
+  log(`  ${decidabilityLine(report)}`);
   for (const line of findingSummary(report)) log(line);
 }
