@@ -143,7 +143,7 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
         const region = this.regionFor(type, props, providerRef);
         const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
 
-        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom });
+        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom, props });
         if (unjudged) this.recorder.unjudged.push(unjudged);
         if (type.startsWith("pulumi:providers:")) {
           if (typeof props.region === "string") this.regionByProvider.set(urn, props.region);
