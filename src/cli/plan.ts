@@ -241,7 +241,7 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
 function logSummary(log: (line: string) => void, outDir: string, manifestCount: number, report: PolicyReport): void {
   const { mandatory, advisory, exempted } = report.summary;
   log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,junit.xml,md}`);
-  const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) not judged, so this score does not cover them` : "";
+  const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) or Helm release(s) not judged, so this score does not cover them` : "";
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)${notSeen}`}`);
   for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);

@@ -3,6 +3,7 @@
  * a plan that checked nothing inside an `eks.Cluster` must not look like a plan that checked it and found nothing.
  */
 import { UNKNOWN } from "./wire";
+import { YAML_V2_TYPES } from "./yaml-v2";
 
 /** One component (or Helm release) the packs could not judge, with why and how to check it for real. */
 export interface UnjudgedComponent {
@@ -63,9 +64,6 @@ function knownReason(type: string): { why: string; howToCheck: string } | undefi
   if (type === "kubernetes:helm.sh/v4:Chart") {
     return { why: "Helm chart (helm.v4.Chart, a multi-language component) not rendered offline: its objects were not judged", howToCheck: HELM_TEMPLATE };
   }
-  if (type.startsWith("kubernetes:yaml/v2:")) {
-    return { why: "yaml.v2 component: its objects are created by the Kubernetes provider's Construct, which does not run offline, so they were not judged", howToCheck: `use k8s.yaml.ConfigFile/ConfigGroup (decoded offline), or ${PREVIEW_WITH_PACKS}` };
-  }
   if (type.startsWith("eks:")) {
     return { why: "multi-language component from @pulumi/eks: its cluster, node groups, IAM roles and security groups are created by the eks provider plugin, which does not run offline, so none of them were judged", howToCheck: `build the cluster from aws.eks.* resources (as HaCluster does) so the packs see it, or ${PREVIEW_WITH_PACKS}` };
   }
@@ -81,6 +79,8 @@ function knownReason(type: string): { why: string; howToCheck: string } | undefi
  */
 export function unjudgedFor(registration: { urn: string; type: string; name: string; remote: boolean; custom: boolean; props?: Record<string, unknown> }): UnjudgedComponent | undefined {
   if (registration.type === HELM_RELEASE && registration.custom) return helmRelease(registration);
+  // yaml/v2 ConfigFile/ConfigGroup: their children are emulated (yaml-v2.ts); what cannot be is listed there.
+  if (YAML_V2_TYPES.has(registration.type)) return undefined;
   const known = knownReason(registration.type);
   if (known && !registration.custom) return { urn: registration.urn, type: registration.type, name: registration.name, ...known };
   if (registration.remote) {
