@@ -173,7 +173,6 @@ function usageError(err: unknown, log: (line: string) => void): PlanResult | und
 
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const baseLog = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let log = baseLog;
   const started = process.hrtime.bigint();
   const programDir = path.resolve(options.program ?? process.cwd());
   const outDir = path.resolve(options.out ?? path.join(process.cwd(), "out", options.stack));
@@ -182,14 +181,25 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   try {
     inputs = readInputs(options, programDir);
   } catch (err) {
-    const result = usageError(err, log);
+    const result = usageError(err, baseLog);
     if (result) return result;
     throw err;
   }
-  const { project, environment, specs } = inputs;
   // A live line only on a terminal of our own (not when a caller takes the log lines); plain lines otherwise.
-  const progress = new PlanProgress({ isTTY: options.log === undefined && process.stderr.isTTY === true, write: (t) => process.stderr.write(t), line: baseLog }, specs.length);
-  log = (line: string) => progress.log(line);
+  const progress = new PlanProgress({ isTTY: options.log === undefined && process.stderr.isTTY === true, write: (t) => process.stderr.write(t), line: baseLog }, inputs.specs.length);
+  const log = (line: string) => progress.log(line);
+  const unguard = progress.guard(process.stderr);
+  try {
+    return await runPlan(options, inputs, progress, log, started, outDir);
+  } finally {
+    progress.stop();
+    unguard();
+  }
+}
+
+async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanProgress, log: (line: string) => void, started: bigint, outDir: string): Promise<PlanResult> {
+  const { project, environment, specs } = inputs;
+  const programDir = path.resolve(options.program ?? process.cwd());
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
   if (project.escEnvironments.length > 0) {
     log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);

@@ -37,6 +37,36 @@ export class PlanProgress {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * On a TTY, makes every other write to `stream` (the program's own warnings, the SDK's log lines) clear the live
+   * line first and redraw it after, so nothing is printed into the middle of it. Returns the undo.
+   */
+  guard(stream: { write: (...args: any[]) => boolean }): () => void {
+    if (!this.out.isTTY) return () => undefined;
+    const original = stream.write;
+    let own = false;
+    const rawWrite = this.out.write;
+    (this.out as { write: (text: string) => void }).write = (text: string) => {
+      own = true;
+      try {
+        rawWrite(text);
+      } finally {
+        own = false;
+      }
+    };
+    stream.write = (...args: any[]): boolean => {
+      if (own) return original.apply(stream, args);
+      this.clear();
+      const result = original.apply(stream, args);
+      this.draw(true);
+      return result;
+    };
+    return () => {
+      stream.write = original;
+      (this.out as { write: (text: string) => void }).write = rawWrite;
+    };
+  }
+
   /** The plan's logger, wrapped so a line never lands in the middle of the live line. */
   log(text: string): void {
     this.clear();

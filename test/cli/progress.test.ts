@@ -52,3 +52,17 @@ test("the prod plan's log (not a TTY) shows a few progress lines and no live-lin
   expect(progress[0]).toMatch(/^ {2}… 250 resources registered, \d+\/5 packs ready, [\d,]+ analyses done$/);
   expect(run.log.includes("\r") || run.log.includes("\u001b[")).toBe(false);
 });
+
+test("on a TTY, another write to the stream (a program's warning) clears the live line first and redraws it after", () => {
+  const written: string[] = [];
+  const stream = { write: (text: string) => (written.push(text), true) };
+  const p = new PlanProgress({ isTTY: true, write: (t) => void stream.write(t), line: (t) => void stream.write(`${t}\n`) }, 0);
+  const undo = p.guard(stream);
+  p.registered();
+  stream.write("warning: something\n");
+  expect(written).toEqual(["\r\x1b[K  ⋯ 1 resource registered", "\r\x1b[K", "warning: something\n", "\r\x1b[K  ⋯ 1 resource registered"]);
+  undo();
+  p.stop();
+  stream.write("after\n");
+  expect(written.slice(-2)).toEqual(["\r\x1b[K", "after\n"]);
+});
