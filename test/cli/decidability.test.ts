@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { planFor, STACKS } from "../support/plans";
 
 const root = path.resolve(__dirname, "..", "..");
 const bin = path.join(root, "bin", "production-platform.js");
@@ -84,5 +85,15 @@ describe.each([
     const violations = (firstPreview.report.findings as Finding[]).filter((f) => f.status === "violation");
     expect(counted["first-preview"] + counted["after-deploy"] + counted["not-offline"]).toBe(violations.length);
     expect(firstPreview.stderr).toMatch(/decidability: \d+ finding\(s\) decidable at first preview, \d+ decidable only after deploy/);
+  });
+});
+
+// Our own stacks too (the plans are shared with the other suites): a gap here is a pack passing silently on an
+// object the first preview cannot see yet (this caught RC-3 on quotas under a new cluster's provider).
+describe.each(STACKS)("the committed %s stack", (stack) => {
+  test("every after-deploy finding is reported at first preview, as the same verdict or as not decidable yet", () => {
+    const read = (mode: "first-preview" | "after-deploy") => JSON.parse(fs.readFileSync(path.join(planFor(stack, mode).dir, "policy-report.json"), "utf8"));
+    const firstPreview = read("first-preview").findings.map((f: Finding) => (f.decidable === "not-offline" ? { ...f, decidable: "after-deploy" } : f));
+    expect(firstPreviewGaps(firstPreview, read("after-deploy").findings)).toEqual([]);
   });
 });
