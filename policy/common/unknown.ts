@@ -106,3 +106,13 @@ export function plain(value: unknown): unknown {
   for (const [k, v] of Object.entries(record)) out[k] = plain(v);
   return out;
 }
+
+/**
+ * True when the engine handed back no properties at all for a resource. At a first preview, objects whose Kubernetes
+ * provider has unknown config (a kubeconfig built from a cluster not created yet) reach `AnalyzeStack` as an empty
+ * map (pkg/resource/plugin/provider_plugin.go `Create` with `!pcfg.known`): nothing about them can be told yet, and a
+ * stack rule that finds nothing to judge in them must say "cannot tell yet", never pass.
+ */
+export function isUnseen(subject: Subject): boolean {
+  return Object.keys(subject.props).length === 0;
+}

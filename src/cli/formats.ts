@@ -2,7 +2,7 @@
  * Renderings of a policy report for machines (SARIF 2.1.0, for code scanning) and for people (Markdown, for a pull
  * request or a CI job summary).
  */
-import { PolicyReport, ReportFinding } from "./report";
+import { DECIDABILITY_TEXT, PolicyReport, ReportFinding } from "./report";
 
 const SARIF_LEVEL: Record<string, string> = { mandatory: "error", advisory: "warning", remediate: "warning", disabled: "none" };
 
@@ -66,7 +66,11 @@ export function toSarif(report: PolicyReport, programFile: string): unknown {
         message: { text: f.message },
         locations: [sarifLocation(f, programFile)],
         partialFingerprints: { urnPolicy: `${f.urn}|${f.policy}` },
-        ...(f.location ? {} : { properties: { location: "not known: no line of the program constructed this resource" } }),
+        properties: {
+          decidable: f.decidable,
+          decidableText: DECIDABILITY_TEXT[f.decidable],
+          ...(f.location ? {} : { location: "not known: no line of the program constructed this resource" }),
+        },
         ...(f.status === "exempted" ? { suppressions: [{ kind: "external", justification: f.message }] } : {}),
       })),
     })),
@@ -108,10 +112,10 @@ export function toMarkdown(report: PolicyReport, extra: { graph?: string } = {})
   }
   const violations = report.findings.filter((f) => f.status === "violation");
   if (violations.length > 0) {
-    lines.push("", "## Violations", "", "| Enforcement | Policy | Control | Resource | What to change |", "|---|---|---|---|---|");
+    lines.push("", "## Violations", "", "| Enforcement | Policy | Control | Resource | Decidable | What to change |", "|---|---|---|---|---|---|");
     const ordered = [...violations].sort((a, b) => (a.enforcement === b.enforcement ? 0 : a.enforcement === "mandatory" ? -1 : 1));
     for (const f of ordered) {
-      lines.push(`| ${f.enforcement} | ${f.pack}/${f.policy} | ${cell(f.controlId || "—")} | \`${cell(shortUrn(f.urn))}\` | ${cell(f.message)} |`);
+      lines.push(`| ${f.enforcement} | ${f.pack}/${f.policy} | ${cell(f.controlId || "—")} | \`${cell(shortUrn(f.urn))}\` | ${DECIDABILITY_TEXT[f.decidable]} | ${cell(f.message)} |`);
     }
   }
   const exemptions = report.findings.filter((f) => f.status === "exempted");
@@ -169,6 +173,13 @@ export function toJunit(report: PolicyReport): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${name}" tests="${total}" failures="${failures}" errors="0">\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
+/** ` [3 decidable only after deploy, 1 at first preview]`: how a group of findings splits by {@link Decidability}. */
+function decidableNote(list: readonly ReportFinding[]): string {
+  const counts = new Map<string, number>();
+  for (const f of list) counts.set(DECIDABILITY_TEXT[f.decidable], (counts.get(DECIDABILITY_TEXT[f.decidable]) ?? 0) + 1);
+  return ` [${[...counts].map(([text, n]) => `${n} ${text}`).join(", ")}]`;
+}
+
 /**
  * What the terminal shows after a plan: violations grouped by enforcement and policy, each group with its count, its
  * first message and resource, at most `cap` groups per enforcement level (the rest counted, not hidden).
@@ -184,9 +195,19 @@ export function findingSummary(report: PolicyReport, cap = 20): string[] {
     lines.push(`  ${level} (${found.length} finding(s) in ${groups.size} polic${groups.size === 1 ? "y" : "ies"}):`);
     for (const [policy, list] of ordered.slice(0, cap)) {
       const where = list[0].location ? ` (${list[0].location.file}:${list[0].location.line})` : "";
-      lines.push(`    ${policy} ×${list.length}: ${shortUrn(list[0].urn)}${where}: ${list[0].message}`);
+      lines.push(`    ${policy} ×${list.length}${decidableNote(list)}: ${shortUrn(list[0].urn)}${where}: ${list[0].message}`);
     }
     if (ordered.length > cap) lines.push(`    … and ${ordered.length - cap} more ${level} polic${ordered.length - cap === 1 ? "y" : "ies"} (every finding: policy-report.md)`);
   }
   return lines;
+}
+
+/** One line: how the plan's violations split between what a first preview decides and what only a deploy does. */
+export function decidabilityLine(report: PolicyReport): string {
+  const d = report.decidability;
+  if (report.mode === "after-deploy") {
+    return `decidability: not assessed in after-deploy mode (${d["not-assessed"]} finding(s)); the default first-preview plan says which a first preview decides`;
+  }
+  const notOffline = d["not-offline"] > 0 ? `, ${d["not-offline"]} not decidable offline (components not judged)` : "";
+  return `decidability: ${d["first-preview"]} finding(s) decidable at first preview, ${d["after-deploy"]} decidable only after deploy ("cannot tell yet")${notOffline}`;
 }

@@ -12,12 +12,16 @@ import { PackConfigError } from "../testing/pack-config";
 import { stopAllPacks } from "../testing/analyzer";
 import { loadProject, UsageError } from "./project";
 import { buildPolicyReport, manifestFiles, PolicyReport, resourcesDocument, sourceLocator } from "./report";
-import { findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
+import { decidabilityLine, findingSummary, toJunit, toMarkdown, toSarif } from "./formats";
 import { planGraph } from "./graph";
 import { ProgramError, runProgram } from "./run-program";
 import type { RecordedResource, ResourceRecorder } from "../testing/mocks";
 import type { FidelityMode } from "../testing/engine";
 import { unjudgedRun } from "./unjudged";
+import { PlanProgress } from "./progress";
+
+/** The pack's "ready" progress message (policy-run.ts), counted as one more pack ready. */
+const READY = /^policy pack \S+ ready in /;
 
 export const ExitCode = { Ok: 0, MandatoryViolations: 1, BadInput: 2, ProgramFailed: 3 } as const;
 
@@ -133,7 +137,7 @@ function stackTags(project: PlanInputs["project"]): Record<string, string> {
  * Packs start once the program runs (its first resource after the root stack), so a program that rejects its own
  * config fails fast with no pack started; they then analyse every resource as it registers, like the engine.
  */
-function lazySession(inputs: PlanInputs, log: (line: string) => void) {
+function lazySession(inputs: PlanInputs, progress: PlanProgress) {
   let session: PolicySession | undefined;
   let root: { resource: RecordedResource; recorder: ResourceRecorder } | undefined;
   let failed: (err: unknown) => void = () => undefined;
@@ -148,7 +152,8 @@ function lazySession(inputs: PlanInputs, log: (line: string) => void) {
       secretKeys: project.secretKeys,
       tags: stackTags(project),
       everyPolicy: inputs.everyPolicy,
-      onProgress: (m) => log(`  ${m}`),
+      onProgress: (m) => (READY.test(m) ? progress.packReady(`  ${m}`) : progress.log(`  ${m}`)),
+      onAnalysed: () => progress.analysed(),
     });
     session.failure.catch(failed);
     return session;
@@ -156,6 +161,7 @@ function lazySession(inputs: PlanInputs, log: (line: string) => void) {
   return {
     failure,
     onResource(resource: RecordedResource, recorder: ResourceRecorder) {
+      progress.registered();
       if (inputs.specs.length === 0) return;
       if (!session && resource.type === "pulumi:pulumi:Stack") return void (root = { resource, recorder });
       const s = session ?? start();
@@ -178,7 +184,7 @@ function usageError(err: unknown, log: (line: string) => void): PlanResult | und
 }
 
 export async function plan(options: PlanOptions): Promise<PlanResult> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const baseLog = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = process.hrtime.bigint();
   const programDir = path.resolve(options.program ?? process.cwd());
   const outDir = path.resolve(options.out ?? path.join(process.cwd(), "out", options.stack));
@@ -187,11 +193,25 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   try {
     inputs = readInputs(options, programDir);
   } catch (err) {
-    const result = usageError(err, log);
+    const result = usageError(err, baseLog);
     if (result) return result;
     throw err;
   }
+  // A live line only on a terminal of our own (not when a caller takes the log lines); plain lines otherwise.
+  const progress = new PlanProgress({ isTTY: options.log === undefined && process.stderr.isTTY === true, write: (t) => process.stderr.write(t), line: baseLog }, inputs.specs.length);
+  const log = (line: string) => progress.log(line);
+  const unguard = progress.guard(process.stderr);
+  try {
+    return await runPlan(options, inputs, progress, log, started, outDir);
+  } finally {
+    progress.stop();
+    unguard();
+  }
+}
+
+async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanProgress, log: (line: string) => void, started: bigint, outDir: string): Promise<PlanResult> {
   const { project, environment, specs } = inputs;
+  const programDir = path.resolve(options.program ?? process.cwd());
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
   if (project.escEnvironments.length > 0) {
     log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);
@@ -200,11 +220,12 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
 
   const mode = options.mode ?? "first-preview";
   log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${specs.length} policy pack(s): ${specs.map((s) => path.basename(s.dir)).join(", ") || "none"}`);
-  const packs = lazySession(inputs, log);
+  const packs = lazySession(inputs, progress);
   let run;
   try {
     run = await Promise.race([runProgram(project, { mode, debug: options.debug, onResource: packs.onResource }), packs.failure]);
   } catch (err) {
+    progress.stop();
     await packs.session?.close();
     await stopAllPacks();
     if (err instanceof ProgramError) {
@@ -224,11 +245,13 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   try {
     runs = packs.session ? [...(await packs.session.finish(recorder))] : [];
   } catch (err) {
+    progress.stop();
     await stopAllPacks();
     const result = usageError(err, log);
     if (result) return { ...result, environment };
     throw err;
   }
+  progress.stop();
   // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
   if (!options.noPolicy && recorder.unjudged.length > 0) runs.push(unjudgedRun(recorder.unjudged, { environment: environment.environment, exemptionsFile: inputs.exemptionsFile }));
   const policyMillis = Number(process.hrtime.bigint() - policyStarted) / 1e6;
@@ -264,9 +287,10 @@ function cpuMillisOf(usage: NodeJS.CpuUsage): number {
 function logSummary(log: (line: string) => void, outDir: string, manifestCount: number, report: PolicyReport): void {
   const { mandatory, advisory, exempted } = report.summary;
   log(`✔ wrote ${path.relative(process.cwd(), outDir) || outDir}: resources.json, ${manifestCount} manifests, graph.mmd, policy-report.{json,sarif,junit.xml,md}`);
-  const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) not judged, so this score does not cover them` : "";
+  const notSeen = report.unjudged.length > 0 ? ` — ${report.unjudged.length} component(s) or Helm release(s) not judged, so this score does not cover them` : "";
   for (const c of report.compliance) log(`  compliance ${c.framework}: ${c.percent === null ? "not applicable (nothing in the program is judged by it)" : `${c.passed}/${c.applicable} controls (${c.percent}%)${notSeen}`}`);
   for (const u of report.unjudged) log(`  [not judged] ${u.type} ${u.urn}: ${u.why}`);
   log(`${mandatory > 0 ? "✘" : "✔"} ${mandatory} mandatory, ${advisory} advisory, ${exempted} exempted finding(s)`);
+  log(`  ${decidabilityLine(report)}`);
   for (const line of findingSummary(report)) log(line);
 }

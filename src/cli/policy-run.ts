@@ -78,6 +78,8 @@ export interface RunPacksOptions {
   /** Picks `<pack>/config/<name>.json` for packs given as bare directories. @default the stack name */
   readonly configName?: string;
   readonly onProgress?: (message: string) => void;
+  /** Called as each `Analyze` call answers (progress output). */
+  readonly onAnalysed?: () => void;
   /** Config for a pack instead of its `config/<stack>.json` (the test kit's `packConfig`); undefined keeps the file. */
   readonly configFor?: (packDir: string) => PolicyPackConfig | undefined;
 }
@@ -168,7 +170,7 @@ export class PolicySession {
   private send(request: AnalyzerResource): void {
     for (const pack of this.packs) {
       const findings = pack.client.then((client) => pack.limit(() => client.analyze(request)));
-      findings.catch(() => undefined); // surfaced by finish()
+      findings.then(() => this.options.onAnalysed?.(), () => undefined); // failures surfaced by finish()
       pack.pending.push(findings);
     }
   }

@@ -13,6 +13,8 @@ import { Control, FrameworkScore, scoreCompliance as scoreControls } from "../..
 import { PackRun } from "./policy-run";
 import type { FidelityMode } from "../testing/engine";
 import type { UnjudgedComponent } from "../testing/unjudged";
+import { CANNOT_TELL_YET } from "../../policy/common/wiring-messages";
+import { PLAN_PACK } from "./unjudged";
 
 export type FindingStatus = "violation" | "exempted";
 
@@ -29,6 +31,41 @@ export interface ReportFinding {
   readonly message: string;
   /** Where the program constructed the resource (or, inside a library component, the component), when known. */
   readonly location?: SourceLocation;
+  /** When a preview can decide this finding: see {@link decidabilityOf}. */
+  readonly decidable: Decidability;
+}
+
+/**
+ * When a finding can be decided, from the engine model (src/testing/engine.ts):
+ * - `first-preview`: a verdict on what a first `pulumi preview` of a new stack already sees (inputs, known config).
+ * - `after-deploy`: "cannot tell yet" at first preview (a value the rule needs is a computed output, unknown until
+ *   the resources exist), so only the preview after an `up` decides it.
+ * - `not-offline`: a component whose children the offline plan cannot see (pack `plan`): only a real preview decides.
+ * - `not-assessed`: the plan ran in after-deploy mode, which cannot tell which of its findings a first preview would
+ *   already decide; run the default (first-preview) plan for that.
+ */
+export type Decidability = "first-preview" | "after-deploy" | "not-offline" | "not-assessed";
+
+/** What the terminal, Markdown and SARIF say for each {@link Decidability}. */
+export const DECIDABILITY_TEXT: Record<Decidability, string> = {
+  "first-preview": "decidable at first preview",
+  "after-deploy": "decidable only after deploy",
+  "not-offline": "not decidable offline",
+  "not-assessed": "not assessed (after-deploy run)",
+};
+
+/** True for a "cannot tell yet" finding, also once an exemption prefixed or an expiry suffixed its message. */
+function cannotTellYet(message: string): boolean {
+  const text = message.trimStart();
+  const body = text.startsWith(EXEMPTED_PREFIX) ? text.slice(text.indexOf("] ") + 2) : text;
+  return body.startsWith(CANNOT_TELL_YET);
+}
+
+/** The {@link Decidability} of one finding of a plan run in `mode`. */
+export function decidabilityOf(pack: string, message: string, mode: FidelityMode): Decidability {
+  if (pack === PLAN_PACK) return "not-offline";
+  if (mode === "after-deploy") return "not-assessed";
+  return cannotTellYet(message) ? "after-deploy" : "first-preview";
 }
 
 /** A line in the program, relative to the program directory with `/` separators (what SARIF and reviewers need). */
@@ -77,6 +114,8 @@ export interface PolicyReport {
   readonly resources: number;
   readonly packs: readonly { name: string; version: string; policies: number; config?: string; rules: readonly ReportPolicy[] }[];
   readonly summary: { readonly mandatory: number; readonly advisory: number; readonly exempted: number };
+  /** Violations (exempted ones left out) per {@link Decidability}: how many a first preview already decides. */
+  readonly decidability: Readonly<Record<Decidability, number>>;
   readonly compliance: readonly ComplianceScore[];
   readonly findings: readonly ReportFinding[];
 }
@@ -98,7 +137,7 @@ function frameworkOf(info: PolicyInfo | undefined): { framework: string; control
 /** Resolves a URN to the program line that constructed it (see {@link sourceLocator}). */
 export type Locator = (urn: string) => SourceLocation | undefined;
 
-export function toReportFindings(runs: readonly PackRun[], locate: Locator = () => undefined): ReportFinding[] {
+export function toReportFindings(runs: readonly PackRun[], locate: Locator = () => undefined, mode: FidelityMode = "first-preview"): ReportFinding[] {
   const out: ReportFinding[] = [];
   for (const run of runs) {
     for (const f of run.findings) {
@@ -116,6 +155,7 @@ export function toReportFindings(runs: readonly PackRun[], locate: Locator = () 
         urn: f.urn ?? "",
         message: f.message.trim(),
         ...(location ? { location } : {}),
+        decidable: decidabilityOf(run.info.name, f.message, mode),
       });
     }
   }
@@ -211,8 +251,14 @@ export interface PlanView {
   readonly locate?: Locator;
 }
 
+function countDecidability(violations: readonly ReportFinding[]): Record<Decidability, number> {
+  const counts: Record<Decidability, number> = { "first-preview": 0, "after-deploy": 0, "not-offline": 0, "not-assessed": 0 };
+  for (const f of violations) counts[f.decidable]++;
+  return counts;
+}
+
 export function buildPolicyReport(project: string, stack: string, resourceCount: number, runs: readonly PackRun[], seen: PlanView = { mode: "first-preview", unjudged: [] }): PolicyReport {
-  const findings = toReportFindings(runs, seen.locate);
+  const findings = toReportFindings(runs, seen.locate, seen.mode);
   const violations = findings.filter((f) => f.status === "violation");
   return {
     project,
@@ -228,6 +274,7 @@ export function buildPolicyReport(project: string, stack: string, resourceCount:
       advisory: violations.filter((f) => f.enforcement === "advisory").length,
       exempted: findings.filter((f) => f.status === "exempted").length,
     },
+    decidability: countDecidability(violations),
     compliance: complianceOf(runs, seen.resourceTypes),
     findings,
   };

@@ -11,6 +11,7 @@ import { fakeId, fakeState } from "./fakes";
 import { FakeCall, fakeCall, MissingFakeError } from "./fake-calls";
 import { FidelityMode, firstPreviewState, grpcError, KUBERNETES_KNOWN_AT_CHECK, providerConfigKnown } from "./engine";
 import { unjudgedFor } from "./unjudged";
+import { YAML_V2_TYPES, yamlV2Children } from "./yaml-v2";
 import { ResourceRecorder, SourcePosition } from "./recorder";
 export * from "./recorder";
 import { isResourceRef, marshalForAnalyzer, reveal, secret } from "./wire";
@@ -78,6 +79,15 @@ function sourcePositionOf(req: any): SourcePosition | undefined {
   return pos && pos.getUri() ? { uri: pos.getUri(), line: pos.getLine(), column: pos.getColumn() } : undefined;
 }
 
+/**
+ * The Kubernetes provider a remote yaml/v2 component hands its children: its `providers` map entry for the
+ * `kubernetes` package (how the SDK sends `provider`/`providers` for a remote component), else its own provider.
+ */
+function yamlProviderRef(req: any): string {
+  const fromMap: string | undefined = req.getProvidersMap?.()?.get?.("kubernetes");
+  return fromMap || req.getProvider() || "";
+}
+
 function providerUrnOf(ref: string): string | undefined {
   if (!ref) return undefined;
   const at = ref.lastIndexOf("::");
@@ -143,7 +153,7 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
         const region = this.regionFor(type, props, providerRef);
         const secretOutputs: string[] = req.getAdditionalsecretoutputsList();
 
-        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom });
+        const unjudged = unjudgedFor({ urn, type, name, remote: req.getRemote?.() === true, custom, props });
         if (unjudged) this.recorder.unjudged.push(unjudged);
         if (type.startsWith("pulumi:providers:")) {
           if (typeof props.region === "string") this.regionByProvider.set(urn, props.region);
@@ -192,6 +202,8 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
           sourcePosition: sourcePositionOf(req),
         });
 
+        if (YAML_V2_TYPES.has(type) && !custom) this.addYamlV2Children({ urn, type, name, props, providerRef: yamlProviderRef(req) });
+
         const { resproto, structproto } = sdk;
         const serialized = serializeState(state);
         (this as any).resources.set(urn, { urn, id: id ?? null, state: serialized });
@@ -203,6 +215,33 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
         callback(null, response);
       } catch (err) {
         callback(grpcError(`registering ${req.getType()} ${req.getName()}: ${(err as Error)?.message ?? String(err)}`));
+      }
+    }
+
+    /**
+     * What the Kubernetes provider's yaml/v2 `Construct` registers under the component (see yaml-v2.ts): one custom
+     * resource per object, parent the component, under the component's Kubernetes provider; or, when its objects
+     * cannot be known offline, an unjudged entry saying why.
+     */
+    private addYamlV2Children(c: { urn: string; type: string; name: string; props: Record<string, unknown>; providerRef: string }): void {
+      const providerUrn = providerUrnOf(c.providerRef);
+      const expansion = yamlV2Children(c, process.cwd(), providerUrn ? this.recorder.get(providerUrn)?.props.namespace : undefined);
+      if ("cannotSee" in expansion) {
+        const why = `yaml.v2 component whose objects cannot be listed offline: ${expansion.cannotSee}, so they were not judged`;
+        this.recorder.unjudged.push({ urn: c.urn, type: c.type, name: c.name, why, howToCheck: "give it files and YAML known at preview, or run `pulumi preview --policy-pack <pack>` against a real account" });
+        return;
+      }
+      for (const child of expansion.children) {
+        const urn = this.newUrn(c.urn, child.type, child.name);
+        const region = this.regionFor(child.type, child.props, c.providerRef);
+        const { id, state } = this.outputsFor({ type: child.type, name: child.name, urn, props: child.props, custom: true, region, providerRef: c.providerRef });
+        this.recorder.add({
+          urn, type: child.type, name: child.name, custom: true, parent: c.urn, provider: providerUrn, id, props: child.props,
+          outputs: serializeState(state) as Record<string, unknown>,
+          options: { protect: false, retainOnDelete: false, deleteBeforeReplace: false, ignoreChanges: [], replaceOnChanges: [], additionalSecretOutputs: [], dependsOn: [], aliases: [] },
+          dependencies: [], propertyDependencies: {},
+        });
+        (this as any).resources.set(urn, { urn, id: id ?? null, state: serializeState(state) });
       }
     }
 

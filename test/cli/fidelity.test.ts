@@ -159,6 +159,45 @@ describe.each(["dev", "staging", "prod"])("the committed %s stack", (stack) => {
     expect({ exit: run.exitCode, log: run.exitCode === 0 ? "" : run.log }).toEqual({ exit: 0, log: "" });
     const report = JSON.parse(fs.readFileSync(path.join(run.dir, "policy-report.json"), "utf8"));
     expect(report.mode).toBe(mode);
-    expect(report.unjudged).toEqual([]);
+    // Nothing is unjudged but the Helm releases, each listed with its chart and version and reported as an
+    // advisory finding of its own (the score says it does not cover them).
+    const releases = run.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release").map((r: any) => r.urn).sort();
+    expect(releases.length).toBeGreaterThan(0);
+    expect(report.unjudged.map((u: any) => u.urn).sort()).toEqual(releases);
+    for (const u of report.unjudged) expect(u).toMatchObject({ kind: "helm-release", chart: expect.any(String), version: expect.stringMatching(/^v?\d/), why: expect.stringMatching(/not rendered offline, its objects were not judged/) });
+    const notJudged = report.findings.filter((f: any) => f.pack === "plan");
+    expect(notJudged.map((f: any) => [f.policy, f.enforcement, f.urn]).sort()).toEqual(releases.map((u: string) => ["unjudged-helm-release", "advisory", u]));
+    expect(run.log).toMatch(/Helm release\(s\) not judged, so this score does not cover them/);
+  });
+});
+
+describe("yaml.v2 ConfigFile/ConfigGroup and a helm.v3.Release, as users write them", () => {
+  let run: Planned;
+  beforeAll(() => {
+    run = plan("yaml-v2-helm", ["--stack", "prod", "--environment", "prod", "--policy-pack", path.join(root, "policy", "pod-security")]);
+  });
+
+  test("the yaml.v2 objects are registered like the provider's Construct: named <prefix>:<ns>/<name>, parented, under the component's provider, default namespace applied", () => {
+    const byName = Object.fromEntries(run.resources!.map((r: any) => [r.name, r]));
+    const app = byName["app"].urn;
+    expect(byName["app:shop"]).toMatchObject({ type: "kubernetes:core/v1:Namespace", parent: app, provider: expect.stringMatching(/pulumi:providers:kubernetes::cluster$/) });
+    expect(byName["app:shop/debug-shell"]).toMatchObject({ type: "kubernetes:core/v1:Pod", parent: app });
+    // resourcePrefix "" means no prefix; the provider's namespace is the default; a List is expanded.
+    const extras = byName["extras"].urn;
+    for (const [name, type] of [["shop/agent", "kubernetes:apps/v1:Deployment"], ["shop/settings", "kubernetes:core/v1:ConfigMap"], ["shop/token", "kubernetes:core/v1:Secret"]]) {
+      expect(byName[name]).toMatchObject({ type, parent: extras, props: expect.objectContaining({ metadata: expect.objectContaining({ namespace: "shop" }) }) });
+    }
+    expect(JSON.stringify(byName["shop/token"].props)).not.toContain("s3cr3t");
+    expect(run.report.unjudged.filter((u: any) => u.type.startsWith("kubernetes:yaml/v2:"))).toEqual([]);
+  });
+
+  test("pod-security judges them (mandatory in a restricted namespace) and the Helm release is an advisory not-judged finding", () => {
+    const mandatory = run.report.findings.filter((f: any) => f.pack === "pod-security" && f.enforcement === "mandatory").map((f: any) => f.urn);
+    expect(mandatory.some((u: string) => u.endsWith("Pod::app:shop/debug-shell"))).toBe(true);
+    expect(mandatory.some((u: string) => u.endsWith("Deployment::shop/agent"))).toBe(true);
+    expect(run.report.unjudged).toEqual([expect.objectContaining({ kind: "helm-release", name: "ingress", chart: "ingress-nginx from https://kubernetes.github.io/ingress-nginx", version: "4.11.3" })]);
+    expect(run.report.findings.filter((f: any) => f.pack === "plan")).toEqual([expect.objectContaining({ policy: "unjudged-helm-release", enforcement: "advisory", decidable: "not-offline" })]);
+    expect(run.stderr).toMatch(/\[not judged\] kubernetes:helm\.sh\/v3:Release .*ingress-nginx .*version 4\.11\.3: not rendered offline/);
+    expect(run.code).toBe(1);
   });
 });

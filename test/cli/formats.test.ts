@@ -1,5 +1,6 @@
 /** The machine-readable reports on a small hand-made policy report: SARIF rules and locations, JUnit cases, terminal summary. */
-import { findingSummary, toJunit, toSarif } from "../../src/cli/formats";
+import { decidabilityLine, findingSummary, toJunit, toSarif } from "../../src/cli/formats";
+import { decidabilityOf } from "../../src/cli/report";
 import type { PolicyReport, ReportFinding, ReportPolicy } from "../../src/cli/report";
 
 const policy = (name: string, severity: string): ReportPolicy => ({
@@ -7,7 +8,7 @@ const policy = (name: string, severity: string): ReportPolicy => ({
 });
 
 const finding = (policyName: string, urn: string, enforcement: "mandatory" | "advisory", extra: Partial<ReportFinding> = {}): ReportFinding => ({
-  pack: "pack-a", packVersion: "1.0.0", policy: policyName, framework: "FW 1.0", controlId: "X.1", severity: "high", enforcement, status: "violation", urn, message: `${policyName} on ${urn}; change it.`, ...extra,
+  pack: "pack-a", packVersion: "1.0.0", policy: policyName, framework: "FW 1.0", controlId: "X.1", severity: "high", enforcement, status: "violation", urn, message: `${policyName} on ${urn}; change it.`, decidable: "first-preview", ...extra,
 });
 
 const BUCKET = "urn:pulumi:dev::app::aws:s3/bucket:Bucket::logs";
@@ -19,6 +20,12 @@ function report(findings: ReportFinding[], rules = [policy("p-critical", "critic
     project: "app", stack: "dev", mode: "first-preview", unjudged: [], resources: 3,
     packs: [{ name: "pack-a", version: "1.0.0", policies: rules.length, rules }],
     summary: { mandatory: violations.filter((f) => f.enforcement === "mandatory").length, advisory: violations.filter((f) => f.enforcement === "advisory").length, exempted: findings.length - violations.length },
+    decidability: {
+      "first-preview": violations.filter((f) => f.decidable === "first-preview").length,
+      "after-deploy": violations.filter((f) => f.decidable === "after-deploy").length,
+      "not-offline": violations.filter((f) => f.decidable === "not-offline").length,
+      "not-assessed": violations.filter((f) => f.decidable === "not-assessed").length,
+    },
     compliance: [],
     findings,
   };
@@ -27,7 +34,7 @@ function report(findings: ReportFinding[], rules = [policy("p-critical", "critic
 describe("SARIF", () => {
   const sarif: any = toSarif(report([
     finding("p-critical", BUCKET, "mandatory", { location: { file: "index.ts", line: 12, column: 5 } }),
-    finding("p-high", DEPLOY, "advisory"),
+    finding("p-high", DEPLOY, "advisory", { decidable: "after-deploy", message: "cannot tell yet: spec of x is unknown" }),
   ]), "index.ts");
   const run = sarif.runs[0];
 
@@ -43,9 +50,41 @@ describe("SARIF", () => {
 
   test("a located result points at its program line; an unlocated one at the entry file, line 1, saying so", () => {
     expect(run.results[0].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "index.ts" }, region: { startLine: 12, startColumn: 5 } });
-    expect(run.results[0].properties).toBeUndefined();
+    expect(run.results[0].properties.location).toBeUndefined();
     expect(run.results[1].locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "index.ts" }, region: { startLine: 1 } });
     expect(run.results[1].properties.location).toMatch(/^not known/);
+  });
+
+  test("every result says whether a first preview decides it", () => {
+    expect(run.results.map((r: any) => r.properties.decidable)).toEqual(["first-preview", "after-deploy"]);
+    expect(run.results.map((r: any) => r.properties.decidableText)).toEqual(["decidable at first preview", "decidable only after deploy"]);
+  });
+});
+
+describe("decidability", () => {
+  test("a cannot-tell-yet finding at first preview is decidable only after deploy, also once exempted or expired", () => {
+    expect(decidabilityOf("aws-baseline", "S3 bucket x has no encryption; set it.", "first-preview")).toBe("first-preview");
+    expect(decidabilityOf("aws-baseline", "cannot tell yet: kmsKeyId of x is unknown", "first-preview")).toBe("after-deploy");
+    expect(decidabilityOf("aws-baseline", "[exempted: reason, owner a, expires 2027-01-01] cannot tell yet: y", "first-preview")).toBe("after-deploy");
+    expect(decidabilityOf("aws-baseline", "cannot tell yet: y (exemption expired 2026-01-01, owner a: fix it)", "first-preview")).toBe("after-deploy");
+    // "cannot tell yet" only counts as the marker at the start: a message quoting it is an ordinary verdict.
+    expect(decidabilityOf("aws-baseline", "x is wrong (it used to say cannot tell yet: y)", "first-preview")).toBe("first-preview");
+  });
+
+  test("the plan's own not-judged findings are not decidable offline; an after-deploy run does not assess", () => {
+    expect(decidabilityOf("plan", "eks:index:Cluster \"demo\" was not judged", "first-preview")).toBe("not-offline");
+    expect(decidabilityOf("aws-baseline", "cannot tell yet: y", "after-deploy")).toBe("not-assessed");
+  });
+
+  test("terminal: each group and the summary line split by decidability", () => {
+    const r = report([
+      finding("p-high", BUCKET, "advisory"),
+      finding("p-high", DEPLOY, "advisory", { decidable: "after-deploy" }),
+      finding("p-quiet", DEPLOY, "advisory", { decidable: "after-deploy" }),
+    ]);
+    expect(findingSummary(r)[1]).toMatch(/^ {4}pack-a\/p-high ×2 \[1 decidable at first preview, 1 decidable only after deploy\]: /);
+    expect(decidabilityLine(r)).toBe('decidability: 1 finding(s) decidable at first preview, 2 decidable only after deploy ("cannot tell yet")');
+    expect(decidabilityLine({ ...r, mode: "after-deploy" })).toMatch(/not assessed in after-deploy mode/);
   });
 });
 
@@ -85,9 +124,9 @@ describe("terminal summary", () => {
       finding("p-high", DEPLOY, "advisory"),
     ]));
     expect(lines[0]).toBe("  mandatory (1 finding(s) in 1 policy):");
-    expect(lines[1]).toMatch(/^ {4}pack-a\/p-critical ×1: aws:s3\/bucket:Bucket::logs \(index.ts:3\): /);
+    expect(lines[1]).toMatch(/^ {4}pack-a\/p-critical ×1 \[1 decidable at first preview\]: aws:s3\/bucket:Bucket::logs \(index.ts:3\): /);
     expect(lines[2]).toBe("  advisory (2 finding(s) in 1 policy):");
-    expect(lines[3]).toMatch(/^ {4}pack-a\/p-high ×2: /);
+    expect(lines[3]).toMatch(/^ {4}pack-a\/p-high ×2 \[2 decidable at first preview\]: /);
   });
 
   test("at most `cap` policies per level, the rest counted", () => {

@@ -75,6 +75,11 @@ test("plan's report findings keep exempted ones (the engine reports those as adv
   expect(normalizeEnforcement("mandatory")).toBe("mandatory");
 });
 
+test("the plan's own not-judged findings (pack plan) are not compared: the engine runs no such analyzer", () => {
+  const report = { findings: [{ pack: "plan", policy: "unjudged-helm-release", urn: "r", enforcement: "advisory", status: "violation", message: "not judged" }, { pack: "p", policy: "x", urn: "u", enforcement: "mandatory", status: "violation", message: "m" }] };
+  expect(planFindings(report).map((f) => f.pack)).toEqual(["p"]);
+});
+
 test("advisory configs demote every level but disabled and keep per-policy settings", () => {
   expect(advisoryConfig({ all: "mandatory", a: "disabled", b: { enforcementLevel: "mandatory", level: "restricted" }, c: { level: "baseline" } })).toEqual({
     all: "advisory",

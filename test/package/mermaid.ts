@@ -5,7 +5,7 @@
  */
 const RESERVED = new Set(["end", "graph", "flowchart", "subgraph", "style", "class", "classDef", "click", "linkStyle"]);
 const NODE = /^([A-Za-z_][\w-]*)(\["[^"]*"\]|\[[^\]"]*\]|\("[^"]*"\)|\([^)"]*\)|\{"[^"]*"\}|\{[^}"]*\}|\(\["[^"]*"\]\)|\[\("[^"]*"\)\])?$/;
-const EDGE = /\s*(?:-->|---|-\.->|==>|--o|--x)(?:\|[^|]*\|)?\s*/;
+const EDGE = /\s*(?:-->|---|-\.->|==>|--o|--x|~~~)(?:\|[^|]*\|)?\s*/;
 
 export function flowchartProblems(source: string): string[] {
   const lines = source.split("\n").map((l) => l.trim()).filter((l) => l.length > 0 && !l.startsWith("%%"));

@@ -53,11 +53,15 @@ describe("GitHub workflows", () => {
     expect(scripts(ci)).toMatch(/policy-report\.md >> "\$GITHUB_STEP_SUMMARY"/);
   });
 
-  test("preview runs pulumi preview with every bundled pack and its per-stack config, gated on the secrets", () => {
+  test("preview builds the compiled packs and runs pulumi preview with every one and its per-stack config, gated on the secrets", () => {
     const preview = workflow("preview.yml");
     const script = scripts(preview);
+    // The compiled packs (what `pulumi policy publish` ships), built before the CLI uses them.
+    expect(script.indexOf("npm run build:packs")).toBeGreaterThanOrEqual(0);
+    expect(script.indexOf("npm run build:packs")).toBeLessThan(script.indexOf("pulumi preview"));
+    expect(script).not.toMatch(/--policy-pack policy\//);
     for (const pack of packs) {
-      expect(script).toContain(`--policy-pack policy/${pack} --policy-pack-config "policy/${pack}/config/$STACK.json"`);
+      expect(script).toContain(`--policy-pack dist/packs/${pack} --policy-pack-config "dist/packs/${pack}/config/$STACK.json"`);
       for (const stack of ["dev", "staging", "prod"]) expect(fs.existsSync(path.join(REPO, "policy", pack, "config", `${stack}.json`))).toBe(true);
     }
     const gate = steps(preview).find((s: any) => s.id === "gate");

@@ -7,7 +7,7 @@
 import type { Finding, StackRule, Subject } from "../../common/finding";
 import { describe } from "../../common/finding";
 import { namespaceOf } from "../../common/kubernetes";
-import { isUnknown, objectOf } from "../../common/unknown";
+import { isUnknown, isUnseen, objectOf } from "../../common/unknown";
 import { coherence } from "./meta";
 import { cannotTell, KubeView, where } from "./model";
 import { formatQuantity, quantityOf } from "./quantity";
@@ -31,6 +31,9 @@ interface Need {
 }
 
 function judgeQuota(view: KubeView, quota: Subject): Finding[] {
+  // A quota the engine gave no properties (first preview under a new cluster's provider) is undecided, not fine:
+  // comparing our stacks' after-deploy findings with their first preview caught it passing silently.
+  if (isUnseen(quota)) return [cannotTell(quota, "spec", "whether the quota fits its workloads")];
   const cluster = view.clusterOf(quota);
   const namespace = namespaceOf(quota);
   if (namespace === "unknown") return [cannotTell(quota, "metadata.namespace", "whether the quota fits its workloads")];

@@ -51,12 +51,22 @@ test.each<[string, (rs: AnalyzerResource[]) => void, string[]]>([
   for (const f of findings) expect(f.message).toMatch(/; .+\.$/);
 });
 
-test("a configured mirror is approved; an unknown image is not judged yet", async () => {
+test("a configured mirror is approved; an unknown image is \"cannot tell yet\" (advisory), never a silent pass", async () => {
   const rs = clone(baseline());
   container(rs).image = `mirror.example.com/platform/checkout@${DIGEST}`;
   expect(await mine(client, rs)).toEqual([]);
   container(rs).image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-  expect(await mine(client, rs)).toEqual([]);
+  const findings = await mine(client, rs);
+  expect(findings.map((f) => [f.policyName, f.enforcementLevel]).sort()).toEqual(MINE.map((p) => [p, "advisory"]));
+  for (const f of findings) expect(f.message).toMatch(/^cannot tell yet: Deployment payments\/checkout container app image is unknown/);
+});
+
+test("a workload the engine gave no properties (provider config unknown at first preview) is \"cannot tell yet\"", async () => {
+  const rs = clone(baseline());
+  rs[2] = { ...rs[2], props: {} };
+  const findings = await mine(client, rs);
+  expect(findings.map((f) => [f.policyName, f.enforcementLevel]).sort()).toEqual(MINE.map((p) => [p, "advisory"]));
+  for (const f of findings) expect(f.message).toMatch(/^cannot tell yet: .*spec \(its containers' images\) is unknown/);
 });
 
 test("outside prod the rules pass deliberately", async () => {

@@ -119,9 +119,13 @@ export function diffMultiset(left: readonly string[], right: readonly string[]):
   return { agree, onlyLeft: onlyLeft.sort(), onlyRight: onlyRight.sort() };
 }
 
-/** Plan's policy-report.json findings in the same shape (exempted findings stay: the engine reports them too). */
+/**
+ * Plan's policy-report.json findings in the same shape (exempted findings stay: the engine reports them too). The
+ * plan's own pack `plan` (components and Helm releases it could not see into) is no analyzer the engine runs, so
+ * its findings have no engine counterpart and are left out of the comparison.
+ */
 export function planFindings(report: { findings: readonly any[] }): Finding[] {
-  return report.findings.map((f) => ({ pack: f.pack, policy: f.policy, urn: f.urn ?? "", enforcement: f.enforcement, message: String(f.message ?? "").trim() }));
+  return report.findings.filter((f) => f.pack !== "plan").map((f) => ({ pack: f.pack, policy: f.policy, urn: f.urn ?? "", enforcement: f.enforcement, message: String(f.message ?? "").trim() }));
 }
 
 /**
