@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
-import { Environment, environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { webhookIngressSpec } from "../security/clusterAddons";
 import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
 import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
@@ -36,8 +36,8 @@ export function imageVerificationProblems(args: ImageVerificationArgs): Problems
   const problems = new Problems().addAll(environmentProblems(args.environment));
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
   problems.check(args.namespaces.length > 0, { property: "namespaces", value: args.namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
-  problems.check(!(args.environment === "prod" && args.enforce === false), {
-    property: "enforce", value: args.enforce, rule: "true in prod: tenant images must be verified before they run", fix: "remove enforce: false",
+  problems.check(!(environmentProfile(args.environment).enforceImageVerification && args.enforce === false), {
+    property: "enforce", value: args.enforce, rule: `true in ${args.environment}: tenant images must be verified before they run`, fix: "remove enforce: false",
   });
   return problems;
 }
@@ -56,7 +56,7 @@ export class ImageVerification extends pulumi.ComponentResource {
     super("production-platform:supply-chain:ImageVerification", name, {}, opts);
     const parent = { parent: this };
     const tags = { ...args.tags };
-    const enforce = args.enforce ?? args.environment === "prod";
+    const enforce = args.enforce ?? environmentProfile(args.environment).enforceImageVerification;
 
     const role = new aws.iam.Role(`${name}-kyverno`, {
       description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
