@@ -38,21 +38,8 @@ export function isEnvVarName(value: unknown): value is string {
   return typeof value === "string" && /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value);
 }
 
-/**
- * True when an image reference cannot silently change under us: a digest (`@sha256:` + 64 hex), or a tag that is
- * not `latest`. The tag is looked for after the last `/` so that a registry port (`registry:5000/app`) is not
- * mistaken for one.
- */
-export function isPinnedImage(value: unknown): value is string {
-  if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) return false;
-  const at = value.indexOf("@");
-  if (at >= 0) return /^sha256:[a-f0-9]{64}$/.test(value.slice(at + 1)) && at > 0;
-  const lastSegment = value.slice(value.lastIndexOf("/") + 1);
-  const colon = lastSegment.lastIndexOf(":");
-  if (colon <= 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== "latest" && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag);
-}
+/** True when an image reference cannot silently change under us (one grammar: components/shared/images.ts). */
+export { isPinnedImage } from "../shared/images";
 
 /** CPU quantity in cores (`"250m"` → 0.25, `"1.5"` → 1.5); `undefined` when malformed. */
 export { parseCpuCores as parseCpu } from "../shared/kubernetes";
