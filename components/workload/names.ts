@@ -3,20 +3,8 @@
  * message instead of at apply time with an API-server 422 halfway through a rollout.
  */
 
-/** DNS-1035 label: Service names must be one (they become DNS names and must not start with a digit). */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** DNS-1123 label: namespaces and most other object names. */
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Longest DNS label Kubernetes accepts. */
-export const MAX_LABEL_LENGTH = 63;
-
-export function isDns1035Label(value: unknown): value is string {
-  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1035_LABEL.test(value);
-}
-
-export function isDns1123Label(value: unknown): value is string {
-  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1123_LABEL.test(value);
-}
+/** DNS labels: one definition in components/shared/kubernetes.ts. */
+export { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, isDns1035Label, isDns1123Label } from "../shared/kubernetes";
 
 /** Label key: optional DNS-subdomain prefix, then a name of up to 63 characters. */
 export function isLabelKey(value: unknown): value is string {
