@@ -41,6 +41,23 @@ export function parseCpuCores(value: unknown): number | undefined {
   return cpu.amount / (cpu.milli ? 1000 : 1);
 }
 
+const MEMORY_QUANTITY = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+const MEMORY_FACTORS: Readonly<Record<string, number>> = {
+  "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/**
+ * Memory quantity in bytes (`"256Mi"`, `"1G"`, `"1.5Gi"`); `undefined` when malformed. The suffixes are
+ * ParseQuantity's binary (Ki…Ei) and decimal (k, M…E) ones: `"1K"` is not a quantity (the decimal kilo is `k`).
+ */
+export function parseMemoryBytes(value: unknown): number | undefined {
+  if (typeof value !== "string") return undefined;
+  const match = MEMORY_QUANTITY.exec(value);
+  if (!match) return undefined;
+  return Number(match[1]) * MEMORY_FACTORS[match[2] ?? ""];
+}
+
 /** Positive CPU quantity in millicores (`"2"` → 2000, `"250m"` → 250); `undefined` when malformed or zero. */
 export function parseCpuMillicores(value: unknown): number | undefined {
   const cpu = splitCpu(value);

@@ -32,25 +32,8 @@ export { isPinnedImage } from "../shared/images";
 /** CPU quantity in cores (`"250m"` → 0.25, `"1.5"` → 1.5); `undefined` when malformed. */
 export { parseCpuCores as parseCpu } from "../shared/kubernetes";
 
-const MEMORY_UNITS: Record<string, number> = {
-  "": 1,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** Memory quantity in bytes (`"256Mi"`, `"1G"`); `undefined` when malformed. */
-export function parseMemory(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * MEMORY_UNITS[match[2] ?? ""];
-}
+/** Memory quantity in bytes: the shared parser. */
+export { parseMemoryBytes as parseMemory } from "../shared/kubernetes";
 
 /** Env var names that say "I am a secret": these must come from `secretEnv`/`secretFiles`, never plain `env`. */
 export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
