@@ -169,7 +169,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
               oidcIssuer: args.oidcIssuer,
               namespace,
               serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
-              policy: pulumi.jsonStringify({
+              description: `IRSA role for ${namespace}/${ALERTMANAGER_SERVICE_ACCOUNT}`,
+              inlinePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
                   { Effect: "Allow", Action: "sns:Publish", Resource: snsTopics },

@@ -1,7 +1,7 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
+import { policyDocument } from "../shared/iam";
+import { createIrsaRole } from "../shared/irsa";
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { webhookIngressSpec } from "../security/clusterAddons";
 import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
@@ -58,15 +58,15 @@ export class ImageVerification extends pulumi.ComponentResource {
     const tags = { ...args.tags };
     const enforce = args.enforce ?? environmentProfile(args.environment).enforceImageVerification;
 
-    const role = new aws.iam.Role(`${name}-kyverno`, {
+    const role = createIrsaRole(`${name}-kyverno`, {
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace: KYVERNO_NAMESPACE,
+      serviceAccount: KYVERNO_ADMISSION_SA,
       description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
-      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) =>
-        JSON.stringify(irsaTrustPolicyDocument(arn, issuerHostPath(issuer), [serviceAccountSubject(KYVERNO_NAMESPACE, KYVERNO_ADMISSION_SA)]))),
+      inlinePolicyName: `${name}-kyverno`,
       tags,
-    }, parent);
-    new aws.iam.RolePolicy(`${name}-kyverno`, {
-      role: role.name,
-      policy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
+      inlinePolicy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
         const [account, , , region] = host.split(".");
         const partition = keyArn.split(":")[1];
         return JSON.stringify(policyDocument([
