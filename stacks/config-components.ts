@@ -15,6 +15,7 @@ import { zonesOf } from "../components/shared/regions";
 import { Problem, Problems } from "../components/shared/validation";
 import type { HaServiceArgs } from "../components/workload/haServiceArgs";
 import { validateHaServiceArgs } from "../components/workload/haServiceValidation";
+import type { ServiceConfig } from "./config";
 import { configKey } from "./config-values";
 
 /** A component property (exact, or a prefix followed by `.` or `[`) and the config key it comes from. */
@@ -118,17 +119,8 @@ export function dataTierConfigProblems(d: DataTierInput): Problem[] {
   ], "recoveryObjectives", "DataTier");
 }
 
-/** The service as the platform builds its HaService (stacks/platform.ts adds the region's image host and the ALB ranges). */
-export interface ServiceInput {
-  readonly name: string;
-  readonly tenant: string;
-  readonly image: string;
-  readonly port: number;
-  readonly minReplicas: number;
-  readonly maxReplicas: number;
-  readonly healthPath: string;
-  readonly callers: readonly string[];
-}
+/** The fields of a configured service the platform builds its HaService from (it adds the region's image host and the ALB ranges). */
+export type ServiceInput = Pick<ServiceConfig, "name" | "tenant" | "image" | "port" | "minReplicas" | "maxReplicas" | "healthPath" | "callers">;
 
 /** The plain HaService arguments of a configured service: one definition for the platform, the quota and validation. */
 export function haServiceArgsOf(environment: Environment, svc: ServiceInput): HaServiceArgs {

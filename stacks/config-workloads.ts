@@ -9,6 +9,7 @@ import { isDns1035Label } from "../components/shared/kubernetes";
 import { checkOneOf, Problems } from "../components/shared/validation";
 import { haServiceFootprint } from "../components/workload/haServiceSpec";
 import { addOncePerKey, haServiceArgsOf, ServiceInput, serviceConfigProblems } from "./config-components";
+import type { ServiceConfig, TenantConfig } from "./config";
 import { asArray, asRecord, configKey as key, ROLE_ARN } from "./config-values";
 
 /** Namespaces a tenant may not take. */
@@ -19,17 +20,8 @@ const MAX_NAME = 40;
 export const DataStores = ["postgres", "redis"] as const;
 export type DataStore = (typeof DataStores)[number];
 
-export interface Tenant {
-  readonly name: string;
-  readonly teamRoleArns: readonly string[];
-  readonly quota?: { readonly requestsCpu?: string; readonly requestsMemory?: string; readonly limitsCpu?: string; readonly limitsMemory?: string; readonly pods?: number };
-}
-
-export interface Service extends ServiceInput {
-  readonly sloObjective: number;
-  readonly ingressPath: string;
-  readonly databases: readonly DataStore[];
-}
+type Tenant = TenantConfig;
+type Service = ServiceConfig;
 
 export function parseDomain(problems: Problems, raw: unknown): { name: string; hostedZoneId: string; zoneName: string } {
   const domain = asRecord(raw) ?? {};

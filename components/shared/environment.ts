@@ -73,29 +73,31 @@ const NON_PROD_RETENTION = {
   secretRecoveryWindowDays: 7,
 } as const;
 
-/** The table. Staging mirrors prod's shape (regions, zones, NAT) at lower cost and with advisory packs. */
+const DEV: EnvironmentProfile = {
+  strict: false,
+  protect: false,
+  minRegions: 1,
+  minZones: 2,
+  maxRpoSeconds: 86400,
+  maxRtoSeconds: 86400,
+  natGateways: { allowed: ["OnePerZone", "Single"], default: "Single" },
+  minReplicas: 1,
+  defaultMinReplicas: 2,
+  minPrometheusReplicas: 1,
+  minAlertmanagerReplicas: 1,
+  nodeGroup: { minPerZoneFloor: 0, minPerZone: 1, desiredPerZone: 1, maxPerZone: 3 },
+  retention: NON_PROD_RETENTION,
+  requireServices: false,
+  enforceImageVerification: false,
+  enforcement: "advisory",
+};
+
+/** The table. */
 export const ENVIRONMENT_PROFILES: Readonly<Record<Environment, EnvironmentProfile>> = {
-  dev: {
-    strict: false,
-    protect: false,
-    minRegions: 1,
-    minZones: 2,
-    maxRpoSeconds: 86400,
-    maxRtoSeconds: 86400,
-    natGateways: { allowed: ["OnePerZone", "Single"], default: "Single" },
-    minReplicas: 1,
-    defaultMinReplicas: 2,
-    minPrometheusReplicas: 1,
-    minAlertmanagerReplicas: 1,
-    nodeGroup: { minPerZoneFloor: 0, minPerZone: 1, desiredPerZone: 1, maxPerZone: 3 },
-    retention: NON_PROD_RETENTION,
-    requireServices: false,
-    enforceImageVerification: false,
-    enforcement: "advisory",
-  },
+  dev: DEV,
+  // Staging mirrors prod's shape (regions, zones, NAT) at dev's cost and with advisory packs.
   staging: {
-    strict: false,
-    protect: false,
+    ...DEV,
     minRegions: 2,
     minZones: 3,
     maxRpoSeconds: 3600,
@@ -103,14 +105,6 @@ export const ENVIRONMENT_PROFILES: Readonly<Record<Environment, EnvironmentProfi
     // The Network component refuses a single NAT gateway outside dev: staging rehearses prod's zone-loss behaviour.
     natGateways: { allowed: ["OnePerZone"], default: "OnePerZone" },
     minReplicas: 2,
-    defaultMinReplicas: 2,
-    minPrometheusReplicas: 1,
-    minAlertmanagerReplicas: 1,
-    nodeGroup: { minPerZoneFloor: 0, minPerZone: 1, desiredPerZone: 1, maxPerZone: 3 },
-    retention: NON_PROD_RETENTION,
-    requireServices: false,
-    enforceImageVerification: false,
-    enforcement: "advisory",
   },
   prod: {
     strict: true,
