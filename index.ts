@@ -23,6 +23,5 @@ export * from "./components/workload";
 // the variant it has always exported. The other variant stays importable from its area:
 // - `irsaTrustPolicy` / `serviceTrustPolicy`: cluster's return JSON strings; security's return documents (several
 //   IRSA subjects; `aws:SourceAccount`-pinned service trust).
-// - `parseCpu`: workload's returns cores; security's returns millicores and rejects zero.
 export { irsaTrustPolicy, serviceTrustPolicy } from "./components/cluster";
 export { parseCpu } from "./components/workload";

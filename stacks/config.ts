@@ -2,21 +2,23 @@
  * The stack's typed configuration: read once, validated completely, frozen.
  *
  * Every environment runs the same program; only these values differ. `parsePlatformConfig` is pure (raw values in,
- * typed config or one error listing every problem out) so the plan command, tests and `pulumi up` share it.
+ * typed config or one error listing every problem out) so the plan command, tests and `pulumi up` share it. Floors
+ * and defaults come from the environment profile (components/shared/environment.ts); what a component would refuse
+ * is asked of the component (config-components.ts) and named here by its YAML key.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkInteger, checkOneOf, Problems, ValidationError } from "../components/shared/validation";
-import { unknownKeyProblems } from "./config-keys";
-import { AWS_REGIONS, isKnownRegion } from "../components/shared/regions";
-import { Cidr, cidrsOverlap, isNetworkAddress, parseCidr } from "../components/network/cidr";
-import { checkVpcCidr } from "../components/network/validation";
-import { parseZoneConfig, ZoneConfig } from "./zoneConfig";
-import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
-import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits, WorkloadFootprint } from "../components/security/quota";
+import { checkInteger, checkOneOf, Problem, Problems, ValidationError } from "../components/shared/validation";
+import { environmentProfile } from "../components/shared/environment";
+import { parseCidr } from "../components/network/cidr";
 import { DeliveryStrategy } from "../components/delivery/deliveryArgs";
-import { haServiceFootprint } from "../components/workload/haServiceSpec";
+import { parseZoneConfig, ZoneConfig } from "./zoneConfig";
+import { unknownKeyProblems } from "./config-keys";
+import { checkClusterApiAccess, checkPublicCidrs, checkRecoveryObjectives, checkRegionalComponents, checkRegions, checkVpcCidrs, checkZones, parseNodeGroup } from "./config-network";
+import { asRecord, CONFIG_NAMESPACE, configKey as key, deepFreeze } from "./config-values";
+import { DataStore, DataStores, parseDomain, parsePeople, parseServices, parseTenants, serviceFootprint } from "./config-workloads";
+import { parseResilienceConfig, ResilienceConfig } from "./resilienceConfig";
 
-export const CONFIG_NAMESPACE = "production-platform";
+export { CONFIG_NAMESPACE, checkRegions, DataStore, DataStores, serviceFootprint };
 
 import { Environment, Environments } from "../components/shared/environment";
 export { Environment, Environments };
@@ -63,9 +65,6 @@ export interface TenantQuotaConfig {
   readonly pods?: number;
 }
 
-/** Data stores of the data tier a service uses; each opens egress to it and delivers its credentials (External Secrets). */
-export const DataStores = ["postgres", "redis"] as const;
-export type DataStore = (typeof DataStores)[number];
 
 export interface ServiceConfig {
   readonly name: string;
@@ -187,141 +186,25 @@ export interface PlatformConfig {
 /** Days between rotations of the database master password when `databaseRotationDays` is not set. */
 export const DEFAULT_DATABASE_ROTATION_DAYS = 30;
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const PINNED_IMAGE = /^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-
-/** True for a CIDR written strictly (cidr.ts, the network's parser: no leading zeros) with no host bits set. */
-function isAlignedCidr(text: unknown): boolean {
-  const cidr = parseCidr(text);
-  return cidr !== undefined && isNetworkAddress(cidr);
-}
-
-function isImagePinned(image: string): boolean {
-  if (!PINNED_IMAGE.test(image)) return false;
-  if (image.includes("@sha256:")) return true;
-  const lastSegment = image.split("/").pop() ?? "";
-  const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
-  return tag !== undefined && tag !== "latest";
-}
-
-function asArray(value: unknown): unknown[] | undefined {
-  return Array.isArray(value) ? value : undefined;
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/** Zones each region must have in `env` (the network and cluster floors for the environment's shape). */
+/** Zones each region must have in `env`: the environment profile's floor (stacks/zones.ts checks the account's offer against it). */
 export function zoneFloor(env: Environment): number {
-  return FLOORS[env].zones;
+  return environmentProfile(env).minZones;
 }
 
-/** The floors each environment must meet. Staging mirrors prod's shape at lower cost. */
-const FLOORS: Record<Environment, { zones: number; regions: number; maxRpo: number; maxRto: number; minReplicas: number }> = {
-  dev: { zones: 2, regions: 1, maxRpo: 86400, maxRto: 86400, minReplicas: 1 },
-  // Staging needs a second region because the data tier replicates and copies backups there, as in prod.
-  staging: { zones: 3, regions: 2, maxRpo: 3600, maxRto: 3600, minReplicas: 2 },
-  prod: { zones: 3, regions: 3, maxRpo: 60, maxRto: 300, minReplicas: 2 },
-};
-
-const TRANSIT_GATEWAY_ID = /^tgw-[0-9a-f]{8,17}$/;
-
-/**
- * The access path to the EKS API. Mirrors what EKS requires of a private endpoint ("Cluster endpoint access": the
- * cluster security group must admit 443 from the network you connect from, and that network must route to the
- * VPC): without a public allow-list or such a path, the first Kubernetes resource of `pulumi up` times out.
- */
-function checkClusterApiAccess(problems: Problems, raw: Readonly<Record<string, unknown>>, regions: readonly string[], publicCidrs: readonly unknown[]): ClusterApiAccessConfig {
-  const key = `${CONFIG_NAMESPACE}:clusterApiAccess`;
-  const access = raw.clusterApiAccess === undefined ? {} : asRecord(raw.clusterApiAccess);
-  if (!problems.check(access !== undefined, {
-    property: key, value: raw.clusterApiAccess, rule: "an object { cidrs, transitGatewayIds }",
-    fix: `pulumi config set --path '${key}.cidrs[0]' 203.0.113.0/24 and '${key}.transitGatewayIds["<region>"]' tgw-…`,
-  })) return { cidrs: [], transitGatewayIds: {} };
-  const cidrs = asArray(access!.cidrs ?? []) ?? [];
-  problems.check(Array.isArray(access!.cidrs ?? []), { property: `${key}.cidrs`, value: access!.cidrs, rule: "a list of IPv4 CIDRs", fix: "list the deployer ranges, e.g. [203.0.113.0/24]" });
-  cidrs.forEach((c, i) => {
-    const prop = `${key}.cidrs[${i}]`;
-    if (!problems.check(isAlignedCidr(c), { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your VPN or CI egress range, e.g. 203.0.113.0/24" })) return;
-    problems.check(!(c as string).endsWith("/0"), { property: prop, value: c, rule: "not the whole internet", fix: "name the deployer ranges only" });
+/** `stackKind` and `environment`: the environment decides every floor below (prod's when it is not one). */
+function parseEnvironment(problems: Problems, raw: Readonly<Record<string, unknown>>): Environment {
+  problems.check(raw.stackKind === undefined || raw.stackKind === "environment", {
+    property: key("stackKind"), value: raw.stackKind, rule: `"environment" here (an account stack is read by parseAccountConfig)`,
+    fix: `remove ${key("stackKind")} from an environment stack, or set it to account in Pulumi.account.yaml`,
   });
-  const tgws = asRecord(access!.transitGatewayIds ?? {}) ?? {};
-  if (cidrs.length > 0) {
-    for (const region of regions) {
-      problems.check(typeof tgws[region] === "string" && TRANSIT_GATEWAY_ID.test(tgws[region] as string), {
-        property: `${key}.transitGatewayIds.${region}`, value: tgws[region],
-        rule: "a transit gateway id (tgw-…) in every region: without a route the API's replies to the deployer ranges leave by the NAT gateway and never arrive",
-        fix: `pulumi config set --path '${key}.transitGatewayIds["${region}"]' tgw-0123456789abcdef0 (the gateway your VPN or CI network is attached to)`,
-      });
-    }
-  }
-  for (const extra of Object.keys(tgws).filter((r) => !regions.includes(r))) {
-    problems.add({ property: `${key}.transitGatewayIds.${extra}`, value: tgws[extra], rule: "a transit gateway only for regions listed in regions", fix: `remove ${extra} or add it to regions` });
-  }
-  problems.check(publicCidrs.length > 0 || cidrs.length > 0, {
-    property: key, value: raw.clusterApiAccess,
-    rule: "an access path from where pulumi up runs to the EKS API (the endpoint is private and the VPCs are new: nothing else reaches it)",
-    fix: `pulumi config set --path '${key}.cidrs[0]' <deployer CIDR> with '${key}.transitGatewayIds["<region>"]' tgw-… for every region, or (not in prod, whose packs refuse a public endpoint) set clusterPublicAccessCidrs`,
-  });
-  return { cidrs: cidrs.filter((c): c is string => typeof c === "string"), transitGatewayIds: tgws as Record<string, string> };
+  return checkOneOf(problems, key("environment"), raw.environment, Environments) ? (raw.environment as Environment) : "prod";
 }
 
-/** What a configured service holds at its peak; the platform builds its HaService with the same replica bounds. */
-export function serviceFootprint(env: Environment, svc: ServiceConfig): WorkloadFootprint {
-  return haServiceFootprint(svc.name, {
-    namespace: svc.tenant, image: svc.image, port: svc.port, environment: env,
-    autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
-    // Only the strategy changes the footprint (a Rollout holds both versions at full size at its last step).
-    delivery: { strategy: svc.delivery },
-  });
-}
-
-/**
- * Each tenant's quota (explicit fields, the rest sized from its services) must hold its services at their peak:
- * the same rule the Tenant component applies, run here so a bad config exits 2 before anything registers.
- */
-function checkTenantQuotas(problems: Problems, env: Environment, tenants: readonly TenantConfig[], services: readonly ServiceConfig[]): void {
-  tenants.forEach((tenant, i) => {
-    const workloads = services.filter((s) => s.tenant === tenant.name && typeof s.name === "string").map((s) => serviceFootprint(env, s));
-    const quota = quotaForWorkloads(workloads, tenant.quota);
-    const sub = new Problems();
-    checkQuotaAndLimits(sub, quota, resolveLimits());
-    checkWorkloadsFitQuota(sub, `${CONFIG_NAMESPACE}:tenants[${i}].quota`, workloads, quota, resolveLimits());
-    for (const p of sub.list) problems.add(p.property.startsWith(CONFIG_NAMESPACE) ? p : { ...p, property: `${CONFIG_NAMESPACE}:tenants[${i}].${p.property}` });
-  });
-}
-
-/**
- * The `regions` key: known regions, each once, primary first, at least `minimum` of them. Returns the known ones.
- * Shared by environment and account stacks.
- */
-export function checkRegions(problems: Problems, value: unknown, minimum: number, scope: string): string[] {
-  const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
-  const regions = asArray(value);
-  if (problems.check(regions !== undefined && regions.length > 0, {
-    property: key("regions"), value, rule: "a non-empty list of AWS regions, primary first",
-    fix: `pulumi config set --path '${key("regions")}[0]' us-east-1`,
-  })) {
-    const seen = new Set<string>();
-    regions!.forEach((region, i) => {
-      if (!problems.check(isKnownRegion(region), {
-        property: `${key("regions")}[${i}]`, value: region, rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
-        fix: "correct the region name, e.g. us-west-2",
-      })) return;
-      problems.check(!seen.has(region as string), {
-        property: `${key("regions")}[${i}]`, value: region, rule: "each region listed once",
-        fix: `remove the duplicate ${region as string}; the first entry is the primary, the rest are secondaries`,
-      });
-      seen.add(region as string);
-    });
-    problems.check(regions!.length >= minimum, {
-      property: key("regions"), value: regions, rule: `at least ${minimum} regions in ${scope}`,
-      fix: `add ${minimum - regions!.length} more region(s) so a regional outage has somewhere to fail over`,
-    });
-  }
-  return [...new Set((regions ?? []).filter(isKnownRegion))];
+/** `natGateways`: one of the modes (the Network component judges which the environment allows). */
+function parseNatGateways(problems: Problems, env: Environment, raw: unknown): NatGatewayMode {
+  const mode = raw ?? environmentProfile(env).natGateways.default;
+  checkOneOf(problems, key("natGateways"), mode, NatGatewayModes);
+  return mode as NatGatewayMode;
 }
 
 /**
@@ -330,255 +213,77 @@ export function checkRegions(problems: Problems, value: unknown, minimum: number
  */
 export function parsePlatformConfig(raw: Readonly<Record<string, unknown>>): PlatformConfig {
   const problems = new Problems();
-  const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
+  const config = parseConfigInto(problems, raw);
+  problems.throwIfAny("stack config");
+  return deepFreeze(config);
+}
 
-  problems.check(raw.stackKind === undefined || raw.stackKind === "environment", {
-    property: key("stackKind"), value: raw.stackKind, rule: `"environment" here (an account stack is read by parseAccountConfig)`,
-    fix: `remove ${key("stackKind")} from an environment stack, or set it to account in Pulumi.account.yaml`,
-  });
-  const environment = raw.environment;
-  const envOk = checkOneOf(problems, key("environment"), environment, Environments);
-  const env: Environment = envOk ? (environment as Environment) : "prod";
-  const floors = FLOORS[env];
+/** Every problem of `raw`, none thrown: the contract every validator of this repository follows. */
+export function platformConfigProblems(raw: Readonly<Record<string, unknown>>): readonly Problem[] {
+  const problems = new Problems();
+  parseConfigInto(problems, raw);
+  return problems.list;
+}
 
-  const regionList = checkRegions(problems, raw.regions, floors.regions, env);
-
-  const zones = raw.availabilityZones;
-  if (checkInteger(problems, key("availabilityZones"), zones, 1, 6)) {
-    problems.check((zones as number) >= floors.zones, {
-      property: key("availabilityZones"), value: zones, rule: `at least ${floors.zones} zones per region in ${env}`,
-      fix: `pulumi config set ${key("availabilityZones")} ${floors.zones}`,
-    });
-    // How many zones a region offers this account is known only after getAvailabilityZones (stacks/zones.ts).
-  }
-
+function parseConfigInto(problems: Problems, raw: Readonly<Record<string, unknown>>): PlatformConfig {
+  const env = parseEnvironment(problems, raw);
+  const regions = checkRegions(problems, raw.regions, environmentProfile(env).minRegions, env);
+  const zonesOk = checkZones(problems, env, raw.availabilityZones);
+  const zones = raw.availabilityZones as number;
   const version = raw.kubernetesVersion;
   checkOneOf(problems, key("kubernetesVersion"), version, SupportedKubernetesVersions);
-
-  const ro = asRecord(raw.recoveryObjectives);
-  if (problems.check(ro !== undefined, {
-    property: key("recoveryObjectives"), value: raw.recoveryObjectives, rule: "an object { rpoSeconds, rtoSeconds }",
-    fix: `pulumi config set --path '${key("recoveryObjectives.rpoSeconds")}' 60 (and rtoSeconds)`,
-  })) {
-    if (checkInteger(problems, key("recoveryObjectives.rpoSeconds"), ro!.rpoSeconds, 1, 86400 * 7)) {
-      problems.check((ro!.rpoSeconds as number) <= floors.maxRpo, {
-        property: key("recoveryObjectives.rpoSeconds"), value: ro!.rpoSeconds, rule: `≤ ${floors.maxRpo} s in ${env}`,
-        fix: `lower rpoSeconds to ${floors.maxRpo} or less`,
-      });
-    }
-    if (checkInteger(problems, key("recoveryObjectives.rtoSeconds"), ro!.rtoSeconds, 1, 86400 * 7)) {
-      problems.check((ro!.rtoSeconds as number) <= floors.maxRto, {
-        property: key("recoveryObjectives.rtoSeconds"), value: ro!.rtoSeconds, rule: `≤ ${floors.maxRto} s in ${env}`,
-        fix: `lower rtoSeconds to ${floors.maxRto} or less`,
-      });
-    }
-  }
-
-  const cidrs = asRecord(raw.vpcCidrs) ?? {};
-  const vpcs: Record<string, Cidr | undefined> = {};
-  for (const region of regionList) {
-    const cidr = cidrs[region];
-    const property = `${key("vpcCidrs")}.${region}`;
-    // The network's own rules (strict parse, RFC 1918, no host bits), capped at /20 so every zone slot fits.
-    const vpc = checkVpcCidr(problems, cidr, property, 20);
-    vpcs[region] = vpc;
-    if (!vpc) continue;
-    const clash = regionList.find((other) => other !== region && vpcs[other] !== undefined && cidrsOverlap(vpcs[other]!, vpc));
-    problems.check(clash === undefined, {
-      property, value: cidr, rule: `no overlap with other regions (overlaps ${clash}: ${cidrs[clash ?? ""]})`,
-      fix: "give each region its own block, e.g. 10.10.0.0/16, 10.20.0.0/16, 10.30.0.0/16",
-    });
-  }
-  for (const extra of Object.keys(cidrs).filter((r) => !regionList.includes(r))) {
-    problems.add({ property: `${key("vpcCidrs")}.${extra}`, value: cidrs[extra], rule: "a CIDR only for regions listed in regions", fix: `remove ${extra} or add it to regions` });
-  }
-
-  const natGateways = raw.natGateways ?? (env === "dev" ? "Single" : "OnePerZone");
-  if (checkOneOf(problems, key("natGateways"), natGateways, NatGatewayModes)) {
-    problems.check(!(env === "prod" && natGateways === "Single"), {
-      property: key("natGateways"), value: natGateways, rule: "OnePerZone in prod (a single NAT gateway is a zonal single point of failure)",
-      fix: `pulumi config set ${key("natGateways")} OnePerZone`,
-    });
-  }
-
-  const publicCidrs = asArray(raw.clusterPublicAccessCidrs ?? []) ?? [];
-  publicCidrs.forEach((c, i) => {
-    const prop = `${key("clusterPublicAccessCidrs")}[${i}]`;
-    if (!problems.check(isAlignedCidr(c), { property: prop, value: c, rule: "an IPv4 CIDR aligned to its prefix", fix: "use your office or VPN egress range, e.g. 203.0.113.0/24" })) return;
-    problems.check(!(c === "0.0.0.0/0" && env === "prod"), { property: prop, value: c, rule: "not the whole internet in prod", fix: "remove 0.0.0.0/0 and use a VPN or bastion range" });
-  });
-
-  const clusterApiAccess = checkClusterApiAccess(problems, raw, regionList, publicCidrs);
-
-  const ng = asRecord(raw.nodeGroup) ?? {};
-  const nodeGroup: NodeGroupConfig = {
-    instanceTypes: (asArray(ng.instanceTypes) as string[] | undefined) ?? ["m6i.large", "m5.large"],
-    minPerZone: (ng.minPerZone as number) ?? (env === "prod" ? 1 : 1),
-    desiredPerZone: (ng.desiredPerZone as number) ?? (env === "prod" ? 2 : 1),
-    maxPerZone: (ng.maxPerZone as number) ?? (env === "prod" ? 10 : 3),
-  };
-  checkInteger(problems, `${key("nodeGroup")}.minPerZone`, nodeGroup.minPerZone, env === "prod" ? 1 : 0, 100);
-  checkInteger(problems, `${key("nodeGroup")}.maxPerZone`, nodeGroup.maxPerZone, 1, 100);
-  if (checkInteger(problems, `${key("nodeGroup")}.desiredPerZone`, nodeGroup.desiredPerZone, 0, 100)) {
-    problems.check(nodeGroup.minPerZone <= nodeGroup.desiredPerZone && nodeGroup.desiredPerZone <= nodeGroup.maxPerZone, {
-      property: `${key("nodeGroup")}.desiredPerZone`, value: nodeGroup, rule: "minPerZone ≤ desiredPerZone ≤ maxPerZone",
-      fix: "raise maxPerZone or lower minPerZone so desiredPerZone sits between them",
-    });
-  }
-
-  const domain = asRecord(raw.domain) ?? {};
-  problems.check(typeof domain.name === "string" && /^([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z]{2,}$/.test(domain.name), {
-    property: `${key("domain")}.name`, value: domain.name, rule: "a fully qualified DNS name", fix: "set domain.name, e.g. app.example.com",
-  });
-  problems.check(typeof domain.hostedZoneId === "string" && /^Z[A-Z0-9]{1,31}$/.test(domain.hostedZoneId), {
-    property: `${key("domain")}.hostedZoneId`, value: domain.hostedZoneId, rule: "a Route 53 hosted zone id (Z...)", fix: "copy the zone id from Route 53",
-  });
-  problems.check(typeof domain.zoneName === "string" && typeof domain.name === "string" && (domain.name === domain.zoneName || domain.name.endsWith(`.${domain.zoneName}`)), {
-    property: `${key("domain")}.zoneName`, value: domain.zoneName,
-    rule: `the name of the hosted zone hostedZoneId, equal to or a parent of domain.name (${JSON.stringify(domain.name)}): a record outside its zone is refused`,
-    fix: `pulumi config set --path '${key("domain")}.zoneName' <zone name from Route 53>, e.g. example.com`,
-  });
-
-  const tenants: TenantConfig[] = [];
-  (asArray(raw.tenants) ?? []).forEach((t, i) => {
-    const tenant = asRecord(t) ?? {};
-    const prop = `${key("tenants")}[${i}]`;
-    const nameOk = problems.check(typeof tenant.name === "string" && DNS_LABEL.test(tenant.name) && tenant.name.length <= 40 && !["default", "kube-system", "kube-public", "kube-node-lease"].includes(tenant.name), {
-      property: `${prop}.name`, value: tenant.name, rule: "a DNS label of at most 40 characters that is not a system namespace",
-      fix: "use lower-case letters, digits and '-', e.g. payments",
-    });
-    const roles = asArray(tenant.teamRoleArns ?? []) ?? [];
-    roles.forEach((arn, j) => problems.check(typeof arn === "string" && ROLE_ARN.test(arn), {
-      property: `${prop}.teamRoleArns[${j}]`, value: arn, rule: "an IAM role ARN", fix: "use arn:aws:iam::<account>:role/<name>",
-    }));
-    if (nameOk && tenants.some((x) => x.name === tenant.name)) {
-      problems.add({ property: `${prop}.name`, value: tenant.name, rule: "unique tenant names", fix: "merge or rename the duplicate tenant" });
-    }
-    const quota = tenant.quota === undefined ? undefined : (asRecord(tenant.quota) as TenantQuotaConfig | undefined);
-    problems.check(tenant.quota === undefined || quota !== undefined, {
-      property: `${prop}.quota`, value: tenant.quota, rule: "an object { requestsCpu, requestsMemory, limitsCpu, limitsMemory, pods }", fix: "leave quota out to size it from the services",
-    });
-    if (nameOk) tenants.push({ name: tenant.name as string, teamRoleArns: roles as string[], ...(quota ? { quota } : {}) });
-  });
-
-  const services: ServiceConfig[] = [];
-  (asArray(raw.services) ?? []).forEach((s, i) => {
-    const svc = asRecord(s) ?? {};
-    const prop = `${key("services")}[${i}]`;
-    const service: ServiceConfig = {
-      name: svc.name as string,
-      tenant: svc.tenant as string,
-      image: svc.image as string,
-      port: (svc.port as number) ?? 8080,
-      minReplicas: (svc.minReplicas as number) ?? (env === "prod" ? 3 : 2),
-      maxReplicas: (svc.maxReplicas as number) ?? 20,
-      sloObjective: (svc.sloObjective as number) ?? 99.9,
-      healthPath: (svc.healthPath as string) ?? "/healthz",
-      ingressPath: (svc.ingressPath as string) ?? "/",
-      callers: ((asArray(svc.callers) ?? []) as string[]),
-      databases: ((asArray(svc.databases) ?? []) as DataStore[]),
-      delivery: (svc.delivery as DeliveryStrategy) ?? (env === "dev" ? DeliveryStrategy.Rolling : DeliveryStrategy.Canary),
-    };
-    checkOneOf(problems, `${prop}.delivery`, service.delivery, Object.values(DeliveryStrategy));
-    service.databases.forEach((d, j) => checkOneOf(problems, `${prop}.databases[${j}]`, d, DataStores));
-    problems.check(typeof service.name === "string" && DNS_LABEL.test(service.name) && service.name.length <= 40, {
-      property: `${prop}.name`, value: service.name, rule: "a DNS label of at most 40 characters", fix: "use lower-case letters, digits and '-'",
-    });
-    problems.check(tenants.some((t) => t.name === service.tenant), {
-      property: `${prop}.tenant`, value: service.tenant, rule: `one of the configured tenants (${tenants.map((t) => t.name).join(", ") || "none"})`,
-      fix: "add the tenant to tenants or correct the name",
-    });
-    problems.check(typeof service.image === "string" && isImagePinned(service.image), {
-      property: `${prop}.image`, value: service.image, rule: "a pinned image: a tag other than latest, or an @sha256 digest",
-      fix: "pin the image, e.g. ghcr.io/acme/checkout:1.4.2",
-    });
-    checkInteger(problems, `${prop}.port`, service.port, 1024, 65535, "use an unprivileged port (1024-65535) so the container can run as non-root");
-    if (checkInteger(problems, `${prop}.minReplicas`, service.minReplicas, floors.minReplicas, 100, `set minReplicas to at least ${floors.minReplicas} in ${env}`)) {
-      problems.check(Number.isInteger(service.maxReplicas) && service.maxReplicas >= service.minReplicas && service.maxReplicas <= 100, {
-        property: `${prop}.maxReplicas`, value: service.maxReplicas, rule: `an integer from minReplicas (${service.minReplicas}) to 100`,
-        fix: "raise maxReplicas to at least minReplicas",
-      });
-    }
-    // The monitoring stack refines this (a page must be able to fire); here we catch fractions written for percents.
-    problems.check(typeof service.sloObjective === "number" && service.sloObjective >= 90 && service.sloObjective < 100, {
-      property: `${prop}.sloObjective`, value: service.sloObjective, rule: "a percentage from 90 to below 100, e.g. 99.9",
-      fix: "write the objective in percent: 99.9, not 0.999",
-    });
-    problems.check(typeof service.ingressPath === "string" && /^\/[A-Za-z0-9._~/-]*$/.test(service.ingressPath), {
-      property: `${prop}.ingressPath`, value: service.ingressPath, rule: "a URL path starting with /", fix: "use e.g. /checkout",
-    });
-    const clash = services.find((other) => other.ingressPath === service.ingressPath);
-    problems.check(clash === undefined, {
-      property: `${prop}.ingressPath`, value: service.ingressPath, rule: `a path no other service uses (${clash?.name} has it)`,
-      fix: `give ${service.name} its own prefix, e.g. /${service.name}`,
-    });
-    service.callers.forEach((c, j) => problems.check(tenants.some((t) => t.name === c), {
-      property: `${prop}.callers[${j}]`, value: c, rule: "a configured tenant", fix: "add the tenant or remove the caller",
-    }));
-    services.push(service);
-  });
-  checkTenantQuotas(problems, env, tenants, services);
-  if (env === "prod") {
-    problems.check(services.length > 0, { property: key("services"), value: raw.services ?? [], rule: "at least one service in prod", fix: "declare the services prod runs" });
-  }
-
-  const emails = (asArray(raw.alertEmails ?? []) ?? []) as unknown[];
-  emails.forEach((e, i) => problems.check(typeof e === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(e), {
-    property: `${key("alertEmails")}[${i}]`, value: e, rule: "an e-mail address", fix: "correct the address",
-  }));
-
-  const admins = (asArray(raw.platformAdminRoleArns ?? []) ?? []) as unknown[];
-  admins.forEach((arn, i) => problems.check(typeof arn === "string" && ROLE_ARN.test(arn), {
-    property: `${key("platformAdminRoleArns")}[${i}]`, value: arn, rule: "an IAM role ARN", fix: "use arn:aws:iam::<account>:role/<name>",
-  }));
-
+  const objectives = checkRecoveryObjectives(problems, env, raw.recoveryObjectives);
+  const vpcCidrs = checkVpcCidrs(problems, raw.vpcCidrs, regions);
+  const natGateways = parseNatGateways(problems, env, raw.natGateways);
+  const publicCidrs = checkPublicCidrs(problems, env, raw.clusterPublicAccessCidrs);
+  const clusterApiAccess = checkClusterApiAccess(problems, raw.clusterApiAccess, regions, publicCidrs);
+  const nodeGroup = parseNodeGroup(problems, env, raw.nodeGroup);
+  const domain = parseDomain(problems, raw.domain);
+  const tenants = parseTenants(problems, raw.tenants);
+  const services = parseServices(problems, env, raw.services, tenants);
+  const { emails, admins } = parsePeople(problems, raw.alertEmails, raw.platformAdminRoleArns);
   const databaseRotationDays = raw.databaseRotationDays ?? DEFAULT_DATABASE_ROTATION_DAYS;
   checkInteger(problems, key("databaseRotationDays"), databaseRotationDays, 1, 365,
     `pulumi config set ${key("databaseRotationDays")} ${DEFAULT_DATABASE_ROTATION_DAYS} (Secrets Manager rotates at most yearly here; 1 to 365 days)`);
-
-  const zoneConfig = parseZoneConfig(problems, key, raw, { regions: regionList, minimumZones: floors.zones, environment: env, vpcs });
-
-  const resilience = parseResilienceConfig(problems, key, raw.resilience, { environment: env, rtoSeconds: ro?.rtoSeconds as number | undefined, services });
-
-  problems.throwIfAny("stack config");
-
-  return deepFreeze({
-    stackKind: "environment" as const,
+  const rtoSeconds = asRecord(raw.recoveryObjectives)?.rtoSeconds as number | undefined;
+  const resilience = parseResilienceConfig(problems, key, raw.resilience, { environment: env, rtoSeconds, services });
+  const vpcs = Object.fromEntries(regions.map((r) => [r, parseCidr(vpcCidrs[r])]));
+  const zoneConfig = parseZoneConfig(problems, key, raw, { regions, minimumZones: environmentProfile(env).minZones, environment: env, vpcs });
+  if (zonesOk) {
+    checkRegionalComponents(problems, { env, regions, zones, cidrs: vpcCidrs, natGateways, access: clusterApiAccess, objectives, rotationDays: databaseRotationDays });
+  }
+  return {
+    stackKind: "environment",
     environment: env,
-    regions: regionList,
-    availabilityZones: zones as number,
+    regions,
+    availabilityZones: zones,
     ...zoneConfig,
     kubernetesVersion: version as string,
-    recoveryObjectives: { rpoSeconds: ro!.rpoSeconds as number, rtoSeconds: ro!.rtoSeconds as number },
-    vpcCidrs: cidrs as Record<string, string>,
-    natGateways: natGateways as NatGatewayMode,
-    clusterPublicAccessCidrs: publicCidrs as string[],
+    recoveryObjectives: objectives ?? { rpoSeconds: NaN, rtoSeconds: NaN },
+    vpcCidrs,
+    natGateways,
+    clusterPublicAccessCidrs: publicCidrs,
     clusterApiAccess,
     nodeGroup,
-    domain: { name: domain.name as string, hostedZoneId: domain.hostedZoneId as string, zoneName: domain.zoneName as string },
+    domain,
     tenants,
     services,
-    alertEmails: emails as string[],
-    platformAdminRoleArns: admins as string[],
+    alertEmails: emails,
+    platformAdminRoleArns: admins,
     databaseRotationDays: databaseRotationDays as number,
     resilience,
-  });
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object") {
-    Object.values(value).forEach(deepFreeze);
-    Object.freeze(value);
-  }
-  return value;
+  };
 }
 
 /** The keys the program reads. Structured values are JSON in Pulumi config. */
 export const CONFIG_KEYS = [
   "stackKind", "environment", "regions", "availabilityZones", "availabilityZoneIds", "excludedAvailabilityZoneIds", "subnetCidrs", "kubernetesVersion", "recoveryObjectives", "vpcCidrs", "natGateways",
   "clusterPublicAccessCidrs", "clusterApiAccess", "nodeGroup", "domain", "tenants", "services", "alertEmails", "platformAdminRoleArns",
-  "databaseRotationDays", "resilience",
+  "databaseRotationDays", "resilience", "pagerDutyRoutingKey",
 ] as const;
+
+/** Keys whose values are secrets: read with getSecret, never as text (docs/config.md marks them). */
+const SECRET_KEYS: readonly string[] = ["pagerDutyRoutingKey"];
 
 /** Keys whose values are integers; Pulumi config hands every value over as text. */
 const INTEGER_KEYS: readonly string[] = ["availabilityZones", "databaseRotationDays"];
@@ -594,6 +299,7 @@ export function readRawConfig(): { raw: Record<string, unknown>; config: pulumi.
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const raw: Record<string, unknown> = {};
   for (const k of CONFIG_KEYS) {
+    if (SECRET_KEYS.includes(k)) continue;
     const text = config.get(k);
     if (text === undefined) continue;
     try {
@@ -608,7 +314,7 @@ export function readRawConfig(): { raw: Record<string, unknown>; config: pulumi.
 /** Reads the stack's config through the Pulumi SDK and validates it. */
 export function loadPlatformConfig(): PlatformConfig {
   const { raw, config } = readRawConfig();
-  const unknown = unknownKeyProblems(pulumi.runtime.allConfig(), CONFIG_NAMESPACE, [...CONFIG_KEYS, "pagerDutyRoutingKey"]);
+  const unknown = unknownKeyProblems(pulumi.runtime.allConfig(), CONFIG_NAMESPACE, CONFIG_KEYS);
   let parsed: PlatformConfig;
   try {
     parsed = parsePlatformConfig(raw);

@@ -19,6 +19,7 @@ import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
 import { buildResilience } from "./resilience";
 import { RegionZones } from "./zones";
+import { haServiceArgsOf } from "./config-components";
 
 /** Everything built in one region; later components hang off these. */
 export interface RegionalPlatform {
@@ -134,15 +135,9 @@ export function monitoringQuota(config: PlatformConfig, zones: number): QuotaSet
 
 function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, cluster: HaCluster, tenant: Tenant, network: Network, rollouts: RolloutsController, mesh: ServiceMesh): HaService {
   return new HaService(`${code}-${svc.name}`, {
-    namespace: svc.tenant,
-    appName: svc.name,
-    partOf: svc.tenant,
+    // The arguments config validation judged (stacks/config-components.ts), with the region's image host.
+    ...haServiceArgsOf(config.environment, svc),
     image: inRegion(svc.image, cluster.region),
-    port: svc.port,
-    environment: config.environment,
-    autoscaling: { minReplicas: svc.minReplicas, maxReplicas: svc.maxReplicas },
-    probes: { liveness: { httpPath: svc.healthPath }, readiness: { httpPath: svc.healthPath }, startup: { httpPath: svc.healthPath } },
-    allowedCallers: [...svc.callers.map((namespace) => ({ namespace })), { namespace: "monitoring" }],
     // The ALB sends traffic from its ENIs in the public subnets straight to pod IPs (target type ip).
     expose: { loadBalancerCidrs: network.publicSubnetCidrs },
     // Credentials of the declared data stores, delivered by External Secrets (see dataStoreSecrets).

@@ -6,7 +6,7 @@ import { DrillSettings, drillSettingsProblems } from "../components/resilience/d
 import { RestoreTestingSettings, restoreTestingProblems } from "../components/data/restoreTests";
 import { ECR_HOST, ImageRegistrySettings, imageRegistryProblems } from "../components/supply-chain/registry";
 import { Problems } from "../components/shared/validation";
-import type { Environment } from "../components/shared/environment";
+import { Environment, environmentProfile } from "../components/shared/environment";
 
 export interface ResilienceConfig {
   /** FIS drills in every region. @default 10-minute faults, stop on availability and data alarms */
@@ -39,7 +39,8 @@ export function parseResilienceConfig(
   problems.addAll(drillSettingsProblems(drills, key("resilience.drills")).list);
   if (typeof ctx.rtoSeconds === "number") problems.addAll(restoreTestingProblems(restoreTesting, ctx.rtoSeconds, key("resilience.restoreTesting")).list);
   problems.addAll(imageRegistryProblems(supplyChain, key("resilience.supplyChain")).list);
-  if (ctx.environment === "prod") {
+  // Where admission verification enforces (prod), an image outside the account's ECR or without a digest never runs.
+  if (environmentProfile(ctx.environment).enforceImageVerification) {
     ctx.services.forEach((svc, i) => {
       const image = typeof svc.image === "string" ? svc.image : "";
       problems.check(ECR_HOST.test(image.split("/")[0]) && /@sha256:[a-f0-9]{64}$/.test(image), {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment } from "../shared/environment";
+import { Environment, environmentProfile } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { AddonContext, DEFAULT_STORAGE_CLASS, createNetworkingAddons, createWorkloadAddons, defaultStorageClass, installClusterAutoscaler, installMetricsServer } from "./addons";
 import { clusterKeyPolicy, clusterKeyUsePolicy, serviceTrustPolicy } from "./iam";
@@ -129,12 +129,12 @@ export class HaCluster extends pulumi.ComponentResource {
     validateHaClusterArgs(name, args);
     super("production-platform:cluster:HaCluster", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const version = args.kubernetesVersion as KubernetesVersion;
     const pinned = PINNED_VERSIONS[version];
     const clusterName = args.clusterName ?? defaultClusterName(name);
-    const retentionInDays = args.logRetentionDays ?? (prod ? 365 : 90);
+    const retentionInDays = args.logRetentionDays ?? profile.retention.controlPlaneLogDays;
     const publicCidrs = [...(args.endpointPublicAccessCidrs ?? [])];
     const tags: Record<string, string> = { ...args.tags, "production-platform/cluster": clusterName, "production-platform/region": regionCode(args.region) };
     const parent = { parent: this };
@@ -188,7 +188,7 @@ export class HaCluster extends pulumi.ComponentResource {
         encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
         // The core add-ons are installed below as pinned EKS add-ons instead of EKS's unmanaged defaults.
         bootstrapSelfManagedAddons: false,
-        deletionProtection: prod,
+        deletionProtection: profile.protect,
         tags,
       },
       { parent: this, protect, dependsOn: [logGroup, clusterKeyUse, ...clusterRolePolicies] },

@@ -1,6 +1,10 @@
+/**
+ * The cluster area's IRSA entry points, kept for callers of the package: both build on the platform's one factory
+ * (components/shared/irsa.ts), so trust policy, child names (attachments named by policy) and session limit agree.
+ */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicy } from "./iam";
+import { attachPolicies, createIrsaRole as createRole } from "../shared/irsa";
 
 /** What an IRSA role needs to know about the cluster's identity provider. */
 export interface OidcIdentity {
@@ -8,10 +12,7 @@ export interface OidcIdentity {
   readonly issuerUrl: pulumi.Output<string>;
 }
 
-/**
- * An IAM role only one Kubernetes service account can assume. The role is auto-named (Pulumi adds a random suffix),
- * so the same component in two regions or stacks never collides on IAM's global names.
- */
+/** An IAM role only one Kubernetes service account can assume; children as the shared factory names them. */
 export function createIrsaRole(
   name: string,
   args: {
@@ -26,20 +27,18 @@ export function createIrsaRole(
   },
   parent: pulumi.Resource,
 ): aws.iam.Role {
-  const role = new aws.iam.Role(
-    name,
-    {
-      description: `IRSA for ${args.namespace}/${args.serviceAccount}`,
-      assumeRolePolicy: pulumi
-        .all([args.oidc.providerArn, args.oidc.issuerUrl])
-        .apply(([oidcProviderArn, issuerUrl]) => irsaTrustPolicy({ oidcProviderArn, issuerUrl, namespace: args.namespace, serviceAccount: args.serviceAccount })),
-      tags: args.tags,
-    },
-    { parent },
-  );
-  attachManagedPolicies(name, role, args.managedPolicies ?? [], args.partition, parent);
-  if (args.inlinePolicy !== undefined) new aws.iam.RolePolicy(name, { role: role.id, policy: args.inlinePolicy }, { parent });
-  return role;
+  return createRole(name, {
+    oidcProviderArn: args.oidc.providerArn,
+    oidcIssuer: args.oidc.issuerUrl,
+    namespace: args.namespace,
+    serviceAccount: args.serviceAccount,
+    managedPolicies: args.managedPolicies,
+    partition: args.partition,
+    inlinePolicy: args.inlinePolicy,
+    // This area has always named the inline policy after the role (a different type, so no clash): URNs stay.
+    inlinePolicyName: name,
+    tags: args.tags,
+  }, { parent });
 }
 
 /** Attaches AWS-managed policies, one child per policy named after the policy (stable when the list changes). */
@@ -50,12 +49,5 @@ export function attachManagedPolicies(
   partition: pulumi.Input<string>,
   parent: pulumi.Resource,
 ): aws.iam.RolePolicyAttachment[] {
-  return policies.map(
-    (policy) =>
-      new aws.iam.RolePolicyAttachment(
-        `${name}-${policy.split("/").pop()}`,
-        { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
-        { parent },
-      ),
-  );
+  return attachPolicies(name, role, policies, { parent }, partition);
 }

@@ -4,7 +4,7 @@
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problems } from "../shared/validation";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr } from "../network/cidr";
-import { Environments } from "../shared/environment";
+import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { AmiType, CapacityType, TaintEffect } from "./types";
 import { isSupportedKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from "./versions";
@@ -18,7 +18,8 @@ const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 /** Every problem with the arguments; empty when they are valid. */
 export function haClusterProblems(args: HaClusterArgs): Problems {
   const problems = new Problems();
-  const prod = args.environment === "prod";
+  const profile = environmentProfile(args.environment);
+  const prod = profile.strict;
   checkOneOf(problems, "environment", args.environment, Environments);
   const regionOk = problems.check(isKnownRegion(args.region), {
     property: "region",
@@ -38,12 +39,12 @@ export function haClusterProblems(args: HaClusterArgs): Problems {
       fix: "pass network.availabilityZones",
     })
   ) {
-    const minimum = prod ? 3 : 2;
+    const minimum = Math.max(2, profile.minZones); // EKS itself requires two
     problems.check(zones.length >= minimum && new Set(zones).size === zones.length, {
       property: "availabilityZones",
       value: zones,
-      rule: prod ? "at least 3 distinct zones in prod" : "at least 2 distinct zones (EKS requires two)",
-      fix: `pass ${minimum} or more distinct zones of ${args.region} (network.availabilityZones)`,
+      rule: `at least ${minimum} distinct zones in ${args.environment} (EKS requires two)`,
+      fix: `pass ${minimum} or more distinct zones of ${args.region} (network.availabilityZones, chosen by AZ ID in the stacks)`,
     });
     if (regionOk) {
       zones.forEach((zone, i) =>
@@ -110,7 +111,7 @@ export function haClusterProblems(args: HaClusterArgs): Problems {
       fix: 'add a group, e.g. nodeGroups: { general: { instanceTypes: ["m7i.large"], minSizePerZone: 1, desiredSizePerZone: 1, maxSizePerZone: 3 } }',
     })
   ) {
-    for (const [key, group] of Object.entries(groups)) checkNodeGroup(problems, key, group, prod);
+    for (const [key, group] of Object.entries(groups)) checkNodeGroup(problems, key, group, args.environment);
   }
   return problems;
 }
@@ -158,7 +159,7 @@ function checkPrivateAccess(problems: Problems, cidrs: readonly string[] | undef
   });
 }
 
-function checkNodeGroup(problems: Problems, key: string, group: NodeGroupArgs, prod: boolean): void {
+function checkNodeGroup(problems: Problems, key: string, group: NodeGroupArgs, environment: Environment): void {
   const at = `nodeGroups.${key}`;
   problems.check(NODE_GROUP_KEY.test(key), {
     property: at,
@@ -172,8 +173,9 @@ function checkNodeGroup(problems: Problems, key: string, group: NodeGroupArgs, p
     rule: 'one or more EC2 instance types such as ["m7i.large"]',
     fix: `set ${at}.instanceTypes to a non-empty list of instance types of the same size (the autoscaler assumes they are alike)`,
   });
-  const minOk = checkInteger(problems, `${at}.minSizePerZone`, group.minSizePerZone, prod ? 1 : 0, 100,
-    prod ? `set ${at}.minSizePerZone to 1 or more: prod keeps capacity in every zone` : undefined);
+  const floor = environmentProfile(environment).nodeGroup.minPerZoneFloor;
+  const minOk = checkInteger(problems, `${at}.minSizePerZone`, group.minSizePerZone, floor, 100,
+    floor > 0 ? `set ${at}.minSizePerZone to ${floor} or more: ${environment} keeps capacity in every zone` : undefined);
   const maxOk = checkInteger(problems, `${at}.maxSizePerZone`, group.maxSizePerZone, 1, 100);
   const desiredOk = checkInteger(problems, `${at}.desiredSizePerZone`, group.desiredSizePerZone, 0, 100);
   if (minOk && maxOk && desiredOk) {

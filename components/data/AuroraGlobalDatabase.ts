@@ -1,4 +1,4 @@
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -94,8 +94,8 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
     problems.throwIfAny(`AuroraGlobalDatabase "${name}"`);
     super("production-platform:data:AuroraGlobalDatabase", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const minZones = Math.min(...args.regions.map((r) => r.availabilityZones.length));
     const s = resolveAuroraSettings(args, args.environment, minZones);
     const stack = pulumi.getStack();
@@ -115,7 +115,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         ...(args.secretName ? { name: args.secretName } : {}),
         description: `Aurora master credentials (${stack}/${name})`,
         kmsKeyId: primary.kmsKeyArn,
-        recoveryWindowInDays: prod ? 30 : 7,
+        recoveryWindowInDays: profile.retention.secretRecoveryWindowDays,
         // Replicas let a promoted secondary region read the credentials while the primary region is down.
         replicas: args.global ? secondaries.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : [],
         tags,
@@ -131,7 +131,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
             engine: "aurora-postgresql",
             engineVersion: s.engineVersion,
             storageEncrypted: true,
-            deletionProtection: prod,
+            deletionProtection: profile.protect,
             tags,
           },
           { parent: this, provider: primary.provider, protect },
@@ -171,7 +171,7 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
         preferredBackupWindow: "03:00-04:00",
         preferredMaintenanceWindow: "sun:05:00-sun:06:00",
         copyTagsToSnapshot: true,
-        deletionProtection: prod,
+        deletionProtection: profile.protect,
         skipFinalSnapshot: false,
         finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
         enabledCloudwatchLogsExports: ["postgresql"],

@@ -1,4 +1,4 @@
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
@@ -100,17 +100,17 @@ export class BackupPlan extends pulumi.ComponentResource {
     problems.throwIfAny(`BackupPlan "${name}"`);
     super("production-platform:data:BackupPlan", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const tags = { ...args.tags };
-    const retentionDays = args.retentionDays ?? (prod ? 35 : 7);
+    const retentionDays = args.retentionDays ?? profile.retention.backupPlanDays;
     const copyRetentionDays = args.copyRetentionDays ?? retentionDays;
-    const lock = args.vaultLock ?? prod;
+    const lock = args.vaultLock ?? profile.protect;
 
     const vaults = args.regions.map((r) => {
       const code = regionCode(r.region);
       const child = { parent: this, provider: r.provider };
-      const vault = new aws.backup.Vault(`${name}-${code}`, { kmsKeyArn: r.kmsKeyArn, forceDestroy: !prod, tags }, { ...child, protect });
+      const vault = new aws.backup.Vault(`${name}-${code}`, { kmsKeyArn: r.kmsKeyArn, forceDestroy: !profile.protect, tags }, { ...child, protect });
       if (lock) {
         new aws.backup.VaultLockConfiguration(
           `${name}-${code}`,

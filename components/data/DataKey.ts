@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
 import { Environment } from "./types";
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 
 export interface DataKeyArgs {
   readonly environment: Environment;
@@ -55,7 +55,7 @@ export class DataKey extends pulumi.ComponentResource {
   constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
     new Problems().addAll(environmentProblems(args.environment)).throwIfAny(`DataKey "${name}"`);
     super("production-platform:data:DataKey", name, {}, opts);
-    const prod = args.environment === "prod";
+    const profile = environmentProfile(args.environment);
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const key = new aws.kms.Key(
@@ -63,11 +63,11 @@ export class DataKey extends pulumi.ComponentResource {
       {
         description: `${args.purpose} (${pulumi.getStack()})`,
         enableKeyRotation: true,
-        deletionWindowInDays: args.deletionWindowDays ?? (prod ? 30 : 7),
+        deletionWindowInDays: args.deletionWindowDays ?? profile.retention.kmsDeletionWindowDays,
         policy: pulumi.all([partition.partition, identity.accountId]).apply(([p, a]) => dataKeyPolicy(p, a)),
         tags: { ...args.tags },
       },
-      { parent: this, protect: args.protect ?? prod },
+      { parent: this, protect: args.protect ?? profile.protect },
     );
     new aws.kms.Alias(`${name}-alias`, { name: `alias/${physicalName([pulumi.getStack(), name], 200)}`, targetKeyId: key.keyId }, { parent: this });
     this.keyArn = key.arn;

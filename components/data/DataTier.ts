@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { platformSecretPrefix } from "../shared/environment";
+import { environmentProfile, platformSecretPrefix } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { HeadroomThresholds } from "./alarms";
 import { AuroraSettings } from "./aurora";
@@ -116,7 +116,7 @@ export class DataTier extends pulumi.ComponentResource {
     super("production-platform:data:DataTier", name, {}, opts);
 
     const environment = args.environment;
-    const protect = args.protect ?? environment === "prod";
+    const protect = args.protect ?? environmentProfile(environment).protect;
     this.resourceTag = { key: "data-tier", value: name };
     const secretPrefix = args.secretNamePrefix ?? platformSecretPrefix(environment);
     this.masterSecretName = `${secretPrefix}${name}-aurora/master`;

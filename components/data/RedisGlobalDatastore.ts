@@ -1,4 +1,4 @@
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -78,8 +78,8 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
     problems.throwIfAny(`RedisGlobalDatastore "${name}"`);
     super("production-platform:data:RedisGlobalDatastore", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const minZones = Math.min(...args.regions.map((r) => r.availabilityZones.length));
     const s = resolveRedisSettings(args, args.environment, minZones);
     const stack = pulumi.getStack();
@@ -98,7 +98,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
         ...(args.secretName ? { name: args.secretName } : {}),
         description: `ElastiCache AUTH token (${stack}/${name})`,
         kmsKeyId: primary.kmsKeyArn,
-        recoveryWindowInDays: prod ? 30 : 7,
+        recoveryWindowInDays: profile.retention.secretRecoveryWindowDays,
         replicas: args.global ? secondaries.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : [],
         tags,
       },

@@ -1,4 +1,4 @@
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
@@ -56,15 +56,15 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
     problems.throwIfAny(`ReplicatedBackupBuckets "${name}"`);
     super("production-platform:data:ReplicatedBackupBuckets", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const tags = { ...args.tags };
-    const noncurrentDays = args.noncurrentVersionDays ?? (prod ? 365 : 30);
+    const noncurrentDays = args.noncurrentVersionDays ?? profile.retention.noncurrentVersionDays;
 
     const buckets = args.regions.map((r) => {
       const code = regionCode(r.region);
       const child = { parent: this, provider: r.provider };
-      const bucket = new aws.s3.Bucket(`${name}-${code}`, { forceDestroy: !prod, tags }, { ...child, protect });
+      const bucket = new aws.s3.Bucket(`${name}-${code}`, { forceDestroy: !profile.protect, tags }, { ...child, protect });
       const versioning = new aws.s3.BucketVersioning(`${name}-${code}`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
       new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-${code}`,

@@ -1,6 +1,7 @@
 /** Pure settings and validation of the Aurora PostgreSQL global database. */
 import { checkInteger, Problem, Problems } from "../shared/validation";
 import { Environment } from "./types";
+import { environmentProfile } from "../shared/environment";
 
 /**
  * Pinned engine version. 16.6 supports global databases, managed RPO (`rds.global_db_rpo`) and the cross-region
@@ -61,16 +62,16 @@ export interface ResolvedAuroraSettings {
 }
 
 export function resolveAuroraSettings(settings: AuroraSettings, environment: Environment, minZones: number): ResolvedAuroraSettings {
-  const prod = environment === "prod";
+  const profile = environmentProfile(environment);
   const engineVersion = settings.engineVersion ?? DEFAULT_AURORA_ENGINE_VERSION;
   return {
     engineVersion,
     majorVersion: engineVersion.split(".")[0],
     instanceClass: settings.instanceClass ?? DEFAULT_AURORA_INSTANCE_CLASS,
-    instancesPerCluster: settings.instancesPerCluster ?? (prod && minZones >= 3 ? 3 : 2),
+    instancesPerCluster: settings.instancesPerCluster ?? (profile.strict && minZones >= 3 ? 3 : 2),
     databaseName: settings.databaseName ?? "app",
     masterUsername: settings.masterUsername ?? "dbadmin",
-    backupRetentionDays: settings.backupRetentionDays ?? (prod ? 35 : 7),
+    backupRetentionDays: settings.backupRetentionDays ?? profile.retention.auroraBackupDays,
     performanceInsightsRetentionDays: settings.performanceInsightsRetentionDays ?? 7,
   };
 }

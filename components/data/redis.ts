@@ -1,6 +1,7 @@
 /** Pure settings and validation of the ElastiCache (Redis OSS / Valkey) global datastore. */
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { CacheEngine, CacheEngines, Environment } from "./types";
+import { environmentProfile } from "../shared/environment";
 
 export const REDIS_PORT = 6379;
 export const DEFAULT_CACHE_ENGINE: CacheEngine = "redis";
@@ -42,14 +43,14 @@ export interface ResolvedRedisSettings {
 }
 
 export function resolveRedisSettings(settings: RedisSettings, environment: Environment, minZones: number): ResolvedRedisSettings {
-  const prod = environment === "prod";
+  const profile = environmentProfile(environment);
   const engine = settings.engine ?? DEFAULT_CACHE_ENGINE;
   return {
     engine,
     engineVersion: settings.engineVersion ?? DEFAULT_CACHE_ENGINE_VERSION[engine],
     nodeType: settings.nodeType ?? DEFAULT_CACHE_NODE_TYPE,
-    nodesPerShard: settings.nodesPerShard ?? (prod && minZones >= 3 ? 3 : 2),
-    snapshotRetentionDays: settings.snapshotRetentionDays ?? (prod ? 7 : 1),
+    nodesPerShard: settings.nodesPerShard ?? (profile.strict && minZones >= 3 ? 3 : 2),
+    snapshotRetentionDays: settings.snapshotRetentionDays ?? profile.retention.redisSnapshotDays,
   };
 }
 

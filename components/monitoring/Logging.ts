@@ -125,8 +125,9 @@ export class Logging extends pulumi.ComponentResource {
         oidcIssuer: args.oidcIssuer,
         namespace,
         serviceAccount: SERVICE_ACCOUNT,
+        description: `IRSA role for ${namespace}/${SERVICE_ACCOUNT}`,
         // Write-only, to this one group: no CreateLogGroup, so Fluent Bit cannot create unencrypted groups.
-        policy: pulumi.jsonStringify({
+        inlinePolicy: pulumi.jsonStringify({
           Version: "2012-10-17",
           Statement: [
             { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },

@@ -14,6 +14,7 @@ import { SloRules } from "./SloRules";
 import { TraceExporter, Tracing } from "./Tracing";
 import { Environment, MONITORING_NAMESPACE, RuleGroup } from "./types";
 import { monitoringStackProblems } from "./validation";
+import { environmentProfile } from "../shared/environment";
 
 export interface PrometheusSettings {
   /** Prometheus replicas, each in its own zone. @default 2 */
@@ -120,8 +121,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
     monitoringStackProblems(args).throwIfAny(`MonitoringStack "${name}"`);
     super("production-platform:monitoring:MonitoringStack", name, {}, opts);
 
-    const prod = args.environment === "prod";
-    const protect = args.protect ?? prod;
+    const profile = environmentProfile(args.environment);
+    const protect = args.protect ?? profile.protect;
     const tags = { "production-platform:component": "monitoring", environment: args.environment, ...(args.tags ?? {}) };
     const namespace = MONITORING_NAMESPACE;
 
@@ -168,7 +169,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
               oidcIssuer: args.oidcIssuer,
               namespace,
               serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
-              policy: pulumi.jsonStringify({
+              description: `IRSA role for ${namespace}/${ALERTMANAGER_SERVICE_ACCOUNT}`,
+              inlinePolicy: pulumi.jsonStringify({
                 Version: "2012-10-17",
                 Statement: [
                   { Effect: "Allow", Action: "sns:Publish", Resource: snsTopics },
@@ -204,8 +206,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
         maxHistory: 10,
         values: prometheusStackValues({
           prometheusReplicas: p.replicas ?? 2,
-          retentionDays: p.retentionDays ?? (prod ? 30 : 15),
-          storageGi: p.storageGi ?? (prod ? 200 : 50),
+          retentionDays: p.retentionDays ?? profile.retention.prometheusDays,
+          storageGi: p.storageGi ?? profile.retention.prometheusStorageGi,
           storageClass: p.storageClass,
           alertmanagerReplicas: args.alertmanagerReplicas ?? 3,
           alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,

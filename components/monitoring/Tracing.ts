@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { Problems } from "../shared/validation";
 import { irsaAnnotation, irsaRole } from "./irsa";
+import { attachPolicies } from "../shared/irsa";
 import { MONITORING_NAMESPACE } from "./types";
 
 /** The OpenTelemetry Collector chart, pinned: a chart bump is a reviewed change, never a surprise. */
@@ -156,10 +157,12 @@ export class Tracing extends pulumi.ComponentResource {
       exporter.kind === "xray"
         ? irsaRole(
             `${name}-xray`,
-            { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace, serviceAccount: GATEWAY_NAME, managedPolicyArns: [XRAY_WRITE_POLICY], tags: args.tags },
+            { oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace, serviceAccount: GATEWAY_NAME, description: `IRSA role for ${namespace}/${GATEWAY_NAME}`, tags: args.tags },
             { parent: this },
           )
         : undefined;
+    // Named after the policy; the alias carries state over from the index-named attachment earlier versions made.
+    if (role) attachPolicies(`${name}-xray`, role, [XRAY_WRITE_POLICY], { parent: this }, "aws", (_p, i) => [{ name: `${name}-xray-managed-${i}` }]);
 
     const release = (suffix: string, releaseName: string, values: Record<string, unknown>) =>
       new k8s.helm.v3.Release(

@@ -1,6 +1,7 @@
 /**
  * Validation of `Slo` specs: pure, every problem reported, each naming the property, value, rule and fix.
  */
+import { isDns1035Label, isDns1123Label } from "../shared/kubernetes";
 import { Problems } from "../shared/validation";
 import {
   DEFAULT_ERROR_RATE_THRESHOLD,
@@ -13,7 +14,6 @@ import {
   WINDOW_PLACEHOLDER,
 } from "./slo";
 
-const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const MATCHER = String.raw`[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"`;
 const SELECTOR = new RegExp(`^\\s*${MATCHER}(\\s*,\\s*${MATCHER})*\\s*$`);
@@ -21,14 +21,14 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 /** Appends every problem with one SLO to `problems`; `at` is where it sits in the caller's args, e.g. `slos[0]`. */
 export function sloProblems(slo: Slo, at: string, problems: Problems): void {
-  problems.check(typeof slo.name === "string" && DNS_LABEL.test(slo.name), {
+  problems.check(isDns1035Label(slo.name), {
     property: `${at}.name`,
     value: slo.name,
     rule: "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 63 characters",
     fix: `rename the SLO after its service, e.g. "checkout"`,
   });
   if (slo.namespace !== undefined) {
-    problems.check(DNS_LABEL.test(slo.namespace), {
+    problems.check(isDns1123Label(slo.namespace), {
       property: `${at}.namespace`,
       value: slo.namespace,
       rule: "a Kubernetes namespace name (DNS label)",

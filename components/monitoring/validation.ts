@@ -3,6 +3,7 @@
  */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problems } from "../shared/validation";
+import { environmentProfile } from "../shared/environment";
 import { alertReceiversProblems } from "./alertmanager";
 import { clusterAlarmsProblems } from "./ClusterAlarms";
 import { dashboardsProblems } from "./Dashboards";
@@ -21,10 +22,11 @@ export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
     rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
     fix: "set region to the cluster's region",
   });
-  const prod = args.environment === "prod";
+  const profile = environmentProfile(args.environment);
   const p = args.prometheus ?? {};
   if (p.replicas !== undefined) {
-    checkInteger(problems, "prometheus.replicas", p.replicas, prod ? 2 : 1, 10, prod ? "production runs at least 2 Prometheus replicas (one per zone): set replicas to 2" : undefined);
+    checkInteger(problems, "prometheus.replicas", p.replicas, profile.minPrometheusReplicas, 10,
+      `${args.environment} runs at least ${profile.minPrometheusReplicas} Prometheus replica(s) (one per zone in prod): set replicas to ${profile.minPrometheusReplicas}`);
   }
   if (p.retentionDays !== undefined) checkInteger(problems, "prometheus.retentionDays", p.retentionDays, 1, 365);
   if (p.storageGi !== undefined) checkInteger(problems, "prometheus.storageGi", p.storageGi, 10, 16384);
@@ -33,9 +35,9 @@ export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
       problems,
       "alertmanagerReplicas",
       args.alertmanagerReplicas,
-      prod ? 2 : 1,
+      profile.minAlertmanagerReplicas,
       9,
-      prod ? "production needs at least 2 Alertmanager replicas so a node loss does not drop notifications: set 3" : undefined,
+      `${args.environment} needs at least ${profile.minAlertmanagerReplicas} Alertmanager replica(s) so a node loss does not drop notifications: set 3`,
     );
   }
 

@@ -6,7 +6,7 @@
  * `new AccountSecurityBaseline(name, { region, environment, primary }, { provider })` — one per region; exactly one
  * of them `primary: true`.
  */
-import { Environment, environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Problems, checkInteger } from "../shared/validation";
@@ -127,7 +127,8 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
     validateAccountSecurityBaselineArgs(args).throwIfAny(`AccountSecurityBaseline "${name}"`);
     super("production-platform:security:AccountSecurityBaseline", name, {}, opts);
 
-    const protect = args.protect ?? args.environment === "prod";
+    // The account stack protects what it is told to; an environment follows its profile.
+    const protect = args.protect ?? (args.environment !== "account" && environmentProfile(args.environment).protect);
     const tags = { ...args.tags, environment: args.environment };
     const physical = baselineName(pulumi.getStack());
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;

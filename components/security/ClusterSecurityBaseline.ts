@@ -12,14 +12,13 @@
  * `new ClusterSecurityBaseline(name, args, { providers: [awsProvider, cluster.provider] })`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { platformSecretPrefix } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile, platformSecretPrefix } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { Problems, checkInteger } from "../shared/validation";
 import { PodSecurityLevel, checkKubernetesVersion, psaLabels } from "./psa";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
 import { QuotaSettings, resolveLimits, resolveQuota } from "./quota";
-import { isDnsLabel } from "./networkPolicies";
 import { ADDON_NAMESPACES, ADDON_NAMESPACE_LEVELS, SYSTEM_NAMESPACES } from "./systemNamespaces";
 import { irsaRole } from "./iam";
 import {
@@ -45,7 +44,8 @@ export interface ClusterSecurityBaselineArgs {
   readonly oidcProviderArn: pulumi.Input<string>;
   /** The cluster's OIDC issuer URL. */
   readonly oidcIssuer: pulumi.Input<string>;
-  readonly environment: string;
+  /** `dev` | `staging` | `prod`: the environment profile decides `protect` and the secret prefix. */
+  readonly environment: Environment;
   /**
    * Secrets Manager name prefix the External Secrets controller may read. Never empty: that would be every secret
    * in the account and region. @default `platform/<environment>/`
@@ -84,12 +84,7 @@ const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*
 export function validateClusterSecurityBaselineArgs(args: ClusterSecurityBaselineArgs): Problems {
   const problems = new Problems();
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
-  problems.check(typeof args.environment === "string" && isDnsLabel(args.environment), {
-    property: "environment",
-    value: args.environment,
-    rule: "a short lower-case environment name",
-    fix: 'set environment, e.g. "prod"',
-  });
+  problems.addAll(environmentProblems(args.environment));
   if (args.secretNamePrefix !== undefined) {
     problems.check(SECRET_PREFIX.test(args.secretNamePrefix) && args.secretNamePrefix.length >= 3, {
       property: "secretNamePrefix",
@@ -140,7 +135,7 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
     validateClusterSecurityBaselineArgs(args).throwIfAny(`ClusterSecurityBaseline "${name}"`);
     super("production-platform:security:ClusterSecurityBaseline", name, {}, opts);
 
-    const protect = args.protect ?? args.environment === "prod";
+    const protect = args.protect ?? environmentProfile(args.environment).protect;
     const prefix = args.secretNamePrefix ?? platformSecretPrefix(args.environment);
     const tags = { ...args.tags, environment: args.environment };
 

@@ -16,7 +16,7 @@ import { tenantRoleRules } from "./rbac";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
 import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL, isReservedNamespace } from "./systemNamespaces";
 import { irsaRole, isForbiddenPolicyArn, serviceAccountSubject } from "./iam";
-import { environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 
 /** A workload identity: a Kubernetes ServiceAccount and the IAM role only it can assume (IRSA). */
 export interface TenantServiceAccount {
@@ -35,8 +35,8 @@ export interface TenantArgs {
   readonly tenant: string;
   /** Namespaces of the tenant. @default one namespace named after the tenant */
   readonly namespaces?: readonly string[];
-  /** Environment (`dev`, `staging`, `prod`, …). `prod` turns on `protect` for namespaces and the KMS key. */
-  readonly environment: string;
+  /** `dev` | `staging` | `prod`; the environment profile turns on `protect` for namespaces and the KMS key (prod). */
+  readonly environment: Environment;
   /** Cluster Kubernetes minor version, e.g. `"1.33"`; pins the PSA `-version` labels to `v1.33`. */
   readonly kubernetesVersion: string;
   /**
@@ -264,7 +264,7 @@ export class Tenant extends pulumi.ComponentResource {
     const tenant = args.tenant;
     const namespaceNames = [...(args.namespaces ?? [tenant])];
     const level = args.podSecurityLevel ?? PodSecurityLevels.Restricted;
-    const protect = args.protect ?? args.environment === "prod";
+    const protect = args.protect ?? environmentProfile(args.environment).protect;
     const group = tenantGroup(tenant);
     const tags = { ...args.tags, "production-platform/tenant": tenant, environment: args.environment };
     const rules = tenantRoleRules({

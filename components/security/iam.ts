@@ -7,9 +7,7 @@
  * (External Secrets) and tenants. The trust policy pins both `sub` (namespace + service account) and `aud`, so a
  * token minted for another audience or another service account cannot assume the role.
  */
-import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import { irsaTrustPolicyDocument, issuerHostPath, serviceAccountSubject } from "../shared/iam";
+import { irsaTrustPolicyDocument, issuerHostPath } from "../shared/iam";
 
 export { issuerHostPath, serviceAccountSubject, STS_AUDIENCE } from "../shared/iam";
 
@@ -18,31 +16,8 @@ export function irsaTrustPolicy(oidcProviderArn: string, oidcIssuer: string, sub
   return irsaTrustPolicyDocument(oidcProviderArn, issuerHostPath(oidcIssuer), subjects);
 }
 
-export interface IrsaRoleArgs {
-  readonly oidcProviderArn: pulumi.Input<string>;
-  readonly oidcIssuer: pulumi.Input<string>;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  readonly description: string;
-  readonly tags?: Readonly<Record<string, string>>;
-}
-
-/** A role only `namespace/serviceAccount` in this cluster can assume. Auto-named: no collisions across stacks. */
-export function irsaRole(name: string, args: IrsaRoleArgs, opts: pulumi.CustomResourceOptions): aws.iam.Role {
-  const subject = serviceAccountSubject(args.namespace, args.serviceAccount);
-  return new aws.iam.Role(
-    name,
-    {
-      description: args.description,
-      assumeRolePolicy: pulumi
-        .all([args.oidcProviderArn, args.oidcIssuer])
-        .apply(([arn, issuer]) => JSON.stringify(irsaTrustPolicy(arn, issuer, [subject]))),
-      maxSessionDuration: 3600,
-      tags: args.tags ? { ...args.tags } : undefined,
-    },
-    opts,
-  );
-}
+/** The platform's one IRSA factory (components/shared/irsa.ts), under the name this area has always exported. */
+export { createIrsaRole as irsaRole, IrsaRoleArgs } from "../shared/irsa";
 
 /** AWS-managed policies that are never least privilege for a workload. */
 export const FORBIDDEN_MANAGED_POLICIES = ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"];

@@ -9,6 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { parseCidr } from "../network/cidr";
 import { Problems } from "../shared/validation";
+import { isDns1123Label } from "../shared/kubernetes";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
@@ -124,12 +125,9 @@ export function ingressAllowSpec(rule: IngressRule): NetworkPolicySpec {
   };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-/** True for a DNS-1123 label of at most `max` characters (namespace, policy and service-account names). */
-export function isDnsLabel(value: unknown, max = 63): value is string {
-  return typeof value === "string" && value.length <= max && DNS_LABEL.test(value);
-}
+/** A DNS-1123 label (namespace, object or rule name) of at most `max` characters: the shared definition. */
+export const isDnsLabel = isDns1123Label;
 
 function checkPorts(problems: Problems, property: string, ports: unknown): void {
   if (ports === undefined) return;

@@ -7,7 +7,7 @@
  * deploy works and still counts against its quota.
  */
 import * as k8s from "@pulumi/kubernetes";
-import { parseCpuMillicores as parseCpu } from "../shared/kubernetes";
+import { parseCpuMillicores, parseMemoryBytes } from "../shared/kubernetes";
 import { Problems } from "../shared/validation";
 
 /** Caps for one namespace. Quantities use Kubernetes notation (`"4"`, `"500m"`, `"8Gi"`). */
@@ -72,22 +72,10 @@ export const DEFAULT_LIMITS: Required<LimitSettings> = Object.freeze({
   maxMemory: "4Gi",
 });
 
-const BYTES = /^(\d+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
-const BYTE_FACTORS: Record<string, number> = {
-  "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50,
-};
-
-/** CPU quantity in millicores; `undefined` when it is not one (`"2"` → 2000, `"250m"` → 250). */
-export { parseCpu };
-
-/** Byte quantity; `undefined` when it is not one (`"1Gi"` → 1073741824). */
+/** Positive byte quantity; `undefined` when it is not one or is zero (`"1Gi"` → 1073741824). */
 export function parseBytes(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const m = BYTES.exec(value);
-  if (!m) return undefined;
-  const n = Number(m[1]) * BYTE_FACTORS[m[2] ?? ""];
-  return n > 0 ? n : undefined;
+  const n = parseMemoryBytes(value);
+  return n !== undefined && n > 0 ? n : undefined;
 }
 
 export function resolveQuota(quota?: QuotaSettings): Required<QuotaSettings> {
@@ -135,7 +123,7 @@ export function limitRangeSpec(limits: Required<LimitSettings>): k8s.types.input
 /** Validates caps and defaults, including that defaults fit under the ceiling and the ceiling under the quota. */
 export function checkQuotaAndLimits(problems: Problems, quota: Required<QuotaSettings>, limits: Required<LimitSettings>): void {
   const cpu = (property: string, value: unknown) =>
-    problems.check(parseCpu(value) !== undefined, {
+    problems.check(parseCpuMillicores(value) !== undefined, {
       property, value, rule: 'a positive CPU quantity such as "2", "0.5" or "500m"', fix: `set ${property} in cores or millicores`,
     });
   const bytes = (property: string, value: unknown) =>
@@ -170,13 +158,13 @@ export function checkQuotaAndLimits(problems: Problems, quota: Required<QuotaSet
     problems.check((parse(lower) as number) <= (parse(upper) as number), {
       property, value: lower, rule: `at most ${upperName} (${upper})`, fix: `lower ${property} or raise ${upperName}`,
     });
-  order("limits.defaultRequestCpu", limits.defaultRequestCpu, limits.defaultCpu, parseCpu, "limits.defaultCpu");
+  order("limits.defaultRequestCpu", limits.defaultRequestCpu, limits.defaultCpu, parseCpuMillicores, "limits.defaultCpu");
   order("limits.defaultRequestMemory", limits.defaultRequestMemory, limits.defaultMemory, parseBytes, "limits.defaultMemory");
-  order("limits.defaultCpu", limits.defaultCpu, limits.maxCpu, parseCpu, "limits.maxCpu");
+  order("limits.defaultCpu", limits.defaultCpu, limits.maxCpu, parseCpuMillicores, "limits.maxCpu");
   order("limits.defaultMemory", limits.defaultMemory, limits.maxMemory, parseBytes, "limits.maxMemory");
-  order("quota.requestsCpu", quota.requestsCpu, quota.limitsCpu, parseCpu, "quota.limitsCpu");
+  order("quota.requestsCpu", quota.requestsCpu, quota.limitsCpu, parseCpuMillicores, "quota.limitsCpu");
   order("quota.requestsMemory", quota.requestsMemory, quota.limitsMemory, parseBytes, "quota.limitsMemory");
-  order("limits.maxCpu", limits.maxCpu, quota.limitsCpu, parseCpu, "quota.limitsCpu");
+  order("limits.maxCpu", limits.maxCpu, quota.limitsCpu, parseCpuMillicores, "quota.limitsCpu");
   order("limits.maxMemory", limits.maxMemory, quota.limitsMemory, parseBytes, "quota.limitsMemory");
 }
 
@@ -202,9 +190,9 @@ interface Totals { requestsCpu: number; requestsMemory: number; limitsCpu: numbe
 export function footprintTotals(workloads: readonly WorkloadFootprint[]): Totals {
   const sum = (pick: (w: WorkloadFootprint) => number) => workloads.reduce((acc, w) => acc + w.peakPods * pick(w), 0);
   return {
-    requestsCpu: sum((w) => parseCpu(w.requests.cpu) ?? 0),
+    requestsCpu: sum((w) => parseCpuMillicores(w.requests.cpu) ?? 0),
     requestsMemory: sum((w) => parseBytes(w.requests.memory) ?? 0),
-    limitsCpu: sum((w) => parseCpu(w.limits.cpu) ?? 0),
+    limitsCpu: sum((w) => parseCpuMillicores(w.limits.cpu) ?? 0),
     limitsMemory: sum((w) => parseBytes(w.limits.memory) ?? 0),
     pods: workloads.reduce((acc, w) => acc + w.peakPods, 0),
   };
@@ -223,9 +211,9 @@ export function quotaForWorkloads(workloads: readonly WorkloadFootprint[], expli
     need > (parse(fallback) ?? 0) ? format(need) : fallback;
   const sized: Required<QuotaSettings> = {
     ...DEFAULT_QUOTA,
-    requestsCpu: atLeast(DEFAULT_QUOTA.requestsCpu, t.requestsCpu, parseCpu, cpuText),
+    requestsCpu: atLeast(DEFAULT_QUOTA.requestsCpu, t.requestsCpu, parseCpuMillicores, cpuText),
     requestsMemory: atLeast(DEFAULT_QUOTA.requestsMemory, t.requestsMemory, parseBytes, memoryText),
-    limitsCpu: atLeast(DEFAULT_QUOTA.limitsCpu, t.limitsCpu, parseCpu, cpuText),
+    limitsCpu: atLeast(DEFAULT_QUOTA.limitsCpu, t.limitsCpu, parseCpuMillicores, cpuText),
     limitsMemory: atLeast(DEFAULT_QUOTA.limitsMemory, t.limitsMemory, parseBytes, memoryText),
     pods: Math.max(DEFAULT_QUOTA.pods, t.pods),
   };
@@ -245,13 +233,13 @@ export function checkWorkloadsFitQuota(problems: Problems, property: string, wor
       rule: `room for the services at maxReplicas plus rollout surge (${names}): ${format(t[field])}`,
       fix: `raise ${property}.${field} to at least ${format(t[field])}, or lower the services' maxReplicas`,
     });
-  fit("requestsCpu", parseCpu(quota.requestsCpu), quota.requestsCpu, cpuText);
+  fit("requestsCpu", parseCpuMillicores(quota.requestsCpu), quota.requestsCpu, cpuText);
   fit("requestsMemory", parseBytes(quota.requestsMemory), quota.requestsMemory, memoryText);
-  fit("limitsCpu", parseCpu(quota.limitsCpu), quota.limitsCpu, cpuText);
+  fit("limitsCpu", parseCpuMillicores(quota.limitsCpu), quota.limitsCpu, cpuText);
   fit("limitsMemory", parseBytes(quota.limitsMemory), quota.limitsMemory, memoryText);
   fit("pods", quota.pods, String(quota.pods), String);
   for (const w of workloads) {
-    problems.check((parseCpu(w.limits.cpu) ?? 0) <= (parseCpu(limits.maxCpu) ?? Infinity) && (parseBytes(w.limits.memory) ?? 0) <= (parseBytes(limits.maxMemory) ?? Infinity), {
+    problems.check((parseCpuMillicores(w.limits.cpu) ?? 0) <= (parseCpuMillicores(limits.maxCpu) ?? Infinity) && (parseBytes(w.limits.memory) ?? 0) <= (parseBytes(limits.maxMemory) ?? Infinity), {
       property: `${property}.${w.name}`, value: w.limits,
       rule: `container limits within the namespace's LimitRange max (${limits.maxCpu} CPU, ${limits.maxMemory})`,
       fix: `lower ${w.name}'s limits or raise limits.maxCpu/maxMemory`,

@@ -1,8 +1,8 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaTrustPolicyDocument, issuerHostPath, policyDocument, serviceAccountSubject } from "../shared/iam";
-import { Environment, environmentProblems } from "../shared/environment";
+import { policyDocument } from "../shared/iam";
+import { createIrsaRole } from "../shared/irsa";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { webhookIngressSpec } from "../security/clusterAddons";
 import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
 import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
@@ -36,8 +36,8 @@ export function imageVerificationProblems(args: ImageVerificationArgs): Problems
   const problems = new Problems().addAll(environmentProblems(args.environment));
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
   problems.check(args.namespaces.length > 0, { property: "namespaces", value: args.namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
-  problems.check(!(args.environment === "prod" && args.enforce === false), {
-    property: "enforce", value: args.enforce, rule: "true in prod: tenant images must be verified before they run", fix: "remove enforce: false",
+  problems.check(!(environmentProfile(args.environment).enforceImageVerification && args.enforce === false), {
+    property: "enforce", value: args.enforce, rule: `true in ${args.environment}: tenant images must be verified before they run`, fix: "remove enforce: false",
   });
   return problems;
 }
@@ -56,17 +56,17 @@ export class ImageVerification extends pulumi.ComponentResource {
     super("production-platform:supply-chain:ImageVerification", name, {}, opts);
     const parent = { parent: this };
     const tags = { ...args.tags };
-    const enforce = args.enforce ?? args.environment === "prod";
+    const enforce = args.enforce ?? environmentProfile(args.environment).enforceImageVerification;
 
-    const role = new aws.iam.Role(`${name}-kyverno`, {
+    const role = createIrsaRole(`${name}-kyverno`, {
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace: KYVERNO_NAMESPACE,
+      serviceAccount: KYVERNO_ADMISSION_SA,
       description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
-      assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([arn, issuer]) =>
-        JSON.stringify(irsaTrustPolicyDocument(arn, issuerHostPath(issuer), [serviceAccountSubject(KYVERNO_NAMESPACE, KYVERNO_ADMISSION_SA)]))),
+      inlinePolicyName: `${name}-kyverno`,
       tags,
-    }, parent);
-    new aws.iam.RolePolicy(`${name}-kyverno`, {
-      role: role.name,
-      policy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
+      inlinePolicy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
         const [account, , , region] = host.split(".");
         const partition = keyArn.split(":")[1];
         return JSON.stringify(policyDocument([

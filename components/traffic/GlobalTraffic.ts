@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { environmentProfile } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { ValidationError } from "../shared/validation";
 import {
@@ -64,7 +65,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     super("production-platform:traffic:GlobalTraffic", name, {}, opts);
 
     const settings = settingsOf(args);
-    const prod = args.environment === "prod";
+    const protect = environmentProfile(args.environment).protect;
     const tags = { ...(args.tags ?? {}), "production-platform:component": name };
 
     let zoneId: pulumi.Output<string>;
@@ -74,7 +75,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
         `${name}-zone`,
         { name: args.zoneName ?? args.domainName, comment: `Global entry for ${args.domainName}`, forceDestroy: false, tags },
         // Deleting a delegated zone takes the whole hostname offline, and a new zone gets new name servers.
-        { parent: this, protect: prod },
+        { parent: this, protect },
       );
       zoneId = zone.zoneId;
       nameServers = zone.nameServers;

@@ -3,7 +3,7 @@
  * they can be used and tested without registering anything.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, Environments } from "../shared/environment";
+import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { isDns1035Label, isDns1123Label } from "../workload/names";
@@ -125,7 +125,7 @@ function checkPath(p: Problems, property: string, value: unknown, fix: string): 
 /** Every problem with the arguments; empty when they are valid. */
 export function validateRegionalIngressArgs(args: RegionalIngressArgs): readonly Problem[] {
   const p = new Problems();
-  const prod = args.environment === "prod";
+  const prod = environmentProfile(args.environment).requireServices;
   checkOneOf(p, "environment", args.environment, Environments);
   p.check(isKnownRegion(args.region), {
     property: "region",
@@ -223,14 +223,14 @@ export function validateRegionalIngressArgs(args: RegionalIngressArgs): readonly
 
 /** Applies defaults once. Call after validation. */
 export function resolveRegionalIngressArgs(args: RegionalIngressArgs): ResolvedRegionalIngress {
-  const prod = args.environment === "prod";
+  const profile = environmentProfile(args.environment);
   return {
-    prod,
+    prod: profile.strict,
     region: args.region,
     domainName: args.domainName,
     regionalHostname: regionalHostnameOf(args.region, args.domainName),
     groupName: args.groupName ?? REGIONAL_INGRESS_DEFAULTS.groupName,
-    deletionProtection: args.deletionProtection ?? prod,
+    deletionProtection: args.deletionProtection ?? profile.protect,
     services: (args.services ?? []).map((s) => ({ ...s, path: s.path ?? REGIONAL_INGRESS_DEFAULTS.path })),
     controllerVersion: args.chartVersions?.loadBalancerController ?? INGRESS_CHARTS.loadBalancerController.version,
     externalDnsVersion: args.chartVersions?.externalDns ?? INGRESS_CHARTS.externalDns.version,

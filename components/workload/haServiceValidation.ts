@@ -4,7 +4,7 @@
  * under load, during a drain, or at 3 a.m.
  */
 import { deliveryProblems } from "../delivery/deliveryValidation";
-import { environmentProblems } from "../shared/environment";
+import { environmentProblems, environmentProfile } from "../shared/environment";
 import { parseCidr } from "../network/cidr";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, WorkloadKind } from "./haServiceArgs";
@@ -101,8 +101,8 @@ export function validateHaServiceArgs(name: string, args: HaServiceArgs): readon
   let floor: number | undefined;
   if (args.autoscaling === false) {
     const replicas = args.replicas ?? HA_SERVICE_DEFAULTS.replicas;
-    const minimum = prod ? 2 : 1;
-    if (checkInteger(p, "replicas", replicas, minimum, MAX_REPLICAS, prod ? "run at least 2 replicas in prod so one node or zone failure is survivable" : undefined)) {
+    const minimum = environmentProfile(args.environment).minReplicas;
+    if (checkInteger(p, "replicas", replicas, minimum, MAX_REPLICAS, minimum > 1 ? `run at least ${minimum} replicas in ${args.environment} so one node or zone failure is survivable` : undefined)) {
       floor = replicas;
     }
   } else {
@@ -118,9 +118,9 @@ export function validateHaServiceArgs(name: string, args: HaServiceArgs): readon
       p,
       "autoscaling.minReplicas",
       min,
-      prod ? 2 : 1,
+      environmentProfile(args.environment).minReplicas,
       MAX_REPLICAS,
-      prod ? "set autoscaling.minReplicas to 2 or more in prod (3, one per zone, is the default)" : undefined,
+      prod ? `set autoscaling.minReplicas to ${environmentProfile(args.environment).minReplicas} or more in prod (one per zone)` : undefined,
     );
     const maxOk = checkInteger(p, "autoscaling.maxReplicas", max, 1, MAX_REPLICAS, `set autoscaling.maxReplicas to at most ${MAX_REPLICAS}`);
     if (minOk && maxOk) {

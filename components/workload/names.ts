@@ -3,20 +3,8 @@
  * message instead of at apply time with an API-server 422 halfway through a rollout.
  */
 
-/** DNS-1035 label: Service names must be one (they become DNS names and must not start with a digit). */
-export const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-/** DNS-1123 label: namespaces and most other object names. */
-export const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** Longest DNS label Kubernetes accepts. */
-export const MAX_LABEL_LENGTH = 63;
-
-export function isDns1035Label(value: unknown): value is string {
-  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1035_LABEL.test(value);
-}
-
-export function isDns1123Label(value: unknown): value is string {
-  return typeof value === "string" && value.length <= MAX_LABEL_LENGTH && DNS_1123_LABEL.test(value);
-}
+/** DNS labels: one definition in components/shared/kubernetes.ts. */
+export { DNS_1035_LABEL, DNS_1123_LABEL, MAX_LABEL_LENGTH, isDns1035Label, isDns1123Label } from "../shared/kubernetes";
 
 /** Label key: optional DNS-subdomain prefix, then a name of up to 63 characters. */
 export function isLabelKey(value: unknown): value is string {
@@ -38,44 +26,14 @@ export function isEnvVarName(value: unknown): value is string {
   return typeof value === "string" && /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value);
 }
 
-/**
- * True when an image reference cannot silently change under us: a digest (`@sha256:` + 64 hex), or a tag that is
- * not `latest`. The tag is looked for after the last `/` so that a registry port (`registry:5000/app`) is not
- * mistaken for one.
- */
-export function isPinnedImage(value: unknown): value is string {
-  if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) return false;
-  const at = value.indexOf("@");
-  if (at >= 0) return /^sha256:[a-f0-9]{64}$/.test(value.slice(at + 1)) && at > 0;
-  const lastSegment = value.slice(value.lastIndexOf("/") + 1);
-  const colon = lastSegment.lastIndexOf(":");
-  if (colon <= 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== "latest" && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag);
-}
+/** True when an image reference cannot silently change under us (one grammar: components/shared/images.ts). */
+export { isPinnedImage } from "../shared/images";
 
 /** CPU quantity in cores (`"250m"` → 0.25, `"1.5"` → 1.5); `undefined` when malformed. */
 export { parseCpuCores as parseCpu } from "../shared/kubernetes";
 
-const MEMORY_UNITS: Record<string, number> = {
-  "": 1,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-};
-
-/** Memory quantity in bytes (`"256Mi"`, `"1G"`); `undefined` when malformed. */
-export function parseMemory(value: unknown): number | undefined {
-  if (typeof value !== "string") return undefined;
-  const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(value);
-  if (!match) return undefined;
-  return Number(match[1]) * MEMORY_UNITS[match[2] ?? ""];
-}
+/** Memory quantity in bytes: the shared parser. */
+export { parseMemoryBytes as parseMemory } from "../shared/kubernetes";
 
 /** Env var names that say "I am a secret": these must come from `secretEnv`/`secretFiles`, never plain `env`. */
 export const SECRET_LOOKING_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;

@@ -41,6 +41,16 @@ export function isUnknown(value: unknown): boolean {
   return typeof value === "string" && TYPED_UNKNOWNS.has(value);
 }
 
+/**
+ * True when a text embeds an unknown marker: a string interpolated from an output not known yet (a JSON policy
+ * document or container definitions built with `pulumi.interpolate`/`apply`) carries the marker inside it.
+ */
+export function mentionsUnknown(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  for (const marker of TYPED_UNKNOWNS) if (value.includes(marker)) return true;
+  return false;
+}
+
 /** True when the value or anything inside it is unknown. */
 export function containsUnknown(value: unknown): boolean {
   if (isUnknown(value)) return true;

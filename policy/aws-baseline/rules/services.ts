@@ -4,7 +4,7 @@
  * Redshift.1/.10).
  */
 import { Finding, ResourceRule, Subject } from "../../common/finding";
-import { arrayOf, boolOf, cannotTellYet, isUnknown, objectOf } from "../../common/unknown";
+import { arrayOf, boolOf, cannotTellYet, isUnknown, mentionsUnknown, objectOf } from "../../common/unknown";
 import { cisAws, fsbp, platformAws } from "./meta";
 import { everyone, listOf, statementsOf } from "./policy-document";
 
@@ -38,7 +38,7 @@ const SECRET_NAME = /(^|_)(AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|ECS_ENGINE_AU
 
 /** Container definitions of a task definition: JSON text (the provider's input) or already-parsed objects. */
 function containerDefinitionsOf(value: unknown): unknown[] | "unknown" | undefined {
-  if (isUnknown(value) || (typeof value === "string" && value.includes("04da6b54-80e4-46f7-96ec-b56ff0331ba9"))) return "unknown";
+  if (isUnknown(value) || mentionsUnknown(value)) return "unknown";
   if (Array.isArray(value)) return value;
   if (typeof value !== "string") return undefined;
   try {

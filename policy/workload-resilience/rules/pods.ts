@@ -1,7 +1,8 @@
 /** Pod-level resilience: zone spread, probes, requests/limits, pinned images, preStop vs termination grace. */
+import { isPinnedImage } from "../../common/images";
 import { Finding, ResourceRule, Subject, describe } from "../../common/finding";
 import { containersOf, kindOf, podSpecOf } from "../../common/kubernetes";
-import { UNKNOWN, arrayOf, cannotTellYet, containsUnknown, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
+import { arrayOf, cannotTellYet, containsUnknown, isSet, isUnknown, mentionsUnknown, numberOf, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
 import { isReplicated } from "./model";
 
@@ -71,15 +72,8 @@ export const requestsAndLimits: ResourceRule = {
   },
 };
 
-/** A pinned image names a digest or an explicit tag other than `latest`. */
-export function imagePinned(image: string): boolean {
-  if (image.includes("@sha256:")) return true;
-  const lastSegment = image.split("/").pop() ?? "";
-  const colon = lastSegment.lastIndexOf(":");
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== "" && tag !== "latest";
-}
+/** A pinned image names a digest or an explicit tag other than `latest` (the grammar shared with the stacks). */
+export const imagePinned = isPinnedImage;
 
 export const pinnedImages: ResourceRule = {
   meta: resilience("WR-8", "pinned-images", "Container images are pinned to a version tag or digest", "medium", "Reference images by digest (@sha256:...) or an immutable version tag, never :latest or no tag."),
@@ -87,7 +81,7 @@ export const pinnedImages: ResourceRule = {
   check(r) {
     return containersOf(podSpecOf(r)).flatMap(({ container, name }) => {
       const image = container.image;
-      if (isUnknown(image) || (typeof image === "string" && image.includes(UNKNOWN))) return [cannotTellYet(`${describe(r)} container ${name}`, "image", "wr-pinned-images")];
+      if (isUnknown(image) || mentionsUnknown(image)) return [cannotTellYet(`${describe(r)} container ${name}`, "image", "wr-pinned-images")];
       if (typeof image !== "string" || imagePinned(image)) return [];
       return [{ message: `${describe(r)} container ${name} uses unpinned image ${image}; pin it to a version tag or @sha256 digest.` }];
     });

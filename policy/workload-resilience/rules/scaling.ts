@@ -1,5 +1,5 @@
 /** Replica floors, HPA vs fixed replicas, PodDisruptionBudgets: stack rules over workloads, HPAs and PDBs. */
-import type { Finding, StackRule } from "../../common/finding";
+import type { Finding, RuleContext, StackRule } from "../../common/finding";
 import { cannotTellYet } from "../../common/unknown";
 import { Workload, allowedDisruptions, floorReplicas, isScaled, workloadsOf } from "./model";
 import { resilience } from "./meta";
@@ -12,6 +12,13 @@ function floorUnknown(w: Workload, policy: string): Finding {
   return cannotTellYet(who(w.kind, w.name, w.namespace), field, policy, w.hpa ?? w.subject);
 }
 
+/** The configured floor, else the environment's: 3 in prod, 2 elsewhere (the stricter default for an unknown program). */
+function replicaFloor(ctx: RuleContext): number {
+  const configured = ctx.config.minReplicas;
+  if (typeof configured === "number" && Number.isInteger(configured) && configured >= 1) return configured;
+  return ctx.environment === "prod" ? 3 : 2;
+}
+
 export const replicasMinimum: StackRule = {
   meta: resilience(
     "WR-1",
@@ -21,8 +28,15 @@ export const replicasMinimum: StackRule = {
     "Set spec.replicas (or the HPA's minReplicas) to at least 2, and at least 3 in prod.",
   ),
   judges: isScaled,
+  configSchema: {
+    minReplicas: {
+      type: "integer",
+      minimum: 1,
+      description: "Replica floor; unset: 3 in prod, 2 elsewhere. The stacks set it from their environment profile (config/<env>.json).",
+    },
+  },
   check(resources, ctx) {
-    const min = ctx.environment === "prod" ? 3 : 2;
+    const min = replicaFloor(ctx);
     return workloadsOf(resources).flatMap((w): Finding[] => {
       const floor = floorReplicas(w);
       if (floor === "unknown") return [floorUnknown(w, "wr-replicas-minimum")];

@@ -14,7 +14,7 @@ async function prodCluster(preview: boolean): Promise<ResourceRecorder> {
   const provider = new aws.Provider("use1", { region: "us-east-1" });
   const cluster = new k8s.Provider("cluster", { kubeconfig: "{}" });
   const common = {
-    environment: "prod",
+    environment: "prod" as const,
     kubernetesVersion: "1.33",
     clusterName: "use1-cluster",
     oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/X",

@@ -1,11 +1,11 @@
 import { Problems } from "../../../components/shared/validation";
+import { parseCpuMillicores as parseCpu } from "../../../components/shared/kubernetes";
 import {
   DEFAULT_LIMITS,
   DEFAULT_QUOTA,
   checkQuotaAndLimits,
   limitRangeSpec,
   parseBytes,
-  parseCpu,
   resolveLimits,
   resolveQuota,
   resourceQuotaSpec,
@@ -13,9 +13,9 @@ import {
 
 describe("quantities", () => {
   test.each([["2", 2000], ["0.5", 500], ["250m", 250]])("cpu %s", (q, m) => expect(parseCpu(q)).toBe(m));
-  test.each([["1Gi", 2 ** 30], ["512Mi", 512 * 2 ** 20], ["1G", 1e9], ["100", 100]])("bytes %s", (q, b) => expect(parseBytes(q)).toBe(b));
+  test.each([["1Gi", 2 ** 30], ["512Mi", 512 * 2 ** 20], ["1G", 1e9], ["100", 100], ["1.5Gi", 1.5 * 2 ** 30]])("bytes %s", (q, b) => expect(parseBytes(q)).toBe(b));
   test.each(["", "two", "-1", "0", "0m", "1Gi", "1.5.0"])("cpu rejects %p", (q) => expect(parseCpu(q)).toBeUndefined());
-  test.each(["", "two", "-1", "0", "1gb", "1.5Gi", "2m"])("bytes rejects %p", (q) => expect(parseBytes(q)).toBeUndefined());
+  test.each(["", "two", "-1", "0", "1gb", "1K", "2m"])("bytes rejects %p", (q) => expect(parseBytes(q)).toBeUndefined());
 });
 
 describe("quota and limits", () => {

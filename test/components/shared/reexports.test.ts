@@ -18,12 +18,26 @@ test.each([
   for (const copy of copies) expect(copy).toBe(shared);
 });
 
-test("parseCpu keeps its unit per area: cores in workload (and at the root), millicores in security", () => {
+test("parseCpu has one meaning (cores) wherever it is exported; millicores go by their own name", () => {
   expect(workload.parseCpu).toBe(parseCpuCores);
   expect(root.parseCpu).toBe(parseCpuCores);
-  expect(security.parseCpu).toBe(parseCpuMillicores);
+  expect("parseCpu" in security).toBe(false);
   expect([workload.parseCpu("250m"), workload.parseCpu("1.5"), workload.parseCpu("0")]).toEqual([0.25, 1.5, 0]);
-  expect([security.parseCpu("250m"), security.parseCpu("1.5"), security.parseCpu("0")]).toEqual([250, 1500, undefined]);
+  expect([parseCpuMillicores("250m"), parseCpuMillicores("1.5"), parseCpuMillicores("0")]).toEqual([250, 1500, undefined]);
+});
+
+test.each([
+  ["256Mi", 256 * 2 ** 20],
+  ["1.5Gi", 1.5 * 2 ** 30],
+  ["1G", 1e9],
+  ["500k", 5e5],
+  ["1K", undefined],
+  ["1gi", undefined],
+  ["-1Mi", undefined],
+  ["", undefined],
+])("memory %p is one quantity for workload and security", (text, bytes) => {
+  expect(workload.parseMemory(text)).toBe(bytes);
+  expect(security.parseBytes(text)).toBe(bytes);
 });
 
 test("the root keeps cluster's trust-policy builders (JSON strings) where security has same-named document builders", () => {
