@@ -29,8 +29,8 @@ function standInZones(region: string, count: number): string[] {
 interface KeyMap {
   readonly property: string;
   readonly key: string;
-  /** The YAML fix; @default "set <key> in Pulumi.<stack>.yaml to <the component's rule>" */
-  readonly fix?: string;
+  /** The YAML fix, or one made from the component's own problem; @default "set <key> in Pulumi.<stack>.yaml to <the component's rule>" */
+  readonly fix?: string | ((p: Problem) => string);
 }
 
 function matches(property: string, map: KeyMap): boolean {
@@ -46,7 +46,8 @@ export function asConfigProblems(problems: readonly Problem[], maps: readonly Ke
     const map = maps.find((m) => matches(p.property, m));
     const key = configKey(map?.key ?? fallback);
     const rule = map ? p.rule : `${p.rule} (${component}: ${p.property})`;
-    return { property: key, value: p.value, rule, fix: map?.fix ?? `set ${key} in Pulumi.<stack>.yaml to ${p.rule}` };
+    const fix = typeof map?.fix === "function" ? map.fix(p) : map?.fix;
+    return { property: key, value: p.value, rule, fix: fix ?? `set ${key} in Pulumi.<stack>.yaml to ${p.rule}` };
   });
 }
 
@@ -78,7 +79,8 @@ export function networkConfigProblems(n: NetworkInput): Problem[] {
   }).list;
   return asConfigProblems(found, [
     { property: "natGateways", key: "natGateways", fix: `set ${configKey("natGateways")}: OnePerZone in Pulumi.<stack>.yaml (pulumi config set ${configKey("natGateways")} OnePerZone)` },
-    { property: "cidrBlock", key: cidrKey, fix: `pulumi config set --path '${configKey("vpcCidrs")}["${n.region}"]' <a private /16 to /20, e.g. 10.10.0.0/16>` },
+    // The network's fix names the range to use (e.g. "use 10.20.0.0/16"); said here as the YAML command.
+    { property: "cidrBlock", key: cidrKey, fix: (p) => `${p.fix}: pulumi config set --path '${configKey("vpcCidrs")}["${n.region}"]' <a private /16 to /20, e.g. 10.10.0.0/16>` },
     { property: "availabilityZones", key: "availabilityZones" },
     { property: "transitGateway", key: `clusterApiAccess.transitGatewayIds.${n.region}` },
   ], cidrKey, `Network in ${n.region}`);

@@ -69,7 +69,7 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["more zones than any region has", { availabilityZones: 7 }, /availabilityZones \| 7 \| an integer from 1 to 6/],
   // One CIDR parser (components/network/cidr.ts): a leading zero is refused here as the network refuses it.
   ["VPC CIDR with a leading zero", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.020.0.0/16" } }, /vpcCidrs.us-west-2 \| "10.020.0.0\/16" \| an IPv4 CIDR block written a.b.c.d\/n/],
-  ["VPC CIDR with host bits", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.1.0/16" } }, /vpcCidrs.us-west-2 \| "10.20.1.0\/16" \| a network address with no host bits set \| use 10.20.0.0\/16/],
+  ["VPC CIDR with host bits", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.1.0/16" } }, /vpcCidrs.us-west-2 \| "10.20.1.0\/16" \| a network address with no host bits set \| use 10.20.0.0\/16: pulumi config set --path/],
   ["public VPC range", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "100.20.0.0/16" } }, /vpcCidrs.us-west-2 \| "100.20.0.0\/16" \| a block inside an RFC 1918 private range/],
   ["deployer range with a leading zero", { clusterApiAccess: { cidrs: ["203.0.113.00/24"], transitGatewayIds: (prod.clusterApiAccess as any).transitGatewayIds } }, /clusterApiAccess.cidrs\[0\] \| "203.0.113.00\/24" \| an IPv4 CIDR aligned/],
   ["an AZ name where an AZ ID belongs", { availabilityZoneIds: { "us-east-1": ["us-east-1a", "us-east-1b", "us-east-1c"] } }, /availabilityZoneIds.us-east-1\[0\] \| "us-east-1a" \| an AZ ID such as use1-az1/],
@@ -84,7 +84,7 @@ test.each<[string, Record<string, unknown>, RegExp]>([
   ["unsupported Kubernetes version", { kubernetesVersion: "1.25" }, /kubernetesVersion \| "1.25" \| one of "1.30"/],
   ["malformed CIDR", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.0.0/33" } }, /vpcCidrs.us-west-2 \| "10.20.0.0\/33" \| an IPv4 CIDR/],
   ["overlapping CIDRs", { vpcCidrs: { ...(prod.vpcCidrs as object), "eu-west-1": "10.10.128.0/17" } }, /vpcCidrs.eu-west-1 \| .* a range that does not overlap vpcCidrs\["us-east-1"\]/],
-  ["VPC too small", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.0.0/24" } }, /vpcCidrs.us-west-2 \| "10.20.0.0\/24" \| a VPC big enough for 3 private subnets .* \| pulumi config set --path/],
+  ["VPC too small", { vpcCidrs: { ...(prod.vpcCidrs as object), "us-west-2": "10.20.0.0/24" } }, /vpcCidrs.us-west-2 \| "10.20.0.0\/24" \| a \/20 or larger to hold 8 zone slots .* \| .*pulumi config set --path/],
   ["single NAT in prod", { natGateways: "Single" }, /natGateways \| "Single" \| "OnePerZone" outside dev .* \| set production-platform:natGateways: OnePerZone in Pulumi.<stack>.yaml/],
   ["public API open to the internet in prod", { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, /clusterPublicAccessCidrs\[0\] \| "0.0.0.0\/0" \| not the whole internet in prod/],
   ["node group min > desired", { nodeGroup: { minPerZone: 3, desiredPerZone: 2, maxPerZone: 5 } }, /nodeGroup.desiredPerZone \| .* minPerZone ≤ desiredPerZone ≤ maxPerZone/],

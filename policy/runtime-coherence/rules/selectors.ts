@@ -8,7 +8,7 @@
 import type { Finding, StackRule, Subject } from "../../common/finding";
 import { describe } from "../../common/finding";
 import { kindOf, namespaceOf, selectorMatches } from "../../common/kubernetes";
-import { isUnknown, numberOf, objectOf } from "../../common/unknown";
+import { isUnknown, isUnseen, numberOf, objectOf } from "../../common/unknown";
 import { allowedDisruptions } from "../../workload-resilience/rules/model";
 import { coherence } from "./meta";
 import { cannotTell, KubeView, Workload, where } from "./model";
@@ -41,7 +41,8 @@ function matchingWorkloads(view: KubeView, subject: Subject, selector: unknown, 
 function checkSelector(view: KubeView, o: Subject): Finding[] {
   const kind = kindOf(o.type);
   const spec = objectOf(o.props.spec);
-  if (!spec) return isUnknown(o.props.spec) ? [cannotTell(o, "spec", "what it selects")] : [];
+  // An object the engine gave no outputs (first preview under a provider built from a new cluster) is unseen, not empty.
+  if (!spec) return isUnknown(o.props.spec) || isUnseen(o) ? [cannotTell(o, "spec", "what it selects")] : [];
   if (kind === "Service") {
     if (spec.selector === undefined || spec.type === "ExternalName") return [];
     if (isUnknown(spec.selector)) return [cannotTell(o, "spec.selector", "whether it selects any pod")];
