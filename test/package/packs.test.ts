@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { AnalyzerFinding, AnalyzerResource, PolicyPackClient, startPolicyPack } from "../../src/testing/analyzer";
-import { buildPack, bundledPackDirs } from "../../src/testing/pack-build";
+import { bundledPackDirs, runnablePackDir } from "../../src/testing/pack-build";
 import { analyzeAll, res } from "../policy/common/packs";
 import { run } from "./exec";
 
@@ -96,7 +96,9 @@ describe.each(PACKS.map((d) => [path.basename(d), d] as const))("%s, packed alon
 
   beforeAll(async () => {
     const built = path.join(work, "build", name);
-    buildPack(sourceDir, built);
+    // The build the checkout runs (src/testing/pack-build.ts compiledPack: buildPack, cached by source digest), copied
+    // so npm pack works in a folder of its own; packed in this test, it is also what the plan's packs run from.
+    fs.cpSync(runnablePackDir(sourceDir), built, { recursive: true });
     const result = JSON.parse(run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", work], built).stdout)[0];
     packedFiles = (result.files as { path: string }[]).map((f) => f.path).sort();
     installed = path.join(work, "installed", name);
