@@ -39,17 +39,29 @@ function lastReadFiles(cache: string): string[] {
   return fs.existsSync(list) ? JSON.parse(fs.readFileSync(list, "utf8")) : [];
 }
 
+function cacheOf(repo: string): string {
+  return path.join(repo, "node_modules", ".cache", "production-platform", "library-build");
+}
+
+/** The cache key the next {@link builtLibrary} call looks up (exported for its test). */
+export function libraryDigest(repo: string): string {
+  return digestOf(repo, lastReadFiles(cacheOf(repo)));
+}
+
 /** The compiled library (what `dist/` would hold after `tsc -p tsconfig.build.json`), built or reused. */
 export function builtLibrary(repo: string): string {
-  const cache = path.join(repo, "node_modules", ".cache", "production-platform", "library-build");
-  const hit = path.join(cache, digestOf(repo, lastReadFiles(cache)));
+  const cache = cacheOf(repo);
+  const hit = path.join(cache, libraryDigest(repo));
   if (fs.existsSync(path.join(hit, "index.js"))) return hit;
   fs.mkdirSync(cache, { recursive: true });
   const scratch = fs.mkdtempSync(path.join(cache, ".build-"));
   try {
     const out = path.join(scratch, "dist");
-    const listed = run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(repo, CONFIG), "--outDir", out, "--listFiles"], repo).stdout;
-    const read = listed.split("\n").map((l) => l.trim()).filter((l) => l && path.isAbsolute(l)).map((l) => path.relative(repo, l)).filter((r) => !r.startsWith("..") && !r.split(path.sep).includes("node_modules"));
+    const tsc = run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(repo, CONFIG), "--outDir", out, "--listFiles"], repo, { allowStatus: [0, 1, 2] });
+    const lines = tsc.stdout.split("\n").map((l) => l.trim()).filter((l) => l);
+    // The diagnostics, without the thousands of file names --listFiles prints after them.
+    if (tsc.status !== 0) throw new Error(`tsc -p ${CONFIG} exited ${tsc.status}:\n${lines.filter((l) => !path.isAbsolute(l)).join("\n")}\n${tsc.stderr}`);
+    const read = lines.filter((l) => path.isAbsolute(l)).map((l) => path.relative(repo, l)).filter((r) => !r.startsWith("..") && !r.split(path.sep).includes("node_modules"));
     fs.writeFileSync(path.join(cache, "read-files.json"), JSON.stringify(read.sort()));
     const target = path.join(cache, digestOf(repo, read));
     try {
