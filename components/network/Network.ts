@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { environmentProfile } from "../shared/environment";
 import { parseCidr } from "./cidr";
 import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy } from "./policies";
 import { Environment, INTERFACE_ENDPOINT_SERVICES, NatGateways } from "./types";
@@ -94,7 +95,8 @@ export class Network extends pulumi.ComponentResource {
 
     const zones = [...args.availabilityZones];
     const natGateways = args.natGateways ?? NatGateways.OnePerZone;
-    const retentionInDays = args.flowLogRetentionDays ?? (args.environment === "prod" ? 365 : 90);
+    // Flow logs are kept as long as the control-plane logs (the profile's audit retention).
+    const retentionInDays = args.flowLogRetentionDays ?? environmentProfile(args.environment).retention.controlPlaneLogDays;
     const vpcCidr = parseCidr(args.cidrBlock)!;
     const slots = slotPrefixes(vpcCidr.prefix);
     const plan = planSubnets({
@@ -223,7 +225,7 @@ export class Network extends pulumi.ComponentResource {
   ): aws.cloudwatch.LogGroup {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
-    const protect = args.environment === "prod";
+    const protect = environmentProfile(args.environment).protect;
     const key = new aws.kms.Key(
       `${name}-flow-logs`,
       {

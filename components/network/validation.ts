@@ -3,6 +3,7 @@
  */
 import { isLogRetentionDays } from "../shared/logs";
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
+import { environmentProfile } from "../shared/environment";
 import { checkOneOf, Problems } from "../shared/validation";
 import { Cidr, cidrsOverlap, formatCidr, isNetworkAddress, isPrivateRange, networkOf, parseCidr } from "./cidr";
 import { explicitSubnetProblems, overlappingSubnetProblems, planSubnets, slotPrefixes, SLOTTED_VPC_PREFIX_MAX, ZONE_SLOTS, zoneSlot } from "./subnets";
@@ -16,9 +17,8 @@ export const VPC_PREFIX_MAX = 24;
 export const PRIVATE_PREFIX_MAX = 24;
 /** AWS does not allow subnets smaller than /28. */
 export const SUBNET_PREFIX_MAX = 28;
-/** EKS needs subnets in at least two zones; production needs three to survive a zone loss with headroom. */
+/** EKS needs subnets in at least two zones; the environment profile raises the floor (three in staging and prod). */
 export const MIN_ZONES = 2;
-export const MIN_ZONES_PROD = 3;
 
 /** Every problem with the arguments; empty when they are valid. */
 export function networkProblems(args: NetworkArgs): Problems {
@@ -42,11 +42,12 @@ export function networkProblems(args: NetworkArgs): Problems {
   let zoneCount = 0;
   if (zonesOk) {
     zoneCount = zones.length;
-    const minimum = environment === "prod" ? MIN_ZONES_PROD : MIN_ZONES;
+    // The environment profile's floor (the same one config and HaCluster apply); EKS itself requires two.
+    const minimum = Math.max(MIN_ZONES, environmentProfile(environment).minZones);
     problems.check(zones.length >= minimum, {
       property: "availabilityZones",
       value: zones,
-      rule: environment === "prod" ? `at least ${MIN_ZONES_PROD} zones in prod` : `at least ${MIN_ZONES} zones (EKS requires two)`,
+      rule: minimum > MIN_ZONES ? `at least ${minimum} zones in ${environment}` : `at least ${MIN_ZONES} zones (EKS requires two)`,
       fix: `list ${minimum} or more zones of ${args.region}`,
     });
     const seen = new Set<string>();
@@ -72,7 +73,7 @@ export function networkProblems(args: NetworkArgs): Problems {
 
   const natGateways = args.natGateways ?? NatGateways.OnePerZone;
   if (checkOneOf(problems, "natGateways", natGateways, Object.values(NatGateways))) {
-    problems.check(natGateways === NatGateways.OnePerZone || environment === "dev", {
+    problems.check((environmentProfile(environment).natGateways.allowed as readonly string[]).includes(natGateways), {
       property: "natGateways",
       value: natGateways,
       rule: `"${NatGateways.OnePerZone}" outside dev (a single NAT gateway is a single point of failure for every zone)`,
