@@ -79,7 +79,7 @@ function serviceOf(env: Environment, svc: Record<string, unknown>): Service {
     ingressPath: (svc.ingressPath as string) ?? "/",
     callers: (asArray(svc.callers) ?? []) as string[],
     databases: (asArray(svc.databases) ?? []) as DataStore[],
-    delivery: (svc.delivery as DeliveryStrategy) ?? (env === "dev" ? DeliveryStrategy.Rolling : DeliveryStrategy.Canary),
+    delivery: (svc.delivery as DeliveryStrategy) ?? environmentProfile(env).defaultDelivery,
   };
 }
 

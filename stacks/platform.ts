@@ -13,7 +13,7 @@ import { ADDON_QUOTA, ClusterSecurityBaseline, EgressRule, EXTERNAL_SECRET_API_V
 import { regionCode } from "../components/shared/regions";
 import { GlobalTraffic, ingressNameOf, RegionalIngress, TrafficRouting } from "../components/traffic";
 import { DeliveryStrategy, deliveryServiceNamesOf, RolloutsController } from "../components/delivery";
-import { HBONE_PORT, ServiceMesh } from "../components/mesh";
+import { HBONE_PORT, ServiceMesh, WAYPOINT_NAMESPACE } from "../components/mesh";
 import { HaService } from "../components/workload";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
@@ -79,8 +79,11 @@ export function tenantEgress(config: PlatformConfig, tenant: string, privateSubn
     // In the ambient mesh a call leaves the pod towards the callee's HBONE port (15008), not the service port.
     .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }, { port: HBONE_PORT }] }));
   const stores = storesOf(config, tenant);
+  // Calls to a Service are tunnelled to the callee tenant's waypoint (ServiceMesh), which lives in its own namespace.
+  const waypoints: EgressRule[] = calls.length > 0 ? [{ name: "mesh-waypoints", namespace: WAYPOINT_NAMESPACE, ports: [{ port: HBONE_PORT }] }] : [];
   return [
     ...calls,
+    ...waypoints,
     { name: "vpc-endpoints", cidrs: [...privateSubnetCidrs], ports: [{ port: 443 }] },
     ...stores.map((store) => ({ name: `data-${store}`, cidrs: [...privateSubnetCidrs], ports: [{ port: DATA_STORE_PORTS[store] }] })),
   ];
@@ -149,8 +152,9 @@ function buildService(config: PlatformConfig, code: string, svc: ServiceConfig, 
       analysis: { sloName: svc.name },
       controller: rollouts.release,
     },
-    // Identity authorization from the same callers, enforced by ztunnel; the tenant namespace is enrolled by ServiceMesh.
-    mesh: { controlPlane: mesh.controlPlane },
+    // Identity authorization from the same callers (ztunnel and the tenant's waypoint), and the waypoint's timeout,
+    // bounded retries, circuit breaker and outlier detection at their defaults; the namespace is enrolled by ServiceMesh.
+    mesh: { controlPlane: mesh.controlPlane, waypoint: mesh.waypointFor(svc.tenant) },
   }, { provider: cluster.provider, dependsOn: [tenant, mesh] });
 }
 

@@ -3,7 +3,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { Problems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
@@ -134,7 +134,7 @@ export class RolloutsController extends pulumi.ComponentResource {
         namespace: guarded.name,
         createNamespace: false,
         atomic: true,
-        values: rolloutsControllerValues({ prod: args.environment === "prod", replicas, serviceMonitor: args.monitoringRelease !== undefined }),
+        values: rolloutsControllerValues({ prod: environmentProfile(args.environment).strict, replicas, serviceMonitor: args.monitoringRelease !== undefined }),
       },
       { parent: this, dependsOn: [guarded.namespace, ...(args.monitoringRelease ? [args.monitoringRelease] : [])] },
     );

@@ -4,13 +4,15 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, environmentProblems } from "../shared/environment";
+import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { isDns1123Label } from "../workload/names";
 import { Problems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
 import { AMBIENT_LABEL, ISTIO_SECURITY_API_VERSION, MESH_ROOT_NAMESPACE, meshMtlsModeOf } from "./meshPolicy";
+import { GATEWAY_API_CRDS, GATEWAY_NAME_LABEL, WAYPOINT_METRICS_PORT, WAYPOINT_NAMESPACE } from "./waypoint";
+import { createWaypoints, ISTIOD_XDS_PORT } from "./waypointObjects";
 
 /** Istio's charts share one version; pinned like every add-on. 1.28 supports ambient as stable (GA since 1.24). */
 export const ISTIO_CHARTS = { repo: "https://istio-release.storage.googleapis.com/charts", version: "1.28.3" } as const;
@@ -39,10 +41,15 @@ export interface ServiceMeshArgs {
   readonly monitoringRelease?: pulumi.Resource;
   /** @default — {@link ISTIO_CHARTS}.version */
   readonly chartVersion?: string;
+  /**
+   * Waypoint (L7 proxy) pods per tenant, as HPA minimum and maximum. @default — the environment profile's
+   * `minWaypointReplicas` (2 in staging and prod, 1 in dev) to 5
+   */
+  readonly waypointReplicas?: { readonly min?: number; readonly max?: number };
 }
 
 /** istiod values: ambient profile, HA (replicas, zone spread, PDB), one-year self-signed root. */
-export function istiodValues(a: { prod: boolean; replicas: number }): Record<string, unknown> {
+export function istiodValues(a: { strict: boolean; replicas: number }): Record<string, unknown> {
   return {
     profile: "ambient",
     pilot: {
@@ -50,7 +57,7 @@ export function istiodValues(a: { prod: boolean; replicas: number }): Record<str
       autoscaleMin: a.replicas,
       autoscaleMax: Math.max(a.replicas, 5),
       topologySpreadConstraints: [
-        { maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: a.prod ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: { app: "istiod" } } },
+        { maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: a.strict ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: { app: "istiod" } } },
       ],
       resources: { requests: { cpu: "500m", memory: "2Gi" } },
       env: { CITADEL_SELF_SIGNED_CA_CERT_TTL: MESH_CERTIFICATES.rootCertTtl },
@@ -68,6 +75,9 @@ export class ServiceMesh extends pulumi.ComponentResource {
   /** The istio-base release (CRDs); depend on it from every Istio custom resource. */
   public readonly controlPlane: k8s.helm.v3.Release;
   public readonly mtlsMode: "STRICT" | "PERMISSIVE";
+  /** The Gateway API CRDs (standard channel); depend on it from every gateway.networking.k8s.io object. */
+  public readonly gatewayApiCrds: k8s.helm.v4.Chart;
+  private readonly waypoints: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
 
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions) {
     const problems = new Problems().addAll(environmentProblems(args.environment));
@@ -78,9 +88,18 @@ export class ServiceMesh extends pulumi.ComponentResource {
     args.namespaces.forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && !ns.startsWith("kube-"), {
       property: `namespaces[${i}]`, value: ns, rule: "a tenant namespace (not kube-* or istio-system)", fix: "list the tenants' namespaces",
     }));
+    const profile = environmentProfile(args.environment);
+    const waypointMin = args.waypointReplicas?.min ?? profile.minWaypointReplicas;
+    const waypointMax = args.waypointReplicas?.max ?? Math.max(5, waypointMin);
+    problems.check(Number.isInteger(waypointMin) && waypointMin >= profile.minWaypointReplicas && waypointMin <= 20, {
+      property: "waypointReplicas.min", value: waypointMin, rule: `an integer from ${profile.minWaypointReplicas} (this environment's floor) to 20`, fix: "leave it out for the environment's default",
+    });
+    problems.check(Number.isInteger(waypointMax) && waypointMax >= waypointMin && waypointMax <= 50, {
+      property: "waypointReplicas.max", value: waypointMax, rule: `an integer from waypointReplicas.min (${waypointMin}) to 50`, fix: "raise max or lower min",
+    });
     problems.throwIfAny(`ServiceMesh "${name}"`);
     super("production-platform:mesh:ServiceMesh", name, {}, opts);
-    const prod = args.environment === "prod";
+    const strict = profile.strict;
     this.mtlsMode = meshMtlsModeOf(args.environment);
 
     const guarded = createNamespaceGuardrails(`${name}-${MESH_ROOT_NAMESPACE}`, {
@@ -93,7 +112,11 @@ export class ServiceMesh extends pulumi.ComponentResource {
       allowSameNamespace: true,
       // istiod: the API server (443) and the webhooks; ztunnel and istio-cni reach istiod within the namespace.
       egress: [{ name: "kubernetes-api", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
-      ingress: [{ name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: 15014 }, { port: 15020 }] }],
+      ingress: [
+        { name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: 15014 }, { port: 15020 }] },
+        // Waypoints are proxies outside istio-system: they fetch config and certificates from istiod.
+        { name: "waypoints-xds", namespace: WAYPOINT_NAMESPACE, ports: [{ port: ISTIOD_XDS_PORT }] },
+      ],
       extraPolicies: [
         // istiod's injection/validation webhooks (15017) are called by the EKS control plane, from VPC ENIs.
         { name: "allow-ingress-webhook", spec: { podSelector: { matchLabels: { app: "istiod" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 15017 }] }] } },
@@ -115,9 +138,25 @@ export class ServiceMesh extends pulumi.ComponentResource {
         values,
       }, { parent: this, dependsOn: [guarded.namespace, ...dependsOn] });
     this.controlPlane = release("istio-base", "base", {}, []);
-    const istiod = release("istiod", "istiod", istiodValues({ prod, replicas }), [this.controlPlane]);
+    const istiod = release("istiod", "istiod", istiodValues({ strict, replicas }), [this.controlPlane]);
     const cni = release("istio-cni", "cni", { profile: "ambient" }, [istiod]);
     const ztunnel = release("ztunnel", "ztunnel", {}, [cni]);
+
+    // Gateway API CRDs (standard channel, pinned) for the waypoints' Gateway objects; see GATEWAY_API_CRDS.
+    this.gatewayApiCrds = new k8s.helm.v4.Chart(`${name}-gateway-api-crds`, {
+      chart: GATEWAY_API_CRDS.chart,
+      version: GATEWAY_API_CRDS.version,
+      values: GATEWAY_API_CRDS.values,
+    }, { parent: this, protect: profile.protect });
+    const waypoints = createWaypoints({
+      name,
+      kubernetesVersion: args.kubernetesVersion,
+      tenants: args.namespaces,
+      sizing: { minReplicas: waypointMin, maxReplicas: waypointMax, strictSpread: strict },
+      dependsOn: [this.gatewayApiCrds, istiod],
+      ztunnel,
+    }, this);
+    this.waypoints = waypoints.gateways;
 
     // Mesh-wide mode: a PeerAuthentication in the root namespace applies to every workload in the mesh.
     new k8s.apiextensions.CustomResource(`${name}-mtls`, {
@@ -143,16 +182,30 @@ export class ServiceMesh extends pulumi.ComponentResource {
     }
 
     if (args.monitoringRelease) {
-      // istiod serves its metrics on 15014, ztunnel on 15020.
-      for (const [suffix, app, port] of [["istiod", "istiod", 15014], ["ztunnel", "ztunnel", 15020]] as const) {
-        new k8s.apiextensions.CustomResource(`${name}-${suffix}-monitor`, {
+      // istiod serves its metrics on 15014, ztunnel on 15020; waypoints (Envoy) on 15020 at /stats/prometheus, with
+      // the per-service request metrics (istio_requests_total, istio_request_duration_milliseconds) the dashboard reads.
+      const monitors = [
+        { suffix: "istiod", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "istiod" } }, port: 15014, path: "/metrics", after: istiod },
+        { suffix: "ztunnel", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "ztunnel" } }, port: 15020, path: "/metrics", after: ztunnel },
+        { suffix: "waypoints", namespace: WAYPOINT_NAMESPACE, selector: { matchExpressions: [{ key: GATEWAY_NAME_LABEL, operator: "Exists" }] }, port: WAYPOINT_METRICS_PORT, path: "/stats/prometheus", after: waypoints.namespace },
+      ];
+      for (const m of monitors) {
+        new k8s.apiextensions.CustomResource(`${name}-${m.suffix}-monitor`, {
           apiVersion: "monitoring.coreos.com/v1",
           kind: "PodMonitor",
-          metadata: { name: suffix, namespace: MESH_ROOT_NAMESPACE },
-          spec: { selector: { matchLabels: { app } }, podMetricsEndpoints: [{ targetPort: port, path: "/metrics", interval: "30s" }] },
-        }, { parent: this, dependsOn: [args.monitoringRelease, suffix === "istiod" ? istiod : ztunnel] });
+          metadata: { name: m.suffix, namespace: m.namespace },
+          spec: { selector: m.selector, podMetricsEndpoints: [{ targetPort: m.port, path: m.path, interval: "30s" }] },
+        }, { parent: this, dependsOn: [args.monitoringRelease, m.after] });
       }
     }
     this.registerOutputs({ mtlsMode: this.mtlsMode });
+  }
+
+  /**
+   * The waypoint Gateway of a tenant namespace, for HaService `mesh.waypoint`; undefined for a namespace this mesh
+   * does not give a waypoint (not in `namespaces`).
+   */
+  public waypointFor(namespace: string): k8s.apiextensions.CustomResource | undefined {
+    return this.waypoints.get(namespace);
   }
 }

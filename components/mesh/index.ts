@@ -1,2 +1,4 @@
 export * from "./meshPolicy";
+export * from "./traffic";
+export * from "./waypoint";
 export * from "./ServiceMesh";

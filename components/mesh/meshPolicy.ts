@@ -23,27 +23,68 @@ export function meshMtlsModeOf(environment: string): "STRICT" | "PERMISSIVE" {
   return environment === "dev" ? "PERMISSIVE" : "STRICT";
 }
 
+/** A caller as a mesh identity: a whole namespace, or one service account (SPIFFE `cluster.local/ns/<ns>/sa/<sa>`). */
+export interface CallerIdentity {
+  readonly namespace: string;
+  /** Only this service account of the namespace. @default — every identity of the namespace */
+  readonly serviceAccount?: string;
+}
+
 export interface ServiceAuthorization {
   readonly selectorLabels: Record<string, string>;
   readonly port: number;
-  /** Namespaces whose mesh identities may call (SPIFFE `cluster.local/ns/<ns>/sa/*`, as `source.namespaces`). */
-  readonly callerNamespaces: readonly string[];
+  /** Identities that may call: namespaces as `source.namespaces`, service accounts as `source.principals`. */
+  readonly callers: readonly CallerIdentity[];
   /** Sources outside the mesh admitted in plaintext, by address (the load balancer's subnets). */
   readonly plaintextCidrs: readonly string[];
+  /**
+   * The principal of the waypoint in front of the service. Traffic through a waypoint reaches the pod's ztunnel with
+   * the waypoint's identity, not the caller's ("Use Layer 4 security policy", Authorization policy attachment).
+   * @default — no waypoint
+   */
+  readonly waypointPrincipal?: string;
+}
+
+/** One `from` per identity kind (entries of `from` are ORed): namespaces, then principals, each sorted. */
+function callerSourcesOf(callers: readonly CallerIdentity[], extraPrincipals: readonly string[] = []): Record<string, unknown>[] {
+  const namespaces = [...new Set(callers.filter((c) => c.serviceAccount === undefined).map((c) => c.namespace))].sort();
+  const principals = [...new Set([
+    ...callers.filter((c) => c.serviceAccount !== undefined && !namespaces.includes(c.namespace)).map((c) => `cluster.local/ns/${c.namespace}/sa/${c.serviceAccount}`),
+    ...extraPrincipals,
+  ])].sort();
+  return [...(namespaces.length > 0 ? [{ source: { namespaces } }] : []), ...(principals.length > 0 ? [{ source: { principals } }] : [])];
 }
 
 /**
- * The service's AuthorizationPolicy (enforced by ztunnel, L4): ALLOW from the declared callers' identities and the
- * declared plaintext ranges, on the service port. Ambient has default-allow semantics until an ALLOW policy selects a
- * workload; once one does, everything it does not match is denied. A service with no callers gets an ALLOW policy
- * with no rules, which matches nothing: it admits nobody.
+ * The service's workload-selected AuthorizationPolicy (enforced by the destination ztunnel, L4): ALLOW from the
+ * declared callers' identities, the service's waypoint and the declared plaintext ranges, on the service port.
+ * Ambient has default-allow semantics until an ALLOW policy selects a workload; once one does, everything it does
+ * not match is denied. A service with no callers (and no waypoint or load balancer) gets an ALLOW policy with no
+ * rules, which matches nothing: it admits nobody. The callers stay admitted here for traffic addressed to the pods
+ * themselves (Prometheus scrapes pod IPs, which no waypoint intercepts); they are the same identities the waypoint
+ * admits, so going around the waypoint grants nothing more.
  */
 export function authorizationPolicySpecOf(a: ServiceAuthorization): Record<string, unknown> {
   const ports = [String(a.port)];
   const rules: Record<string, unknown>[] = [];
-  if (a.callerNamespaces.length > 0) rules.push({ from: [{ source: { namespaces: [...a.callerNamespaces].sort() } }], to: [{ operation: { ports } }] });
+  const sources = callerSourcesOf(a.callers, a.waypointPrincipal ? [a.waypointPrincipal] : []);
+  if (sources.length > 0) rules.push({ from: sources, to: [{ operation: { ports } }] });
   if (a.plaintextCidrs.length > 0) rules.push({ from: [{ source: { ipBlocks: [...a.plaintextCidrs] } }], to: [{ operation: { ports } }] });
   return { selector: { matchLabels: { ...a.selectorLabels } }, action: "ALLOW", ...(rules.length > 0 ? { rules } : {}) };
+}
+
+/**
+ * The AuthorizationPolicy attached to the service at its waypoint (`targetRefs` a Service: enforced by the
+ * waypoint, which sees the caller's own identity). ALLOW from exactly the declared callers on the service port;
+ * without callers it has no rules and the waypoint admits nobody.
+ */
+export function waypointAuthorizationPolicySpecOf(service: string, port: number, callers: readonly CallerIdentity[]): Record<string, unknown> {
+  const sources = callerSourcesOf(callers);
+  return {
+    targetRefs: [{ kind: "Service", group: "", name: service }],
+    action: "ALLOW",
+    ...(sources.length > 0 ? { rules: [{ from: sources, to: [{ operation: { ports: [String(port)] } }] }] } : {}),
+  };
 }
 
 /**

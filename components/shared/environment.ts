@@ -59,6 +59,13 @@ export interface EnvironmentProfile {
   readonly enforceImageVerification: boolean;
   /** Enforcement of every pack's rules (`all` in policy/<pack>/config/<env>.json). */
   readonly enforcement: Enforcement;
+  /**
+   * Release strategy of a configured service that names none (HaService `delivery.strategy`): canary, analysed on
+   * the service's SLO, wherever a bad release must roll back on its own; the Deployment's rolling update in dev.
+   */
+  readonly defaultDelivery: "rolling" | "canary";
+  /** Fewest waypoint (mesh L7 proxy) pods per tenant: two where one proxy restart must not stop a tenant's calls. */
+  readonly minWaypointReplicas: number;
 }
 
 const NON_PROD_RETENTION = {
@@ -90,6 +97,8 @@ const DEV: EnvironmentProfile = {
   requireServices: false,
   enforceImageVerification: false,
   enforcement: "advisory",
+  defaultDelivery: "rolling",
+  minWaypointReplicas: 1,
 };
 
 /** The table. */
@@ -105,6 +114,8 @@ export const ENVIRONMENT_PROFILES: Readonly<Record<Environment, EnvironmentProfi
     // The Network component refuses a single NAT gateway outside dev: staging rehearses prod's zone-loss behaviour.
     natGateways: { allowed: ["OnePerZone"], default: "OnePerZone" },
     minReplicas: 2,
+    defaultDelivery: "canary",
+    minWaypointReplicas: 2,
   },
   prod: {
     strict: true,
@@ -134,6 +145,8 @@ export const ENVIRONMENT_PROFILES: Readonly<Record<Environment, EnvironmentProfi
     requireServices: true,
     enforceImageVerification: true,
     enforcement: "mandatory",
+    defaultDelivery: "canary",
+    minWaypointReplicas: 2,
   },
 };
 

@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { DeliveryArgs, resolveDelivery, ResolvedDelivery } from "../delivery/deliveryArgs";
-import { Environment } from "../shared/environment";
+import { Environment, environmentProfile } from "../shared/environment";
+import type { MeshTrafficArgs } from "../mesh/traffic";
 
 /** Which controller runs the pods. */
 export const WorkloadKind = {
@@ -82,6 +83,12 @@ export interface CallerArgs {
   readonly namespace: string;
   /** Only pods carrying all of these labels. @default — every pod in the namespace */
   readonly podLabels?: Readonly<Record<string, string>>;
+  /**
+   * The calling pods' service account. In the mesh a caller is admitted by identity, and Istio identities are
+   * service accounts, not labels: with it only `cluster.local/ns/<namespace>/sa/<serviceAccount>` is admitted; without
+   * it, every identity of the namespace. Required in the mesh when `podLabels` narrow the caller. @default — none
+   */
+  readonly serviceAccount?: string;
 }
 
 /**
@@ -189,6 +196,15 @@ export interface HaServiceArgs {
 export interface MeshMembershipArgs {
   /** The release that installs Istio's CRDs (ServiceMesh `controlPlane`); the policies depend on it. */
   readonly controlPlane?: pulumi.Resource;
+  /**
+   * The namespace's waypoint Gateway (ServiceMesh `waypointFor(namespace)`). With it the service gets its L7 objects:
+   * the caller AuthorizationPolicy attached at the waypoint, the DestinationRule (circuit breaking, outlier detection)
+   * and the VirtualService (timeout, bounded retries); the ztunnel policy admits the waypoint's identity.
+   * @default — no waypoint: L4 authorization only, no timeouts, retries or circuit breaking
+   */
+  readonly waypoint?: pulumi.Resource;
+  /** Timeout, retries, circuit breaking and outlier detection at the waypoint. Needs `waypoint`. @default — see {@link MeshTrafficArgs} */
+  readonly traffic?: MeshTrafficArgs;
 }
 
 /** Everything the manifests need, defaults applied. */
@@ -257,7 +273,8 @@ export function resolveHaServiceArgs(name: string, args: HaServiceArgs): Resolve
     partOf: args.partOf ?? args.namespace,
     image: args.image,
     port: args.port,
-    prod: args.environment === "prod",
+    // The profile's strict rules (prod): probes required, hard zone spread.
+    prod: environmentProfile(args.environment).strict,
     kind: args.kind ?? WorkloadKind.Deployment,
     autoscaling,
     replicas: autoscaling ? autoscaling.minReplicas : (args.replicas ?? d.replicas),

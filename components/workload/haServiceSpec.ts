@@ -8,6 +8,7 @@ import { isProgressive } from "../delivery/deliveryArgs";
 import { ROLLOUTS_API_VERSION } from "../delivery/analysis";
 import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
 import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/meshPolicy";
+import { GATEWAY_NAME_LABEL, WAYPOINT_NAMESPACE, waypointNameOf } from "../mesh/waypoint";
 import { peakPods, WorkloadFootprint } from "../security/quota";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
@@ -266,6 +267,13 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
     // In the ambient mesh the callers' ztunnels deliver on HBONE (15008), and kubelet probes arrive SNATed from
     // istio-cni's link-local address: without these the mesh drops every call and every probe.
     const callers = from.filter((peer) => peer.ipBlock === undefined);
+    // Calls to the Service go through the namespace's waypoint, which delivers on HBONE from its own pods.
+    if (r.mesh.waypoint) {
+      callers.push({
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": WAYPOINT_NAMESPACE } },
+        podSelector: { matchLabels: { [GATEWAY_NAME_LABEL]: waypointNameOf(r.namespace) } },
+      });
+    }
     if (callers.length > 0) ingress.push({ from: callers, ports: [{ protocol: "TCP", port: HBONE_PORT }] });
     ingress.push({ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.port }] });
   }

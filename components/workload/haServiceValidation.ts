@@ -4,6 +4,7 @@
  * under load, during a drain, or at 3 a.m.
  */
 import { deliveryProblems } from "../delivery/deliveryValidation";
+import { meshMembershipProblems } from "./haServiceMesh";
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import { parseCidr } from "../network/cidr";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
@@ -54,7 +55,7 @@ function validateProbe(p: Problems, property: string, probe: ProbeArgs | undefin
 /** Every problem with the arguments; empty when they are valid. */
 export function validateHaServiceArgs(name: string, args: HaServiceArgs): readonly Problem[] {
   const p = new Problems().addAll(environmentProblems(args.environment));
-  const prod = args.environment === "prod";
+  const prod = environmentProfile(args.environment).strict;
   const kind = args.kind ?? WorkloadKind.Deployment;
   const appName = args.appName ?? name;
 
@@ -342,5 +343,6 @@ export function validateHaServiceArgs(name: string, args: HaServiceArgs): readon
   }
 
   p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }).list);
+  p.addAll(meshMembershipProblems(args).list);
   return p.list;
 }

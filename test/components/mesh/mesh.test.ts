@@ -46,7 +46,7 @@ describe("ServiceMesh", () => {
   });
 
   test("control plane HA: istiod 2 replicas spread over zones with a PDB; one-year root, 24 h workload certificates", () => {
-    const values = istiodValues({ prod: true, replicas: 2 }) as Record<string, any>;
+    const values = istiodValues({ strict: true, replicas: 2 }) as Record<string, any>;
     expect(values.pilot.replicaCount).toBe(2);
     expect(values.pilot.autoscaleMin).toBe(2);
     expect(values.pilot.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" });
@@ -79,7 +79,7 @@ describe("HaService in the mesh", () => {
   test("a service with no callers admits nothing: an ALLOW policy without rules", async () => {
     const rec = await deploy({ allowedCallers: [] });
     expect(authzOf(rec).spec).toEqual({ selector: { matchLabels: { "app.kubernetes.io/name": "checkout", "app.kubernetes.io/instance": "checkout" } }, action: "ALLOW" });
-    expect(authorizationPolicySpecOf({ selectorLabels: { app: "x" }, port: 80, callerNamespaces: [], plaintextCidrs: [] }).rules).toBeUndefined();
+    expect(authorizationPolicySpecOf({ selectorLabels: { app: "x" }, port: 80, callers: [], plaintextCidrs: [] }).rules).toBeUndefined();
   });
 
   test("exposed to the ALB: plaintext only from the load balancer subnets, on one port", async () => {

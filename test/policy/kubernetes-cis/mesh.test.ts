@@ -29,7 +29,7 @@ function program(c = "use1", o: { enrolled?: unknown; mode?: unknown; authz?: bo
     res(T.Service, `${c}-checkout`, { metadata: { name: "checkout", namespace: "payments" }, spec: { selector: labels } }, on),
   ];
   if (o.authz !== false) {
-    rs.push(res(T.Authz, `${c}-checkout`, { metadata: { name: "checkout", namespace: "payments" }, spec: authorizationPolicySpecOf({ selectorLabels: labels, port: 8080, callerNamespaces: [], plaintextCidrs: [] }) }, on));
+    rs.push(res(T.Authz, `${c}-checkout`, { metadata: { name: "checkout", namespace: "payments" }, spec: authorizationPolicySpecOf({ selectorLabels: labels, port: 8080, callers: [], plaintextCidrs: [] }) }, on));
   }
   if (o.nsMode) rs.push(res(T.Peer, `${c}-ns-mtls`, { metadata: { name: "default", namespace: "payments" }, spec: { mtls: { mode: o.nsMode } } }, on));
   return rs as Subject[];
