@@ -19,6 +19,8 @@ const DEV_EXCEPTIONS: Record<string, string> = {
     "2.0.0 (the Rollout and AnalysisTemplate models of current Argo Rollouts; 0.3.x predates them by years) declares node >=22; used only by the manifest schema tests, which pass on Node 20",
   "node_modules/@kubernetes-models/istio":
     "3.0.1 (the security.istio.io/v1 AuthorizationPolicy and PeerAuthentication models; 2.3.0 has only v1beta1) declares node >=22; used only by the manifest schema tests, which pass on Node 20",
+  "node_modules/@kubernetes-models/gateway-api":
+    "2.0.0 (the gateway.networking.k8s.io/v1 Gateway model the waypoints use; 0.5.x predates Gateway API v1.2) declares node >=22; used only by the manifest schema tests, which pass on Node 20",
 };
 
 test("package.json engines says Node 20 and the CI workflows run Node 20", () => {

@@ -18,6 +18,10 @@ const ESM_MODEL_PACKAGES: Record<string, string> = {
   // Rollout, AnalysisTemplate (HaService delivery) and the Istio security CRs (ServiceMesh, HaService mesh).
   "argoproj.io": "@kubernetes-models/argo-rollouts",
   "security.istio.io": "@kubernetes-models/istio",
+  // DestinationRule and VirtualService (HaService mesh.traffic at the waypoint).
+  "networking.istio.io": "@kubernetes-models/istio",
+  // The waypoints' Gateway (ServiceMesh).
+  "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
 };
 
 function validateEsm(items: { file: string; package: string; object: unknown }[]): string[] {
