@@ -110,7 +110,8 @@ export function meshTrafficProblems(a: MeshTrafficArgs | undefined, prefix = "me
   if (od.baseEjectionSeconds !== undefined) checkInteger(p, `${prefix}.outlierDetection.baseEjectionSeconds`, od.baseEjectionSeconds, 1, 3600);
   if (od.maxEjectionPercent !== undefined) checkInteger(p, `${prefix}.outlierDetection.maxEjectionPercent`, od.maxEjectionPercent, 1, 50, "ejecting more than half the pods turns a partial failure into an outage");
   const t = resolveMeshTraffic(a);
-  if (Number.isInteger(t.timeoutSeconds) && Number.isInteger(t.retries.attempts) && Number.isInteger(t.retries.perTryTimeoutSeconds)) {
+  // With retries off the per-try timeout is not used, so it cannot conflict with the request timeout.
+  if (Number.isInteger(t.timeoutSeconds) && Number.isInteger(t.retries.attempts) && t.retries.attempts > 0 && Number.isInteger(t.retries.perTryTimeoutSeconds)) {
     const needed = (t.retries.attempts + 1) * t.retries.perTryTimeoutSeconds;
     p.check(t.timeoutSeconds >= t.retries.perTryTimeoutSeconds, {
       property: `${prefix}.timeoutSeconds`, value: t.timeoutSeconds, rule: `at least retries.perTryTimeoutSeconds (${t.retries.perTryTimeoutSeconds}): a shorter request timeout cuts the first attempt`, fix: `use ${needed} to allow every attempt, or lower perTryTimeoutSeconds`,
