@@ -10,8 +10,10 @@ import { isDns1123Label } from "../workload/names";
 import { Problems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
+import { Dashboards } from "../monitoring/Dashboards";
+import { meshDashboard } from "./dashboard";
 import { AMBIENT_LABEL, ISTIO_SECURITY_API_VERSION, MESH_ROOT_NAMESPACE, meshMtlsModeOf } from "./meshPolicy";
-import { GATEWAY_API_CRDS, GATEWAY_NAME_LABEL, WAYPOINT_METRICS_PORT, WAYPOINT_NAMESPACE } from "./waypoint";
+import { GATEWAY_API_CRDS, GATEWAY_NAME_LABEL, useWaypointLabelsOf, WAYPOINT_METRICS_PORT, WAYPOINT_NAMESPACE } from "./waypoint";
 import { createWaypoints, ISTIOD_XDS_PORT } from "./waypointObjects";
 
 /** Istio's charts share one version; pinned like every add-on. 1.28 supports ambient as stable (GA since 1.24). */
@@ -37,7 +39,10 @@ export interface ServiceMeshArgs {
   readonly permissiveNamespaces?: readonly string[];
   /** @default — 2 (3 is fine; one is refused: no istiod means no new certificates and no config) */
   readonly istiodReplicas?: number;
-  /** The kube-prometheus-stack release: PodMonitors for istiod and ztunnel need its CRDs. @default — no scraping */
+  /**
+   * The kube-prometheus-stack release: PodMonitors for istiod, ztunnel and the waypoints need its CRDs, and the mesh
+   * dashboard goes to its Grafana. @default — no scraping, no dashboard
+   */
   readonly monitoringRelease?: pulumi.Resource;
   /** @default — {@link ISTIO_CHARTS}.version */
   readonly chartVersion?: string;
@@ -152,9 +157,9 @@ export class ServiceMesh extends pulumi.ComponentResource {
       name,
       kubernetesVersion: args.kubernetesVersion,
       tenants: args.namespaces,
+      callerNamespaces: [...args.namespaces, ...(args.permissiveNamespaces ?? [])],
       sizing: { minReplicas: waypointMin, maxReplicas: waypointMax, strictSpread: strict },
       dependsOn: [this.gatewayApiCrds, istiod],
-      ztunnel,
     }, this);
     this.waypoints = waypoints.gateways;
 
@@ -175,10 +180,12 @@ export class ServiceMesh extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [this.controlPlane] });
     }
     for (const ns of [...args.namespaces, ...(args.permissiveNamespaces ?? [])].sort()) {
-      // Server-side apply adds the one label next to the Tenant's own; the Tenant keeps owning the namespace.
+      // Server-side apply adds the mesh's labels next to the Tenant's own; the Tenant keeps owning the namespace. A
+      // tenant's Service traffic is redirected to its waypoint in the same patch, once the waypoint is programmed.
+      const waypoint = this.waypoints.get(ns);
       new k8s.core.v1.NamespacePatch(`${name}-${ns}-ambient`, {
-        metadata: { name: ns, labels: { ...AMBIENT_LABEL }, annotations: { "pulumi.com/patchForce": "true" } },
-      }, { parent: this, dependsOn: [ztunnel] });
+        metadata: { name: ns, labels: { ...AMBIENT_LABEL, ...(waypoint ? useWaypointLabelsOf(ns) : {}) }, annotations: { "pulumi.com/patchForce": "true" } },
+      }, { parent: this, dependsOn: [ztunnel, ...(waypoint ? [waypoint] : [])] });
     }
 
     if (args.monitoringRelease) {
@@ -197,6 +204,8 @@ export class ServiceMesh extends pulumi.ComponentResource {
           spec: { selector: m.selector, podMetricsEndpoints: [{ targetPort: m.port, path: m.path, interval: "30s" }] },
         }, { parent: this, dependsOn: [args.monitoringRelease, m.after] });
       }
+      // Traffic, error ratio and p95 per service, mTLS coverage, istiod/ztunnel health (see dashboard.ts).
+      new Dashboards(`${name}-dashboards`, { dashboards: [meshDashboard()] }, { parent: this, dependsOn: [args.monitoringRelease] });
     }
     this.registerOutputs({ mtlsMode: this.mtlsMode });
   }

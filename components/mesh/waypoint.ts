@@ -13,7 +13,6 @@
  * Istio supports a waypoint in another namespace: the tenant namespace carries `istio.io/use-waypoint: <name>` and
  * `istio.io/use-waypoint-namespace: <namespace>`, and the Gateway's listener admits routes from other namespaces.
  */
-import type * as k8s from "@pulumi/kubernetes";
 import { ZONE_KEY } from "../shared/kubernetes";
 
 export const GATEWAY_API_VERSION = "gateway.networking.k8s.io/v1";
@@ -74,27 +73,38 @@ export interface WaypointSizing {
 export const WAYPOINT_RESOURCES = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "1", memory: "512Mi" } } as const;
 
 /**
- * The waypoint's customisation ConfigMap (Gateway `spec.infrastructure.parametersRef`): the `deployment` key is
- * strategic-merge-patched by istiod into the generated Deployment. Zone spread and explicit resources here; the
- * HPA and PDB are separate objects attached to the generated Deployment by name and label (the documented
- * "Resource Attachment" method), so the packs see them.
+ * The waypoint's customisation ConfigMap (Gateway `spec.infrastructure.parametersRef`). istiod merges each key into
+ * the object it generates for the Gateway (strategic merge patch): `deployment` (zone spread, explicit resources,
+ * RuntimeDefault seccomp), `horizontalPodAutoscaler` (the replica floor) and `podDisruptionBudget`. Docs: Istio's
+ * Kubernetes Gateway API task ("Automated Deployment": GatewayClass defaults and per-Gateway parametersRef) and the
+ * AKS Istio add-on guide, which documents the same keys. Why not HPA and PDB objects of our own attached to the
+ * generated Deployment: that Deployment exists only once istiod has made it, so every cross-object check (and
+ * reader) sees an autoscaler aimed at nothing; istiod owns all four objects together instead.
  */
 export function waypointOptionsOf(tenantNamespace: string, s: WaypointSizing): Record<string, string> {
   const name = waypointNameOf(tenantNamespace);
+  const selector = { matchLabels: { [GATEWAY_NAME_LABEL]: name } };
   const deployment = {
     spec: {
       template: {
         spec: {
-          topologySpreadConstraints: [
-            { maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: s.strictSpread ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: { matchLabels: { [GATEWAY_NAME_LABEL]: name } } },
-          ],
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: s.strictSpread ? "DoNotSchedule" : "ScheduleAnyway", labelSelector: selector }],
           securityContext: { seccompProfile: { type: "RuntimeDefault" } },
           containers: [{ name: "istio-proxy", resources: WAYPOINT_RESOURCES }],
         },
       },
     },
   };
-  return { deployment: JSON.stringify(deployment) };
+  const horizontalPodAutoscaler = {
+    spec: {
+      minReplicas: s.minReplicas,
+      maxReplicas: s.maxReplicas,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+    },
+  };
+  // One pod may go at a time, so drains proceed while another keeps serving.
+  const podDisruptionBudget = { spec: { maxUnavailable: 1, selector } };
+  return { deployment: JSON.stringify(deployment), horizontalPodAutoscaler: JSON.stringify(horizontalPodAutoscaler), podDisruptionBudget: JSON.stringify(podDisruptionBudget) };
 }
 
 /** `spec` of the waypoint Gateway: Istio's waypoint class, the HBONE listener, routes and policies from the tenant. */
@@ -110,19 +120,4 @@ export function waypointGatewaySpecOf(tenantNamespace: string, optionsConfigMap:
     ],
     infrastructure: { parametersRef: { group: "", kind: "ConfigMap", name: optionsConfigMap } },
   };
-}
-
-/** HPA on the Deployment istiod generates for the waypoint (named after the Gateway). */
-export function waypointHpaSpecOf(tenantNamespace: string, s: WaypointSizing): k8s.types.input.autoscaling.v2.HorizontalPodAutoscalerSpec {
-  return {
-    scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: waypointNameOf(tenantNamespace) },
-    minReplicas: s.minReplicas,
-    maxReplicas: s.maxReplicas,
-    metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
-  };
-}
-
-/** PDB of the waypoint's pods: one may go at a time, so drains proceed and a second pod keeps serving. */
-export function waypointPdbSpecOf(tenantNamespace: string): k8s.types.input.policy.v1.PodDisruptionBudgetSpec {
-  return { maxUnavailable: 1, selector: { matchLabels: { [GATEWAY_NAME_LABEL]: waypointNameOf(tenantNamespace) } } };
 }

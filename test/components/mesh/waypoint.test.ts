@@ -11,8 +11,6 @@ import { installMockRuntime, ResourceRecorder, settle } from "../../../src/testi
 const T = {
   authz: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
   gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
-  hpa: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
-  pdb: "kubernetes:policy/v1:PodDisruptionBudget",
   configMap: "kubernetes:core/v1:ConfigMap",
   nsPatch: "kubernetes:core/v1:NamespacePatch",
   dr: "kubernetes:networking.istio.io/v1:DestinationRule",
@@ -69,24 +67,35 @@ describe.each([true, false])("waypoints (preview %s)", (preview) => {
     expect(gw.options.dependsOn).toEqual(expect.arrayContaining([chart.urn, istiod.urn]));
   });
 
-  test("HA in prod: HPA from 2, a PDB allowing one eviction, hard zone spread; the namespace is redirected only after its waypoint", async () => {
+  test("HA in prod: HPA from 2, a PDB allowing one eviction, hard zone spread (istiod generates them from the Gateway's options); the namespace is redirected only after its waypoint", async () => {
     const rec = await deploy({}, "prod", preview);
-    const hpa = rec.inputsOf(byName(rec, T.hpa, "use1-mesh-payments-waypoint-hpa"));
-    expect(hpa.spec).toMatchObject({ scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "payments-waypoint" }, minReplicas: 2, maxReplicas: 5 });
-    const pdb = rec.inputsOf(byName(rec, T.pdb, "use1-mesh-payments-waypoint-pdb"));
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "payments-waypoint" } } });
-    const options = JSON.parse(rec.inputsOf(byName(rec, T.configMap, "use1-mesh-payments-waypoint-options")).data.deployment);
+    const cm = rec.inputsOf(byName(rec, T.configMap, "use1-mesh-payments-waypoint-options"));
+    expect(cm.metadata).toMatchObject({ name: "payments-waypoint-options", namespace: "istio-waypoints" });
+    expect(JSON.parse(cm.data.horizontalPodAutoscaler).spec).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
+    expect(JSON.parse(cm.data.podDisruptionBudget).spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { "gateway.networking.k8s.io/gateway-name": "payments-waypoint" } } });
+    const options = JSON.parse(cm.data.deployment);
     expect(options.spec.template.spec.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" });
-    const use = byName(rec, T.nsPatch, "use1-mesh-payments-waypoint-use");
-    expect(rec.inputsOf(use).metadata).toMatchObject({ name: "payments", labels: { "istio.io/use-waypoint": "payments-waypoint", "istio.io/use-waypoint-namespace": "istio-waypoints" } });
+    expect(byName(rec, T.gateway, "use1-mesh-payments-waypoint-gateway").options.dependsOn).toContain(byName(rec, T.configMap, "use1-mesh-payments-waypoint-options").urn);
+    const use = byName(rec, T.nsPatch, "use1-mesh-payments-ambient");
+    expect(rec.inputsOf(use).metadata).toMatchObject({ name: "payments", labels: { "istio.io/dataplane-mode": "ambient", "istio.io/use-waypoint": "payments-waypoint", "istio.io/use-waypoint-namespace": "istio-waypoints" } });
     expect(use.options.dependsOn).toContain(byName(rec, T.gateway, "use1-mesh-payments-waypoint-gateway").urn);
+    // The permissive monitoring namespace is enrolled but gets no waypoint.
+    expect(rec.inputsOf(byName(rec, T.nsPatch, "use1-mesh-monitoring-ambient")).metadata.labels).toEqual({ "istio.io/dataplane-mode": "ambient" });
+  });
+
+  test("the waypoint namespace admits HBONE from the mesh's namespaces by name and sends HBONE only to the tenants", async () => {
+    const rec = await deploy({}, "prod", preview);
+    const policies = rec.ofType(T.netpol).map((n) => rec.inputsOf(n)).filter((n) => n.metadata.namespace === "istio-waypoints");
+    const names = policies.map((p) => p.metadata.name).sort();
+    expect(names).toEqual(expect.arrayContaining(["allow-egress-hbone-payments", "allow-egress-hbone-storefront", "allow-egress-istiod", "allow-ingress-hbone-monitoring", "allow-ingress-hbone-payments", "allow-ingress-hbone-storefront", "default-deny-all"]));
+    expect(names).not.toContain("allow-egress-hbone-monitoring");
   });
 
   test("staging keeps two waypoint pods; dev runs one with a soft spread", async () => {
-    const staging = await deploy({}, "staging", preview);
-    expect(staging.inputsOf(byName(staging, T.hpa, "use1-mesh-payments-waypoint-hpa")).spec.minReplicas).toBe(2);
+    const hpaOf = (rec: ResourceRecorder) => JSON.parse(rec.inputsOf(byName(rec, T.configMap, "use1-mesh-payments-waypoint-options")).data.horizontalPodAutoscaler).spec;
+    expect(hpaOf(await deploy({}, "staging", preview)).minReplicas).toBe(2);
     const dev = await deploy({}, "dev", preview);
-    expect(dev.inputsOf(byName(dev, T.hpa, "use1-mesh-payments-waypoint-hpa")).spec.minReplicas).toBe(1);
+    expect(hpaOf(dev).minReplicas).toBe(1);
     const options = JSON.parse(dev.inputsOf(byName(dev, T.configMap, "use1-mesh-payments-waypoint-options")).data.deployment);
     expect(options.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable).toBe("ScheduleAnyway");
   });
