@@ -18,8 +18,11 @@ const RATE = "[$__rate_interval]";
 
 /** Request rate by service (requests per second through the waypoints). */
 export const MESH_REQUEST_RATE = `sum by (destination_service_name) (rate(istio_requests_total{${WAYPOINT}}${RATE}))`;
-/** Share of requests answered 5xx, by service. */
-export const MESH_ERROR_RATIO = `sum by (destination_service_name) (rate(istio_requests_total{${WAYPOINT},response_code=~"5.."}${RATE})) / sum by (destination_service_name) (rate(istio_requests_total{${WAYPOINT}}${RATE}))`;
+/**
+ * Share of requests answered 5xx, by service. A service that served no 5xx has no 5xx series at all: `or … * 0`
+ * gives it a 0 instead of "no data", so a healthy service reads 0 % rather than looking unscraped.
+ */
+export const MESH_ERROR_RATIO = `(sum by (destination_service_name) (rate(istio_requests_total{${WAYPOINT},response_code=~"5.."}${RATE})) or ${MESH_REQUEST_RATE} * 0) / ${MESH_REQUEST_RATE}`;
 /** p95 latency by service, seconds (Istio records milliseconds). */
 export const MESH_P95_SECONDS = `histogram_quantile(0.95, sum by (le, destination_service_name) (rate(istio_request_duration_milliseconds_bucket{${WAYPOINT}}${RATE}))) / 1000`;
 /** Share of connections into meshed pods that were mutually authenticated, mesh-wide. */
