@@ -79,11 +79,11 @@ export function tenantEgress(config: PlatformConfig, tenant: string, privateSubn
     // In the ambient mesh a call leaves the pod towards the callee's HBONE port (15008), not the service port.
     .map((svc) => ({ name: `call-${svc.name}`, namespace: svc.tenant, podLabels: { "app.kubernetes.io/name": svc.name }, ports: [{ port: svc.port }, { port: HBONE_PORT }] }));
   const stores = storesOf(config, tenant);
-  // Calls to a Service are tunnelled to the callee tenant's waypoint (ServiceMesh), which lives in its own namespace.
-  const waypoints: EgressRule[] = calls.length > 0 ? [{ name: "mesh-waypoints", namespace: WAYPOINT_NAMESPACE, ports: [{ port: HBONE_PORT }] }] : [];
+  // Every call to a Service, the tenant's own included, is tunnelled to the callee tenant's waypoint (ServiceMesh),
+  // which lives in the waypoint namespace.
   return [
     ...calls,
-    ...waypoints,
+    { name: "mesh-waypoints", namespace: WAYPOINT_NAMESPACE, ports: [{ port: HBONE_PORT }] },
     { name: "vpc-endpoints", cidrs: [...privateSubnetCidrs], ports: [{ port: 443 }] },
     ...stores.map((store) => ({ name: `data-${store}`, cidrs: [...privateSubnetCidrs], ports: [{ port: DATA_STORE_PORTS[store] }] })),
   ];
