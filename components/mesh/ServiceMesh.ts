@@ -72,6 +72,50 @@ export function istiodValues(a: { strict: boolean; replicas: number }): Record<s
   };
 }
 
+/** Every problem with the arguments, and the replica counts they resolve to. */
+export function serviceMeshProblems(args: ServiceMeshArgs): { problems: Problems; replicas: number; waypointMin: number; waypointMax: number } {
+  const problems = new Problems().addAll(environmentProblems(args.environment));
+  const replicas = args.istiodReplicas ?? 2;
+  problems.check(Number.isInteger(replicas) && replicas >= 2 && replicas <= 5, {
+    property: "istiodReplicas", value: replicas, rule: "an integer from 2 to 5", fix: "leave istiodReplicas out (2) or set 3",
+  });
+  args.namespaces.forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && ns !== WAYPOINT_NAMESPACE && !ns.startsWith("kube-"), {
+    property: `namespaces[${i}]`, value: ns, rule: `a tenant namespace (not kube-*, ${MESH_ROOT_NAMESPACE} or ${WAYPOINT_NAMESPACE})`, fix: "list the tenants' namespaces",
+  }));
+  const floor = environmentProfile(args.environment).minWaypointReplicas;
+  const waypointMin = args.waypointReplicas?.min ?? floor;
+  const waypointMax = args.waypointReplicas?.max ?? Math.max(5, waypointMin);
+  problems.check(Number.isInteger(waypointMin) && waypointMin >= floor && waypointMin <= 20, {
+    property: "waypointReplicas.min", value: waypointMin, rule: `an integer from ${floor} (this environment's floor) to 20`, fix: "leave it out for the environment's default",
+  });
+  problems.check(Number.isInteger(waypointMax) && waypointMax >= waypointMin && waypointMax <= 50, {
+    property: "waypointReplicas.max", value: waypointMax, rule: `an integer from waypointReplicas.min (${waypointMin}) to 50`, fix: "raise max or lower min",
+  });
+  return { problems, replicas, waypointMin, waypointMax };
+}
+
+/**
+ * Scraping and the dashboard: istiod serves its metrics on 15014, ztunnel on 15020; waypoints (Envoy) on 15020 at
+ * /stats/prometheus, with the per-service request metrics (istio_requests_total, istio_request_duration_milliseconds)
+ * the dashboard reads (see dashboard.ts).
+ */
+function createMeshMonitoring(name: string, d: { monitoringRelease: pulumi.Resource; istiod: pulumi.Resource; ztunnel: pulumi.Resource; waypointNamespace: pulumi.Resource }, parent: pulumi.Resource): void {
+  const monitors = [
+    { suffix: "istiod", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "istiod" } }, port: 15014, path: "/metrics", after: d.istiod },
+    { suffix: "ztunnel", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "ztunnel" } }, port: 15020, path: "/metrics", after: d.ztunnel },
+    { suffix: "waypoints", namespace: WAYPOINT_NAMESPACE, selector: { matchExpressions: [{ key: GATEWAY_NAME_LABEL, operator: "Exists" }] }, port: WAYPOINT_METRICS_PORT, path: "/stats/prometheus", after: d.waypointNamespace },
+  ];
+  for (const m of monitors) {
+    new k8s.apiextensions.CustomResource(`${name}-${m.suffix}-monitor`, {
+      apiVersion: "monitoring.coreos.com/v1",
+      kind: "PodMonitor",
+      metadata: { name: m.suffix, namespace: m.namespace },
+      spec: { selector: m.selector, podMetricsEndpoints: [{ targetPort: m.port, path: m.path, interval: "30s" }] },
+    }, { parent, dependsOn: [d.monitoringRelease, m.after] });
+  }
+  new Dashboards(`${name}-dashboards`, { dashboards: [meshDashboard()] }, { parent, dependsOn: [d.monitoringRelease] });
+}
+
 /**
  * Pass the cluster's `k8s.Provider`. Per-service AuthorizationPolicies and PeerAuthentications (HaService `mesh`)
  * must `dependsOn` {@link controlPlane}, whose base chart installs their CRDs.
@@ -85,25 +129,10 @@ export class ServiceMesh extends pulumi.ComponentResource {
   private readonly waypoints: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
 
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment));
-    const replicas = args.istiodReplicas ?? 2;
-    problems.check(Number.isInteger(replicas) && replicas >= 2 && replicas <= 5, {
-      property: "istiodReplicas", value: replicas, rule: "an integer from 2 to 5", fix: "leave istiodReplicas out (2) or set 3",
-    });
-    args.namespaces.forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && !ns.startsWith("kube-"), {
-      property: `namespaces[${i}]`, value: ns, rule: "a tenant namespace (not kube-* or istio-system)", fix: "list the tenants' namespaces",
-    }));
-    const profile = environmentProfile(args.environment);
-    const waypointMin = args.waypointReplicas?.min ?? profile.minWaypointReplicas;
-    const waypointMax = args.waypointReplicas?.max ?? Math.max(5, waypointMin);
-    problems.check(Number.isInteger(waypointMin) && waypointMin >= profile.minWaypointReplicas && waypointMin <= 20, {
-      property: "waypointReplicas.min", value: waypointMin, rule: `an integer from ${profile.minWaypointReplicas} (this environment's floor) to 20`, fix: "leave it out for the environment's default",
-    });
-    problems.check(Number.isInteger(waypointMax) && waypointMax >= waypointMin && waypointMax <= 50, {
-      property: "waypointReplicas.max", value: waypointMax, rule: `an integer from waypointReplicas.min (${waypointMin}) to 50`, fix: "raise max or lower min",
-    });
+    const { problems, replicas, waypointMin, waypointMax } = serviceMeshProblems(args);
     problems.throwIfAny(`ServiceMesh "${name}"`);
     super("production-platform:mesh:ServiceMesh", name, {}, opts);
+    const profile = environmentProfile(args.environment);
     const strict = profile.strict;
     this.mtlsMode = meshMtlsModeOf(args.environment);
 
@@ -188,25 +217,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [ztunnel, ...(waypoint ? [waypoint] : [])] });
     }
 
-    if (args.monitoringRelease) {
-      // istiod serves its metrics on 15014, ztunnel on 15020; waypoints (Envoy) on 15020 at /stats/prometheus, with
-      // the per-service request metrics (istio_requests_total, istio_request_duration_milliseconds) the dashboard reads.
-      const monitors = [
-        { suffix: "istiod", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "istiod" } }, port: 15014, path: "/metrics", after: istiod },
-        { suffix: "ztunnel", namespace: MESH_ROOT_NAMESPACE, selector: { matchLabels: { app: "ztunnel" } }, port: 15020, path: "/metrics", after: ztunnel },
-        { suffix: "waypoints", namespace: WAYPOINT_NAMESPACE, selector: { matchExpressions: [{ key: GATEWAY_NAME_LABEL, operator: "Exists" }] }, port: WAYPOINT_METRICS_PORT, path: "/stats/prometheus", after: waypoints.namespace },
-      ];
-      for (const m of monitors) {
-        new k8s.apiextensions.CustomResource(`${name}-${m.suffix}-monitor`, {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "PodMonitor",
-          metadata: { name: m.suffix, namespace: m.namespace },
-          spec: { selector: m.selector, podMetricsEndpoints: [{ targetPort: m.port, path: m.path, interval: "30s" }] },
-        }, { parent: this, dependsOn: [args.monitoringRelease, m.after] });
-      }
-      // Traffic, error ratio and p95 per service, mTLS coverage, istiod/ztunnel health (see dashboard.ts).
-      new Dashboards(`${name}-dashboards`, { dashboards: [meshDashboard()] }, { parent: this, dependsOn: [args.monitoringRelease] });
-    }
+    if (args.monitoringRelease) createMeshMonitoring(name, { monitoringRelease: args.monitoringRelease, istiod, ztunnel, waypointNamespace: waypoints.namespace }, this);
     this.registerOutputs({ mtlsMode: this.mtlsMode });
   }
 
