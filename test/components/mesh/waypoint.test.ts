@@ -217,6 +217,11 @@ describe("bad input is refused before anything registers", () => {
     expect(() => new ServiceMesh("m", { environment: "prod", kubernetesVersion: "1.33", namespaces: ["payments"], waypointReplicas: { min: 1 } })).toThrow(/waypointReplicas\.min: got 1[\s\S]*from 2/);
   });
 
+  test("the waypoint namespace is not a tenant", () => {
+    installMockRuntime({ preview: true, project: "platform", stack: "prod" });
+    expect(() => new ServiceMesh("m", { environment: "prod", kubernetesVersion: "1.33", namespaces: ["istio-waypoints"] })).toThrow(/namespaces\[0\]: got "istio-waypoints"/);
+  });
+
   test("meshTrafficProblems accepts the defaults and nothing at all", () => {
     expect(meshTrafficProblems(undefined).list).toEqual([]);
     expect(meshTrafficProblems({ ...MESH_TRAFFIC_DEFAULTS }).list).toEqual([]);
