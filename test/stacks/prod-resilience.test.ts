@@ -128,7 +128,7 @@ describe("supply chain", () => {
           expect([at, value.startsWith(`${host(region)}/`)]).toEqual([at, true]);
           const prefix = value.slice(host(region).length + 1).split("/")[0];
           const rule = rules.find((x) => regionOf(x) === region && x.props.ecrRepositoryPrefix === prefix);
-          expect([r.name, prefix, rule !== undefined && r.dependsOn.includes(rule.urn)]).toEqual([r.name, prefix, true]);
+          expect([r.name, prefix, rule !== undefined && r.options.dependsOn.includes(rule.urn)]).toEqual([r.name, prefix, true]);
         }
       }
     });
