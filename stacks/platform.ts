@@ -15,6 +15,7 @@ import { GlobalTraffic, ingressNameOf, RegionalIngress, TrafficRouting } from ".
 import { DeliveryStrategy, deliveryServiceNamesOf, RolloutsController } from "../components/delivery";
 import { HBONE_PORT, ServiceMesh, WAYPOINT_NAMESPACE } from "../components/mesh";
 import { HaService } from "../components/workload";
+import { ImageRegistry } from "../components/supply-chain";
 import { inRegion } from "../components/supply-chain/registry";
 import { DataStore, PlatformConfig, serviceFootprint, ServiceConfig } from "./config";
 import { buildResilience } from "./resilience";
@@ -39,6 +40,8 @@ export interface RegionalPlatform {
   readonly tenants: ReadonlyMap<string, Tenant>;
   readonly rollouts: RolloutsController;
   readonly mesh: ServiceMesh;
+  /** The region's ECR: tenant repositories, scanning, the signing key and the pull-through cache the charts use. */
+  readonly registry: ImageRegistry;
 }
 
 export interface Platform {
@@ -171,10 +174,28 @@ function subnetCidrsOf(config: PlatformConfig, zones: readonly string[]): Platfo
   return Object.fromEntries(Object.entries(config.subnetCidrs).filter(([zone]) => zones.includes(zone)));
 }
 
-function buildRegion(config: PlatformConfig, region: string, provider: aws.Provider, regionZones: RegionZones): RegionalPlatform {
+/**
+ * The region's ECR, built before the cluster: its pull-through cache rules must exist before any chart pulls through
+ * them (each release depends on its rules). The primary region's signing key is replicated into the others.
+ */
+function buildRegistry(config: PlatformConfig, region: string, provider: aws.Provider, alarmTopic: AlarmTopic, primary: ImageRegistry | undefined): ImageRegistry {
+  return new ImageRegistry(`${regionCode(region)}-images`, {
+    region,
+    repositories: config.services.map((s) => ({ tenant: s.tenant, service: s.name })),
+    replicateTo: primary === undefined ? config.regions.slice(1) : [],
+    alarmTopicArn: alarmTopic.topicArn,
+    signingKeyPrimaryArn: primary?.signingKeyArn,
+    settings: config.resilience.supplyChain,
+  }, { provider });
+}
+
+function buildRegion(config: PlatformConfig, region: string, provider: aws.Provider, regionZones: RegionZones, primaryRegistry: ImageRegistry | undefined): RegionalPlatform {
   const code = regionCode(region);
   const zones = regionZones.names;
   const environment = config.environment;
+  const alarmTopic = new AlarmTopic(`${code}-alarms`, { emails: config.alertEmails }, { provider });
+  const registry = buildRegistry(config, region, provider, alarmTopic, primaryRegistry);
+  const imageMirror = registry.mirror;
   const tgw = config.clusterApiAccess.transitGatewayIds[region];
   const network = new Network(code, {
     region,
@@ -203,6 +224,7 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
         maxSizePerZone: config.nodeGroup.maxPerZone,
       },
     },
+    imageMirror,
   }, { provider });
   const clusterOpts = { providers: [provider, cluster.provider] };
   const clusterSecurity = new ClusterSecurityBaseline(`${code}-cluster-security`, {
@@ -212,6 +234,7 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
     oidcIssuer: cluster.oidcIssuer,
     environment,
     monitoringQuota: monitoringQuota(config, zones.length),
+    imageMirror,
   }, clusterOpts);
   const tenants = new Map(config.tenants.map((t) => [t.name, new Tenant(`${code}-${t.name}`, {
     tenant: t.name,
@@ -227,7 +250,6 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
     quota: t.quota,
   }, { ...clusterOpts, dependsOn: [clusterSecurity] })]));
 
-  const alarmTopic = new AlarmTopic(`${code}-alarms`, { emails: config.alertEmails }, { provider });
   const monitoring = new MonitoringStack(`${code}-monitoring`, {
     region,
     environment,
@@ -240,12 +262,14 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
     namespaceManagedBy: clusterSecurity,
     prometheus: { storageClass: cluster.storageClassName, replicas: MONITORING_REPLICAS.prometheus },
     alertmanagerReplicas: MONITORING_REPLICAS.alertmanager,
+    imageMirror,
   }, { ...clusterOpts, dependsOn: [cluster.storageClass] });
 
   const rollouts = new RolloutsController(`${code}-rollouts`, {
     environment,
     kubernetesVersion: config.kubernetesVersion,
     monitoringRelease: monitoring.release,
+    imageMirror,
   }, { provider: cluster.provider, dependsOn: [clusterSecurity] });
   const mesh = new ServiceMesh(`${code}-mesh`, {
     environment,
@@ -253,9 +277,10 @@ function buildRegion(config: PlatformConfig, region: string, provider: aws.Provi
     namespaces: config.tenants.map((t) => t.name),
     permissiveNamespaces: ["monitoring"],
     monitoringRelease: monitoring.release,
+    imageMirror,
   }, { provider: cluster.provider, dependsOn: [clusterSecurity, ...tenants.values()] });
   const services = config.services.map((svc) => buildService(config, code, svc, cluster, tenants.get(svc.tenant)!, network, rollouts, mesh));
-  return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts, mesh };
+  return { region, code, zones, zoneIds: regionZones.ids, provider, network, cluster, alarmTopic, monitoring, services, clusterSecurity, tenants, rollouts, mesh, registry };
 }
 
 /**
@@ -283,7 +308,8 @@ export interface Placement {
 }
 
 export function buildPlatform(config: PlatformConfig, placement: Placement): Platform {
-  const regions = config.regions.map((region) => buildRegion(config, region, placement.providers[region], placement.zones[region]));
+  const regions: RegionalPlatform[] = [];
+  for (const region of config.regions) regions.push(buildRegion(config, region, placement.providers[region], placement.zones[region], regions[0]?.registry));
   const primary = regions[0];
   // Two regions fail over primary → secondary; more use health-checked latency routing, which also drops an
   // unhealthy region. The regional ingress names are kept by external-dns from the clusters' Ingress objects.
@@ -316,6 +342,7 @@ export function buildPlatform(config: PlatformConfig, placement: Placement): Pla
     oidcIssuer: r.cluster.oidcIssuer,
     certificateArn: traffic.certificateArns[r.region],
     webAclArn: traffic.webAclArns[r.region],
+    imageMirror: r.registry.mirror,
     services: config.services.map((svc) => ({
       namespace: svc.tenant,
       serviceName: svc.name,

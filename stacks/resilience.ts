@@ -18,18 +18,11 @@ export interface Resilience {
 export function buildResilience(config: PlatformConfig, platform: Platform): Resilience {
   const { resilience } = config;
   const [primary] = platform.regions;
-  const registries: ImageRegistry[] = [];
+  // The registries are built with each region (stacks/platform.ts), before the charts that pull through their cache.
+  const registries = platform.regions.map((r) => r.registry);
   const drills: FaultInjectionDrills[] = [];
   platform.regions.forEach((r, i) => {
-    const registry = new ImageRegistry(`${r.code}-images`, {
-      region: r.region,
-      repositories: config.services.map((s) => ({ tenant: s.tenant, service: s.name })),
-      replicateTo: i === 0 ? platform.regions.slice(1).map((x) => x.region) : [],
-      alarmTopicArn: r.alarmTopic.topicArn,
-      signingKeyPrimaryArn: i === 0 ? undefined : registries[0].signingKeyArn,
-      settings: resilience.supplyChain,
-    }, { provider: r.provider });
-    registries.push(registry);
+    const registry = r.registry;
     const clusterOpts = { providers: [r.provider, r.cluster.provider], dependsOn: [...r.services] };
     new ImageVerification(`${r.code}-image-verification`, {
       region: r.region,
@@ -43,6 +36,7 @@ export function buildResilience(config: PlatformConfig, platform: Platform): Res
       signingKeyArn: registry.signingKeyArn,
       // FIS pod drills start AWS's experiment pod in the tenant namespace as this user.
       exemptUsers: [FIS_SERVICE_ACCOUNT],
+      imageMirror: registry.mirror,
     }, clusterOpts);
     drills.push(new FaultInjectionDrills(`${r.code}-drills`, {
       region: r.region,

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProfile } from "../shared/environment";
 import { regionCode } from "../shared/regions";
 import { AddonContext, DEFAULT_STORAGE_CLASS, createNetworkingAddons, createWorkloadAddons, defaultStorageClass, installClusterAutoscaler, installMetricsServer } from "./addons";
-import { clusterKeyPolicy, clusterKeyUsePolicy, serviceTrustPolicy } from "./iam";
+import { PULL_THROUGH_UPSTREAMS, PullThroughUpstream } from "../shared/images";
+import { ImageMirror } from "../shared/mirror";
+import { clusterKeyPolicy, clusterKeyUsePolicy, pullThroughCachePolicy, serviceTrustPolicy } from "./iam";
 import { attachManagedPolicies } from "./irsa";
 import { buildKubeconfig } from "./kubeconfig";
 import { createNodeGroups } from "./nodeGroups";
@@ -85,6 +87,12 @@ export interface HaClusterArgs {
   readonly protect?: boolean;
   /** @default no extra tags. */
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * The account's ECR pull-through cache in this region: the add-on charts pull their images through it (each
+   * release depends on its cache rules) and the nodes may import upstream images into its prefixes.
+   * @default none: the add-on charts pull from their public registries
+   */
+  readonly imageMirror?: ImageMirror;
 }
 
 const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly", "AmazonSSMManagedInstanceCore"] as const;
@@ -235,9 +243,16 @@ export class HaCluster extends pulumi.ComponentResource {
 
     // No CNI policy here: the VPC CNI gets it through its own IRSA role, so pods cannot use it via the node.
     const nodeRole = new aws.iam.Role(`${name}-eks-node`, { description: `EKS nodes of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags }, parent);
-    const nodeRolePolicies = attachManagedPolicies(`${name}-eks-node`, nodeRole, NODE_MANAGED_POLICIES, partition, this);
+    const nodeRolePolicies: pulumi.Resource[] = attachManagedPolicies(`${name}-eks-node`, nodeRole, NODE_MANAGED_POLICIES, partition, this);
+    if (args.imageMirror !== undefined) {
+      const prefixes = (Object.keys(args.imageMirror.cacheRules) as PullThroughUpstream[]).map((u) => PULL_THROUGH_UPSTREAMS[u].prefix);
+      nodeRolePolicies.push(new aws.iam.RolePolicy(`${name}-eks-node-pull-through`, {
+        role: nodeRole.name,
+        policy: pulumi.all([partition, identity.accountId]).apply(([p, accountId]) => pullThroughCachePolicy({ partition: p, region: args.region, accountId, prefixes })),
+      }, parent));
+    }
 
-    const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, keyArn: key.arn, parent: this };
+    const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, keyArn: key.arn, parent: this, imageMirror: args.imageMirror };
     const networking = createNetworkingAddons(addonContext);
     const nodeGroups = createNodeGroups(
       {

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { clusterAutoscalerPolicy, ebsCsiKeyUsePolicy } from "./iam";
 import { createIrsaRole, OidcIdentity } from "./irsa";
-import { CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, CLUSTER_AUTOSCALER_CHART, METRICS_SERVER_CHART, PinnedVersions } from "./versions";
+import { ImageMirror, mirrored } from "../shared/mirror";
+import { CLOUDWATCH_OBSERVABILITY_ADDON_VERSION, CLUSTER_AUTOSCALER_CHART, CLUSTER_AUTOSCALER_IMAGES, METRICS_SERVER_CHART, METRICS_SERVER_IMAGES, PinnedVersions } from "./versions";
 
 export interface AddonContext {
   readonly name: string;
@@ -19,6 +20,8 @@ export interface AddonContext {
   /** The cluster's KMS key: secrets, control-plane logs and the default StorageClass's volumes. */
   readonly keyArn: pulumi.Output<string>;
   readonly parent: pulumi.Resource;
+  /** The account's pull-through cache in the cluster's region; the add-on charts pull through it when given. */
+  readonly imageMirror?: ImageMirror;
 }
 
 /** Network policy enforcement by the VPC CNI's eBPF agent, so Kubernetes NetworkPolicies actually apply. */
@@ -132,6 +135,10 @@ export function installClusterAutoscaler(ctx: AddonContext, provider: k8s.Provid
     },
     ctx.parent,
   );
+  const images = mirrored(
+    clusterAutoscalerValues({ clusterName: ctx.clusterName, region: ctx.region, imageTag: ctx.pinned.clusterAutoscalerImage, roleArn: role.arn }),
+    CLUSTER_AUTOSCALER_IMAGES, ctx.imageMirror, `${ctx.name}-cluster-autoscaler`,
+  );
   return new k8s.helm.v3.Release(
     `${ctx.name}-cluster-autoscaler`,
     {
@@ -140,10 +147,10 @@ export function installClusterAutoscaler(ctx: AddonContext, provider: k8s.Provid
       chart: CLUSTER_AUTOSCALER_CHART.chart,
       version: CLUSTER_AUTOSCALER_CHART.version,
       repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repo },
-      values: clusterAutoscalerValues({ clusterName: ctx.clusterName, region: ctx.region, imageTag: ctx.pinned.clusterAutoscalerImage, roleArn: role.arn }),
+      values: images.values,
       atomic: true,
     },
-    { parent: ctx.parent, provider },
+    { parent: ctx.parent, provider, dependsOn: images.dependsOn },
   );
 }
 
@@ -189,6 +196,7 @@ export function metricsServerValues(): Record<string, unknown> {
  * and never scales (its condition reads "failed to get cpu utilization").
  */
 export function installMetricsServer(ctx: AddonContext, provider: k8s.Provider): k8s.helm.v3.Release {
+  const images = mirrored(metricsServerValues(), METRICS_SERVER_IMAGES, ctx.imageMirror, `${ctx.name}-metrics-server`);
   return new k8s.helm.v3.Release(
     `${ctx.name}-metrics-server`,
     {
@@ -197,9 +205,9 @@ export function installMetricsServer(ctx: AddonContext, provider: k8s.Provider):
       chart: METRICS_SERVER_CHART.chart,
       version: METRICS_SERVER_CHART.version,
       repositoryOpts: { repo: METRICS_SERVER_CHART.repo },
-      values: metricsServerValues(),
+      values: images.values,
       atomic: true,
     },
-    { parent: ctx.parent, provider },
+    { parent: ctx.parent, provider, dependsOn: images.dependsOn },
   );
 }

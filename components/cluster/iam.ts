@@ -99,3 +99,19 @@ export function ebsCsiKeyUsePolicy(keyArn: string): string {
     { Sid: "UseKeyForVolumes", Effect: "Allow", Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], Resource: keyArn },
   ]);
 }
+
+/**
+ * What nodes (the kubelet pulling images) need beyond AmazonEC2ContainerRegistryReadOnly to pull through the account's
+ * pull-through cache: the first pull of an image not cached yet imports it (`ecr:BatchImportUpstreamImage`) into a
+ * repository ECR creates on that pull (`ecr:CreateRepository`), per the Amazon ECR User Guide, "IAM permissions
+ * required to sync an upstream registry" (pull-through-cache-iam.html). Only the repositories under the cache rules'
+ * prefixes, in the cluster's own region and account; `ecr:CreatePullThroughCacheRule` stays with the deployer.
+ */
+export function pullThroughCachePolicy(args: { partition: string; region: string; accountId: string; prefixes: readonly string[] }): string {
+  return document([{
+    Sid: "PullThroughCache",
+    Effect: "Allow",
+    Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"],
+    Resource: [...args.prefixes].sort().map((prefix) => `arn:${args.partition}:ecr:${args.region}:${args.accountId}:repository/${prefix}/*`),
+  }]);
+}

@@ -13,6 +13,8 @@
  * release renders any image tag.
  */
 
+import { ChartImages, mirrorImage } from "../shared/mirror";
+
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.30", "1.31", "1.32", "1.33", "1.34"] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 
@@ -43,6 +45,16 @@ export const CLUSTER_AUTOSCALER_CHART = {
   version: "9.50.1",
 } as const;
 
+/**
+ * cluster-autoscaler chart 9.50.1 images (its values.yaml, github.com/kubernetes/autoscaler/blob/
+ * cluster-autoscaler-chart-9.50.1/charts/cluster-autoscaler/values.yaml): `image.repository`, default
+ * registry.k8s.io/autoscaling/cluster-autoscaler; the tag stays the per-Kubernetes-version pin.
+ */
+export const CLUSTER_AUTOSCALER_IMAGES: ChartImages = {
+  upstreams: ["k8s"],
+  values: (m) => ({ image: { repository: mirrorImage(m, "registry.k8s.io/autoscaling/cluster-autoscaler") } }),
+};
+
 export function isSupportedKubernetesVersion(version: unknown): version is KubernetesVersion {
   return typeof version === "string" && (SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(version);
 }
@@ -68,4 +80,14 @@ export const METRICS_SERVER_CHART = {
  * source of which builds serve which cluster version; no stored document lists v4.1.0-eksbuild.1 against 1.33 or
  * 1.34, so that pairing is NOT confirmed here (docs/platform-team.md asks the operator to run the call first).
  */
+/**
+ * metrics-server chart 3.12.2 images (github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.12.2/
+ * charts/metrics-server/values.yaml): `image.repository`, default registry.k8s.io/metrics-server/metrics-server; the
+ * addon-resizer image (`addonResizer.image`) renders only with `addonResizer.enabled`, which stays false.
+ */
+export const METRICS_SERVER_IMAGES: ChartImages = {
+  upstreams: ["k8s"],
+  values: (m) => ({ image: { repository: mirrorImage(m, "registry.k8s.io/metrics-server/metrics-server") } }),
+};
+
 export const CLOUDWATCH_OBSERVABILITY_ADDON_VERSION = "v4.1.0-eksbuild.1";

@@ -8,6 +8,8 @@ import { ZONE_KEY } from "../shared/kubernetes";
 import { Problems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
+import { ImageMirror, mirrored } from "../shared/mirror";
+import { ROLLOUTS_IMAGES } from "./rolloutsImages";
 
 /** Chart pinned like every add-on: the controller changes only when this table changes. */
 export const ROLLOUTS_CHART = {
@@ -37,6 +39,8 @@ export interface RolloutsControllerArgs {
    * the ServiceMonitor is not created and the controller's metrics are not scraped
    */
   readonly monitoringRelease?: pulumi.Resource;
+  /** The account's ECR pull-through cache in the cluster's region, which the chart pulls through. @default none: quay.io */
+  readonly imageMirror?: ImageMirror;
 }
 
 /** Helm values: HA (2 replicas spread over zones, PDB), metrics scraped, restricted security context (chart default). */
@@ -124,6 +128,7 @@ export class RolloutsController extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.monitoringRelease ? [args.monitoringRelease] : [] },
     );
 
+    const images = mirrored(rolloutsControllerValues({ prod: environmentProfile(args.environment).strict, replicas, serviceMonitor: args.monitoringRelease !== undefined }), ROLLOUTS_IMAGES, args.imageMirror, `${name}-release`);
     this.release = new k8s.helm.v3.Release(
       `${name}-release`,
       {
@@ -134,9 +139,9 @@ export class RolloutsController extends pulumi.ComponentResource {
         namespace: guarded.name,
         createNamespace: false,
         atomic: true,
-        values: rolloutsControllerValues({ prod: environmentProfile(args.environment).strict, replicas, serviceMonitor: args.monitoringRelease !== undefined }),
+        values: images.values,
       },
-      { parent: this, dependsOn: [guarded.namespace, ...(args.monitoringRelease ? [args.monitoringRelease] : [])] },
+      { parent: this, dependsOn: [guarded.namespace, ...(args.monitoringRelease ? [args.monitoringRelease] : []), ...images.dependsOn] },
     );
     this.namespace = guarded.name;
     this.registerOutputs({ namespace: this.namespace });

@@ -15,6 +15,8 @@ import { meshDashboard } from "./dashboard";
 import { AMBIENT_LABEL, ISTIO_SECURITY_API_VERSION, MESH_ROOT_NAMESPACE, meshMtlsModeOf } from "./meshPolicy";
 import { GATEWAY_API_CRDS, GATEWAY_NAME_LABEL, useWaypointLabelsOf, WAYPOINT_METRICS_PORT, WAYPOINT_NAMESPACE } from "./waypoint";
 import { createWaypoints, ISTIOD_XDS_PORT } from "./waypointObjects";
+import { ImageMirror, mirrored } from "../shared/mirror";
+import { ISTIO_IMAGES } from "./meshImages";
 
 /** Istio's charts share one version; pinned like every add-on. 1.28 supports ambient as stable (GA since 1.24). */
 export const ISTIO_CHARTS = { repo: "https://istio-release.storage.googleapis.com/charts", version: "1.28.3" } as const;
@@ -51,6 +53,8 @@ export interface ServiceMeshArgs {
    * `minWaypointReplicas` (2 in staging and prod, 1 in dev) to 5
    */
   readonly waypointReplicas?: { readonly min?: number; readonly max?: number };
+  /** The account's ECR pull-through cache in the cluster's region, which istiod, istio-cni and ztunnel pull through. @default none: Docker Hub */
+  readonly imageMirror?: ImageMirror;
 }
 
 /** istiod values: ambient profile, HA (replicas, zone spread, PDB), one-year self-signed root. */
@@ -160,8 +164,10 @@ export class ServiceMesh extends pulumi.ComponentResource {
       protect: false,
     }, this);
 
-    const release = (suffix: string, chart: string, values: Record<string, unknown>, dependsOn: pulumi.Resource[]) =>
-      new k8s.helm.v3.Release(`${name}-${suffix}`, {
+    const release = (suffix: string, chart: string, plain: Record<string, unknown>, after: pulumi.Resource[]) => {
+      // The base chart renders no image: nothing to mirror or wait for.
+      const { values, dependsOn } = chart === "base" ? { values: plain, dependsOn: [] } : mirrored(plain, ISTIO_IMAGES, args.imageMirror, `${name}-${suffix}`);
+      return new k8s.helm.v3.Release(`${name}-${suffix}`, {
         name: suffix,
         chart,
         version: args.chartVersion ?? ISTIO_CHARTS.version,
@@ -170,7 +176,8 @@ export class ServiceMesh extends pulumi.ComponentResource {
         createNamespace: false,
         atomic: true,
         values,
-      }, { parent: this, dependsOn: [guarded.namespace, ...dependsOn] });
+      }, { parent: this, dependsOn: [guarded.namespace, ...after, ...dependsOn] });
+    };
     this.controlPlane = release("istio-base", "base", {}, []);
     const istiod = release("istiod", "istiod", istiodValues({ strict, replicas }), [this.controlPlane]);
     const cni = release("istio-cni", "cni", { profile: "ambient" }, [istiod]);

@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { isLogRetentionDays } from "../shared/logs";
+import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
 import { Problems } from "../shared/validation";
 import { irsaRole } from "./irsa";
 import { serviceKey, serviceKeyPolicy } from "./kms";
@@ -10,6 +11,15 @@ import { LOG_RETENTION_DAYS, MONITORING_NAMESPACE } from "./types";
 
 /** AWS's Fluent Bit chart, pinned. */
 export const FLUENT_BIT_CHART = { chart: "aws-for-fluent-bit", version: "0.2.1", repo: "https://aws.github.io/eks-charts" } as const;
+
+/**
+ * aws-for-fluent-bit images (github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/values.yaml):
+ * `image.repository`, default public.ecr.aws/aws-observability/aws-for-fluent-bit; the tag stays the chart's.
+ */
+export const FLUENT_BIT_IMAGES: ChartImages = {
+  upstreams: ["ecr-public"],
+  values: (m) => ({ image: { repository: mirrorImage(m, "public.ecr.aws/aws-observability/aws-for-fluent-bit") } }),
+};
 
 const SERVICE_ACCOUNT = "fluent-bit";
 
@@ -29,6 +39,8 @@ export interface LoggingArgs {
   /** @default "monitoring" */
   readonly namespace?: string;
   readonly tags?: Record<string, string>;
+  /** The account's ECR pull-through cache in the cluster's region, which the chart pulls through. @default none: public registries */
+  readonly imageMirror?: ImageMirror;
 }
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
@@ -138,6 +150,10 @@ export class Logging extends pulumi.ComponentResource {
       { parent: this },
     );
 
+    const images = mirrored(
+      fluentBitValues({ region: args.region, logGroupName: group.name, roleArn: role.arn, serviceMonitor: args.serviceMonitor ?? true }),
+      FLUENT_BIT_IMAGES, args.imageMirror, `${name}-fluent-bit`,
+    );
     new k8s.helm.v3.Release(
       `${name}-fluent-bit`,
       {
@@ -146,12 +162,12 @@ export class Logging extends pulumi.ComponentResource {
         chart: FLUENT_BIT_CHART.chart,
         version: FLUENT_BIT_CHART.version,
         repositoryOpts: { repo: FLUENT_BIT_CHART.repo },
-        values: fluentBitValues({ region: args.region, logGroupName: group.name, roleArn: role.arn, serviceMonitor: args.serviceMonitor ?? true }),
+        values: images.values,
         atomic: true,
         cleanupOnFail: true,
         maxHistory: 10,
       },
-      { parent: this, dependsOn: opts?.dependsOn },
+      { parent: this, dependsOn: dependingAlsoOn(opts?.dependsOn, images.dependsOn) },
     );
 
     this.logGroupName = group.name;

@@ -8,7 +8,8 @@ import { Dashboards } from "./Dashboards";
 import { DashboardSpec } from "./grafana";
 import { irsaRole } from "./irsa";
 import { Logging } from "./Logging";
-import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_ADMIN_KEYS, KUBE_PROMETHEUS_STACK_CHART, prometheusStackValues } from "./prometheusStack";
+import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_ADMIN_KEYS, KUBE_PROMETHEUS_STACK_CHART, KUBE_PROMETHEUS_STACK_IMAGES, prometheusStackValues } from "./prometheusStack";
+import { ImageMirror, mirrored } from "../shared/mirror";
 import { Slo, sloRuleGroups } from "./slo";
 import { SloRules } from "./SloRules";
 import { TraceExporter, Tracing } from "./Tracing";
@@ -80,6 +81,11 @@ export interface MonitoringStackArgs {
   /** Protect the Helm release and the log group from deletion. @default true in prod */
   readonly protect?: boolean;
   readonly tags?: Record<string, string>;
+  /**
+   * The account's ECR pull-through cache in the cluster's region: kube-prometheus-stack, Fluent Bit and the
+   * OpenTelemetry Collector pull through it and wait for its cache rules. @default none: public registries
+   */
+  readonly imageMirror?: ImageMirror;
 }
 
 /** Name of the kube-prometheus-stack Helm release in the cluster. */
@@ -191,6 +197,17 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
     const p = args.prometheus ?? {};
     this.chartVersion = KUBE_PROMETHEUS_STACK_CHART.version;
+    const images = mirrored(prometheusStackValues({
+      prometheusReplicas: p.replicas ?? 2,
+      retentionDays: p.retentionDays ?? profile.retention.prometheusDays,
+      storageGi: p.storageGi ?? profile.retention.prometheusStorageGi,
+      storageClass: p.storageClass,
+      alertmanagerReplicas: args.alertmanagerReplicas ?? 3,
+      alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,
+      grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
+      alertmanagerRoleArn: alertmanagerRole?.arn,
+      clusterLabel: args.clusterName,
+    }), KUBE_PROMETHEUS_STACK_IMAGES, args.imageMirror, `${name}-kube-prometheus-stack`);
     this.release = new k8s.helm.v3.Release(
       `${name}-kube-prometheus-stack`,
       {
@@ -204,19 +221,9 @@ export class MonitoringStack extends pulumi.ComponentResource {
         cleanupOnFail: true,
         timeout: 900,
         maxHistory: 10,
-        values: prometheusStackValues({
-          prometheusReplicas: p.replicas ?? 2,
-          retentionDays: p.retentionDays ?? profile.retention.prometheusDays,
-          storageGi: p.storageGi ?? profile.retention.prometheusStorageGi,
-          storageClass: p.storageClass,
-          alertmanagerReplicas: args.alertmanagerReplicas ?? 3,
-          alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,
-          grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
-          alertmanagerRoleArn: alertmanagerRole?.arn,
-          clusterLabel: args.clusterName,
-        }),
+        values: images.values,
       },
-      { parent: this, protect, dependsOn: [ns, grafanaSecret, alertmanagerSecret] },
+      { parent: this, protect, dependsOn: [ns, grafanaSecret, alertmanagerSecret, ...images.dependsOn] },
     );
 
     const slos = args.slos ?? [];
@@ -229,7 +236,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
     if (args.tracing !== false) {
       new Tracing(
         `${name}-tracing`,
-        { region: args.region, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace, tags, ...(args.tracing ?? {}) },
+        { region: args.region, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace, tags, imageMirror: args.imageMirror, ...(args.tracing ?? {}) },
         { parent: this, dependsOn: [ns] },
       );
     }
@@ -247,6 +254,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
               namespace,
               protect,
               tags,
+              imageMirror: args.imageMirror,
               ...(args.logging ?? {}),
             },
             // Its ServiceMonitor needs the operator's CRDs.

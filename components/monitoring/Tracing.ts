@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
+import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
 import { Problems } from "../shared/validation";
 import { irsaAnnotation, irsaRole } from "./irsa";
 import { attachPolicies } from "../shared/irsa";
@@ -15,6 +16,15 @@ export const OTEL_COLLECTOR_CHART = {
 
 /** contrib build: the core image has neither the X-Ray exporter nor the samplers. */
 const COLLECTOR_IMAGE = "otel/opentelemetry-collector-contrib";
+/**
+ * opentelemetry-collector chart 0.158.3 (github.com/open-telemetry/opentelemetry-helm-charts/blob/main/charts/
+ * opentelemetry-collector/values.yaml): one image, `image.repository` (the chart has no registry key), which the
+ * values below set to the contrib build on Docker Hub; through the mirror it is the same repository under docker-hub/.
+ */
+export const OTEL_COLLECTOR_IMAGES: ChartImages = {
+  upstreams: ["docker-hub"],
+  values: (m) => ({ image: { repository: mirrorImage(m, `docker.io/${COLLECTOR_IMAGE}`) } }),
+};
 const GATEWAY_NAME = "otel-gateway";
 const AGENT_NAME = "otel-agent";
 const XRAY_WRITE_POLICY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
@@ -35,6 +45,8 @@ export interface TracingArgs {
   /** @default "monitoring" */
   readonly namespace?: string;
   readonly tags?: Record<string, string>;
+  /** The account's ECR pull-through cache in the cluster's region, which both collectors pull through. @default none: Docker Hub */
+  readonly imageMirror?: ImageMirror;
 }
 
 export const DEFAULT_SAMPLING_PERCENTAGE = 10;
@@ -164,8 +176,9 @@ export class Tracing extends pulumi.ComponentResource {
     // Named after the policy; the alias carries state over from the index-named attachment earlier versions made.
     if (role) attachPolicies(`${name}-xray`, role, [XRAY_WRITE_POLICY], { parent: this }, "aws", (_p, i) => [{ name: `${name}-xray-managed-${i}` }]);
 
-    const release = (suffix: string, releaseName: string, values: Record<string, unknown>) =>
-      new k8s.helm.v3.Release(
+    const release = (suffix: string, releaseName: string, plain: Record<string, unknown>) => {
+      const { values, dependsOn } = mirrored(plain, OTEL_COLLECTOR_IMAGES, args.imageMirror, `${name}-${suffix}`);
+      return new k8s.helm.v3.Release(
         `${name}-${suffix}`,
         {
           name: releaseName,
@@ -178,8 +191,9 @@ export class Tracing extends pulumi.ComponentResource {
           cleanupOnFail: true,
           maxHistory: 10,
         },
-        { parent: this, dependsOn: opts?.dependsOn },
+        { parent: this, dependsOn: dependingAlsoOn(opts?.dependsOn, dependsOn) },
       );
+    };
     release(
       "gateway",
       GATEWAY_NAME,

@@ -9,12 +9,41 @@ import * as pulumi from "@pulumi/pulumi";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { resourcesOf } from "./resources";
 import { MONITORING_NAMESPACE } from "./types";
+import { ChartImages, mirrorRegistry } from "../shared/mirror";
 
 export const KUBE_PROMETHEUS_STACK_CHART = {
   chart: "kube-prometheus-stack",
   version: "75.8.1",
   repo: "https://prometheus-community.github.io/helm-charts",
 } as const;
+
+/**
+ * Every image kube-prometheus-stack 75.8.1 and its subcharts render, each with its own `registry` key, set to the
+ * cache prefix of the registry it defaults to (the repository paths stay the charts'). Followed:
+ * prometheus-community/helm-charts charts/kube-prometheus-stack/values.yaml (`prometheusOperator.image`,
+ * `.prometheusConfigReloader.image`, `.admissionWebhooks.patch.image`, `.thanosImage`, `prometheus.prometheusSpec.image`,
+ * `alertmanager.alertmanagerSpec.image`, `thanosRuler.thanosRulerSpec.image`), charts/kube-state-metrics and
+ * charts/prometheus-node-exporter values.yaml (`image.registry`), and grafana/helm-charts charts/grafana/values.yaml
+ * (`image`, `sidecar.image`, `initChownData.image`, `downloadDashboardsImage`, `testFramework.image`). The chart's
+ * `global.imageRegistry` is not used: one registry for all would lose the per-upstream prefix.
+ */
+export const KUBE_PROMETHEUS_STACK_IMAGES: ChartImages = {
+  upstreams: ["quay", "k8s", "docker-hub"],
+  values: (m) => {
+    const quay = { registry: mirrorRegistry(m, "quay") };
+    const k8s = { registry: mirrorRegistry(m, "k8s") };
+    const dockerHub = { registry: mirrorRegistry(m, "docker-hub") };
+    return {
+      prometheusOperator: { image: quay, prometheusConfigReloader: { image: quay }, admissionWebhooks: { patch: { image: k8s } }, thanosImage: quay },
+      prometheus: { prometheusSpec: { image: quay } },
+      alertmanager: { alertmanagerSpec: { image: quay } },
+      thanosRuler: { thanosRulerSpec: { image: quay } },
+      "kube-state-metrics": { image: k8s },
+      "prometheus-node-exporter": { image: quay },
+      grafana: { image: dockerHub, sidecar: { image: quay }, initChownData: { image: dockerHub }, downloadDashboardsImage: dockerHub, testFramework: { image: dockerHub } },
+    };
+  },
+};
 
 export { ZONE_KEY } from "../shared/kubernetes";
 export const HOST_KEY = "kubernetes.io/hostname";

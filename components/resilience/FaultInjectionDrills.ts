@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays } from "../shared/logs";
 import { serviceTrustPolicyDocument } from "../shared/iam";
 import { Problems } from "../shared/validation";
-import { DrillRegion, DrillSettings, DrillSpec, drillSettingsProblems, drillSpecs, FIS_SERVICE_ACCOUNT, MAX_STOP_CONDITIONS, resolveDrillSettings, strictestObjective } from "./drills";
+import { DrillRegion, DrillSettings, DrillSpec, drillQuotaProblems, drillSettingsProblems, drillSpecs, FIS_SERVICE_ACCOUNT, MAX_STOP_CONDITIONS, resolveDrillSettings, strictestObjective } from "./drills";
 import { anyAlarmRule, availabilityAlarmArgs, fisRolePolicy } from "./guards";
 
 export interface FaultInjectionDrillsArgs extends DrillRegion {
@@ -34,6 +34,8 @@ export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Pr
     fix: `add "availability" to stopOn or pass dataAlarmArns`,
   });
   problems.check(usable.length <= MAX_STOP_CONDITIONS, { property: "settings.stopOn", value: stopOn, rule: `at most ${MAX_STOP_CONDITIONS} stop conditions (FIS quota)`, fix: "stop on fewer signals" });
+  // The templates as they would be registered must fit FIS's quotas (drills.ts FIS_QUOTAS); only with settings that resolve.
+  if (problems.list.length === 0) problems.addAll(drillQuotaProblems(drillSpecs(args, args.settings), "drills").list);
   for (const s of args.services) {
     problems.check(s.sloObjective > 90 && s.sloObjective < 100, { property: `services.${s.name}.sloObjective`, value: s.sloObjective, rule: "a percentage above 90 and below 100", fix: "write it in percent, e.g. 99.9" });
   }

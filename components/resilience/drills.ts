@@ -17,8 +17,7 @@
  * `availabilityZoneIdentifier` parameter (it was wrongly an action parameter before, which FIS rejects); pod-delete
  * `kubernetesServiceAccount` (target parameters clusterIdentifier, namespace, selectorType, selectorValue);
  * terminate-nodegroup-instances `instanceTerminationPercentage`. The older id aws:elasticache:interrupt-cluster-az-power
- * still appears in the CLI listing; the replication-group one is the current name. Stop conditions: at most 5 per
- * template (FIS quotas; MAX_STOP_CONDITIONS) — not re-confirmed in the stored docs this session, kept as written.
+ * still appears in the CLI listing; the replication-group one is the current name. Quotas: see FIS_QUOTAS.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Problems } from "../shared/validation";
@@ -72,8 +71,36 @@ export interface ResolvedDrillSettings {
   readonly podDeletionPercent: number;
 }
 
-/** FIS accepts at most 5 stop conditions per experiment template (service quota, not adjustable). */
-export const MAX_STOP_CONDITIONS = 5;
+/**
+ * The AWS FIS service quotas a template must fit, all per region and not adjustable. Re-confirmed 2026-12 against the
+ * Service Quotas listing for `fis` (quota codes L-872EC72B "Stop conditions per experiment template" 5, L-0BFE6B67
+ * "Actions per experiment template" 20, L-EB051440 "Parallel actions per experiment" 10, "Action duration in hours"
+ * 12 and "Experiment duration in hours" 12), as stored in public copies of that listing; the FIS user guide's
+ * "Quotas and limitations" page (fis-quotas.html) points there but was not in the stored sources. Per-action target
+ * quotas (e.g. 5 subnets for aws:network:disrupt-connectivity) count resources FIS resolves from tags at start and
+ * cannot be judged before deploy. Refresh: `aws service-quotas list-service-quotas --service-code fis`.
+ */
+export const FIS_QUOTAS = { stopConditionsPerTemplate: 5, actionsPerTemplate: 20, parallelActionsPerExperiment: 10, actionDurationMinutes: 720 } as const;
+/** FIS accepts at most 5 stop conditions per experiment template (FIS_QUOTAS). */
+export const MAX_STOP_CONDITIONS = FIS_QUOTAS.stopConditionsPerTemplate;
+
+/**
+ * Templates that FIS would refuse (or could not run whole): more actions than a template holds, or more starting
+ * together than an experiment runs in parallel. Every action of these drills starts at once (none has startAfter).
+ */
+export function drillQuotaProblems(specs: readonly DrillSpec[], at = "drills"): Problems {
+  const problems = new Problems();
+  for (const spec of specs) {
+    problems.check(spec.actions.length <= FIS_QUOTAS.actionsPerTemplate, {
+      property: `${at}.${spec.key}.actions`, value: spec.actions.length, rule: `at most ${FIS_QUOTAS.actionsPerTemplate} actions per experiment template (FIS quota)`, fix: "split the drill into several templates",
+    });
+    problems.check(spec.actions.length <= FIS_QUOTAS.parallelActionsPerExperiment, {
+      property: `${at}.${spec.key}.actions`, value: spec.actions.length, rule: `at most ${FIS_QUOTAS.parallelActionsPerExperiment} actions running in parallel per experiment (FIS quota); these all start together`,
+      fix: "split the drill, or sequence its actions with startAfter",
+    });
+  }
+  return problems;
+}
 
 export function resolveDrillSettings(s: DrillSettings = {}): ResolvedDrillSettings {
   return {
@@ -88,7 +115,7 @@ export function resolveDrillSettings(s: DrillSettings = {}): ResolvedDrillSettin
 export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills"): Problems {
   const problems = new Problems();
   const r = resolveDrillSettings(s);
-  problems.check(Number.isInteger(r.durationMinutes) && r.durationMinutes >= 1 && r.durationMinutes <= 720, {
+  problems.check(Number.isInteger(r.durationMinutes) && r.durationMinutes >= 1 && r.durationMinutes <= FIS_QUOTAS.actionDurationMinutes, {
     property: `${at}.durationMinutes`, value: r.durationMinutes, rule: "an integer from 1 to 720 (FIS holds a fault for 1 minute to 12 hours)",
     fix: "set durationMinutes to e.g. 10",
   });

@@ -15,6 +15,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile, platformSecretPrefix } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { ImageMirror, mirrored } from "../shared/mirror";
 import { Problems, checkInteger } from "../shared/validation";
 import { PodSecurityLevel, checkKubernetesVersion, psaLabels } from "./psa";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
@@ -25,6 +26,7 @@ import {
   ADDON_EGRESS,
   ADDON_LIMITS,
   ADDON_QUOTA,
+  ADDON_CHART_IMAGES,
   CHARTS,
   CLUSTER_SECRET_STORE_API_VERSION,
   CLUSTER_SECRET_STORE_NAME,
@@ -76,6 +78,8 @@ export interface ClusterSecurityBaselineArgs {
   /** Protect add-on namespaces, ECR repositories and their key. @default true when environment is `prod` */
   readonly protect?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The account's ECR pull-through cache in the cluster's region, which External Secrets and cert-manager pull through. @default none: public registries */
+  readonly imageMirror?: ImageMirror;
 }
 
 const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]+$/;
@@ -230,6 +234,14 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const esoImages = mirrored({
+      installCRDs: true,
+      serviceAccount: {
+        create: true,
+        name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
+        annotations: { "eks.amazonaws.com/role-arn": esoRole.arn },
+      },
+    }, ADDON_CHART_IMAGES.externalSecrets, args.imageMirror, `${name}-external-secrets`);
     const eso = new k8s.helm.v3.Release(
       `${name}-external-secrets`,
       {
@@ -240,16 +252,9 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
         namespace: addonNamespaces[ADDON_NAMESPACES.ExternalSecrets],
         createNamespace: false,
         atomic: true,
-        values: {
-          installCRDs: true,
-          serviceAccount: {
-            create: true,
-            name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": esoRole.arn },
-          },
-        },
+        values: esoImages.values,
       },
-      { parent: this },
+      { parent: this, dependsOn: esoImages.dependsOn },
     );
     new k8s.apiextensions.CustomResource(
       `${name}-cluster-secret-store`,
@@ -264,6 +269,11 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
     );
 
     if (args.certManager ?? true) {
+      const certManagerImages = mirrored({
+        crds: { enabled: true, keep: true },
+        // Leader election in its own namespace instead of kube-system: no Role for cert-manager in kube-system.
+        global: { leaderElection: { namespace: ADDON_NAMESPACES.CertManager } },
+      }, ADDON_CHART_IMAGES.certManager, args.imageMirror, `${name}-cert-manager`);
       new k8s.helm.v3.Release(
         `${name}-cert-manager`,
         {
@@ -274,13 +284,9 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
           namespace: addonNamespaces[ADDON_NAMESPACES.CertManager],
           createNamespace: false,
           atomic: true,
-          values: {
-            crds: { enabled: true, keep: true },
-            // Leader election in its own namespace instead of kube-system: no Role for cert-manager in kube-system.
-            global: { leaderElection: { namespace: ADDON_NAMESPACES.CertManager } },
-          },
+          values: certManagerImages.values,
         },
-        { parent: this },
+        { parent: this, dependsOn: certManagerImages.dependsOn },
       );
     }
 

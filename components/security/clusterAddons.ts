@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { EgressRule } from "./networkPolicies";
 import { LimitSettings, QuotaSettings } from "./quota";
 import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL } from "./systemNamespaces";
+import { ChartImages, mirrorImage } from "../shared/mirror";
 
 /** Chart versions are pinned: an add-on changes only when this file changes. */
 export const CHARTS = {
@@ -14,6 +15,31 @@ export const CHARTS = {
   /** cert-manager 1.18 installs its CRDs with `crds.enabled` (the older `installCRDs` is deprecated). */
   certManager: { chart: "cert-manager", repo: "https://charts.jetstack.io", version: "v1.18.2" },
 } as const;
+
+/**
+ * Images of the pinned add-on charts.
+ * external-secrets 0.20.1 (external-secrets/external-secrets deploy/charts/external-secrets/values.yaml): `image`,
+ * `webhook.image` and `certController.image` `.repository`, each ghcr.io/external-secrets/external-secrets.
+ * cert-manager v1.18.2 (cert-manager/cert-manager deploy/charts/cert-manager/values.yaml): `image`, `webhook.image`,
+ * `cainjector.image`, `acmesolver.image` and `startupapicheck.image` `.repository`, quay.io/jetstack/cert-manager-<part>
+ * (a full repository works whether or not the chart's optional `registry` key is set).
+ */
+export const ADDON_CHART_IMAGES = {
+  externalSecrets: {
+    upstreams: ["github-container-registry"],
+    values: (m) => {
+      const image = { repository: mirrorImage(m, "ghcr.io/external-secrets/external-secrets") };
+      return { image, webhook: { image }, certController: { image } };
+    },
+  },
+  certManager: {
+    upstreams: ["quay"],
+    values: (m) => {
+      const image = (part: string) => ({ repository: mirrorImage(m, `quay.io/jetstack/cert-manager-${part}`) });
+      return { image: image("controller"), webhook: { image: image("webhook") }, cainjector: { image: image("cainjector") }, acmesolver: { image: image("acmesolver") }, startupapicheck: { image: image("startupapicheck") } };
+    },
+  },
+} as const satisfies Record<string, ChartImages>;
 
 export const EXTERNAL_SECRETS_SERVICE_ACCOUNT = "external-secrets";
 export const CLUSTER_SECRET_STORE_NAME = "aws-secrets-manager";

@@ -2,7 +2,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
 import { regionCode } from "../shared/regions";
-import { imageRegistryProblems, ImageRegistrySettings, InspectorSeverity, inspectorFindingPattern, lifecyclePolicy, PULL_THROUGH_UPSTREAMS, repositoryName } from "./registry";
+import { PULL_THROUGH_UPSTREAMS, PullThroughUpstream } from "../shared/images";
+import { ImageMirror } from "../shared/mirror";
+import { imageRegistryProblems, ImageRegistrySettings, InspectorSeverity, inspectorFindingPattern, lifecyclePolicy, mirrorUpstreamsOf, repositoryName, secretArnIn } from "./registry";
 
 export interface ImageRegistryArgs {
   readonly region: string;
@@ -18,7 +20,10 @@ export interface ImageRegistryArgs {
    * @default a new multi-region primary key
    */
   readonly signingKeyPrimaryArn?: pulumi.Input<string>;
-  /** @default alert on HIGH and CRITICAL, keep 100 tagged images, expire untagged after 14 days */
+  /**
+   * @default alert on HIGH and CRITICAL, keep 100 tagged images, expire untagged after 14 days, cache the platform's
+   * upstreams (the credential of each one that needs it is required)
+   */
   readonly settings?: ImageRegistrySettings;
   readonly tags?: Readonly<Record<string, string>>;
 }
@@ -34,6 +39,8 @@ export class ImageRegistry extends pulumi.ComponentResource {
   readonly repositoryUrls: Record<string, pulumi.Output<string>>;
   readonly signingKeyArn: pulumi.Output<string>;
   readonly findingsAlarmArn: pulumi.Output<string>;
+  /** The pull-through cache in this region: what charts point their images at and depend on. */
+  readonly mirror: ImageMirror;
 
   constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     imageRegistryProblems(args.settings, "settings").throwIfAny(`ImageRegistry "${name}"`);
@@ -63,9 +70,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
       rules: [{ scanFrequency: "CONTINUOUS_SCAN", repositoryFilters: [{ filter: "*", filterType: "WILDCARD" }] }],
     }, parent);
     new aws.inspector2.Enabler(`${name}-inspector`, { accountIds: [account], resourceTypes: ["ECR"] }, parent);
-    for (const u of PULL_THROUGH_UPSTREAMS) {
-      new aws.ecr.PullThroughCacheRule(`${name}-cache-${u.prefix}`, { ecrRepositoryPrefix: u.prefix, upstreamRegistryUrl: u.upstreamRegistryUrl }, parent);
-    }
+    const cacheRules = this.cacheRules(name, args);
     if ((args.replicateTo ?? []).length > 0) {
       new aws.ecr.ReplicationConfiguration(`${name}-replication`, {
         replicationConfiguration: {
@@ -79,7 +84,26 @@ export class ImageRegistry extends pulumi.ComponentResource {
     this.signingKeyArn = this.signingKey(name, args, tags);
     this.findingsAlarmArn = this.findingsAlarm(name, args, alertSeverity, tags);
     this.registryHost = pulumi.interpolate`${account}.dkr.ecr.${args.region}.amazonaws.com`;
-    this.registerOutputs({ registryHost: this.registryHost, repositoryUrls: this.repositoryUrls, signingKeyArn: this.signingKeyArn, findingsAlarmArn: this.findingsAlarmArn });
+    this.mirror = { host: this.registryHost, cacheRules };
+    this.registerOutputs({ registryHost: this.registryHost, mirrorUpstreams: Object.keys(cacheRules), repositoryUrls: this.repositoryUrls, signingKeyArn: this.signingKeyArn, findingsAlarmArn: this.findingsAlarmArn });
+  }
+
+  /**
+   * One pull-through cache rule per upstream (prefix `<prefix>/`), named after the prefix so the rules already
+   * deployed keep their URNs. Upstreams that need a credential read the configured `ecr-pullthroughcache/` secret's
+   * replica in this region (the rule and its secret must share account and region: pull-through-cache-creating-rule).
+   */
+  private cacheRules(name: string, args: ImageRegistryArgs): Partial<Record<PullThroughUpstream, aws.ecr.PullThroughCacheRule>> {
+    const credentials = args.settings?.mirror?.credentials ?? {};
+    return Object.fromEntries(mirrorUpstreamsOf(args.settings?.mirror).map((u) => {
+      const upstream = PULL_THROUGH_UPSTREAMS[u];
+      const credentialArn = upstream.credential ? secretArnIn(credentials[u], args.region) : undefined;
+      return [u, new aws.ecr.PullThroughCacheRule(`${name}-cache-${upstream.prefix}`, {
+        ecrRepositoryPrefix: upstream.prefix,
+        upstreamRegistryUrl: upstream.upstreamRegistryUrl,
+        ...(credentialArn !== undefined ? { credentialArn } : {}),
+      }, { parent: this })];
+    }));
   }
 
   private signingKey(name: string, args: ImageRegistryArgs, tags: Record<string, string>): pulumi.Output<string> {

@@ -9,7 +9,8 @@ import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
 import { checkKubernetesVersion, PodSecurityLevels } from "../security/psa";
 import { resolveLimits, resolveQuota } from "../security/quota";
 import { Problems } from "../shared/validation";
-import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
+import { ImageMirror, mirrored } from "../shared/mirror";
+import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_IMAGES, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
 
 export interface ImageVerificationArgs {
   readonly region: string;
@@ -30,6 +31,8 @@ export interface ImageVerificationArgs {
   /** Reject (true) or only report (false) unsigned or unapproved images. @default true in prod, false elsewhere */
   readonly enforce?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The account's ECR pull-through cache in this region, which the Kyverno chart pulls through. @default none: public registries */
+  readonly imageMirror?: ImageMirror;
 }
 
 export function imageVerificationProblems(args: ImageVerificationArgs): Problems {
@@ -98,6 +101,7 @@ export class ImageVerification extends pulumi.ComponentResource {
     }, this);
     const namespace = { metadata: { name: guarded.name } };
     const netpols = guarded.policies;
+    const images = mirrored(kyvernoValues(role.arn), KYVERNO_IMAGES, args.imageMirror, `${name}-kyverno`);
     const release = new k8s.helm.v3.Release(`${name}-kyverno`, {
       name: "kyverno",
       chart: KYVERNO.chart,
@@ -106,8 +110,8 @@ export class ImageVerification extends pulumi.ComponentResource {
       namespace: namespace.metadata.name,
       createNamespace: false,
       atomic: true,
-      values: kyvernoValues(role.arn),
-    }, { ...parent, dependsOn: netpols });
+      values: images.values,
+    }, { ...parent, dependsOn: [...netpols, ...images.dependsOn] });
     this.policyName = "verify-tenant-images";
     new k8s.apiextensions.CustomResource(`${name}-policy`, {
       apiVersion: "kyverno.io/v1",

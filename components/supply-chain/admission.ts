@@ -8,10 +8,39 @@
  * or Kyverno's separate notation-aws service; sigstore policy-controller needs a label on every namespace it guards.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { ChartImages, mirrorRegistry } from "../shared/mirror";
 
 /** Chart version is pinned: Kyverno changes only when this line changes (chart 3.3.x ships Kyverno 1.13). */
 export const KYVERNO = { chart: "kyverno", repo: "https://kyverno.github.io/kyverno/", version: "3.3.4" } as const;
 export const KYVERNO_NAMESPACE = "kyverno";
+
+/**
+ * Every image the kyverno chart 3.3.4 renders (kyverno/kyverno charts/kyverno/values.yaml at chart 3.3.4, each with
+ * `registry` and `repository`): the controllers, the admission init container and the CRD migration job from ghcr.io;
+ * the kubectl of the cleanup jobs and the busybox of `helm test` from Docker Hub. Repositories are set too, so the
+ * chart's default registry (`defaultRegistry`) never applies. Not confirmed in a stored copy of 3.3.4's values: the
+ * kubectl image of `webhooksCleanup`, `policyReportsCleanup` and `cleanupJobs.*` (bitnami/kubectl) — check with
+ * `helm show values kyverno/kyverno --version 3.3.4` before an upgrade; the packs' registry rule reports a public
+ * default that stayed.
+ */
+export const KYVERNO_IMAGES: ChartImages = {
+  upstreams: ["github-container-registry", "docker-hub"],
+  values: (m) => {
+    const ghcr = (repository: string) => ({ registry: mirrorRegistry(m, "github-container-registry"), repository });
+    const kubectl = { image: { registry: mirrorRegistry(m, "docker-hub"), repository: "bitnami/kubectl" } };
+    return {
+      admissionController: { initContainer: { image: ghcr("kyverno/kyvernopre") }, container: { image: ghcr("kyverno/kyverno") } },
+      backgroundController: { image: ghcr("kyverno/background-controller") },
+      cleanupController: { image: ghcr("kyverno/cleanup-controller") },
+      reportsController: { image: ghcr("kyverno/reports-controller") },
+      crds: { migration: { image: ghcr("kyverno/kyverno-cli") } },
+      webhooksCleanup: kubectl,
+      policyReportsCleanup: kubectl,
+      cleanupJobs: Object.fromEntries(["admissionReports", "clusterAdmissionReports", "updateRequests", "ephemeralReports", "clusterEphemeralReports"].map((job) => [job, kubectl])),
+      test: { image: { registry: mirrorRegistry(m, "docker-hub"), repository: "library/busybox" } },
+    };
+  },
+};
 /** The admission controller's service account as the chart names it (release `kyverno`). */
 export const KYVERNO_ADMISSION_SA = "kyverno-admission-controller";
 

@@ -2,14 +2,73 @@
  * The supply chain's plain data: repository names, the lifecycle policy, pull-through cache upstreams, the Inspector
  * finding pattern, and the regional form of an ECR image.
  */
+import { isPullThroughUpstream, PULL_THROUGH_UPSTREAM_NAMES, PULL_THROUGH_UPSTREAMS, PullThroughUpstream } from "../shared/images";
 import { Problems } from "../shared/validation";
 
-/** Public registries ECR pull-through cache serves without credentials, with the cache prefix each gets. */
-export const PULL_THROUGH_UPSTREAMS = [
-  { prefix: "ecr-public", upstreamRegistryUrl: "public.ecr.aws" },
-  { prefix: "quay", upstreamRegistryUrl: "quay.io" },
-  { prefix: "k8s", upstreamRegistryUrl: "registry.k8s.io" },
-] as const;
+export { PULL_THROUGH_UPSTREAMS } from "../shared/images";
+export type { PullThroughUpstream } from "../shared/images";
+
+/**
+ * The upstreams the platform's own charts pull from (each chart's `imageMirror` values name theirs): kube-prometheus-
+ * stack, Argo Rollouts and cert-manager from quay.io; the autoscaler, metrics-server, external-dns, kube-state-metrics
+ * and the webhook patch job from registry.k8s.io; the AWS charts from public.ecr.aws; Grafana, the OpenTelemetry
+ * Collector and Istio from Docker Hub; Kyverno and External Secrets from ghcr.io. Every ImageRegistry caches these.
+ */
+export const PLATFORM_MIRROR_UPSTREAMS: readonly PullThroughUpstream[] = ["ecr-public", "quay", "k8s", "docker-hub", "github-container-registry"];
+
+export interface MirrorSettings {
+  /** Upstreams cached besides {@link PLATFORM_MIRROR_UPSTREAMS} (names of `PULL_THROUGH_UPSTREAMS`). @default none */
+  readonly upstreams?: readonly string[];
+  /**
+   * Per upstream that needs a credential (Docker Hub, GitHub, GitLab): the ARN of its Secrets Manager secret
+   * `ecr-pullthroughcache/<name>` (JSON `{"username", "accessToken"}`) in any platform region, replicated to the
+   * others (a replica keeps the name and suffix, so its ARN differs only by region). The value never passes through
+   * Pulumi: it is written and rotated with `aws secretsmanager put-secret-value` (docs/platform-team.md).
+   * @default none: required for every credential upstream cached
+   */
+  readonly credentials?: Readonly<Record<string, string>>;
+}
+
+/** `arn:<partition>:secretsmanager:<region>:<account>:secret:ecr-pullthroughcache/<name>-<6 characters>`. */
+const CACHE_SECRET_ARN = /^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
+
+/** The same secret's replica in another region. */
+export function secretArnIn(arn: string, region: string): string {
+  const parts = arn.split(":");
+  parts[3] = region;
+  return parts.join(":");
+}
+
+/** Upstreams a registry caches: the platform's and the configured ones, in table order. */
+export function mirrorUpstreamsOf(s: MirrorSettings | undefined): PullThroughUpstream[] {
+  const wanted = new Set<string>([...PLATFORM_MIRROR_UPSTREAMS, ...(s?.upstreams ?? [])]);
+  return PULL_THROUGH_UPSTREAM_NAMES.filter((u) => wanted.has(u));
+}
+
+function mirrorProblems(problems: Problems, raw: unknown, at: string): void {
+  const isObject = raw === undefined || (raw !== null && typeof raw === "object" && !Array.isArray(raw));
+  problems.check(isObject, { property: at, value: raw, rule: "an object { upstreams, credentials }", fix: `remove ${at} or give it credentials per upstream` });
+  const s = isObject ? (raw as MirrorSettings | undefined) : undefined;
+  const known = PULL_THROUGH_UPSTREAM_NAMES.join(", ");
+  if (s?.upstreams !== undefined && !Array.isArray(s.upstreams)) {
+    problems.add({ property: `${at}.upstreams`, value: s.upstreams, rule: `a list of upstream names (${known})`, fix: "list the upstreams to cache, e.g. [gitlab-container-registry]" });
+  }
+  (Array.isArray(s?.upstreams) ? s!.upstreams : []).forEach((u, i) => problems.check(isPullThroughUpstream(u), {
+    property: `${at}.upstreams[${i}]`, value: u, rule: `an upstream ECR pull-through cache supports: ${known}`, fix: "use one of those names, or remove the entry (the platform's own upstreams are always cached)",
+  }));
+  const credentials = s?.credentials ?? {};
+  for (const [u, arn] of Object.entries(credentials)) {
+    problems.check(isPullThroughUpstream(u) && PULL_THROUGH_UPSTREAMS[u].credential, { property: `${at}.credentials.${u}`, value: u, rule: `an upstream that needs a credential: ${PULL_THROUGH_UPSTREAM_NAMES.filter((n) => PULL_THROUGH_UPSTREAMS[n].credential).join(", ")}`, fix: "remove the entry" });
+    problems.check(typeof arn === "string" && CACHE_SECRET_ARN.test(arn), { property: `${at}.credentials.${u}`, value: arn, rule: "the ARN of a Secrets Manager secret named ecr-pullthroughcache/<name> (ECR reads only that prefix)", fix: `create it: aws secretsmanager create-secret --name ecr-pullthroughcache/${u} --add-replica-regions ... and paste its ARN` });
+  }
+  const served = Array.isArray(s?.upstreams) && s!.upstreams.every(isPullThroughUpstream) ? mirrorUpstreamsOf(s) : [...PLATFORM_MIRROR_UPSTREAMS];
+  for (const u of served.filter((n) => PULL_THROUGH_UPSTREAMS[n].credential)) {
+    problems.check(credentials[u] !== undefined, {
+      property: `${at}.credentials.${u}`, value: undefined, rule: `${PULL_THROUGH_UPSTREAMS[u].registry} is cached and ECR pull-through needs a credential for it (a Secrets Manager secret ecr-pullthroughcache/<name>)`,
+      fix: `create the secret with {"username", "accessToken"} (docs/platform-team.md, "Image mirror") and set ${at}.credentials.${u} to its ARN`,
+    });
+  }
+}
 
 /** Inspector severities, lowest first. */
 export const InspectorSeverities = ["LOW", "MEDIUM", "HIGH", "CRITICAL"] as const;
@@ -22,6 +81,8 @@ export interface ImageRegistrySettings {
   readonly keepTaggedImages?: number;
   /** Days an untagged image (e.g. a replaced signature) is kept. @default 14 */
   readonly untaggedDays?: number;
+  /** The pull-through cache: extra upstreams and the credential secrets. @default the platform's upstreams; credentials required */
+  readonly mirror?: MirrorSettings;
 }
 
 export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problems {
@@ -33,6 +94,7 @@ export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at =
     const v = s?.[key];
     if (v !== undefined) problems.check(Number.isInteger(v) && v >= 1 && v <= max, { property: `${at}.${key}`, value: v, rule: `an integer from 1 to ${max}`, fix: `remove ${key} to use the default` });
   }
+  mirrorProblems(problems, s?.mirror, `${at}.mirror`);
   return problems;
 }
 

@@ -7,7 +7,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "../cluster";
 import { ValidationError } from "../shared/validation";
-import { INGRESS_CHARTS, ingressNameOf, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
+import { mirrored } from "../shared/mirror";
+import { INGRESS_CHART_IMAGES, INGRESS_CHARTS, ingressNameOf, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
 import {
   canaryActionAnnotationOf,
   EXTERNAL_DNS,
@@ -82,6 +83,10 @@ export class RegionalIngress extends pulumi.ComponentResource {
       },
       this,
     );
+    const controllerImages = mirrored(
+      loadBalancerControllerValues(r, { clusterName: args.clusterName, vpcId: args.vpcId, roleArn: controllerRole.arn, tags }),
+      INGRESS_CHART_IMAGES.loadBalancerController, args.imageMirror, `${name}-lb-controller`,
+    );
     const controller = new k8s.helm.v3.Release(
       `${name}-lb-controller`,
       {
@@ -90,10 +95,10 @@ export class RegionalIngress extends pulumi.ComponentResource {
         chart: INGRESS_CHARTS.loadBalancerController.chart,
         version: r.controllerVersion,
         repositoryOpts: { repo: INGRESS_CHARTS.loadBalancerController.repo },
-        values: loadBalancerControllerValues(r, { clusterName: args.clusterName, vpcId: args.vpcId, roleArn: controllerRole.arn, tags }),
+        values: controllerImages.values,
         atomic: true,
       },
-      { parent: this },
+      { parent: this, dependsOn: controllerImages.dependsOn },
     );
 
     const externalDnsRole = createIrsaRole(
@@ -108,6 +113,10 @@ export class RegionalIngress extends pulumi.ComponentResource {
       },
       this,
     );
+    const externalDnsImages = mirrored(
+      externalDnsValues(r, { clusterName: args.clusterName, hostedZoneId: args.hostedZoneId, roleArn: externalDnsRole.arn }),
+      INGRESS_CHART_IMAGES.externalDns, args.imageMirror, `${name}-external-dns`,
+    );
     new k8s.helm.v3.Release(
       `${name}-external-dns`,
       {
@@ -116,10 +125,10 @@ export class RegionalIngress extends pulumi.ComponentResource {
         chart: INGRESS_CHARTS.externalDns.chart,
         version: r.externalDnsVersion,
         repositoryOpts: { repo: INGRESS_CHARTS.externalDns.repo },
-        values: externalDnsValues(r, { clusterName: args.clusterName, hostedZoneId: args.hostedZoneId, roleArn: externalDnsRole.arn }),
+        values: externalDnsImages.values,
         atomic: true,
       },
-      { parent: this },
+      { parent: this, dependsOn: externalDnsImages.dependsOn },
     );
 
     const loadBalancerAttributes = loadBalancerAttributesOf(

@@ -8,6 +8,7 @@ import { isKnownRegion } from "../shared/regions";
 import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { isDns1035Label, isDns1123Label } from "../workload/names";
 import { isHostname } from "./globalTrafficArgs";
+import { ChartImages, ImageMirror, mirrorImage } from "../shared/mirror";
 
 /** Helm charts, pinned: a controller changes only when this table (or an explicit override) changes. */
 export const INGRESS_CHARTS = {
@@ -79,7 +80,26 @@ export interface RegionalIngressArgs {
   /** Exact chart versions overriding {@link INGRESS_CHARTS}, e.g. to test an upgrade in one stack. @default — the pinned table */
   readonly chartVersions?: { readonly loadBalancerController?: string; readonly externalDns?: string };
   readonly tags?: Readonly<Record<string, string>>;
+  /** The account's ECR pull-through cache in this region, which both charts pull through. @default none: public registries */
+  readonly imageMirror?: ImageMirror;
 }
+
+/**
+ * Images of the pinned charts. aws-load-balancer-controller 1.14.0 (github.com/aws/eks-charts/blob/master/stable/
+ * aws-load-balancer-controller/values.yaml): `image.repository`, default public.ecr.aws/eks/aws-load-balancer-controller.
+ * external-dns 1.19.0 (github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.19.0/charts/external-dns/
+ * values.yaml): `image.repository`, default registry.k8s.io/external-dns/external-dns.
+ */
+export const INGRESS_CHART_IMAGES = {
+  loadBalancerController: {
+    upstreams: ["ecr-public"],
+    values: (m) => ({ image: { repository: mirrorImage(m, "public.ecr.aws/eks/aws-load-balancer-controller") } }),
+  },
+  externalDns: {
+    upstreams: ["k8s"],
+    values: (m) => ({ image: { repository: mirrorImage(m, "registry.k8s.io/external-dns/external-dns") } }),
+  },
+} as const satisfies Record<string, ChartImages>;
 
 /** Everything the builders need, defaults applied. */
 export interface ResolvedRegionalIngress {

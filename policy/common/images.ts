@@ -56,3 +56,49 @@ export function isPinnedImage(image: unknown): image is string {
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]`: an account's private ECR registry. */
 export const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?$/;
+
+/**
+ * Upstream registries ECR pull-through cache supports (Amazon ECR User Guide, "Sync an upstream registry with an Amazon
+ * ECR private registry", pull-through-cache.html, and the CreatePullThroughCacheRule API's `upstreamRegistryUrl`
+ * syntax): ECR Public, the Kubernetes registry and Quay need no credential; Docker Hub, GitHub Container Registry and
+ * GitLab Container Registry (gitlab.com only) need a Secrets Manager secret named `ecr-pullthroughcache/...` in the
+ * rule's account and region (pull-through-cache-creating-rule.html). Keys are the upstream names the ECR API uses;
+ * `registry` is the host an image reference names (Docker Hub's references say `docker.io`, its API host is
+ * `registry-1.docker.io`); `prefix` is the repository prefix of the cache rule in the account's registry.
+ * Azure Container Registry and Chainguard are supported too but need an account-specific host: not listed.
+ */
+export const PULL_THROUGH_UPSTREAMS = {
+  "ecr-public": { registry: "public.ecr.aws", upstreamRegistryUrl: "public.ecr.aws", prefix: "ecr-public", credential: false },
+  quay: { registry: "quay.io", upstreamRegistryUrl: "quay.io", prefix: "quay", credential: false },
+  k8s: { registry: "registry.k8s.io", upstreamRegistryUrl: "registry.k8s.io", prefix: "k8s", credential: false },
+  "docker-hub": { registry: "docker.io", upstreamRegistryUrl: "registry-1.docker.io", prefix: "docker-hub", credential: true },
+  "github-container-registry": { registry: "ghcr.io", upstreamRegistryUrl: "ghcr.io", prefix: "github", credential: true },
+  "gitlab-container-registry": { registry: "registry.gitlab.com", upstreamRegistryUrl: "registry.gitlab.com", prefix: "gitlab", credential: true },
+} as const;
+export type PullThroughUpstream = keyof typeof PULL_THROUGH_UPSTREAMS;
+export const PULL_THROUGH_UPSTREAM_NAMES = Object.keys(PULL_THROUGH_UPSTREAMS) as PullThroughUpstream[];
+
+export function isPullThroughUpstream(name: unknown): name is PullThroughUpstream {
+  return typeof name === "string" && Object.prototype.hasOwnProperty.call(PULL_THROUGH_UPSTREAMS, name);
+}
+
+/** The pull-through upstream an image reference's registry is, if ECR can cache it. */
+export function pullThroughUpstreamOf(image: unknown): PullThroughUpstream | undefined {
+  const ref = parseImage(image);
+  return ref ? PULL_THROUGH_UPSTREAM_NAMES.find((u) => PULL_THROUGH_UPSTREAMS[u].registry === ref.registry) : undefined;
+}
+
+/**
+ * The same image through the pull-through cache of the registry `host` (`<account>.dkr.ecr.<region>.amazonaws.com`):
+ * `<host>/<prefix>/<repository>[:tag][@digest]`, e.g. `busybox:1.36` → `<host>/docker-hub/library/busybox:1.36`
+ * (Docker Hub's official images keep `library/`, as ECR requires). Undefined when the image does not parse or its
+ * registry is not a pull-through upstream (an ECR image already, or a registry ECR cannot cache).
+ */
+export function mirroredImage(image: unknown, host: string): string | undefined {
+  const upstream = pullThroughUpstreamOf(image);
+  const ref = parseImage(image);
+  if (!upstream || !ref) return undefined;
+  const tag = ref.tag !== undefined ? `:${ref.tag}` : "";
+  const digest = ref.digest !== undefined ? `@${ref.digest}` : "";
+  return `${host}/${PULL_THROUGH_UPSTREAMS[upstream].prefix}/${ref.repository}${tag}${digest}`;
+}

@@ -93,6 +93,57 @@ describe("supply chain", () => {
     }
   });
 
+  describe("the platform's charts pull through the ECR pull-through cache of their region", () => {
+    const rules = byType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule");
+    const releases = byType("kubernetes:helm.sh/v3:Release");
+    // Kubernetes provider → its HaCluster → the HaCluster's AWS provider: the region a release runs in.
+    const releaseRegion = (r: any) => regionOf(resources.find((x) => x.type === "aws:eks/cluster:Cluster" && r.urn.split("::").pop().startsWith(x.name.replace(/-eks$/, "-")))) as string;
+    const host = (region: string) => `123456789012.dkr.ecr.${region}.amazonaws.com`;
+    const leaves = (v: unknown, at = ""): [string, string][] =>
+      v && typeof v === "object" ? Object.entries(v).flatMap(([k, x]) => leaves(x, `${at}.${k}`)) : typeof v === "string" ? [[at, v]] : [];
+
+    test("one rule per upstream in every region; Docker Hub and GitHub read the region's replica of their ecr-pullthroughcache/ secret", () => {
+      for (const region of REGIONS) {
+        const here = rules.filter((r) => regionOf(r) === region).map((r) => [r.props.ecrRepositoryPrefix, r.props.upstreamRegistryUrl, r.props.credentialArn]);
+        expect(here.sort()).toEqual([
+          ["docker-hub", "registry-1.docker.io", `arn:aws:secretsmanager:${region}:111122223333:secret:ecr-pullthroughcache/docker-hub-Ab12Cd`],
+          ["ecr-public", "public.ecr.aws", undefined],
+          ["github", "ghcr.io", `arn:aws:secretsmanager:${region}:111122223333:secret:ecr-pullthroughcache/github-container-registry-Ef34Gh`],
+          ["k8s", "registry.k8s.io", undefined],
+          ["quay", "quay.io", undefined],
+        ]);
+      }
+    });
+
+    test("every image value of every release names its region's registry, and the release depends on that prefix's rule there", () => {
+      expect(releases.length).toBe(3 * 16);
+      for (const r of releases) {
+        const region = releaseRegion(r);
+        expect(REGIONS).toContain(region);
+        const images = leaves(r.props.values).filter(([at]) => /(\.image|Image)(\.registry|\.repository)?$|\.hub$/.test(at) && !/pullPolicy|tag$/.test(at));
+        if (r.props.chart === "base") expect(images).toEqual([]);
+        else expect(images.length).toBeGreaterThan(0);
+        for (const [at, value] of images) {
+          if (at.endsWith(".repository") && !value.includes(".")) continue; // a path under the registry key next to it
+          expect([at, value.startsWith(`${host(region)}/`)]).toEqual([at, true]);
+          const prefix = value.slice(host(region).length + 1).split("/")[0];
+          const rule = rules.find((x) => regionOf(x) === region && x.props.ecrRepositoryPrefix === prefix);
+          expect([r.name, prefix, rule !== undefined && r.options.dependsOn.includes(rule.urn)]).toEqual([r.name, prefix, true]);
+        }
+      }
+    });
+
+    test("the nodes may import upstream images into the cache prefixes of their own region only", () => {
+      const policies = byType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-eks-node-pull-through"));
+      expect(policies.map(regionOf).sort()).toEqual(REGIONS);
+      for (const p of policies) {
+        const [statement] = JSON.parse(p.props.policy).Statement;
+        expect(statement.Action).toEqual(["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"]);
+        expect(statement.Resource).toEqual(["docker-hub", "ecr-public", "github", "k8s", "quay"].map((x) => `arn:aws:ecr:${regionOf(p)}:123456789012:repository/${x}/*`));
+      }
+    });
+  });
+
   // GuardDuty is an account singleton: the account stack owns it for every region the environments use.
   test("GuardDuty runtime monitoring stays on in every region (account stack)", () => {
     const account = planFor("account");

@@ -1,6 +1,7 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { alarmsHaveData } from "./alarms";
 import { reachableApi } from "./api-access";
+import { chartImagesMirrored } from "./chart-images";
 import { certificatesAndNames } from "./dns";
 import { egressPossible } from "./egress";
 import { hpaMetricsApi } from "./metrics";
@@ -22,4 +23,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   reachableApi,
   certificatesAndNames,
   securityHubStandardRecorded,
+  chartImagesMirrored,
 ];

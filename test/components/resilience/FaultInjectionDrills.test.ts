@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { DrillRegion, drillSpecs, FaultInjectionDrills, FaultInjectionDrillsArgs, faultInjectionDrillsProblems, FisActions } from "../../../components/resilience";
+import { DrillRegion, drillQuotaProblems, drillSpecs, FIS_QUOTAS, FaultInjectionDrills, FaultInjectionDrillsArgs, faultInjectionDrillsProblems, FisActions } from "../../../components/resilience";
 import { formatProblem } from "../../../components/shared/validation";
 import { installMockRuntime, settle } from "../../../src/testing/mocks";
 
@@ -102,5 +102,24 @@ describe("bad drill input is rejected before anything registers", () => {
     const recorder = installMockRuntime({ preview: true });
     expect(() => new FaultInjectionDrills("d", args)).toThrow(expected);
     expect(recorder.resources).toHaveLength(0);
+  });
+});
+
+describe("FIS quotas (drills.ts FIS_QUOTAS, the Service Quotas listing for fis)", () => {
+  test("the quotas the validator applies", () => {
+    expect(FIS_QUOTAS).toEqual({ stopConditionsPerTemplate: 5, actionsPerTemplate: 20, parallelActionsPerExperiment: 10, actionDurationMinutes: 720 });
+  });
+
+  test("the platform's drills fit: the widest, the primary region's zone loss, starts 5 actions together", () => {
+    const specs = drillSpecs(region);
+    expect(Math.max(...specs.map((s) => s.actions.length))).toBe(5);
+    expect(drillQuotaProblems(specs).list).toEqual([]);
+  });
+
+  test("a template with more actions than run in parallel, or than a template holds, is refused", () => {
+    const [zone] = drillSpecs(region);
+    const widened = (n: number) => ({ ...zone, actions: Array.from({ length: n }, (_, i) => ({ ...zone.actions[0], name: `a${i}` })) });
+    expect(drillQuotaProblems([widened(11)]).list.map(formatProblem).join("\n")).toContain(`drills.${zone.key}.actions: got 11; expected at most 10 actions running in parallel per experiment (FIS quota)`);
+    expect(drillQuotaProblems([widened(21)]).list.map(formatProblem).join("\n")).toContain("expected at most 20 actions per experiment template (FIS quota)");
   });
 });

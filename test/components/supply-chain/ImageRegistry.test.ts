@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { ImageRegistry, ImageVerification, inRegion, inspectorFindingPattern, PULL_THROUGH_UPSTREAMS } from "../../../components/supply-chain";
+import { ImageRegistry, ImageVerification, inRegion, inspectorFindingPattern, PLATFORM_MIRROR_UPSTREAMS } from "../../../components/supply-chain";
 import { installMockRuntime, settle } from "../../../src/testing/mocks";
+
+const CREDENTIALS = {
+  credentials: {
+    "docker-hub": "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
+    "github-container-registry": "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/github-GhIjKl",
+  },
+};
 
 describe.each([true, false])("ImageRegistry and ImageVerification (preview=%s)", (preview) => {
   test("immutable KMS repositories with lifecycle, continuous enhanced scanning, findings alarm, pull-through cache, replicated signing key", async () => {
@@ -9,8 +16,8 @@ describe.each([true, false])("ImageRegistry and ImageVerification (preview=%s)",
     const use1 = new aws.Provider("use1", { region: "us-east-1" });
     const usw2 = new aws.Provider("usw2", { region: "us-west-2" });
     const repositories = [{ tenant: "payments", service: "checkout" }];
-    const primary = new ImageRegistry("use1-images", { region: "us-east-1", repositories, replicateTo: ["us-west-2"], alarmTopicArn: "arn:topic:use1" }, { provider: use1 });
-    new ImageRegistry("usw2-images", { region: "us-west-2", repositories, alarmTopicArn: "arn:topic:usw2", signingKeyPrimaryArn: primary.signingKeyArn }, { provider: usw2 });
+    const primary = new ImageRegistry("use1-images", { region: "us-east-1", repositories, replicateTo: ["us-west-2"], alarmTopicArn: "arn:topic:use1", settings: { mirror: CREDENTIALS } }, { provider: use1 });
+    new ImageRegistry("usw2-images", { region: "us-west-2", repositories, alarmTopicArn: "arn:topic:usw2", signingKeyPrimaryArn: primary.signingKeyArn, settings: { mirror: CREDENTIALS } }, { provider: usw2 });
     await settle();
     const repos = recorder.ofType("aws:ecr/repository:Repository").map((r) => recorder.inputsOf(r));
     expect(repos).toHaveLength(2);
@@ -23,7 +30,9 @@ describe.each([true, false])("ImageRegistry and ImageVerification (preview=%s)",
     const scanning = recorder.inputsOf(recorder.ofType("aws:ecr/registryScanningConfiguration:RegistryScanningConfiguration")[0]);
     expect(scanning).toMatchObject({ scanType: "ENHANCED", rules: [{ scanFrequency: "CONTINUOUS_SCAN" }] });
     expect(recorder.ofType("aws:inspector2/enabler:Enabler").map((e) => recorder.inputsOf(e).resourceTypes)).toEqual([["ECR"], ["ECR"]]);
-    expect(recorder.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")).toHaveLength(2 * PULL_THROUGH_UPSTREAMS.length);
+    expect(recorder.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule")).toHaveLength(2 * PLATFORM_MIRROR_UPSTREAMS.length);
+    const dockerHub = recorder.inputsOf(recorder.one("aws:ecr/pullThroughCacheRule:PullThroughCacheRule", "usw2-images-cache-docker-hub"));
+    expect(dockerHub).toEqual({ ecrRepositoryPrefix: "docker-hub", upstreamRegistryUrl: "registry-1.docker.io", credentialArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf" });
     expect(recorder.ofType("aws:ecr/replicationConfiguration:ReplicationConfiguration")).toHaveLength(1);
     const rules = recorder.ofType("aws:cloudwatch/eventRule:EventRule").map((r) => JSON.parse(recorder.inputsOf(r).eventPattern));
     expect(rules[0]).toEqual(inspectorFindingPattern("HIGH"));
@@ -66,4 +75,20 @@ test("prod refuses an audit-only verifier before anything registers", () => {
 test("an ECR image moves to the region's registry of the same account; others stay as they are", () => {
   expect(inRegion("111122223333.dkr.ecr.us-east-1.amazonaws.com/payments/checkout@sha256:ab", "eu-west-1")).toBe("111122223333.dkr.ecr.eu-west-1.amazonaws.com/payments/checkout@sha256:ab");
   expect(inRegion("ghcr.io/acme/checkout:1.4.2", "eu-west-1")).toBe("ghcr.io/acme/checkout:1.4.2");
+});
+
+test("a registry caching Docker Hub and GitHub without their credential secrets is refused before anything registers", () => {
+  const recorder = installMockRuntime({ preview: true });
+  expect(() => new ImageRegistry("r", { region: "us-east-1", repositories: [], alarmTopicArn: "t" })).toThrow(/settings\.mirror\.credentials\.docker-hub[\s\S]*settings\.mirror\.credentials\.github-container-registry/);
+  expect(recorder.resources).toHaveLength(0);
+});
+
+test("extra upstreams are cached; GitLab then needs its credential too", async () => {
+  expect(() => new ImageRegistry("r", { region: "us-east-1", repositories: [], alarmTopicArn: "t", settings: { mirror: { ...CREDENTIALS, upstreams: ["gitlab-container-registry"] } } })).toThrow("settings.mirror.credentials.gitlab-container-registry");
+  const recorder = installMockRuntime({ preview: false });
+  const credentials = { ...CREDENTIALS.credentials, "gitlab-container-registry": "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/gitlab-MnOpQr" };
+  const registry = new ImageRegistry("r", { region: "us-east-1", repositories: [], alarmTopicArn: "t", settings: { mirror: { upstreams: ["gitlab-container-registry"], credentials } } });
+  await settle();
+  expect(recorder.ofType("aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map((r) => recorder.inputsOf(r).ecrRepositoryPrefix).sort()).toEqual(["docker-hub", "ecr-public", "github", "gitlab", "k8s", "quay"]);
+  expect(Object.keys(registry.mirror.cacheRules).sort()).toEqual(["docker-hub", "ecr-public", "github-container-registry", "gitlab-container-registry", "k8s", "quay"]);
 });

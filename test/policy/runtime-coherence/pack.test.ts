@@ -96,16 +96,17 @@ packContract({
   },
 });
 
-test("the pack serves the ten coherence controls RC-1..RC-10", () => {
+test("the pack serves the eleven coherence controls RC-1..RC-11", () => {
   expect(RULES.map((r) => `${r.meta.controlId} ${r.meta.id}`)).toEqual([
     "RC-1 rc-hpa-metrics-api", "RC-2 rc-claims-bind", "RC-3 rc-quotas-fit", "RC-4 rc-egress-possible", "RC-5 rc-selectors-match",
     "RC-6 rc-alarms-have-data", "RC-7 rc-account-singletons", "RC-8 rc-reachable-api", "RC-9 rc-certificates-and-names",
-    "RC-10 rc-security-hub-standard-recorded",
+    "RC-10 rc-security-hub-standard-recorded", "RC-11 rc-chart-images-mirrored",
   ]);
 });
 
 describe("dev (default config)", () => {
-  oneChangeCases(() => client, baseline, CASES);
+  // rc-chart-images-mirrored judges prod only: its cases are in chart-images.test.ts and the prod block below.
+  oneChangeCases(() => client, baseline, CASES, ["rc-chart-images-mirrored"]);
 
   test("two clusters, only cluster b wrong: every finding is about cluster b", async () => {
     const rs = clone(baseline());
@@ -246,6 +247,17 @@ describe("prod (config/prod.json)", () => {
     expect(findings.map((f) => [f.policyName, f.enforcementLevel]).sort()).toEqual([["rc-claims-bind", "mandatory"], ["rc-reachable-api", "advisory"]]);
     expect(findings.find((f) => f.policyName === "rc-reachable-api")?.message).toContain("a runner inside the VPC or a VPN is invisible here");
   });
+
+  test("a chart pulling straight from quay.io while the account caches quay.io in that region is mandatory", async () => {
+    const rs = clone(baseline());
+    rs.push(res("aws:ecr/pullThroughCacheRule:PullThroughCacheRule", "a-cache-quay", { ecrRepositoryPrefix: "quay", upstreamRegistryUrl: "quay.io" }, { provider: providerOf("a") }));
+    find(rs, T.Release, "a-kube-prometheus-stack").props.values.prometheusOperator = { image: { registry: "quay.io", repository: "prometheus-operator/prometheus-operator" } };
+    const findings = await analyzeAll(client, rs);
+    expect(findings.map((f) => [f.policyName, f.enforcementLevel])).toEqual([["rc-chart-images-mirrored", "mandatory"]]);
+    expect(findings[0].message).toContain("pull-through cache rule a-cache-quay serves it");
+    find(rs, T.Release, "a-kube-prometheus-stack").props.values.prometheusOperator.image.registry = "111122223333.dkr.ecr.us-east-1.amazonaws.com/quay";
+    expect(await analyzeAll(client, rs)).toEqual([]);
+  });
 });
 
 describe("in the plan's report, SARIF and compliance score", () => {
@@ -264,7 +276,8 @@ describe("in the plan's report, SARIF and compliance score", () => {
     expect(report.findings.map((f) => [f.policy, f.controlId, f.enforcement]).sort()).toEqual([["rc-claims-bind", "RC-2", "advisory"], ["rc-quotas-fit", "RC-3", "advisory"]]);
     const score = report.compliance.find((c) => c.framework === "production-platform runtime coherence 1.0.0");
     // "Cannot tell yet" is neither passed nor failed (policy/common/score.ts): RC-2 is undecided, not a pass.
-    expect(score).toMatchObject({ applicable: 10, passed: 8, failing: ["RC-3"], undecided: ["RC-2"] });
+    // RC-11 judges prod only and this run is dev: it counts as passed here, as every environment-gated rule does.
+    expect(score).toMatchObject({ applicable: 11, passed: 9, failing: ["RC-3"], undecided: ["RC-2"] });
     const sarif = toSarif(report, "index.ts") as { runs: { tool: { driver: { name: string; rules: unknown[] } }; results: unknown[] }[] };
     expect(sarif.runs.map((r) => [r.tool.driver.name, r.results.length])).toEqual([[PACK, 2]]);
   });
