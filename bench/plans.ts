@@ -97,15 +97,26 @@ export function syntheticScaling(sizes: readonly number[], withPacks: readonly n
   const rows: Table = [["resources", "program s", "program CPU ms/resource", "peak RSS MiB", "with packs CPU ms/resource", "× the smallest size", "goal"]];
   let base: number | undefined;
   for (const size of sizes) {
-    const bare = runPlan(["--program", SYNTHETIC, "--stack", `r${size}`, "--no-policy"]);
+    let bare: PlanFigures;
+    try {
+      bare = runPlan(["--program", SYNTHETIC, "--stack", `r${size}`, "--no-policy"]);
+    } catch (err) {
+      // A size that does not plan (heap exhausted) is a figure too: say so and go on with the other rows.
+      rows.push([size, "did not finish", (err as Error).message.split("\n")[0].slice(0, 120), "-", "-", "-", size >= 28000 ? "≤ 2048 MiB" : "linear"]);
+      continue;
+    }
     let perResource: string | number = "-";
     let ratio: string | number = "-";
     if (withPacks.includes(size)) {
-      const full = runPlan(["--program", SYNTHETIC, "--stack", `r${size}`]);
-      const ms = (full.cpuSeconds * 1000) / full.resources;
-      base ??= ms;
-      perResource = fixed(ms);
-      ratio = fixed(ms / base);
+      try {
+        const full = runPlan(["--program", SYNTHETIC, "--stack", `r${size}`]);
+        const ms = (full.cpuSeconds * 1000) / full.resources;
+        base ??= ms;
+        perResource = fixed(ms);
+        ratio = fixed(ms / base);
+      } catch (err) {
+        perResource = `did not finish: ${(err as Error).message.split("\n")[0].slice(0, 80)}`;
+      }
     }
     rows.push([bare.resources, fixed(bare.programSeconds, 1), fixed((bare.cpuSeconds * 1000) / bare.resources), bare.peakRssMiB, perResource, ratio, size >= 28000 ? "≤ 2048 MiB" : "linear; with packs ≤ 1.5× of 1k"]);
   }
