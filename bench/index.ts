@@ -6,7 +6,7 @@
  * printed next to the figures; the machine's load average is printed before and after, since a shared machine's
  * figures are only indicative.
  *
- * `--pack <name>` (repeatable): only those packs' throughput. `--quick`: one round, synthetic sizes up to 5k.
+ * `--pack <name>` (repeatable): only those packs' throughput. `--quick`: one round, synthetic sizes up to 5k, throughput at 1k.
  */
 import * as fs from "fs";
 import * as os from "os";
