@@ -36,7 +36,7 @@ export const CODE_CACHE_ENV = "PRODUCTION_PLATFORM_CODE_CACHE";
 const FORMAT = "1";
 
 /** Milliseconds after the last new module before its cache is written (a pack process is usually stopped by SIGTERM, without an exit event). */
-const FLUSH_DELAY_MS = 1500;
+const FLUSH_DELAY_MS = 500;
 
 /** Modules compiled in this process: from cached data, from source (then cached), or handed to Node's own loader. */
 export const codeCacheStats = { fromCache: 0, compiled: 0, rejected: 0, byNode: 0 };
@@ -88,9 +88,14 @@ function readOrUndefined(file: string): Buffer | undefined {
   }
 }
 
+/** Set while the tokenizer is loading or running: modules loaded meanwhile (acorn itself) are left to Node. */
+let scanning = false;
+
 /** True unless the module surely never calls `import()`: no `import` keyword token followed by `(`. */
 function mayImport(content: string, filename: string): boolean {
   if (!/\bimport\s*\(/.test(content)) return false;
+  if (scanning) return true;
+  scanning = true;
   try {
     const acorn = require(require.resolve("acorn", { paths: [__dirname, path.dirname(filename)] }));
     let previous: { type: { keyword?: string } } | undefined;
@@ -101,6 +106,8 @@ function mayImport(content: string, filename: string): boolean {
     return false;
   } catch {
     return true; // no tokenizer, or source it cannot read: leave the module to Node
+  } finally {
+    scanning = false;
   }
 }
 
