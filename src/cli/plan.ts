@@ -69,7 +69,13 @@ export interface PlanTimings {
   readonly cpuMillis: number;
   /** Peak resident set size of the plan process (MiB). */
   readonly peakRssMiB: number;
-  readonly packs: readonly { readonly name: string; readonly startMillis?: number; readonly millis: number; readonly cpuMillis?: number }[];
+  /** Milliseconds from the program's start to its first resource, when the packs were started (none: no pack ran). */
+  readonly packsStartedAtMillis?: number;
+  /**
+   * Per pack: `startMillis` spawn to port (the plan's responsive time), `startCpuMillis` the pack's own CPU by then,
+   * `readyAtMillis` from its start to configured (wall), `millis` from its start to its last answer, `cpuMillis` all.
+   */
+  readonly packs: readonly { readonly name: string; readonly startMillis?: number; readonly startCpuMillis?: number; readonly readyAtMillis?: number; readonly millis: number; readonly cpuMillis?: number }[];
 }
 
 /** The nearest directory holding a package.json: this package's root from `src/cli` and from `dist/src/cli`. */
@@ -144,7 +150,9 @@ function lazySession(inputs: PlanInputs, progress: PlanProgress) {
   const failure = new Promise<never>((_, reject) => (failed = reject));
   failure.catch(() => undefined);
   const { project } = inputs;
+  let startedAt: bigint | undefined;
   const start = () => {
+    startedAt = process.hrtime.bigint();
     session = PolicySession.start(inputs.specs, {
       stack: project.stack,
       project: project.name,
@@ -160,6 +168,9 @@ function lazySession(inputs: PlanInputs, progress: PlanProgress) {
   };
   return {
     failure,
+    get startedAt() {
+      return startedAt;
+    },
     onResource(resource: RecordedResource, recorder: ResourceRecorder) {
       progress.registered();
       if (inputs.specs.length === 0) return;
@@ -222,6 +233,7 @@ async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanP
   log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${specs.length} policy pack(s): ${specs.map((s) => path.basename(s.dir)).join(", ") || "none"}`);
   const packs = lazySession(inputs, progress);
   let run;
+  const programStarted = process.hrtime.bigint();
   try {
     run = await Promise.race([runProgram(project, { mode, debug: options.debug, onResource: packs.onResource }), packs.failure]);
   } catch (err) {
@@ -275,7 +287,15 @@ async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanP
       totalMillis,
       cpuMillis: cpuMillisOf(process.cpuUsage()),
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      packs: runs.map((r) => ({ name: r.info.name, startMillis: r.startMillis, millis: Math.round(r.millis), cpuMillis: r.cpuMillis })),
+      packsStartedAtMillis: packs.startedAt === undefined ? undefined : Math.round(Number(packs.startedAt - programStarted) / 1e6),
+      packs: runs.map((r) => ({
+        name: r.info.name,
+        startMillis: r.startMillis,
+        startCpuMillis: r.startCpuMillis,
+        readyAtMillis: r.readyAtMillis === undefined ? undefined : Math.round(r.readyAtMillis),
+        millis: Math.round(r.millis),
+        cpuMillis: r.cpuMillis,
+      })),
     },
   };
 }

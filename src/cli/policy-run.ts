@@ -30,6 +30,10 @@ export interface PackRun {
   readonly millis: number;
   /** Milliseconds the pack took to serve, not counting time the plan's event loop was blocked. */
   readonly startMillis?: number;
+  /** CPU milliseconds the pack's process had used when it served its port: the pack's own start cost (Linux). */
+  readonly startCpuMillis?: number;
+  /** Milliseconds from the plan's session start (the program's first resource) until the pack was configured. */
+  readonly readyAtMillis?: number;
   /** CPU milliseconds the pack's process used, where the platform tells (Linux). */
   readonly cpuMillis?: number;
 }
@@ -115,6 +119,8 @@ interface PackState {
   readonly client: Promise<PolicyPackClient>;
   readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
   readonly pending: Promise<AnalyzerFinding[]>[];
+  /** Set when the client is up: milliseconds since `started`. */
+  readyAtMillis?: number;
 }
 
 function specOf(pack: string | PackSpec, configName: string): PackSpec {
@@ -162,7 +168,12 @@ export class PolicySession {
         },
         () => undefined,
       );
-      return { dir, configFile, started: process.hrtime.bigint(), client, limit: limiter(IN_FLIGHT), pending: [] };
+      const state: PackState = { dir, configFile, started: process.hrtime.bigint(), client, limit: limiter(IN_FLIGHT), pending: [] };
+      client.then(
+        () => (state.readyAtMillis = Number(process.hrtime.bigint() - state.started) / 1e6),
+        () => undefined,
+      );
+      return state;
     });
     return new PolicySession(states, options);
   }
@@ -204,7 +215,7 @@ export class PolicySession {
           const millis = Number(process.hrtime.bigint() - pack.started) / 1e6;
           this.options.onProgress?.(`policy pack ${info.name}: ${pack.pending.length} resources analysed, stack checked (${(millis / 1000).toFixed(1)} s since start)`);
           const cpuMillis = processCpuMillis(client.pid);
-          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis, startMillis: client.startMillis, cpuMillis };
+          return { dir: pack.dir, info, inventory: loadInventory(pack.dir), configFile: pack.configFile, findings: [...perResource.flat(), ...stackFindings], millis, startMillis: client.startMillis, startCpuMillis: client.startCpuMillis, readyAtMillis: pack.readyAtMillis, cpuMillis };
         }),
       );
     } finally {

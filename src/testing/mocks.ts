@@ -212,9 +212,14 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
         // An empty id is how a preview says "not known yet" (the SDK resolves it as unknown).
         response.setId(id ?? "");
         response.setObject(structproto.Struct.fromJavaScript(serialized));
-        callback(null, response);
+        // The engine answers RegisterResource over gRPC: the SDK sees the response in a later I/O callback, never in
+        // the same turn as the request (pulumi/pulumi sdk/nodejs/runtime/resource.ts registerResource awaits the
+        // monitor's callback). Answering on the next macrotask keeps that shape, and with it the plan's event loop
+        // serving its pack processes while the program runs (issue 22: packs analyse as resources register).
+        setImmediate(() => callback(null, response));
       } catch (err) {
-        callback(grpcError(`registering ${req.getType()} ${req.getName()}: ${(err as Error)?.message ?? String(err)}`));
+        const error = grpcError(`registering ${req.getType()} ${req.getName()}: ${(err as Error)?.message ?? String(err)}`);
+        setImmediate(() => callback(error));
       }
     }
 
@@ -287,11 +292,12 @@ function createRecordingMonitor(sdk: Sdk, recorder: ResourceRecorder, options: M
         const result = this.providerKnown.get(providerUrn) === false ? {} : fakeCall(tok, inputs, { region, accountId: this.accountId }, options.calls);
         const response = new provproto.InvokeResponse();
         response.setReturn(structproto.Struct.fromJavaScript(serializeState(result) as any));
-        callback(null, response);
+        // Like registerResource: the engine's answer arrives on a later I/O callback.
+        setImmediate(() => callback(null, response));
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         if (error instanceof MissingFakeError) this.recorder.failFast(error);
-        callback(grpcError(error.message));
+        setImmediate(() => callback(grpcError(error.message)));
       }
     }
 

@@ -30,9 +30,10 @@ export function packEnvironment(stack: StackContext | undefined): Record<string,
 /**
  * Waits for the pack to print its port. The budget only runs while this event loop is responsive: each tick adds at
  * most twice its interval, so seconds the loop spent blocked (by the program under the plan) are not charged to the
- * pack. Resolves with the port and the responsive milliseconds it took.
+ * pack. Resolves with the port, the responsive milliseconds it took and the CPU the pack process had used by then
+ * (its own start cost, whatever this process was doing meanwhile).
  */
-export function waitForPort(child: ChildProcess, dir: string, timeoutMs: number, stderrOf: () => string): Promise<{ port: number; millis: number }> {
+export function waitForPort(child: ChildProcess, dir: string, timeoutMs: number, stderrOf: () => string): Promise<{ port: number; millis: number; cpuMillis?: number }> {
   const TICK = 100;
   return new Promise((resolve, reject) => {
     let stdout = "";
@@ -52,7 +53,7 @@ export function waitForPort(child: ChildProcess, dir: string, timeoutMs: number,
       const line = stdout.split("\n").find((l) => /^\d+$/.test(l.trim()));
       if (!line) return;
       clearInterval(timer);
-      resolve({ port: Number(line.trim()), millis: charged + Math.min(Date.now() - last, 2 * TICK) });
+      resolve({ port: Number(line.trim()), millis: charged + Math.min(Date.now() - last, 2 * TICK), cpuMillis: processCpuMillis(child.pid) });
     });
     child.on("exit", (code) => {
       clearInterval(timer);

@@ -39,6 +39,18 @@ describe("plan --stack prod", () => {
     expect(summary.timings.packs.map((p: any) => p.name).sort()).toEqual(summary.packs.map((p: any) => p.name).sort());
   });
 
+  test("--json times each pack's own start and says when the packs started: at the program's first resource, not after it", () => {
+    const { timings } = JSON.parse(second.stdout);
+    expect(timings.packsStartedAtMillis).toBeGreaterThanOrEqual(0);
+    expect(timings.packsStartedAtMillis).toBeLessThan(timings.programMillis);
+    const packs = timings.packs.filter((p: any) => p.name !== "plan");
+    expect(packs).toHaveLength(5);
+    for (const p of packs) {
+      expect(p).toEqual(expect.objectContaining({ readyAtMillis: expect.any(Number), startMillis: expect.any(Number) }));
+      if (process.platform === "linux") expect(p.startCpuMillis).toBeGreaterThan(0);
+    }
+  });
+
   test("exits 0 and writes every plan file", () => {
     expect(first.stderr).toContain("program registered");
     expect(first.code).toBe(0);

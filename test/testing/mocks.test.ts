@@ -30,3 +30,22 @@ describe.each([true, false])("mock runtime (preview=%s)", (preview) => {
     expect(typeof revealed).toBe("string");
   });
 });
+
+test("RegisterResource answers on a later event-loop turn, as the engine's gRPC does (the plan's pack I/O runs meanwhile)", async () => {
+  installMockRuntime({ preview: true, project: "p", stack: "s" });
+  // A chain of resources, each waiting for the one before: with answers in the same turn as the request, the whole
+  // chain resolves in microtasks and no I/O callback (a pack printing its port, a gRPC answer) can run in between.
+  let turns = 0;
+  let probing = true;
+  const probe = () => {
+    turns++;
+    if (probing) setImmediate(probe);
+  };
+  setImmediate(probe);
+  let previous: pulumi.Output<string> = pulumi.output("start");
+  for (let i = 0; i < 20; i++) previous = new random.RandomPet(`pet-${i}`, { prefix: previous }).id.apply((id) => id ?? `pet-${i}`);
+  await new Promise((resolve) => previous.apply(resolve));
+  probing = false;
+  await settle();
+  expect(turns).toBeGreaterThanOrEqual(20);
+});
