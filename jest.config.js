@@ -1,6 +1,7 @@
 /** Jest runs TypeScript through swc (no type-check here: `npm run typecheck` does that once for the whole tree). */
 module.exports = {
-  testEnvironment: "node",
+  // Node's environment with Node's stack trace limit, and a per-file CPU ledger for `npm run test:cpu` (see the file).
+  testEnvironment: "<rootDir>/test/support/environment.js",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
