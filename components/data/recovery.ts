@@ -7,6 +7,7 @@
 import { checkInteger, Problem, Problems } from "../shared/validation";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS, describeSeconds, scheduleWithin } from "./schedule";
 import { AchievedObjectives, Environment, RecoveryObjectives, Topology } from "./types";
+import { ENVIRONMENT_PROFILES, Environments, environmentProfile } from "../shared/environment";
 
 /** Aurora global database and ElastiCache global datastore replicate asynchronously, typically under one second. */
 export const GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS = 1;
@@ -34,14 +35,18 @@ export const REDIS_GLOBAL_MAX_REGIONS = 3;
 export const AURORA_GLOBAL_MAX_REGIONS = 6;
 
 /**
- * Environments where a single-region data tier is allowed. A single region cannot survive a region loss by
- * construction, so it is not a matter of objectives: it is accepted only where losing the data is acceptable.
+ * Environments where a single-region data tier is allowed: those whose profile's `minRegions` is 1 (dev). A single
+ * region cannot survive a region loss by construction, so it is not a matter of objectives: it is accepted only
+ * where losing the data is acceptable. Derived from the environment profile, the one place that says so.
  */
-export const SINGLE_REGION_ENVIRONMENTS: readonly Environment[] = ["dev"];
+export const SINGLE_REGION_ENVIRONMENTS: readonly Environment[] = Environments.filter((e) => ENVIRONMENT_PROFILES[e].minRegions <= 1);
 
-/** Whether one region is enough for the data tier in this environment (dev only); every other environment needs two. */
+/**
+ * Whether one region is enough for the data tier in this environment (the profile's `minRegions` is 1). An absent or
+ * unknown environment gets the stricter answer: two regions (environmentProfile falls back to prod).
+ */
 export function singleRegionAllowed(environment: Environment | undefined): boolean {
-  return environment !== undefined && SINGLE_REGION_ENVIRONMENTS.includes(environment);
+  return environment !== undefined && environmentProfile(environment).minRegions <= 1;
 }
 
 /** Whether a data tier may be built over `regionCount` regions in this environment: two or more, or one in dev. */
