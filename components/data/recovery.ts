@@ -4,7 +4,7 @@
  * The numbers below are the planning bounds this library commits to, with where they come from. They are
  * deliberately conservative: an objective reported as met should survive a real regional outage, not a demo.
  */
-import { checkInteger, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS, describeSeconds, scheduleWithin } from "./schedule";
 import { AchievedObjectives, Environment, RecoveryObjectives, Topology } from "./types";
 import { ENVIRONMENT_PROFILES, Environments, environmentProfile } from "../shared/environment";
@@ -109,8 +109,12 @@ export function backupBoundSeconds(objectives: RecoveryObjectives, global: boole
 
 /** Every reason the objectives cannot be turned into a topology; empty when they can. */
 export function recoveryProblems(input: RecoveryInput): Problem[] {
+  const shape = argsObjectProblems(input, "recovery", "recoveryObjectives");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const { objectives } = input;
+  const objectivesShape = argsObjectProblems(objectives, "recovery objectives", "recoveryObjectives");
+  if (objectivesShape.length > 0) return objectivesShape;
   const rpoOk = checkInteger(problems, "recoveryObjectives.rpoSeconds", objectives.rpoSeconds, 0, Number.MAX_SAFE_INTEGER,
     "set recoveryObjectives.rpoSeconds to the whole number of seconds of writes you can afford to lose");
   const rtoOk = checkInteger(problems, "recoveryObjectives.rtoSeconds", objectives.rtoSeconds, 1, Number.MAX_SAFE_INTEGER,

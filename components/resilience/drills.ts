@@ -21,7 +21,7 @@
  * template (FIS quotas; MAX_STOP_CONDITIONS) — not re-confirmed in the stored docs this session, kept as written.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems } from "../shared/validation";
 
 export const FisActions = {
   StopInstances: "aws:ec2:stop-instances",
@@ -85,7 +85,9 @@ export function resolveDrillSettings(s: DrillSettings = {}): ResolvedDrillSettin
 }
 
 /** Every problem with drill settings; `at` prefixes property names (config key or component argument). */
-export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills"): Problems {
+export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills"): Problem[] {
+  const shape = s === undefined ? [] : argsObjectProblems(s, "drill", at);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const r = resolveDrillSettings(s);
   problems.check(Number.isInteger(r.durationMinutes) && r.durationMinutes >= 1 && r.durationMinutes <= 720, {
@@ -104,7 +106,7 @@ export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills
       property: `${at}.${key}`, value: r[key], rule: "an integer percentage from 1 to 100", fix: `set ${key} to e.g. 50`,
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** ISO 8601 duration FIS expects, e.g. `PT10M`. */

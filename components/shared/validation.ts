@@ -94,8 +94,8 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
  * The problem for arguments that are not an object at all (a JavaScript caller passing `undefined`, a YAML value of
  * the wrong shape): `<thing>Problems` returns it instead of throwing a TypeError on the first field it reads.
  */
-export function argsObjectProblems(value: unknown, subject: string): Problem[] {
-  return isRecord(value) ? [] : [{ property: "args", value, rule: `an object of ${subject} arguments`, fix: `pass the ${subject} arguments as an object` }];
+export function argsObjectProblems(value: unknown, subject: string, property = "args"): Problem[] {
+  return isRecord(value) ? [] : [{ property, value, rule: `an object of ${subject} settings`, fix: `pass ${property} as an object` }];
 }
 
 /** A list field as an array: `undefined` is the empty default; anything else that is not an array is reported. */

@@ -2,7 +2,7 @@
  * The supply chain's plain data: repository names, the lifecycle policy, pull-through cache upstreams, the Inspector
  * finding pattern, and the regional form of an ECR image.
  */
-import { Problems } from "../shared/validation";
+import { Problem, Problems } from "../shared/validation";
 
 /** Public registries ECR pull-through cache serves without credentials, with the cache prefix each gets. */
 export const PULL_THROUGH_UPSTREAMS = [
@@ -24,7 +24,7 @@ export interface ImageRegistrySettings {
   readonly untaggedDays?: number;
 }
 
-export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problems {
+export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problem[] {
   const problems = new Problems();
   if (s?.alertSeverity !== undefined) {
     problems.check((InspectorSeverities as readonly string[]).includes(s.alertSeverity), { property: `${at}.alertSeverity`, value: s.alertSeverity, rule: `one of ${InspectorSeverities.join(", ")}`, fix: "use HIGH" });
@@ -33,7 +33,7 @@ export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at =
     const v = s?.[key];
     if (v !== undefined) problems.check(Number.isInteger(v) && v >= 1 && v <= max, { property: `${at}.${key}`, value: v, rule: `an integer from 1 to ${max}`, fix: `remove ${key} to use the default` });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** InspectorSeverities that alert: the threshold and everything above it. */
