@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
 import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
+import { checkRegionCount } from "./recovery";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
 import { Environment } from "./types";
 
@@ -77,21 +77,12 @@ export function backupPlanArgsProblems(args: BackupPlanArgs): Problem[] {
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupPlanProblems(args, "backup"));
   const regions = listField(problems, "regions", args.regions);
-  if (singleRegionAllowed(args.environment)) {
-    problems.check(regions.length >= 1, {
-      property: "regions",
-      value: regions.length,
-      rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region keeps its recovery points in its own vault, with no cross-region copy)`,
-      fix: "pass the primary region",
-    });
-  } else {
-    problems.check(regions.length >= 2, {
-      property: "regions",
-      value: regions.length,
-      rule: "at least 2 regions (recovery points are copied out of the first)",
-      fix: "add a secondary region",
-    });
-  }
+  checkRegionCount(problems, args.environment, regions.length, {
+    single: "one region keeps its recovery points in its own vault, with no cross-region copy",
+    multi: "(recovery points are copied out of the first)",
+    singleFix: "pass the primary region",
+    multiFix: "add a secondary region",
+  });
   return [...problems.list];
 }
 

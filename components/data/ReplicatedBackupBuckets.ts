@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
 import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { BackupBucketSettings, backupBucketProblems, replicationRolePolicy, tlsOnlyBucketPolicy } from "./buckets";
-import { S3_RTC_MINUTES, singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
+import { checkRegionCount, S3_RTC_MINUTES } from "./recovery";
 import { Environment } from "./types";
 
 export interface ReplicatedBackupBucketsArgs extends BackupBucketSettings {
@@ -31,21 +31,12 @@ export function replicatedBackupBucketsProblems(args: ReplicatedBackupBucketsArg
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupBucketProblems(args));
   const regions = listField(problems, "regions", args.regions);
-  if (singleRegionAllowed(args.environment)) {
-    problems.check(regions.length >= 1, {
-      property: "regions",
-      value: regions.length,
-      rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region gets an unreplicated bucket)`,
-      fix: "pass the primary region",
-    });
-  } else {
-    problems.check(regions.length >= 2, {
-      property: "regions",
-      value: regions.length,
-      rule: "at least 2 regions (the bucket replicates out of the first)",
-      fix: "add a secondary region",
-    });
-  }
+  checkRegionCount(problems, args.environment, regions.length, {
+    single: "one region gets an unreplicated bucket",
+    multi: "(the bucket replicates out of the first)",
+    singleFix: "pass the primary region",
+    multiFix: "add a secondary region",
+  });
   return [...problems.list];
 }
 

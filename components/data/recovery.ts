@@ -49,6 +49,26 @@ export function singleRegionAllowed(environment: Environment | undefined): boole
   return environment !== undefined && environmentProfile(environment).minRegions <= 1;
 }
 
+/**
+ * The region-count rule every data component shares: one region where the profile allows it (dev), else two. `why`
+ * says what one region means and what the second is for, in the component's own words.
+ */
+export function checkRegionCount(
+  problems: Problems,
+  environment: Environment | undefined,
+  count: number,
+  /** `multi` follows "at least 2 regions " as written: "(why)" or "(what): why". */
+  why: { readonly single: string; readonly multi: string; readonly singleFix: string; readonly multiFix: string },
+): boolean {
+  const single = singleRegionAllowed(environment);
+  return problems.check(count >= (single ? 1 : 2), {
+    property: "regions",
+    value: count,
+    rule: single ? `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (${why.single})` : `at least 2 regions ${why.multi}`,
+    fix: single ? why.singleFix : why.multiFix,
+  });
+}
+
 /** Whether a data tier may be built over `regionCount` regions in this environment: two or more, or one in dev. */
 export function dataTierRegionCountAllowed(environment: Environment | undefined, regionCount: number): boolean {
   return regionCount >= 2 || (regionCount === 1 && singleRegionAllowed(environment));
@@ -125,21 +145,12 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
         "finer recovery from logical damage comes from Aurora point-in-time restore (aurora.backupRetentionDays)");
   }
   const singleRegion = input.regionCount === 1 && singleRegionAllowed(input.environment);
-  if (singleRegionAllowed(input.environment)) {
-    problems.check(input.regionCount >= 1, {
-      property: "regions",
-      value: input.regionCount,
-      rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere)`,
-      fix: "pass the primary region with its provider, VPC and private subnets",
-    });
-  } else {
-    problems.check(input.regionCount >= 2, {
-      property: "regions",
-      value: input.regionCount,
-      rule: "at least 2 regions (the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
-      fix: "add a secondary region with its provider, VPC and private subnets",
-    });
-  }
+  checkRegionCount(problems, input.environment, input.regionCount, {
+    single: "one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere",
+    multi: "(the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
+    singleFix: "pass the primary region with its provider, VPC and private subnets",
+    multiFix: "add a secondary region with its provider, VPC and private subnets",
+  });
   if (!rpoOk || !rtoOk) return [...problems.list];
 
   if (singleRegion && needsGlobalReplication(objectives)) {
