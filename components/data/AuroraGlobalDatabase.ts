@@ -4,6 +4,7 @@ import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } fro
 import { AURORA_PORT, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
 import { AuroraContext, BuiltAuroraCluster, createGlobalCluster, createMasterCredentials, createMasterRotation, createMasterSecretValue, createRegionalCluster } from "./auroraResources";
 import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
+import { checkRegionZones } from "./network";
 import { Environment, KeyedDataRegion } from "./types";
 
 export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
@@ -142,14 +143,7 @@ export function auroraGlobalDatabaseProblems(args: AuroraGlobalDatabaseArgs): Pr
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
   const regions = listField(problems, "regions", args.regions);
-  regions.forEach((r, i) =>
-    problems.check(Array.isArray(r?.availabilityZones) && r.availabilityZones.length >= 2, {
-      property: `regions[${i}].availabilityZones`,
-      value: r?.availabilityZones,
-      rule: "at least 2 zones, so the cluster's instances do not share a zone",
-      fix: "pass the zones of at least two private subnets",
-    }),
-  );
+  checkRegionZones(problems, regions, "so the cluster's instances do not share a zone");
   problems.check(regions.length >= 1, { property: "regions", value: regions.length, rule: "at least one region", fix: "pass the primary region" });
   return [...problems.list];
 }

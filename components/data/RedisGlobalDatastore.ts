@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { regionCode } from "../shared/regions";
 import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { finalSnapshotIdentifier, physicalName } from "./naming";
-import { serviceSecurityGroup } from "./network";
+import { checkRegionZones, serviceSecurityGroup } from "./network";
 import { AUTH_TOKEN_SPECIALS, memberClusterIds, REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
 import { Environment, KeyedDataRegion } from "./types";
 
@@ -49,14 +49,7 @@ export function redisGlobalDatastoreProblems(args: RedisGlobalDatastoreArgs): Pr
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(redisProblems(args));
   const regions = listField(problems, "regions", args.regions);
-  regions.forEach((r, i) =>
-    problems.check(Array.isArray(r?.availabilityZones) && r.availabilityZones.length >= 2, {
-      property: `regions[${i}].availabilityZones`,
-      value: r?.availabilityZones,
-      rule: "at least 2 zones, so Multi-AZ failover has another zone to fail over to",
-      fix: "pass the zones of at least two private subnets",
-    }),
-  );
+  checkRegionZones(problems, regions, "so Multi-AZ failover has another zone to fail over to");
   problems.check(!args.global || regions.length <= 3, {
     property: "regions",
     value: regions.length,
