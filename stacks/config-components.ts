@@ -6,14 +6,14 @@
  */
 import type * as aws from "@pulumi/aws";
 import { dataTierProblems } from "../components/data/validation";
-import { sloProblems } from "../components/monitoring/sloValidation";
+import { checkSlo } from "../components/monitoring/sloValidation";
 import { networkProblems } from "../components/network/validation";
 import type { NatGateways } from "../components/network/types";
 import { cidrOverlapProblems } from "../components/network/cidr";
 import type { Environment } from "../components/shared/environment";
 import { Problem, Problems } from "../components/shared/validation";
 import type { HaServiceArgs } from "../components/workload/haServiceArgs";
-import { validateHaServiceArgs } from "../components/workload/haServiceValidation";
+import { haServiceProblems } from "../components/workload/haServiceValidation";
 import type { ServiceConfig } from "./config";
 import { configKey } from "./config-values";
 
@@ -76,7 +76,7 @@ export function networkConfigProblems(n: NetworkInput): Problem[] {
     availabilityZones: standInZones(n.region, n.zones),
     natGateways: n.natGateways as NatGateways,
     transitGateway: n.transitGatewayId && n.routedCidrs.length > 0 ? { id: n.transitGatewayId, routedCidrs: [...n.routedCidrs] } : undefined,
-  }).list;
+  });
   return asConfigProblems(found, [
     { property: "natGateways", key: "natGateways", fix: `set ${configKey("natGateways")}: OnePerZone in Pulumi.<stack>.yaml (pulumi config set ${configKey("natGateways")} OnePerZone)` },
     // The network's fix names the range to use (e.g. "use 10.20.0.0/16"); said here as the YAML command.
@@ -120,7 +120,7 @@ export function dataTierConfigProblems(d: DataTierInput): Problem[] {
       allowedSecurityGroupIds: [LATE_BOUND],
       availabilityZones: standInZones(region, d.zones),
     })),
-  }).list;
+  });
   return asConfigProblems(found, [
     { property: "regions", key: "regions", fix: `list the regions in ${configKey("regions")} in Pulumi.<stack>.yaml (the primary first)` },
     { property: "recoveryObjectives", key: "recoveryObjectives" },
@@ -149,9 +149,9 @@ export function haServiceArgsOf(environment: Environment, svc: ServiceInput): Ha
 /** HaService's validator and the monitoring stack's SLO validator on a configured service (`services[i]`). */
 export function serviceConfigProblems(environment: Environment, svc: ServiceInput & { readonly sloObjective: number }, index: number): Problem[] {
   const at = `services[${index}]`;
-  const service = validateHaServiceArgs(svc.name, haServiceArgsOf(environment, svc));
+  const service = haServiceProblems(haServiceArgsOf(environment, svc), svc.name);
   const slo = new Problems();
-  sloProblems({ name: svc.name, namespace: svc.tenant, objective: svc.sloObjective }, "slo", slo);
+  checkSlo(slo, "slo", { name: svc.name, namespace: svc.tenant, objective: svc.sloObjective });
   return [
     ...asConfigProblems(service, [
       { property: "appName", key: `${at}.name` },

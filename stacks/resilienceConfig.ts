@@ -36,9 +36,9 @@ export function parseResilienceConfig(
   const drills = (record(r?.drills) ?? {}) as DrillSettings;
   const restoreTesting = (record(r?.restoreTesting) ?? {}) as RestoreTestingSettings;
   const supplyChain = (record(r?.supplyChain) ?? {}) as ImageRegistrySettings;
-  problems.addAll(drillSettingsProblems(drills, key("resilience.drills")).list);
-  if (typeof ctx.rtoSeconds === "number") problems.addAll(restoreTestingProblems(restoreTesting, ctx.rtoSeconds, key("resilience.restoreTesting")).list);
-  problems.addAll(imageRegistryProblems(supplyChain, key("resilience.supplyChain")).list);
+  problems.addAll(drillSettingsProblems(drills, key("resilience.drills")));
+  if (typeof ctx.rtoSeconds === "number") problems.addAll(restoreTestingProblems(restoreTesting, ctx.rtoSeconds, key("resilience.restoreTesting")));
+  problems.addAll(imageRegistryProblems(supplyChain, key("resilience.supplyChain")));
   // Where admission verification enforces (prod), an image outside the account's ECR or without a digest never runs.
   if (environmentProfile(ctx.environment).enforceImageVerification) {
     ctx.services.forEach((svc, i) => {

@@ -5,7 +5,7 @@
  */
 import { AZ_ID_PATTERN, EKS_UNSUPPORTED_ZONE_IDS } from "../components/cluster/zones";
 import { Cidr } from "../components/network/cidr";
-import { explicitSubnetProblems, ZoneSubnetCidrs } from "../components/network/subnets";
+import { checkExplicitSubnets, ZoneSubnetCidrs } from "../components/network/subnets";
 import { PRIVATE_PREFIX_MAX, SUBNET_PREFIX_MAX } from "../components/network/validation";
 import { Problems } from "../components/shared/validation";
 
@@ -84,7 +84,7 @@ function parseSubnetCidrs(problems: Problems, key: (k: string) => string, raw: u
       fix: "key the entry by the zone name the subnets are in, e.g. us-east-1a",
     })) continue;
     // The network's own rules (one CIDR parser, the same limits), with the config key as the property.
-    explicitSubnetProblems(problems, { [zone]: cidrs as ZoneSubnetCidrs }, [zone], ctx.vpcs[region!], { privatePrefixMax: PRIVATE_PREFIX_MAX, subnetPrefixMax: SUBNET_PREFIX_MAX }, key("subnetCidrs"));
+    checkExplicitSubnets(problems, { [zone]: cidrs as ZoneSubnetCidrs }, [zone], ctx.vpcs[region!], { privatePrefixMax: PRIVATE_PREFIX_MAX, subnetPrefixMax: SUBNET_PREFIX_MAX }, key("subnetCidrs"));
   }
   return byZone as Record<string, ZoneSubnetCidrs>;
 }

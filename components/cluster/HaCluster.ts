@@ -1,3 +1,4 @@
+import { throwIfProblems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -99,7 +100,7 @@ const NODE_MANAGED_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerR
 
 /** Throws a `ValidationError` listing every problem with the arguments. */
 export function validateHaClusterArgs(name: string, args: HaClusterArgs): void {
-  haClusterProblems(args).throwIfAny(`HaCluster "${name}"`);
+  throwIfProblems(`HaCluster "${name}"`, haClusterProblems(args));
 }
 
 /** `<project>-<stack>-<name>`, cut to EKS's 100 characters and its character set. */

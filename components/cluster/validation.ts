@@ -2,7 +2,7 @@
  * Up-front validation of `HaClusterArgs`.
  */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
-import { checkInteger, checkOneOf, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr } from "../network/cidr";
 import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
@@ -16,7 +16,9 @@ const NODE_GROUP_KEY = /^[a-z][a-z0-9-]{0,19}$/;
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 /** Every problem with the arguments; empty when they are valid. */
-export function haClusterProblems(args: HaClusterArgs): Problems {
+export function haClusterProblems(args: HaClusterArgs): Problem[] {
+  const shape = argsObjectProblems(args, "HaCluster");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const profile = environmentProfile(args.environment);
   const prod = profile.strict;
@@ -113,7 +115,7 @@ export function haClusterProblems(args: HaClusterArgs): Problems {
   ) {
     for (const [key, group] of Object.entries(groups)) checkNodeGroup(problems, key, group, args.environment);
   }
-  return problems;
+  return [...problems.list];
 }
 
 function checkKubernetesVersion(problems: Problems, version: unknown): void {

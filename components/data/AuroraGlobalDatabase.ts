@@ -1,14 +1,10 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { regionCode } from "../shared/regions";
-import { Problems } from "../shared/validation";
-import { AURORA_PORT, auroraClusterParameters, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
-import { MasterSecretRotation } from "./MasterSecretRotation";
-import { finalSnapshotIdentifier, physicalName } from "./naming";
-import { serviceSecurityGroup } from "./network";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { AURORA_PORT, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
+import { AuroraContext, BuiltAuroraCluster, createGlobalCluster, createMasterCredentials, createMasterRotation, createMasterSecretValue, createRegionalCluster } from "./auroraResources";
 import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
+import { checkRegionZones } from "./network";
 import { Environment, KeyedDataRegion } from "./types";
 
 export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
@@ -81,212 +77,32 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
   readonly rotationFunctionArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AuroraGlobalDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
-    args.regions.forEach((r, i) =>
-      problems.check(r.availabilityZones.length >= 2, {
-        property: `regions[${i}].availabilityZones`,
-        value: r.availabilityZones,
-        rule: "at least 2 zones, so the cluster's instances do not share a zone",
-        fix: "pass the zones of at least two private subnets",
-      }),
-    );
-    problems.check(args.regions.length >= 1, { property: "regions", value: args.regions.length, rule: "at least one region", fix: "pass the primary region" });
-    problems.throwIfAny(`AuroraGlobalDatabase "${name}"`);
+    validateAuroraGlobalDatabaseArgs(name, args);
     super("production-platform:data:AuroraGlobalDatabase", name, {}, opts);
 
     const profile = environmentProfile(args.environment);
-    const protect = args.protect ?? profile.protect;
     const minZones = Math.min(...args.regions.map((r) => r.availabilityZones.length));
-    const s = resolveAuroraSettings(args, args.environment, minZones);
-    const stack = pulumi.getStack();
-    const tags = { ...args.tags };
+    const ctx: AuroraContext = {
+      name,
+      parent: this,
+      settings: resolveAuroraSettings(args, args.environment, minZones),
+      profile,
+      protect: args.protect ?? profile.protect,
+      global: args.global,
+      managedRpoSeconds: args.managedRpoSeconds,
+      stack: pulumi.getStack(),
+      tags: { ...args.tags },
+    };
     const [primary, ...secondaries] = args.regions;
+    const { password, secret } = createMasterCredentials(ctx, primary, secondaries, args.secretName);
+    const globalCluster = createGlobalCluster(ctx, primary);
+    const writer = createRegionalCluster(ctx, primary, globalCluster, { password });
+    const built = [writer, ...(args.global ? secondaries : []).map((r) => createRegionalCluster(ctx, r, globalCluster, { instances: writer.instances }))];
+    const secretValue = createMasterSecretValue(ctx, primary, secret, password, writer.cluster, globalCluster);
+    const rotation = createMasterRotation(ctx, primary, secret, writer, secretValue, resolveRotationDays(args.rotation));
+
     const members = args.global ? args.regions : [primary];
-
-    const password = new random.RandomPassword(
-      `${name}-master-password`,
-      // RDS rejects "/", "@", '"' and spaces in master passwords.
-      { length: 40, special: true, overrideSpecial: "!#$%^&*()-_=+[]{}<>:?" },
-      { parent: this },
-    );
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-master`,
-      {
-        ...(args.secretName ? { name: args.secretName } : {}),
-        description: `Aurora master credentials (${stack}/${name})`,
-        kmsKeyId: primary.kmsKeyArn,
-        recoveryWindowInDays: profile.retention.secretRecoveryWindowDays,
-        // Replicas let a promoted secondary region read the credentials while the primary region is down.
-        replicas: args.global ? secondaries.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : [],
-        tags,
-      },
-      { parent: this, provider: primary.provider, protect },
-    );
-
-    const globalCluster = args.global
-      ? new aws.rds.GlobalCluster(
-          `${name}-global`,
-          {
-            globalClusterIdentifier: physicalName([stack, name], 63),
-            engine: "aurora-postgresql",
-            engineVersion: s.engineVersion,
-            storageEncrypted: true,
-            deletionProtection: profile.protect,
-            tags,
-          },
-          { parent: this, provider: primary.provider, protect },
-        )
-      : undefined;
-
-    const clusters: AuroraRegionalCluster[] = [];
-    let primaryInstances: aws.rds.ClusterInstance[] = [];
-    let primaryCluster: aws.rds.Cluster | undefined;
-    members.forEach((r, index) => {
-      const isPrimary = index === 0;
-      const code = regionCode(r.region);
-      const child = { parent: this, provider: r.provider };
-      const subnets = new aws.rds.SubnetGroup(`${name}-${code}-subnets`, { subnetIds: r.privateSubnetIds, description: `Aurora ${name} private subnets`, tags }, child);
-      const securityGroup = serviceSecurityGroup(
-        `${name}-${code}-sg`,
-        { vpcId: r.vpcId, port: AURORA_PORT, description: `Aurora ${name}`, allowedSecurityGroupIds: r.allowedSecurityGroupIds, tags },
-        child,
-      );
-      const parameters = new aws.rds.ClusterParameterGroup(
-        `${name}-${code}-params`,
-        { family: `aurora-postgresql${s.majorVersion}`, description: `Aurora ${name}: TLS only`, parameters: auroraClusterParameters(args.managedRpoSeconds), tags },
-        child,
-      );
-      const common: aws.rds.ClusterArgs = {
-        engine: "aurora-postgresql",
-        engineVersion: s.engineVersion,
-        globalClusterIdentifier: globalCluster?.id,
-        storageEncrypted: true,
-        kmsKeyId: r.kmsKeyArn,
-        dbSubnetGroupName: subnets.name,
-        vpcSecurityGroupIds: [securityGroup.id],
-        dbClusterParameterGroupName: parameters.name,
-        port: AURORA_PORT,
-        iamDatabaseAuthenticationEnabled: true,
-        backupRetentionPeriod: s.backupRetentionDays,
-        preferredBackupWindow: "03:00-04:00",
-        preferredMaintenanceWindow: "sun:05:00-sun:06:00",
-        copyTagsToSnapshot: true,
-        deletionProtection: profile.protect,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
-        enabledCloudwatchLogsExports: ["postgresql"],
-        tags,
-      };
-      const cluster = isPrimary
-        ? new aws.rds.Cluster(
-            `${name}-${code}`,
-            { ...common, databaseName: s.databaseName, masterUsername: s.masterUsername, masterPassword: password.result },
-            // Secrets Manager rotation changes the password in the database; the generated value only seeds the first
-            // one. Without this a replaced RandomPassword would reset the database behind the secret's back.
-            { ...child, protect, ignoreChanges: ["masterPassword"] },
-          )
-        : new aws.rds.Cluster(
-            `${name}-${code}`,
-            // Secondaries take credentials and data from the global cluster; they must not set a master user.
-            common,
-            {
-              ...child,
-              protect,
-              // AWS fills these in on secondaries (and swaps them on failover); without this every run would fight it.
-              ignoreChanges: ["globalClusterIdentifier", "replicationSourceIdentifier"],
-              // A secondary can only attach once the primary has a writer instance.
-              dependsOn: primaryInstances,
-            },
-          );
-      const instances = Array.from({ length: s.instancesPerCluster }, (_v, i) =>
-        new aws.rds.ClusterInstance(
-          `${name}-${code}-${i + 1}`,
-          {
-            clusterIdentifier: cluster.id,
-            engine: "aurora-postgresql",
-            instanceClass: s.instanceClass,
-            availabilityZone: r.availabilityZones[i % r.availabilityZones.length],
-            dbSubnetGroupName: subnets.name,
-            publiclyAccessible: false,
-            caCertIdentifier: "rds-ca-rsa2048-g1",
-            performanceInsightsEnabled: true,
-            performanceInsightsKmsKeyId: r.kmsKeyArn,
-            performanceInsightsRetentionPeriod: s.performanceInsightsRetentionDays,
-            // Minor upgrades of a global database must be coordinated across regions, not left to each instance.
-            autoMinorVersionUpgrade: !args.global,
-            promotionTier: i,
-            tags,
-          },
-          { ...child, protect },
-        ),
-      );
-      if (isPrimary) {
-        primaryInstances = instances;
-        primaryCluster = cluster;
-      }
-      clusters.push({
-        region: r.region,
-        role: isPrimary ? "primary" : "secondary",
-        clusterIdentifier: cluster.clusterIdentifier,
-        clusterArn: cluster.arn,
-        writerEndpoint: cluster.endpoint,
-        readerEndpoint: cluster.readerEndpoint,
-        securityGroupId: securityGroup.id,
-      });
-    });
-
-    const writer = primaryCluster as aws.rds.Cluster;
-    // The JSON is what AWS's PostgreSQL rotation function reads and writes back: engine, host, username, password,
-    // dbname, port.
-    const secretValue = new aws.secretsmanager.SecretVersion(
-      `${name}-master`,
-      {
-        secretId: secret.id,
-        secretString: pulumi.secret(
-          pulumi.jsonStringify({
-            engine: "postgres",
-            username: s.masterUsername,
-            password: password.result,
-            dbname: s.databaseName,
-            // The global writer endpoint follows the primary through failovers; older accounts may not have one yet.
-            host: globalCluster ? pulumi.all([globalCluster.endpoint, writer.endpoint]).apply(([g, w]) => g || w) : writer.endpoint,
-            port: AURORA_PORT,
-          }),
-        ),
-      },
-      {
-        parent: this,
-        provider: primary.provider,
-        // After a rotation the secret holds the current password and Pulumi's state the first one: a `pulumi up` after a
-        // refresh would otherwise write the stale password back and lock every client out. Kept when rotation is off
-        // too, so that turning it off never restores a password the database no longer accepts. The price: a changed
-        // host or database name is not written to an existing secret; update it with `put-secret-value`.
-        ignoreChanges: ["secretString"],
-      },
-    );
-
-    const rotationDays = resolveRotationDays(args.rotation);
-    const rotation =
-      rotationDays === undefined
-        ? undefined
-        : new MasterSecretRotation(
-            `${name}-rotation`,
-            {
-              secretArn: secret.arn,
-              secretKmsKeyArn: primary.kmsKeyArn,
-              region: primary.region,
-              vpcId: primary.vpcId,
-              subnetIds: primary.privateSubnetIds,
-              databaseSecurityGroupId: clusters[0].securityGroupId,
-              port: AURORA_PORT,
-              days: rotationDays,
-              // The function logs in with the secret's current value, so both the value and a writer must exist.
-              rotateAfter: [secretValue, ...primaryInstances],
-              tags,
-            },
-            { parent: this, providers: [primary.provider] },
-          );
-
+    const clusters = built.map((b, i) => regionalClusterOutputs(members[i].region, i === 0, b));
     this.clusters = clusters;
     this.globalClusterId = globalCluster ? globalCluster.id.apply((id): string | undefined => id) : pulumi.output(undefined);
     this.globalWriterEndpoint = globalCluster ? globalCluster.endpoint.apply((e): string | undefined => e ?? undefined) : pulumi.output(undefined);
@@ -304,4 +120,35 @@ export class AuroraGlobalDatabase extends pulumi.ComponentResource {
       rotationFunctionArn: this.rotationFunctionArn,
     });
   }
+}
+
+function regionalClusterOutputs(region: string, isPrimary: boolean, b: BuiltAuroraCluster): AuroraRegionalCluster {
+  return {
+    region,
+    role: isPrimary ? "primary" : "secondary",
+    clusterIdentifier: b.cluster.clusterIdentifier,
+    clusterArn: b.cluster.arn,
+    writerEndpoint: b.cluster.endpoint,
+    readerEndpoint: b.cluster.readerEndpoint,
+    securityGroupId: b.securityGroup.id,
+  };
+}
+
+/**
+ * Every problem with the arguments (validation contract, docs/architecture.md): environment, Aurora settings,
+ * rotation, at least one region, two zones in each. Never throws.
+ */
+export function auroraGlobalDatabaseProblems(args: AuroraGlobalDatabaseArgs): Problem[] {
+  const shape = argsObjectProblems(args, "AuroraGlobalDatabase");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
+  const regions = listField(problems, "regions", args.regions);
+  checkRegionZones(problems, regions, "so the cluster's instances do not share a zone");
+  problems.check(regions.length >= 1, { property: "regions", value: regions.length, rule: "at least one region", fix: "pass the primary region" });
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the constructor calls first. */
+export function validateAuroraGlobalDatabaseArgs(name: string, args: AuroraGlobalDatabaseArgs): void {
+  throwIfProblems(`AuroraGlobalDatabase "${name}"`, auroraGlobalDatabaseProblems(args));
 }

@@ -2,8 +2,8 @@ import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
-import { checkInteger, Problem, Problems } from "../shared/validation";
-import { singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
+import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { checkRegionCount } from "./recovery";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
 import { Environment } from "./types";
 
@@ -45,6 +45,8 @@ export interface BackupPlanArgs extends BackupPlanSettings {
 }
 
 export function backupPlanProblems(settings: BackupPlanSettings & { schedule?: string }, prefix = "backup"): Problem[] {
+  const shape = argsObjectProblems(settings, "backup plan", prefix);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   if (settings.retentionDays !== undefined) checkInteger(problems, `${prefix}.retentionDays`, settings.retentionDays, 1, 36500);
   if (settings.copyRetentionDays !== undefined) checkInteger(problems, `${prefix}.copyRetentionDays`, settings.copyRetentionDays, 1, 36500);
@@ -69,6 +71,26 @@ export function vaultLockBounds(retentionDays: number, copyRetentionDays: number
   return { minRetentionDays: Math.min(retentionDays, copyRetentionDays), maxRetentionDays: Math.max(retentionDays, copyRetentionDays) };
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function backupPlanArgsProblems(args: BackupPlanArgs): Problem[] {
+  const shape = argsObjectProblems(args, "BackupPlan");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupPlanProblems(args, "backup"));
+  const regions = listField(problems, "regions", args.regions);
+  checkRegionCount(problems, args.environment, regions.length, {
+    single: "one region keeps its recovery points in its own vault, with no cross-region copy",
+    multi: "(recovery points are copied out of the first)",
+    singleFix: "pass the primary region",
+    multiFix: "add a secondary region",
+  });
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the BackupPlan constructor calls first. */
+export function validateBackupPlanArgs(name: string, args: BackupPlanArgs): void {
+  throwIfProblems(`BackupPlan "${name}"`, backupPlanArgsProblems(args));
+}
+
 /**
  * AWS Backup: a KMS-encrypted vault in every region (locked in prod), and a plan in the primary region whose rule
  * follows the schedule derived from the RPO and copies every recovery point to the other regions' vaults (none in a
@@ -81,23 +103,7 @@ export class BackupPlan extends pulumi.ComponentResource {
   readonly vaults: readonly { readonly region: string; readonly vaultName: pulumi.Output<string> }[];
 
   constructor(name: string, args: BackupPlanArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupPlanProblems(args, "backup"));
-    if (singleRegionAllowed(args.environment)) {
-      problems.check(args.regions.length >= 1, {
-        property: "regions",
-        value: args.regions.length,
-        rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region keeps its recovery points in its own vault, with no cross-region copy)`,
-        fix: "pass the primary region",
-      });
-    } else {
-      problems.check(args.regions.length >= 2, {
-        property: "regions",
-        value: args.regions.length,
-        rule: "at least 2 regions (recovery points are copied out of the first)",
-        fix: "add a secondary region",
-      });
-    }
-    problems.throwIfAny(`BackupPlan "${name}"`);
+    validateBackupPlanArgs(name, args);
     super("production-platform:data:BackupPlan", name, {}, opts);
 
     const profile = environmentProfile(args.environment);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { alarmSpecs, AlarmTargets } from "./alarms";
 
 export interface DataAlarmsArgs extends AlarmTargets {
@@ -15,6 +15,44 @@ export interface DataAlarmsArgs extends AlarmTargets {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function dataAlarmsProblems(args: DataAlarmsArgs): Problem[] {
+  const shape = argsObjectProblems(args, "DataAlarms");
+  if (shape.length > 0) return shape;
+  const problems = new Problems();
+  const regions = listField(problems, "regions", args.regions);
+  if (typeof args.topicArns === "object" && args.topicArns !== null) {
+    for (const r of regions) {
+      problems.check(args.topicArns[r.region] !== undefined, {
+        property: `alarmTopicArns["${r.region}"]`,
+        value: Object.keys(args.topicArns),
+        rule: "a topic for every region (alarms can only notify a topic in their own region)",
+        fix: `add a topic ARN for ${r.region}, or leave alarmTopicArns unset to create encrypted topics`,
+      });
+    }
+  }
+  // The alarm specs are derived from the targets: judge their shape first, so a malformed one is a problem, not a crash.
+  const shapeOk = [
+    problems.check(typeof args.thresholds === "object" && args.thresholds !== null, { property: "thresholds", value: args.thresholds, rule: "the recovery plan's alarm thresholds", fix: "pass DataTier's plan.alarmThresholds" }),
+    ...(["auroraClusters", "redisGroups", "replicationRoutes"] as const).map((k) => problems.check(Array.isArray(args[k]), { property: k, value: args[k], rule: "a list", fix: `pass ${k} as a list (empty when there are none)` })),
+  ].every(Boolean);
+  const specs = shapeOk ? alarmSpecs(args) : [];
+  for (const spec of specs) {
+    problems.check(regions.some((r) => r.region === spec.region), {
+      property: "regions",
+      value: regions.map((r) => r.region),
+      rule: `includes ${spec.region}, where alarm ${spec.key} lives`,
+      fix: `add ${spec.region} to regions`,
+    });
+  }
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the DataAlarms constructor calls first. */
+export function validateDataAlarmsArgs(name: string, args: DataAlarmsArgs): void {
+  throwIfProblems(`DataAlarms "${name}"`, dataAlarmsProblems(args));
+}
+
 /** The data tier's CloudWatch alarms (see `alarms.ts`), each notifying its region's SNS topic on alarm and on recovery. */
 export class DataAlarms extends pulumi.ComponentResource {
   /** Topic ARN per region. */
@@ -24,27 +62,8 @@ export class DataAlarms extends pulumi.ComponentResource {
   readonly alarmArnsByRegion: Readonly<Record<string, pulumi.Output<string>[]>>;
 
   constructor(name: string, args: DataAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems();
-    if (args.topicArns !== undefined) {
-      for (const r of args.regions) {
-        problems.check(args.topicArns[r.region] !== undefined, {
-          property: `alarmTopicArns["${r.region}"]`,
-          value: Object.keys(args.topicArns),
-          rule: "a topic for every region (alarms can only notify a topic in their own region)",
-          fix: `add a topic ARN for ${r.region}, or leave alarmTopicArns unset to create encrypted topics`,
-        });
-      }
-    }
+    validateDataAlarmsArgs(name, args);
     const specs = alarmSpecs(args);
-    for (const spec of specs) {
-      problems.check(args.regions.some((r) => r.region === spec.region), {
-        property: "regions",
-        value: args.regions.map((r) => r.region),
-        rule: `includes ${spec.region}, where alarm ${spec.key} lives`,
-        fix: `add ${spec.region} to regions`,
-      });
-    }
-    problems.throwIfAny(`DataAlarms "${name}"`);
     super("production-platform:data:DataAlarms", name, {}, opts);
 
     const tags = { ...args.tags };

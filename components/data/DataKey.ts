@@ -1,4 +1,4 @@
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, throwIfProblems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
@@ -44,6 +44,18 @@ export function dataKeyPolicy(partition: string, accountId: string): string {
   });
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function dataKeyProblems(args: DataKeyArgs): Problem[] {
+  const shape = argsObjectProblems(args, "DataKey");
+  if (shape.length > 0) return shape;
+  return environmentProblems(args.environment);
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the DataKey constructor calls first. */
+export function validateDataKeyArgs(name: string, args: DataKeyArgs): void {
+  throwIfProblems(`DataKey "${name}"`, dataKeyProblems(args));
+}
+
 /**
  * A customer-managed, rotating KMS key for one region's data stores (Aurora storage and Performance Insights,
  * ElastiCache, S3, AWS Backup, Secrets Manager and SNS). Keys are regional, so every region gets its own.
@@ -53,7 +65,7 @@ export class DataKey extends pulumi.ComponentResource {
   readonly keyId: pulumi.Output<string>;
 
   constructor(name: string, args: DataKeyArgs, opts?: pulumi.ComponentResourceOptions) {
-    new Problems().addAll(environmentProblems(args.environment)).throwIfAny(`DataKey "${name}"`);
+    validateDataKeyArgs(name, args);
     super("production-platform:data:DataKey", name, {}, opts);
     const profile = environmentProfile(args.environment);
     const identity = aws.getCallerIdentityOutput({}, { parent: this });

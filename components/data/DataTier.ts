@@ -1,3 +1,4 @@
+import { throwIfProblems } from "../shared/validation";
 import * as pulumi from "@pulumi/pulumi";
 import { environmentProfile, platformSecretPrefix } from "../shared/environment";
 import { regionCode } from "../shared/regions";
@@ -68,6 +69,11 @@ export interface DataTierArgs {
   readonly secretNamePrefix?: string;
 }
 
+/** Throws every problem of the arguments as one ValidationError; what the DataTier constructor calls first. */
+export function validateDataTierArgs(name: string, args: DataTierArgs): void {
+  throwIfProblems(`DataTier "${name}"`, dataTierProblems(args));
+}
+
 /**
  * The multi-region data tier, designed from declared recovery objectives: Aurora PostgreSQL (global database when the
  * objectives need it), ElastiCache (global datastore likewise), replicated backup buckets, an AWS Backup plan with
@@ -112,7 +118,7 @@ export class DataTier extends pulumi.ComponentResource {
   readonly securityGroupIds: pulumi.Output<{ region: string; aurora?: string; redis?: string }[]>;
 
   constructor(name: string, args: DataTierArgs, opts?: pulumi.ComponentResourceOptions) {
-    dataTierProblems(args).throwIfAny(`DataTier "${name}"`);
+    validateDataTierArgs(name, args);
     super("production-platform:data:DataTier", name, {}, opts);
 
     const environment = args.environment;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretRotation } from "../security/SecretRotation";
 import { AWS_REGIONS, isKnownRegion, regionCode } from "../shared/regions";
-import { checkInteger, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
 import {
   DEFAULT_ROTATION_DAYS,
   MAX_ROTATION_DAYS,
@@ -38,7 +38,9 @@ export interface MasterSecretRotationArgs {
 }
 
 /** Every problem with the plain arguments. */
-export function masterSecretRotationProblems(args: MasterSecretRotationArgs): Problems {
+export function masterSecretRotationProblems(args: MasterSecretRotationArgs): Problem[] {
+  const shape = argsObjectProblems(args, "MasterSecretRotation");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   checkInteger(problems, "days", args.days, 1, MAX_ROTATION_DAYS, `set days between 1 and ${MAX_ROTATION_DAYS}, e.g. ${DEFAULT_ROTATION_DAYS}`);
   checkInteger(problems, "port", args.port, 1150, 65535, "set port to the database's port, e.g. 5432");
@@ -48,7 +50,12 @@ export function masterSecretRotationProblems(args: MasterSecretRotationArgs): Pr
     rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
     fix: "set region to the region of the secret and the database writer",
   });
-  return problems;
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the MasterSecretRotation constructor calls first. */
+export function validateMasterSecretRotationArgs(name: string, args: MasterSecretRotationArgs): void {
+  throwIfProblems(`MasterSecretRotation "${name}"`, masterSecretRotationProblems(args));
 }
 
 /**
@@ -69,7 +76,7 @@ export class MasterSecretRotation extends pulumi.ComponentResource {
   readonly rotationEnabled: pulumi.Output<boolean>;
 
   constructor(name: string, args: MasterSecretRotationArgs, opts?: pulumi.ComponentResourceOptions) {
-    masterSecretRotationProblems(args).throwIfAny(`MasterSecretRotation "${name}"`);
+    validateMasterSecretRotationArgs(name, args);
     super("production-platform:data:MasterSecretRotation", name, {}, opts);
 
     const tags = { ...args.tags };

@@ -3,9 +3,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { regionCode } from "../shared/regions";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { finalSnapshotIdentifier, physicalName } from "./naming";
-import { serviceSecurityGroup } from "./network";
+import { checkRegionZones, serviceSecurityGroup } from "./network";
 import { AUTH_TOKEN_SPECIALS, memberClusterIds, REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
 import { Environment, KeyedDataRegion } from "./types";
 
@@ -43,6 +43,27 @@ export interface RedisEndpoints {
   readonly readerEndpoint: string;
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function redisGlobalDatastoreProblems(args: RedisGlobalDatastoreArgs): Problem[] {
+  const shape = argsObjectProblems(args, "RedisGlobalDatastore");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(redisProblems(args));
+  const regions = listField(problems, "regions", args.regions);
+  checkRegionZones(problems, regions, "so Multi-AZ failover has another zone to fail over to");
+  problems.check(!args.global || regions.length <= 3, {
+    property: "regions",
+    value: regions.length,
+    rule: "at most 3 regions for a global datastore (a primary and two secondaries)",
+    fix: "list at most 3 regions",
+  });
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the RedisGlobalDatastore constructor calls first. */
+export function validateRedisGlobalDatastoreArgs(name: string, args: RedisGlobalDatastoreArgs): void {
+  throwIfProblems(`RedisGlobalDatastore "${name}"`, redisGlobalDatastoreProblems(args));
+}
+
 /**
  * ElastiCache (Redis OSS or Valkey), optionally as a global datastore: a primary replication group in the first
  * region and a read-only secondary in each other region. Every group is Multi-AZ with automatic failover and at least
@@ -60,22 +81,7 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
   readonly port: number = REDIS_PORT;
 
   constructor(name: string, args: RedisGlobalDatastoreArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(redisProblems(args));
-    args.regions.forEach((r, i) =>
-      problems.check(r.availabilityZones.length >= 2, {
-        property: `regions[${i}].availabilityZones`,
-        value: r.availabilityZones,
-        rule: "at least 2 zones, so Multi-AZ failover has another zone to fail over to",
-        fix: "pass the zones of at least two private subnets",
-      }),
-    );
-    problems.check(!args.global || args.regions.length <= 3, {
-      property: "regions",
-      value: args.regions.length,
-      rule: "at most 3 regions for a global datastore (a primary and two secondaries)",
-      fix: "list at most 3 regions",
-    });
-    problems.throwIfAny(`RedisGlobalDatastore "${name}"`);
+    validateRedisGlobalDatastoreArgs(name, args);
     super("production-platform:data:RedisGlobalDatastore", name, {}, opts);
 
     const profile = environmentProfile(args.environment);

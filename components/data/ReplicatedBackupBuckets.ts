@@ -2,9 +2,9 @@ import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { BackupBucketSettings, backupBucketProblems, replicationRolePolicy, tlsOnlyBucketPolicy } from "./buckets";
-import { S3_RTC_MINUTES, singleRegionAllowed, SINGLE_REGION_ENVIRONMENTS } from "./recovery";
+import { checkRegionCount, S3_RTC_MINUTES } from "./recovery";
 import { Environment } from "./types";
 
 export interface ReplicatedBackupBucketsArgs extends BackupBucketSettings {
@@ -25,6 +25,26 @@ export interface BucketReplicationRoute {
   readonly ruleId: string;
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function replicatedBackupBucketsProblems(args: ReplicatedBackupBucketsArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ReplicatedBackupBuckets");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupBucketProblems(args));
+  const regions = listField(problems, "regions", args.regions);
+  checkRegionCount(problems, args.environment, regions.length, {
+    single: "one region gets an unreplicated bucket",
+    multi: "(the bucket replicates out of the first)",
+    singleFix: "pass the primary region",
+    multiFix: "add a secondary region",
+  });
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the ReplicatedBackupBuckets constructor calls first. */
+export function validateReplicatedBackupBucketsArgs(name: string, args: ReplicatedBackupBucketsArgs): void {
+  throwIfProblems(`ReplicatedBackupBuckets "${name}"`, replicatedBackupBucketsProblems(args));
+}
+
 /**
  * A backup bucket per region (versioned, SSE-KMS with the region's CMK and bucket keys, public access blocked,
  * TLS-only policy, lifecycle rules) and replication from the primary region's bucket to every other one, with
@@ -37,23 +57,7 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
   readonly routes: readonly BucketReplicationRoute[];
 
   constructor(name: string, args: ReplicatedBackupBucketsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupBucketProblems(args));
-    if (singleRegionAllowed(args.environment)) {
-      problems.check(args.regions.length >= 1, {
-        property: "regions",
-        value: args.regions.length,
-        rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region gets an unreplicated bucket)`,
-        fix: "pass the primary region",
-      });
-    } else {
-      problems.check(args.regions.length >= 2, {
-        property: "regions",
-        value: args.regions.length,
-        rule: "at least 2 regions (the bucket replicates out of the first)",
-        fix: "add a secondary region",
-      });
-    }
-    problems.throwIfAny(`ReplicatedBackupBuckets "${name}"`);
+    validateReplicatedBackupBucketsArgs(name, args);
     super("production-platform:data:ReplicatedBackupBuckets", name, {}, opts);
 
     const profile = environmentProfile(args.environment);

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicyDocument } from "../shared/iam";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { resolveRestoreTesting, RESTORE_METRICS, restoreTestingProblems, RestoreTestingSettings, VALIDATION_FUNCTION_SOURCE } from "./restoreTests";
 
 export interface RestoreTestingArgs {
@@ -26,20 +26,29 @@ export interface RestoreTestingArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export function restoreTestingArgsProblems(args: RestoreTestingArgs): Problems {
-  const problems = restoreTestingProblems(args.settings, args.recoveryObjectives.rtoSeconds, "settings");
-  problems.check(args.auroraClusterArns.length + args.bucketArns.length > 0, {
+export function restoreTestingArgsProblems(args: RestoreTestingArgs): Problem[] {
+  const shape = argsObjectProblems(args, "RestoreTesting");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(restoreTestingProblems(args.settings, args.recoveryObjectives?.rtoSeconds, "settings"));
+  const auroraClusterArns = listField(problems, "auroraClusterArns", args.auroraClusterArns);
+  const bucketArns = listField(problems, "bucketArns", args.bucketArns);
+  problems.check(auroraClusterArns.length + bucketArns.length > 0, {
     property: "auroraClusterArns", value: [], rule: "at least one Aurora cluster or bucket to restore-test", fix: "pass the data tier's writer cluster and backup buckets",
   });
   problems.check(Number.isInteger(args.backupIntervalSeconds) && args.backupIntervalSeconds > 0, {
     property: "backupIntervalSeconds", value: args.backupIntervalSeconds, rule: "a positive integer", fix: "pass DataTier.plan.backupIntervalSeconds",
   });
-  return problems;
+  return [...problems.list];
 }
 
 /** AWS Backup names: letters, digits and underscores, up to 50 characters. */
 export function backupName(...parts: string[]): string {
   return parts.join("_").replace(/[^A-Za-z0-9_]/g, "_").slice(0, 50);
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the RestoreTesting constructor calls first. */
+export function validateRestoreTestingArgs(name: string, args: RestoreTestingArgs): void {
+  throwIfProblems(`RestoreTesting "${name}"`, restoreTestingArgsProblems(args));
 }
 
 /**
@@ -54,7 +63,7 @@ export class RestoreTesting extends pulumi.ComponentResource {
   readonly alarmArns: pulumi.Output<string>[];
 
   constructor(name: string, args: RestoreTestingArgs, opts?: pulumi.ComponentResourceOptions) {
-    restoreTestingArgsProblems(args).throwIfAny(`RestoreTesting "${name}"`);
+    validateRestoreTestingArgs(name, args);
     super("production-platform:data:RestoreTesting", name, {}, opts);
     const parent = { parent: this };
     const s = resolveRestoreTesting(args.settings, args.recoveryObjectives.rtoSeconds);

@@ -1,5 +1,5 @@
 /** Pure settings and validation of the Aurora PostgreSQL global database. */
-import { checkInteger, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
 import { Environment } from "./types";
 import { environmentProfile } from "../shared/environment";
 
@@ -80,6 +80,8 @@ const RESERVED_USERNAMES = ["rdsadmin", "rdsrepladmin", "postgres", "admin", "ro
 
 /** Every problem with the Aurora settings; `property` paths are prefixed with `prefix`. */
 export function auroraProblems(settings: AuroraSettings, prefix = "aurora"): Problem[] {
+  const shape = argsObjectProblems(settings, "Aurora", prefix);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   if (settings.engineVersion !== undefined) {
     problems.check(typeof settings.engineVersion === "string" && /^(1[3-7])\.\d+$/.test(settings.engineVersion), {

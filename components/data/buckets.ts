@@ -1,7 +1,7 @@
 /** Pure policy documents, rules and validation of the replicated backup buckets. */
 import { policyDocument } from "../shared/iam";
 import { tlsOnlyStatement } from "../shared/s3";
-import { checkInteger, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
 import { S3_RTC_MINUTES } from "./recovery";
 
 export interface BackupBucketSettings {
@@ -18,6 +18,8 @@ export interface BackupBucketSettings {
 }
 
 export function backupBucketProblems(settings: BackupBucketSettings, prefix = "backup"): Problem[] {
+  const shape = argsObjectProblems(settings, "backup bucket", prefix);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   if (settings.replicationTimeMinutes !== undefined) {
     problems.check(settings.replicationTimeMinutes === S3_RTC_MINUTES, {

@@ -1,6 +1,7 @@
 /** Network isolation shared by the stores: a security group that admits only the given groups on one port. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Problems } from "../shared/validation";
 
 export interface ServiceSecurityGroupArgs {
   readonly vpcId: pulumi.Input<string>;
@@ -36,4 +37,16 @@ export function serviceSecurityGroup(name: string, args: ServiceSecurityGroupArg
     );
   });
   return group;
+}
+
+/** Every data region spans at least two zones (`why`: what the second zone is for, in the component's words). */
+export function checkRegionZones(problems: Problems, regions: readonly { readonly availabilityZones?: readonly string[] }[], why: string): void {
+  regions.forEach((r, i) =>
+    problems.check(Array.isArray(r?.availabilityZones) && r.availabilityZones.length >= 2, {
+      property: `regions[${i}].availabilityZones`,
+      value: r?.availabilityZones,
+      rule: `at least 2 zones, ${why}`,
+      fix: "pass the zones of at least two private subnets",
+    }),
+  );
 }

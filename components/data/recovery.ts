@@ -4,9 +4,10 @@
  * The numbers below are the planning bounds this library commits to, with where they come from. They are
  * deliberately conservative: an objective reported as met should survive a real regional outage, not a demo.
  */
-import { checkInteger, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS, describeSeconds, scheduleWithin } from "./schedule";
 import { AchievedObjectives, Environment, RecoveryObjectives, Topology } from "./types";
+import { ENVIRONMENT_PROFILES, Environments, environmentProfile } from "../shared/environment";
 
 /** Aurora global database and ElastiCache global datastore replicate asynchronously, typically under one second. */
 export const GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS = 1;
@@ -34,14 +35,38 @@ export const REDIS_GLOBAL_MAX_REGIONS = 3;
 export const AURORA_GLOBAL_MAX_REGIONS = 6;
 
 /**
- * Environments where a single-region data tier is allowed. A single region cannot survive a region loss by
- * construction, so it is not a matter of objectives: it is accepted only where losing the data is acceptable.
+ * Environments where a single-region data tier is allowed: those whose profile's `minRegions` is 1 (dev). A single
+ * region cannot survive a region loss by construction, so it is not a matter of objectives: it is accepted only
+ * where losing the data is acceptable. Derived from the environment profile, the one place that says so.
  */
-export const SINGLE_REGION_ENVIRONMENTS: readonly Environment[] = ["dev"];
+export const SINGLE_REGION_ENVIRONMENTS: readonly Environment[] = Environments.filter((e) => ENVIRONMENT_PROFILES[e].minRegions <= 1);
 
-/** Whether one region is enough for the data tier in this environment (dev only); every other environment needs two. */
+/**
+ * Whether one region is enough for the data tier in this environment (the profile's `minRegions` is 1). An absent or
+ * unknown environment gets the stricter answer: two regions (environmentProfile falls back to prod).
+ */
 export function singleRegionAllowed(environment: Environment | undefined): boolean {
-  return environment !== undefined && SINGLE_REGION_ENVIRONMENTS.includes(environment);
+  return environment !== undefined && environmentProfile(environment).minRegions <= 1;
+}
+
+/**
+ * The region-count rule every data component shares: one region where the profile allows it (dev), else two. `why`
+ * says what one region means and what the second is for, in the component's own words.
+ */
+export function checkRegionCount(
+  problems: Problems,
+  environment: Environment | undefined,
+  count: number,
+  /** `multi` follows "at least 2 regions " as written: "(why)" or "(what): why". */
+  why: { readonly single: string; readonly multi: string; readonly singleFix: string; readonly multiFix: string },
+): boolean {
+  const single = singleRegionAllowed(environment);
+  return problems.check(count >= (single ? 1 : 2), {
+    property: "regions",
+    value: count,
+    rule: single ? `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (${why.single})` : `at least 2 regions ${why.multi}`,
+    fix: single ? why.singleFix : why.multiFix,
+  });
 }
 
 /** Whether a data tier may be built over `regionCount` regions in this environment: two or more, or one in dev. */
@@ -104,8 +129,12 @@ export function backupBoundSeconds(objectives: RecoveryObjectives, global: boole
 
 /** Every reason the objectives cannot be turned into a topology; empty when they can. */
 export function recoveryProblems(input: RecoveryInput): Problem[] {
+  const shape = argsObjectProblems(input, "recovery", "recoveryObjectives");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const { objectives } = input;
+  const objectivesShape = argsObjectProblems(objectives, "recovery objectives", "recoveryObjectives");
+  if (objectivesShape.length > 0) return objectivesShape;
   const rpoOk = checkInteger(problems, "recoveryObjectives.rpoSeconds", objectives.rpoSeconds, 0, Number.MAX_SAFE_INTEGER,
     "set recoveryObjectives.rpoSeconds to the whole number of seconds of writes you can afford to lose");
   const rtoOk = checkInteger(problems, "recoveryObjectives.rtoSeconds", objectives.rtoSeconds, 1, Number.MAX_SAFE_INTEGER,
@@ -116,21 +145,12 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
         "finer recovery from logical damage comes from Aurora point-in-time restore (aurora.backupRetentionDays)");
   }
   const singleRegion = input.regionCount === 1 && singleRegionAllowed(input.environment);
-  if (singleRegionAllowed(input.environment)) {
-    problems.check(input.regionCount >= 1, {
-      property: "regions",
-      value: input.regionCount,
-      rule: `at least 1 region in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} (one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere)`,
-      fix: "pass the primary region with its provider, VPC and private subnets",
-    });
-  } else {
-    problems.check(input.regionCount >= 2, {
-      property: "regions",
-      value: input.regionCount,
-      rule: "at least 2 regions (the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
-      fix: "add a secondary region with its provider, VPC and private subnets",
-    });
-  }
+  checkRegionCount(problems, input.environment, input.regionCount, {
+    single: "one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere",
+    multi: "(the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
+    singleFix: "pass the primary region with its provider, VPC and private subnets",
+    multiFix: "add a secondary region with its provider, VPC and private subnets",
+  });
   if (!rpoOk || !rtoOk) return [...problems.list];
 
   if (singleRegion && needsGlobalReplication(objectives)) {

@@ -1,5 +1,5 @@
 /** Pure settings and validation of the ElastiCache (Redis OSS / Valkey) global datastore. */
-import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { CacheEngine, CacheEngines, Environment } from "./types";
 import { environmentProfile } from "../shared/environment";
 
@@ -55,6 +55,8 @@ export function resolveRedisSettings(settings: RedisSettings, environment: Envir
 }
 
 export function redisProblems(settings: RedisSettings, prefix = "redis"): Problem[] {
+  const shape = argsObjectProblems(settings, "Redis", prefix);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   if (settings.engine !== undefined) checkOneOf(problems, `${prefix}.engine`, settings.engine, CacheEngines);
   if (settings.engineVersion !== undefined) {

@@ -8,7 +8,7 @@
  * CloudWatch metrics the alarms watch.
  */
 import { analyzeSchedule } from "./schedule";
-import { Problems } from "../shared/validation";
+import { Problem, Problems } from "../shared/validation";
 
 export interface RestoreTestingSettings {
   /**
@@ -46,7 +46,7 @@ export function resolveRestoreTesting(s: RestoreTestingSettings | undefined, rto
 }
 
 /** Every problem with the settings; `at` prefixes property names (config key or component argument). */
-export function restoreTestingProblems(s: RestoreTestingSettings | undefined, rtoSeconds: number, at = "restoreTesting"): Problems {
+export function restoreTestingProblems(s: RestoreTestingSettings | undefined, rtoSeconds: number, at = "restoreTesting"): Problem[] {
   const problems = new Problems();
   const r = resolveRestoreTesting(s, rtoSeconds);
   const schedule = analyzeSchedule(r.schedule);
@@ -68,7 +68,7 @@ export function restoreTestingProblems(s: RestoreTestingSettings | undefined, rt
       fix: `lower restoreWindowSeconds to ${rtoSeconds} or less, or leave it unset`,
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** CloudWatch namespace and metric names the validation function publishes. */

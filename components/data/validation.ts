@@ -1,6 +1,6 @@
 /** Up-front validation of DataTierArgs: every problem of every part, reported at once, before anything is created. */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
-import { checkOneOf, Problems } from "../shared/validation";
+import { argsObjectProblems, checkOneOf, Problem, Problems } from "../shared/validation";
 import { auroraProblems } from "./aurora";
 import { backupBucketProblems } from "./buckets";
 import { backupPlanProblems } from "./BackupPlan";
@@ -10,7 +10,9 @@ import { redisProblems } from "./redis";
 import { rotationProblems } from "./rotation";
 import { Environments } from "./types";
 
-export function dataTierProblems(args: DataTierArgs): Problems {
+export function dataTierProblems(args: DataTierArgs): Problem[] {
+  const shape = argsObjectProblems(args, "DataTier");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   checkOneOf(problems, "environment", args.environment, Environments);
   const regions = Array.isArray(args.regions) ? args.regions : [];
@@ -79,5 +81,5 @@ export function dataTierProblems(args: DataTierArgs): Problems {
       });
     }
   }
-  return problems;
+  return [...problems.list];
 }

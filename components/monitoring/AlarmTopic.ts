@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { serviceKey, serviceKeyPolicy } from "./kms";
 
 export interface AlarmTopicArgs {
@@ -11,12 +11,19 @@ export interface AlarmTopicArgs {
 
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
-export function alarmTopicProblems(args: AlarmTopicArgs): Problems {
+export function alarmTopicProblems(args: AlarmTopicArgs): Problem[] {
+  const shape = argsObjectProblems(args, "AlarmTopic");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   (args.emails ?? []).forEach((email, i) =>
     problems.check(EMAIL.test(email), { property: `emails[${i}]`, value: email, rule: "an e-mail address", fix: "correct the address" }),
   );
-  return problems;
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the AlarmTopic constructor calls first. */
+export function validateAlarmTopicArgs(name: string, args: AlarmTopicArgs): void {
+  throwIfProblems(`AlarmTopic "${name}"`, alarmTopicProblems(args));
 }
 
 /**
@@ -29,7 +36,7 @@ export class AlarmTopic extends pulumi.ComponentResource {
   readonly keyArn: pulumi.Output<string>;
 
   constructor(name: string, args: AlarmTopicArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    alarmTopicProblems(args).throwIfAny(`AlarmTopic "${name}"`);
+    validateAlarmTopicArgs(name, args);
     super("production-platform:monitoring:AlarmTopic", name, {}, opts);
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const key = serviceKey(

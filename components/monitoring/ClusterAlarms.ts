@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { AlarmTopic } from "./AlarmTopic";
 import { Severity } from "./types";
 
@@ -41,7 +41,7 @@ export interface ClusterAlarmsArgs {
 /** Container Insights publishes its EKS metrics here (needs the CloudWatch agent / observability add-on). */
 export const CONTAINER_INSIGHTS_NAMESPACE = "ContainerInsights";
 
-export function clusterAlarmsProblems(thresholds: ClusterAlarmThresholds | undefined, at = "alarms"): Problems {
+export function clusterAlarmsProblems(thresholds: ClusterAlarmThresholds | undefined, at = "alarms"): Problem[] {
   const problems = new Problems();
   for (const key of ["nodeCpuPercent", "nodeMemoryPercent", "nodeFilesystemPercent"] as const) {
     const value = thresholds?.[key];
@@ -53,7 +53,7 @@ export function clusterAlarmsProblems(thresholds: ClusterAlarmThresholds | undef
       fix: `set ${key} to e.g. 80`,
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** The alarms every cluster gets: failed nodes page, sustained node pressure opens a ticket. */
@@ -89,13 +89,25 @@ export function clusterAlarmSpecs(thresholds: ClusterAlarmThresholds = {}): Clus
   ];
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function clusterAlarmsArgsProblems(args: ClusterAlarmsArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ClusterAlarms");
+  if (shape.length > 0) return shape;
+  return [...clusterAlarmsProblems(args.thresholds)];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the ClusterAlarms constructor calls first. */
+export function validateClusterAlarmsArgs(name: string, args: ClusterAlarmsArgs): void {
+  throwIfProblems(`ClusterAlarms "${name}"`, clusterAlarmsArgsProblems(args));
+}
+
 /** EKS node-health CloudWatch alarms, to the shared alarm topic (or one created here, encrypted with KMS). */
 export class ClusterAlarms extends pulumi.ComponentResource {
   readonly alarmTopicArn: pulumi.Output<string>;
   readonly alarmNames: pulumi.Output<string>[];
 
   constructor(name: string, args: ClusterAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
-    clusterAlarmsProblems(args.thresholds).throwIfAny(`ClusterAlarms "${name}"`);
+    validateClusterAlarmsArgs(name, args);
     super("production-platform:monitoring:ClusterAlarms", name, {}, opts);
 
     const topicArn =

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, isRecord, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { DashboardSpec, grafanaDashboard, standardDashboards } from "./grafana";
 import { MONITORING_NAMESPACE } from "./types";
 
@@ -16,11 +16,13 @@ export interface DashboardsArgs {
 
 const UID = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
-export function dashboardsProblems(dashboards: readonly DashboardSpec[]): Problems {
+export function dashboardsProblems(dashboards: readonly DashboardSpec[]): Problem[] {
   const problems = new Problems();
+  if (!problems.check(Array.isArray(dashboards), { property: "dashboards", value: dashboards, rule: "a list of dashboards", fix: "pass dashboards as a list, or leave it out for the standard ones" })) return [...problems.list];
   const seen = new Set<string>();
   dashboards.forEach((d, i) => {
-    problems.check(UID.test(d.uid) && !seen.has(d.uid), {
+    if (!problems.check(isRecord(d) && Array.isArray(d.panels), { property: `dashboards[${i}]`, value: d, rule: "a dashboard { uid, title, panels }", fix: "give the dashboard a uid, a title and panels" })) return;
+    problems.check(typeof d.uid === "string" && UID.test(d.uid) && !seen.has(d.uid), {
       property: `dashboards[${i}].uid`,
       value: d.uid,
       rule: "a unique id of lowercase letters, digits and '-', at most 40 characters (Grafana's uid limit)",
@@ -34,7 +36,19 @@ export function dashboardsProblems(dashboards: readonly DashboardSpec[]): Proble
       fix: "add queries to the empty panels or remove them",
     });
   });
-  return problems;
+  return [...problems.list];
+}
+
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function dashboardsArgsProblems(args: DashboardsArgs): Problem[] {
+  const shape = argsObjectProblems(args, "Dashboards");
+  if (shape.length > 0) return shape;
+  return dashboardsProblems(args.dashboards ?? standardDashboards());
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the Dashboards constructor calls first. */
+export function validateDashboardsArgs(name: string, args: DashboardsArgs): void {
+  throwIfProblems(`Dashboards "${name}"`, dashboardsArgsProblems(args));
 }
 
 /** Grafana dashboards as ConfigMaps the Grafana sidecar loads: one ConfigMap per dashboard. */
@@ -43,7 +57,7 @@ export class Dashboards extends pulumi.ComponentResource {
 
   constructor(name: string, args: DashboardsArgs, opts?: pulumi.ComponentResourceOptions) {
     const dashboards = args.dashboards ?? standardDashboards();
-    dashboardsProblems(dashboards).throwIfAny(`Dashboards "${name}"`);
+    validateDashboardsArgs(name, args);
     super("production-platform:monitoring:Dashboards", name, {}, opts);
 
     this.configMapNames = dashboards.map(

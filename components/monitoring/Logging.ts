@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { isLogRetentionDays } from "../shared/logs";
 import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { irsaRole } from "./irsa";
 import { serviceKey, serviceKeyPolicy } from "./kms";
 import { LOG_RETENTION_DAYS, MONITORING_NAMESPACE } from "./types";
@@ -45,7 +45,9 @@ export interface LoggingArgs {
 
 export const DEFAULT_LOG_RETENTION_DAYS = 30;
 
-export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "logging"): Problems {
+export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "logging"): Problem[] {
+  const shape = argsObjectProblems(args, "Logging");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const days = args.retentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
   problems.check(isLogRetentionDays(days), {
@@ -54,7 +56,7 @@ export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "
     rule: `one of the retention periods CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`,
     fix: "pick the nearest allowed value, e.g. 30, 90 or 365",
   });
-  return problems;
+  return [...problems.list];
 }
 
 export function logGroupName(clusterName: string): string {
@@ -95,6 +97,11 @@ export function fluentBitValues(args: { region: string; logGroupName: pulumi.Inp
   };
 }
 
+/** Throws every problem of the arguments as one ValidationError; what the Logging constructor calls first. */
+export function validateLoggingArgs(name: string, args: LoggingArgs): void {
+  throwIfProblems(`Logging "${name}"`, loggingProblems(args));
+}
+
 /** Fluent Bit DaemonSet shipping container logs to a KMS-encrypted CloudWatch log group with retention. */
 export class Logging extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
@@ -102,7 +109,7 @@ export class Logging extends pulumi.ComponentResource {
   readonly kmsKeyArn: pulumi.Output<string>;
 
   constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
-    loggingProblems(args).throwIfAny(`Logging "${name}"`);
+    validateLoggingArgs(name, args);
     super("production-platform:monitoring:Logging", name, {}, opts);
     const namespace = args.namespace ?? MONITORING_NAMESPACE;
     const protect = args.protect ?? false;

@@ -1,3 +1,4 @@
+import { throwIfProblems } from "../shared/validation";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -99,6 +100,11 @@ export function renderAlertmanagerConfig(receivers: AlertReceivers<pulumi.Input<
   return pulumi.secret(resolved.apply((r) => YAML.stringify(alertmanagerConfig(r), { aliasDuplicateObjects: false })));
 }
 
+/** Throws every problem of the arguments as one ValidationError; what the MonitoringStack constructor calls first. */
+export function validateMonitoringStackArgs(name: string, args: MonitoringStackArgs): void {
+  throwIfProblems(`MonitoringStack "${name}"`, monitoringStackProblems(args));
+}
+
 /**
  * The monitoring stack of one regional cluster: kube-prometheus-stack in HA, SLO rules, dashboards, traces, logs
  * and CloudWatch alarms.
@@ -124,7 +130,7 @@ export class MonitoringStack extends pulumi.ComponentResource {
   readonly ruleGroups: readonly RuleGroup[];
 
   constructor(name: string, args: MonitoringStackArgs, opts?: pulumi.ComponentResourceOptions) {
-    monitoringStackProblems(args).throwIfAny(`MonitoringStack "${name}"`);
+    validateMonitoringStackArgs(name, args);
     super("production-platform:monitoring:MonitoringStack", name, {}, opts);
 
     const profile = environmentProfile(args.environment);

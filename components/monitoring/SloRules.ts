@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { Slo, sloRuleGroups } from "./slo";
-import { sloProblems } from "./sloValidation";
+import { checkSlo } from "./sloValidation";
 import { MONITORING_NAMESPACE, RuleGroup } from "./types";
 
 export interface SloRulesArgs {
@@ -12,6 +12,20 @@ export interface SloRulesArgs {
   readonly namespace?: string;
   /** Extra labels on the PrometheusRule object. @default none */
   readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function sloRulesProblems(args: SloRulesArgs): Problem[] {
+  const shape = argsObjectProblems(args, "SloRules");
+  if (shape.length > 0) return shape;
+  const problems = new Problems();
+  checkSlo(problems, "slo", args.slo);
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the SloRules constructor calls first. */
+export function validateSloRulesArgs(name: string, args: SloRulesArgs): void {
+  throwIfProblems(`SloRules "${name}"`, sloRulesProblems(args));
 }
 
 /**
@@ -28,9 +42,7 @@ export class SloRules extends pulumi.ComponentResource {
   readonly ruleName: pulumi.Output<string>;
 
   constructor(name: string, args: SloRulesArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems();
-    sloProblems(args.slo, "slo", problems);
-    problems.throwIfAny(`SloRules "${name}"`);
+    validateSloRulesArgs(name, args);
     super("production-platform:monitoring:SloRules", name, {}, opts);
 
     this.groups = sloRuleGroups(args.slo);

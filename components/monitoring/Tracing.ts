@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { irsaAnnotation, irsaRole } from "./irsa";
 import { attachPolicies } from "../shared/irsa";
 import { MONITORING_NAMESPACE } from "./types";
@@ -51,7 +51,9 @@ export interface TracingArgs {
 
 export const DEFAULT_SAMPLING_PERCENTAGE = 10;
 
-export function tracingProblems(args: TracingArgs, at = "tracing"): Problems {
+export function tracingProblems(args: TracingArgs, at = "tracing"): Problem[] {
+  const shape = argsObjectProblems(args, "Tracing");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const pct = args.samplingPercentage ?? DEFAULT_SAMPLING_PERCENTAGE;
   problems.check(typeof pct === "number" && pct > 0 && pct <= 100, {
@@ -75,7 +77,7 @@ export function tracingProblems(args: TracingArgs, at = "tracing"): Problems {
       fix: "set endpoint to your tracing backend, e.g. tempo-distributor.tracing:4317",
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** Agent (one per node): receives OTLP from pods on the node, adds Kubernetes metadata, forwards to the gateway. */
@@ -149,6 +151,11 @@ export function otelGatewayValues(args: {
   };
 }
 
+/** Throws every problem of the arguments as one ValidationError; what the Tracing constructor calls first. */
+export function validateTracingArgs(name: string, args: TracingArgs): void {
+  throwIfProblems(`Tracing "${name}"`, tracingProblems(args));
+}
+
 /**
  * OpenTelemetry Collector as agent DaemonSet + gateway Deployment, with an IRSA role when exporting to X-Ray.
  *
@@ -160,7 +167,7 @@ export class Tracing extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
-    tracingProblems(args).throwIfAny(`Tracing "${name}"`);
+    validateTracingArgs(name, args);
     super("production-platform:monitoring:Tracing", name, {}, opts);
     const namespace = args.namespace ?? MONITORING_NAMESPACE;
     const exporter = args.exporter ?? { kind: "xray" };

@@ -4,7 +4,7 @@
  * Pure and synchronous so that tests can hand the result to `amtool check-config`. The component resolves secret
  * inputs (webhook URLs, routing keys) first and stores the rendered file in a Kubernetes Secret, never in Helm values.
  */
-import { Problems } from "../shared/validation";
+import { Problem, Problems } from "../shared/validation";
 import { Severity } from "./types";
 
 export interface PagerDutyReceiver {
@@ -77,7 +77,20 @@ export const NULL_RECEIVER = "null";
 
 const RECEIVER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
-export function alertReceiversProblems(config: AlertReceivers<unknown>, at: string, problems: Problems): void {
+/**
+ * @deprecated Use `checkAlertReceivers(problems, at, config)`. Returns the problems (and, as before, appends them to
+ * `problems` when one is passed).
+ */
+export function alertReceiversProblems(config: AlertReceivers<unknown>, at = "alertReceivers", problems?: Problems): Problem[] {
+  const own = new Problems();
+  checkAlertReceivers(own, at, config);
+  problems?.addAll(own.list);
+  return [...own.list];
+}
+
+/** Records every problem with the alert receivers in `problems`. */
+export function checkAlertReceivers(problems: Problems, at: string, config: AlertReceivers<unknown>): void {
+  if (!problems.check(typeof config === "object" && config !== null, { property: at, value: config, rule: "an object { receivers, routes }", fix: `write ${at} as { receivers: [...] }` })) return;
   const names = new Set<string>();
   const receivers = Array.isArray(config.receivers) ? config.receivers : [];
   problems.check(receivers.length > 0, {

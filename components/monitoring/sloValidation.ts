@@ -2,7 +2,7 @@
  * Validation of `Slo` specs: pure, every problem reported, each naming the property, value, rule and fix.
  */
 import { isDns1035Label, isDns1123Label } from "../shared/kubernetes";
-import { Problems } from "../shared/validation";
+import { Problem, Problems } from "../shared/validation";
 import {
   DEFAULT_ERROR_RATE_THRESHOLD,
   DEFAULT_LATENCY_PERCENTILE,
@@ -19,8 +19,21 @@ const MATCHER = String.raw`[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\
 const SELECTOR = new RegExp(`^\\s*${MATCHER}(\\s*,\\s*${MATCHER})*\\s*$`);
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
-/** Appends every problem with one SLO to `problems`; `at` is where it sits in the caller's args, e.g. `slos[0]`. */
-export function sloProblems(slo: Slo, at: string, problems: Problems): void {
+/**
+ * @deprecated Use `checkSlo(problems, at, slo)`. Returns the SLO's problems (and, as before, appends them to
+ * `problems` when one is passed).
+ */
+export function sloProblems(slo: Slo, at = "slo", problems?: Problems): Problem[] {
+  const own = new Problems();
+  checkSlo(own, at, slo);
+  problems?.addAll(own.list);
+  return [...own.list];
+}
+
+/** Records every problem with one SLO in `problems`; `at` is where it sits in the caller's args, e.g. `slos[0]`. */
+export function checkSlo(problems: Problems, at: string, slo: Slo): boolean {
+  const before = problems.list.length;
+  if (!problems.check(typeof slo === "object" && slo !== null, { property: at, value: slo, rule: "an SLO { name, objective }", fix: `write ${at} as { name: "checkout", objective: 99.9 }` })) return false;
   problems.check(isDns1035Label(slo.name), {
     property: `${at}.name`,
     value: slo.name,
@@ -103,6 +116,7 @@ export function sloProblems(slo: Slo, at: string, problems: Problems): void {
     });
     checkDuration(problems, `${at}.errorRateAlert.for`, slo.errorRateAlert.for);
   }
+  return problems.list.length === before;
 }
 
 function checkDuration(problems: Problems, property: string, value: string | undefined): void {

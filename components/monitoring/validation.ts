@@ -2,18 +2,20 @@
  * Up-front validation of `MonitoringStackArgs`: every problem at once, before anything is registered.
  */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
-import { checkInteger, checkOneOf, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
 import { environmentProfile } from "../shared/environment";
-import { alertReceiversProblems } from "./alertmanager";
+import { checkAlertReceivers } from "./alertmanager";
 import { clusterAlarmsProblems } from "./ClusterAlarms";
 import { dashboardsProblems } from "./Dashboards";
 import { loggingProblems } from "./Logging";
 import type { MonitoringStackArgs } from "./MonitoringStack";
-import { sloProblems } from "./sloValidation";
+import { checkSlo } from "./sloValidation";
 import { tracingProblems } from "./Tracing";
 import { Environments } from "./types";
 
-export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
+export function monitoringStackProblems(args: MonitoringStackArgs): Problem[] {
+  const shape = argsObjectProblems(args, "MonitoringStack");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   checkOneOf(problems, "environment", args.environment, Environments);
   problems.check(isKnownRegion(args.region), {
@@ -43,7 +45,7 @@ export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
 
   const names = new Set<string>();
   (args.slos ?? []).forEach((slo, i) => {
-    sloProblems(slo, `slos[${i}]`, problems);
+    checkSlo(problems, `slos[${i}]`, slo);
     problems.check(!names.has(slo.name), {
       property: `slos[${i}].name`,
       value: slo.name,
@@ -61,13 +63,13 @@ export function monitoringStackProblems(args: MonitoringStackArgs): Problems {
       fix: "pass alertReceivers: { receivers: [...], critical: <pager receiver>, warning: <ticket receiver> }",
     });
   } else {
-    alertReceiversProblems(args.alertReceivers, "alertReceivers", problems);
+    checkAlertReceivers(problems, "alertReceivers", args.alertReceivers);
   }
-  if (args.dashboards) problems.addAll(dashboardsProblems(args.dashboards).list);
+  if (args.dashboards) problems.addAll(dashboardsProblems(args.dashboards));
   if (args.tracing !== false) {
-    problems.addAll(tracingProblems({ region: args.region, oidcIssuer: "", oidcProviderArn: "", ...(args.tracing ?? {}) }).list);
+    problems.addAll(tracingProblems({ region: args.region, oidcIssuer: "", oidcProviderArn: "", ...(args.tracing ?? {}) }));
   }
-  if (args.logging !== false) problems.addAll(loggingProblems(args.logging ?? {}).list);
-  if (args.alarms !== false) problems.addAll(clusterAlarmsProblems(args.alarms ?? undefined).list);
-  return problems;
+  if (args.logging !== false) problems.addAll(loggingProblems(args.logging ?? {}));
+  if (args.alarms !== false) problems.addAll(clusterAlarmsProblems(args.alarms ?? undefined));
+  return [...problems.list];
 }

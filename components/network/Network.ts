@@ -1,3 +1,4 @@
+import { throwIfProblems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { environmentProfile } from "../shared/environment";
@@ -62,7 +63,7 @@ interface ZoneNetwork {
 
 /** Throws a `ValidationError` listing every problem with the arguments. */
 export function validateNetworkArgs(name: string, args: NetworkArgs): void {
-  networkProblems(args).throwIfAny(`Network "${name}"`);
+  throwIfProblems(`Network "${name}"`, networkProblems(args));
 }
 
 /**

@@ -4,7 +4,7 @@
  * Pure functions so that the stack config can validate every region's VPC range before any component runs, and so
  * that the subnet layout is a function of the arguments alone (the same CIDR and zones always give the same subnets).
  */
-import { Problem, ValidationError } from "../shared/validation";
+import { argsObjectProblems, Problem, ValidationError } from "../shared/validation";
 
 /** An IPv4 CIDR block as an unsigned 32-bit base address and a prefix length. */
 export interface Cidr {
@@ -81,6 +81,8 @@ export function carveSubnets(parent: Cidr, prefixes: readonly number[]): Cidr[] 
  * VPCs cannot route between overlapping ranges). `property` is the config path of the map, used in messages.
  */
 export function cidrOverlapProblems(cidrByRegion: Readonly<Record<string, string>>, property = "cidrBlocks"): Problem[] {
+  const shape = argsObjectProblems(cidrByRegion, "region → CIDR", property);
+  if (shape.length > 0) return shape;
   const problems: Problem[] = [];
   const parsed: { region: string; text: string; cidr: Cidr }[] = [];
   for (const [region, text] of Object.entries(cidrByRegion)) {

@@ -90,7 +90,7 @@ export function planSubnets(input: SubnetPlanInput): SubnetPlan | undefined {
 }
 
 /** Problems with explicit per-zone CIDRs: known zones, well-formed network addresses inside the VPC, sizes AWS allows. */
-export function explicitSubnetProblems(
+export function checkExplicitSubnets(
   problems: Problems,
   explicit: Readonly<Record<string, ZoneSubnetCidrs>>,
   zones: readonly string[],
@@ -117,7 +117,7 @@ export function explicitSubnetProblems(
 }
 
 /** Every pair of planned subnets that overlaps (explicit CIDRs can collide with each other or with a slot). */
-export function overlappingSubnetProblems(problems: Problems, zones: readonly string[], plan: SubnetPlan, property = "subnetCidrs"): void {
+export function checkSubnetOverlap(problems: Problems, zones: readonly string[], plan: SubnetPlan, property = "subnetCidrs"): void {
   const all = zones.flatMap((zone, i) => [
     { label: `${zone} private`, zone, text: plan.privateCidrs[i] },
     { label: `${zone} public`, zone, text: plan.publicCidrs[i] },

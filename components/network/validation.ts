@@ -4,9 +4,9 @@
 import { isLogRetentionDays } from "../shared/logs";
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { environmentProfile } from "../shared/environment";
-import { checkOneOf, Problems } from "../shared/validation";
+import { argsObjectProblems, checkOneOf, Problem, Problems } from "../shared/validation";
 import { Cidr, cidrsOverlap, formatCidr, isNetworkAddress, isPrivateRange, networkOf, parseCidr } from "./cidr";
-import { explicitSubnetProblems, overlappingSubnetProblems, planSubnets, slotPrefixes, SLOTTED_VPC_PREFIX_MAX, ZONE_SLOTS, zoneSlot } from "./subnets";
+import { checkExplicitSubnets, checkSubnetOverlap, planSubnets, slotPrefixes, SLOTTED_VPC_PREFIX_MAX, ZONE_SLOTS, zoneSlot } from "./subnets";
 import { Environments, LOG_RETENTION_DAYS, NatGateways } from "./types";
 import type { NetworkArgs } from "./Network";
 
@@ -21,7 +21,9 @@ export const SUBNET_PREFIX_MAX = 28;
 export const MIN_ZONES = 2;
 
 /** Every problem with the arguments; empty when they are valid. */
-export function networkProblems(args: NetworkArgs): Problems {
+export function networkProblems(args: NetworkArgs): Problem[] {
+  const shape = argsObjectProblems(args, "Network");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const environment = args.environment;
   checkOneOf(problems, "environment", environment, Environments);
@@ -93,7 +95,7 @@ export function networkProblems(args: NetworkArgs): Problems {
   const vpc = checkVpcCidr(problems, args.cidrBlock);
   if (vpc && zonesOk && zoneCount > 0) checkSubnetPlan(problems, args, vpc);
   if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
-  return problems;
+  return [...problems.list];
 }
 
 function checkTransitGateway(problems: Problems, tgw: NonNullable<NetworkArgs["transitGateway"]>, vpc: Cidr | undefined): void {
@@ -159,7 +161,7 @@ export function checkVpcCidr(problems: Problems, cidrBlock: unknown, property = 
 function checkSubnetPlan(problems: Problems, args: NetworkArgs, vpc: Cidr): void {
   const zones = args.availabilityZones;
   const explicit = args.subnetCidrs ?? {};
-  explicitSubnetProblems(problems, explicit, zones, vpc, { privatePrefixMax: PRIVATE_PREFIX_MAX, subnetPrefixMax: SUBNET_PREFIX_MAX });
+  checkExplicitSubnets(problems, explicit, zones, vpc, { privatePrefixMax: PRIVATE_PREFIX_MAX, subnetPrefixMax: SUBNET_PREFIX_MAX });
   const slotted = zones.filter((z) => explicit[z] === undefined);
   if (slotted.length === 0) return;
   const slots = slotPrefixes(vpc.prefix);
@@ -186,5 +188,5 @@ function checkSubnetPlan(problems: Problems, args: NetworkArgs, vpc: Cidr): void
   });
   if (!privateOk || !publicOk || problems.list.length > 0) return;
   const plan = planSubnets({ region: args.region, vpc, zones, privatePrefix, publicPrefix, explicit });
-  if (plan) overlappingSubnetProblems(problems, zones, plan);
+  if (plan) checkSubnetOverlap(problems, zones, plan);
 }

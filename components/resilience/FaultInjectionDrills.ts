@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays } from "../shared/logs";
 import { serviceTrustPolicyDocument } from "../shared/iam";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { DrillRegion, DrillSettings, DrillSpec, drillQuotaProblems, drillSettingsProblems, drillSpecs, FIS_SERVICE_ACCOUNT, MAX_STOP_CONDITIONS, resolveDrillSettings, strictestObjective } from "./drills";
 import { anyAlarmRule, availabilityAlarmArgs, fisRolePolicy } from "./guards";
 
@@ -24,10 +24,14 @@ export interface FaultInjectionDrillsArgs extends DrillRegion {
 }
 
 /** Every problem with the arguments, before anything is registered. */
-export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Problems {
-  const problems = drillSettingsProblems(args.settings, "settings");
+export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Problem[] {
+  const shape = argsObjectProblems(args, "FaultInjectionDrills");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(drillSettingsProblems(args.settings, "settings"));
+  const zones = listField(problems, "zones", args.zones);
+  const services = listField(problems, "services", args.services);
   const stopOn = resolveDrillSettings(args.settings).stopOn;
-  problems.check(args.zones.length > 0, { property: "zones", value: args.zones, rule: "at least one zone", fix: "pass the region's zones" });
+  problems.check(zones.length > 0, { property: "zones", value: zones, rule: "at least one zone", fix: "pass the region's zones" });
   const usable = stopOn.filter((s) => s === "availability" || (args.dataAlarmArns ?? []).length > 0);
   problems.check(!Array.isArray(stopOn) || stopOn.length === 0 || usable.length > 0, {
     property: "settings.stopOn", value: stopOn, rule: `a signal that exists in ${args.region}: no data-tier alarm was passed, so "data" alone stops nothing`,
@@ -36,10 +40,15 @@ export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Pr
   problems.check(usable.length <= MAX_STOP_CONDITIONS, { property: "settings.stopOn", value: stopOn, rule: `at most ${MAX_STOP_CONDITIONS} stop conditions (FIS quota)`, fix: "stop on fewer signals" });
   // The templates as they would be registered must fit FIS's quotas (drills.ts FIS_QUOTAS); only with settings that resolve.
   if (problems.list.length === 0) problems.addAll(drillQuotaProblems(drillSpecs(args, args.settings), "drills").list);
-  for (const s of args.services) {
+  for (const s of services) {
     problems.check(s.sloObjective > 90 && s.sloObjective < 100, { property: `services.${s.name}.sloObjective`, value: s.sloObjective, rule: "a percentage above 90 and below 100", fix: "write it in percent, e.g. 99.9" });
   }
-  return problems;
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the FaultInjectionDrills constructor calls first. */
+export function validateFaultInjectionDrillsArgs(name: string, args: FaultInjectionDrillsArgs): void {
+  throwIfProblems(`FaultInjectionDrills "${name}"`, faultInjectionDrillsProblems(args));
 }
 
 /**
@@ -56,7 +65,7 @@ export class FaultInjectionDrills extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: FaultInjectionDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
-    faultInjectionDrillsProblems(args).throwIfAny(`FaultInjectionDrills "${name}"`);
+    validateFaultInjectionDrillsArgs(name, args);
     super("production-platform:resilience:FaultInjectionDrills", name, {}, opts);
     const parent = { parent: this };
     const settings = resolveDrillSettings(args.settings);

@@ -20,7 +20,7 @@
  * still appears in the CLI listing; the replication-group one is the current name. Quotas: see FIS_QUOTAS.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems } from "../shared/validation";
 
 export const FisActions = {
   StopInstances: "aws:ec2:stop-instances",
@@ -112,7 +112,9 @@ export function resolveDrillSettings(s: DrillSettings = {}): ResolvedDrillSettin
 }
 
 /** Every problem with drill settings; `at` prefixes property names (config key or component argument). */
-export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills"): Problems {
+export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills"): Problem[] {
+  const shape = s === undefined ? [] : argsObjectProblems(s, "drill", at);
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const r = resolveDrillSettings(s);
   problems.check(Number.isInteger(r.durationMinutes) && r.durationMinutes >= 1 && r.durationMinutes <= FIS_QUOTAS.actionDurationMinutes, {
@@ -131,7 +133,7 @@ export function drillSettingsProblems(s: DrillSettings | undefined, at = "drills
       property: `${at}.${key}`, value: r[key], rule: "an integer percentage from 1 to 100", fix: `set ${key} to e.g. 50`,
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** ISO 8601 duration FIS expects, e.g. `PT10M`. */

@@ -9,7 +9,7 @@
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Problems, checkInteger } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { isKnownRegion } from "../shared/regions";
 import { isDnsLabel } from "./networkPolicies";
@@ -56,7 +56,9 @@ export interface AccountSecurityBaselineArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-export function validateAccountSecurityBaselineArgs(args: AccountSecurityBaselineArgs): Problems {
+export function accountSecurityBaselineProblems(args: AccountSecurityBaselineArgs): Problem[] {
+  const shape = argsObjectProblems(args, "AccountSecurityBaseline");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   if (args.environment !== "account") problems.addAll(environmentProblems(args.environment));
   problems.check(isKnownRegion(args.region), {
@@ -96,7 +98,7 @@ export function validateAccountSecurityBaselineArgs(args: AccountSecurityBaselin
       fix: "raise expireAfterDays or lower archiveAfterDays",
     });
   }
-  return problems;
+  return [...problems.list];
 }
 
 /** Physical names must be unique per account (and region); the stack is the part that differs between stacks. */
@@ -124,7 +126,7 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
   readonly trailBucketName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AccountSecurityBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateAccountSecurityBaselineArgs(args).throwIfAny(`AccountSecurityBaseline "${name}"`);
+    validateAccountSecurityBaselineArgs(name, args);
     super("production-platform:security:AccountSecurityBaseline", name, {}, opts);
 
     // The account stack protects what it is told to; an environment follows its profile.
@@ -316,4 +318,9 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
     );
     return new aws.cfg.RecorderStatus(`${name}-config-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
   }
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the AccountSecurityBaseline constructor calls first. */
+export function validateAccountSecurityBaselineArgs(name: string, args: AccountSecurityBaselineArgs): void {
+  throwIfProblems(`AccountSecurityBaseline "${name}"`, accountSecurityBaselineProblems(args));
 }

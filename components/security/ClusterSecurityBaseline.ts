@@ -13,29 +13,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile, platformSecretPrefix } from "../shared/environment";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import { ImageMirror, mirrored } from "../shared/mirror";
-import { Problems, checkInteger } from "../shared/validation";
-import { PodSecurityLevel, checkKubernetesVersion, psaLabels } from "./psa";
-import { createNamespaceGuardrails } from "./namespaceGuardrails";
-import { QuotaSettings, resolveLimits, resolveQuota } from "./quota";
-import { ADDON_NAMESPACES, ADDON_NAMESPACE_LEVELS, SYSTEM_NAMESPACES } from "./systemNamespaces";
-import { irsaRole } from "./iam";
-import {
-  ADDON_EGRESS,
-  ADDON_LIMITS,
-  ADDON_QUOTA,
-  ADDON_CHART_IMAGES,
-  CHARTS,
-  CLUSTER_SECRET_STORE_API_VERSION,
-  CLUSTER_SECRET_STORE_NAME,
-  EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-  addonExtraPolicies,
-  clusterSecretStoreSpec,
-  ecrLifecyclePolicy,
-  externalSecretsPolicy,
-} from "./clusterAddons";
+import { ImageMirror } from "../shared/mirror";
+import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { checkKubernetesVersion } from "./psa";
+import { QuotaSettings } from "./quota";
+import { ADDON_NAMESPACES } from "./systemNamespaces";
+import { CLUSTER_SECRET_STORE_NAME } from "./clusterAddons";
+import { BaselineContext, createAddonNamespaces, createEcrRepositories, installCertManager, installExternalSecrets, labelSystemNamespaces } from "./clusterBaselinePieces";
 
 export interface ClusterSecurityBaselineArgs {
   /** EKS cluster name; tags the IAM roles created for the cluster. */
@@ -85,12 +69,15 @@ export interface ClusterSecurityBaselineArgs {
 const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]+$/;
 const ECR_NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
-export function validateClusterSecurityBaselineArgs(args: ClusterSecurityBaselineArgs): Problems {
+/** Every problem with the arguments (validation contract, docs/architecture.md); never throws. */
+export function clusterSecurityBaselineProblems(args: ClusterSecurityBaselineArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ClusterSecurityBaseline");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
   problems.addAll(environmentProblems(args.environment));
   if (args.secretNamePrefix !== undefined) {
-    problems.check(SECRET_PREFIX.test(args.secretNamePrefix) && args.secretNamePrefix.length >= 3, {
+    problems.check(typeof args.secretNamePrefix === "string" && SECRET_PREFIX.test(args.secretNamePrefix) && args.secretNamePrefix.length >= 3, {
       property: "secretNamePrefix",
       value: args.secretNamePrefix,
       rule: "a Secrets Manager name prefix of 3+ characters (letters, digits, /_+=.@-)",
@@ -98,8 +85,8 @@ export function validateClusterSecurityBaselineArgs(args: ClusterSecurityBaselin
     });
   }
   const seen = new Set<string>();
-  (args.ecrRepositories ?? []).forEach((repo, i) => {
-    problems.check(ECR_NAME.test(repo) && repo.length <= 200, {
+  listField(problems, "ecrRepositories", args.ecrRepositories).forEach((repo, i) => {
+    problems.check(typeof repo === "string" && ECR_NAME.test(repo) && repo.length <= 200, {
       property: `ecrRepositories[${i}]`,
       value: repo,
       rule: "an ECR repository name: lower-case letters, digits, . _ - and / between parts, at most 200 characters",
@@ -115,14 +102,19 @@ export function validateClusterSecurityBaselineArgs(args: ClusterSecurityBaselin
     ["certManagerChartVersion", args.certManagerChartVersion],
   ] as const) {
     if (value === undefined) continue;
-    problems.check(/^v?\d+\.\d+\.\d+$/.test(value), {
+    problems.check(typeof value === "string" && /^v?\d+\.\d+\.\d+$/.test(value), {
       property,
       value,
       rule: "an exact chart version x.y.z",
       fix: "pin an exact version; ranges would let an add-on change without a code change",
     });
   }
-  return problems;
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the constructor calls first. */
+export function validateClusterSecurityBaselineArgs(name: string, args: ClusterSecurityBaselineArgs): void {
+  throwIfProblems(`ClusterSecurityBaseline "${name}"`, clusterSecurityBaselineProblems(args));
 }
 
 export class ClusterSecurityBaseline extends pulumi.ComponentResource {
@@ -136,187 +128,17 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
   readonly ecrRepositoryUrls: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: ClusterSecurityBaselineArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateClusterSecurityBaselineArgs(args).throwIfAny(`ClusterSecurityBaseline "${name}"`);
+    validateClusterSecurityBaselineArgs(name, args);
     super("production-platform:security:ClusterSecurityBaseline", name, {}, opts);
 
     const protect = args.protect ?? environmentProfile(args.environment).protect;
     const prefix = args.secretNamePrefix ?? platformSecretPrefix(args.environment);
-    const tags = { ...args.tags, environment: args.environment };
-
-    // Namespaces EKS creates: labelled in place, with the guardrails that make sense for each.
-    for (const sys of SYSTEM_NAMESPACES) {
-      if (sys.name === "default") {
-        createNamespaceGuardrails(
-          `${name}-default`,
-          {
-            namespace: "default",
-            existing: true,
-            kubernetesVersion: args.kubernetesVersion,
-            podSecurityLevel: sys.enforce,
-            observe: { audit: sys.audit, warn: sys.warn },
-            annotations: { "production-platform/pod-security-reason": sys.reason },
-            allowSameNamespace: false,
-            egress: [],
-            ingress: [],
-            // No pods at all; one Service, the API server's own `kubernetes` Service.
-            quota: resolveQuota({ pods: 0, services: 1, persistentVolumeClaims: 0 }),
-            limits: resolveLimits(),
-            protect: false,
-          },
-          this,
-        );
-        continue;
-      }
-      // kube-system and friends: labels only. Network policies or quotas there would fight the EKS add-on manager.
-      new k8s.core.v1.NamespacePatch(
-        `${name}-${sys.name}-psa`,
-        {
-          metadata: {
-            name: sys.name,
-            labels: psaLabelsFor(sys.enforce, args.kubernetesVersion, sys.audit, sys.warn),
-            annotations: { "pulumi.com/patchForce": "true", "production-platform/pod-security-reason": sys.reason },
-          },
-        },
-        { parent: this },
-      );
-    }
-
-    const addonNames: string[] = [ADDON_NAMESPACES.ExternalSecrets];
-    if (args.certManager ?? true) addonNames.push(ADDON_NAMESPACES.CertManager);
-    if (args.monitoringNamespace ?? true) addonNames.push(ADDON_NAMESPACES.Monitoring);
-    const addonNamespaces: Record<string, pulumi.Output<string>> = {};
-    for (const ns of addonNames) {
-      const level = ADDON_NAMESPACE_LEVELS[ns];
-      addonNamespaces[ns] = createNamespaceGuardrails(
-        `${name}-${ns}`,
-        {
-          namespace: ns,
-          kubernetesVersion: args.kubernetesVersion,
-          podSecurityLevel: level.enforce,
-          observe: { audit: level.audit, warn: level.warn },
-          labels: { "production-platform/owner": "platform" },
-          annotations: { "production-platform/pod-security-reason": level.reason },
-          allowSameNamespace: true,
-          egress: ADDON_EGRESS[ns] ?? [],
-          ingress: [],
-          extraPolicies: addonExtraPolicies(ns),
-          quota: resolveQuota(ns === ADDON_NAMESPACES.Monitoring && args.monitoringQuota ? args.monitoringQuota : ADDON_QUOTA),
-          limits: resolveLimits(ADDON_LIMITS),
-          protect,
-        },
-        this,
-      ).name;
-    }
-
-    // External Secrets Operator: IRSA role limited to one prefix, pinned chart, one ClusterSecretStore.
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const esoRole = irsaRole(
-      `${name}-external-secrets-role`,
-      {
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace: ADDON_NAMESPACES.ExternalSecrets,
-        serviceAccount: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-        description: `External Secrets Operator: read ${prefix}* secrets`,
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-external-secrets-policy`,
-      {
-        role: esoRole.id,
-        policy: pulumi
-          .all([partition, region, accountId])
-          .apply(([p, r, a]) => JSON.stringify(externalSecretsPolicy({ partition: p, region: r, accountId: a, prefix }))),
-      },
-      { parent: this },
-    );
-    const esoImages = mirrored({
-      installCRDs: true,
-      serviceAccount: {
-        create: true,
-        name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
-        annotations: { "eks.amazonaws.com/role-arn": esoRole.arn },
-      },
-    }, ADDON_CHART_IMAGES.externalSecrets, args.imageMirror, `${name}-external-secrets`);
-    const eso = new k8s.helm.v3.Release(
-      `${name}-external-secrets`,
-      {
-        name: "external-secrets",
-        chart: CHARTS.externalSecrets.chart,
-        version: args.externalSecretsChartVersion ?? CHARTS.externalSecrets.version,
-        repositoryOpts: { repo: CHARTS.externalSecrets.repo },
-        namespace: addonNamespaces[ADDON_NAMESPACES.ExternalSecrets],
-        createNamespace: false,
-        atomic: true,
-        values: esoImages.values,
-      },
-      { parent: this, dependsOn: esoImages.dependsOn },
-    );
-    new k8s.apiextensions.CustomResource(
-      `${name}-cluster-secret-store`,
-      {
-        apiVersion: CLUSTER_SECRET_STORE_API_VERSION,
-        kind: "ClusterSecretStore",
-        // Cluster-scoped: a name and no namespace.
-        metadata: { name: CLUSTER_SECRET_STORE_NAME },
-        spec: region.apply((r) => clusterSecretStoreSpec(r)),
-      },
-      { parent: this, dependsOn: [eso] },
-    );
-
-    if (args.certManager ?? true) {
-      const certManagerImages = mirrored({
-        crds: { enabled: true, keep: true },
-        // Leader election in its own namespace instead of kube-system: no Role for cert-manager in kube-system.
-        global: { leaderElection: { namespace: ADDON_NAMESPACES.CertManager } },
-      }, ADDON_CHART_IMAGES.certManager, args.imageMirror, `${name}-cert-manager`);
-      new k8s.helm.v3.Release(
-        `${name}-cert-manager`,
-        {
-          name: "cert-manager",
-          chart: CHARTS.certManager.chart,
-          version: args.certManagerChartVersion ?? CHARTS.certManager.version,
-          repositoryOpts: { repo: CHARTS.certManager.repo },
-          namespace: addonNamespaces[ADDON_NAMESPACES.CertManager],
-          createNamespace: false,
-          atomic: true,
-          values: certManagerImages.values,
-        },
-        { parent: this, dependsOn: certManagerImages.dependsOn },
-      );
-    }
-
-    const repositoryUrls: Record<string, pulumi.Output<string>> = {};
-    const repos = args.ecrRepositories ?? [];
-    if (repos.length > 0) {
-      const key = new aws.kms.Key(
-        `${name}-ecr-key`,
-        { description: `ECR image encryption (${args.environment})`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
-        { parent: this, protect },
-      );
-      const lifecycle = JSON.stringify(ecrLifecyclePolicy(args.ecrUntaggedImageDays ?? 14, args.ecrKeepImages ?? 200));
-      for (const repo of repos) {
-        const childName = `${name}-ecr-${repo.replace(/[/.]/g, "-")}`;
-        const repository = new aws.ecr.Repository(
-          childName,
-          {
-            name: `${pulumi.getStack().toLowerCase().replace(/[^a-z0-9._-]/g, "-")}/${repo}`,
-            imageTagMutability: "IMMUTABLE",
-            imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "KMS", kmsKey: key.arn }],
-            forceDelete: false,
-            tags,
-          },
-          { parent: this, protect },
-        );
-        new aws.ecr.LifecyclePolicy(`${childName}-lifecycle`, { repository: repository.name, policy: lifecycle }, { parent: this });
-        repositoryUrls[repo] = repository.repositoryUrl;
-      }
-    }
+    const ctx: BaselineContext = { name, parent: this, args, protect, tags: { ...args.tags, environment: args.environment } };
+    labelSystemNamespaces(ctx);
+    const addonNamespaces = createAddonNamespaces(ctx);
+    const esoRole = installExternalSecrets(ctx, prefix, addonNamespaces[ADDON_NAMESPACES.ExternalSecrets]);
+    if (args.certManager ?? true) installCertManager(ctx, addonNamespaces[ADDON_NAMESPACES.CertManager]);
+    const repositoryUrls = createEcrRepositories(ctx);
 
     this.externalSecretsRoleArn = esoRole.arn;
     this.clusterSecretStoreName = CLUSTER_SECRET_STORE_NAME;
@@ -329,8 +151,4 @@ export class ClusterSecurityBaseline extends pulumi.ComponentResource {
       ecrRepositoryUrls: this.ecrRepositoryUrls,
     });
   }
-}
-
-function psaLabelsFor(enforce: PodSecurityLevel, version: string, audit: PodSecurityLevel, warn: PodSecurityLevel): Record<string, string> {
-  return psaLabels(enforce, version, { audit, warn });
 }

@@ -17,7 +17,7 @@
  * path) must exist first. */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { Problems, checkInteger } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
 
 export interface SecretRotationArgs {
   /** ARN of the secret to rotate. */
@@ -36,7 +36,9 @@ export interface SecretRotationArgs {
 
 const SCHEDULE = /^(rate\(\d+ (hours?|days?)\)|cron\([^)]+\))$/;
 
-export function validateSecretRotationArgs(args: SecretRotationArgs): Problems {
+export function secretRotationProblems(args: SecretRotationArgs): Problem[] {
+  const shape = argsObjectProblems(args, "SecretRotation");
+  if (shape.length > 0) return shape;
   const problems = new Problems();
   const hasDays = args.automaticallyAfterDays !== undefined;
   const hasExpr = args.scheduleExpression !== undefined;
@@ -57,7 +59,7 @@ export function validateSecretRotationArgs(args: SecretRotationArgs): Problems {
     }
   }
   if (args.windowHours !== undefined) checkInteger(problems, "windowHours", args.windowHours, 1, 24);
-  return problems;
+  return [...problems.list];
 }
 
 /** The `rotationRules` block for the arguments. */
@@ -75,7 +77,7 @@ export class SecretRotation extends pulumi.ComponentResource {
   readonly rotationEnabled: pulumi.Output<boolean>;
 
   constructor(name: string, args: SecretRotationArgs, opts?: pulumi.ComponentResourceOptions) {
-    validateSecretRotationArgs(args).throwIfAny(`SecretRotation "${name}"`);
+    validateSecretRotationArgs(name, args);
     super("production-platform:security:SecretRotation", name, {}, opts);
 
     const rotation = new aws.secretsmanager.SecretRotation(
@@ -94,4 +96,9 @@ export class SecretRotation extends pulumi.ComponentResource {
     this.rotationEnabled = rotation.rotationEnabled;
     this.registerOutputs({ mode: this.mode, rotationEnabled: this.rotationEnabled });
   }
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the SecretRotation constructor calls first. */
+export function validateSecretRotationArgs(name: string, args: SecretRotationArgs): void {
+  throwIfProblems(`SecretRotation "${name}"`, secretRotationProblems(args));
 }

@@ -8,15 +8,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { Problems } from "../shared/validation";
-import { PodSecurityLevel, PodSecurityLevels, POD_SECURITY_LEVELS, checkKubernetesVersion } from "./psa";
-import { EgressRule, IngressRule, checkEgressRules, checkIngressRules, isDnsLabel } from "./networkPolicies";
-import { LimitSettings, QuotaSettings, WorkloadFootprint, checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits } from "./quota";
+import { PodSecurityLevel, PodSecurityLevels } from "./psa";
+import { EgressRule, IngressRule } from "./networkPolicies";
+import { LimitSettings, QuotaSettings, WorkloadFootprint, quotaForWorkloads, resolveLimits } from "./quota";
 import { tenantRoleRules } from "./rbac";
 import { createNamespaceGuardrails } from "./namespaceGuardrails";
-import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL, isReservedNamespace } from "./systemNamespaces";
-import { irsaRole, isForbiddenPolicyArn, serviceAccountSubject } from "./iam";
-import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
+import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL } from "./systemNamespaces";
+import { irsaRole, serviceAccountSubject } from "./iam";
+import { Environment, environmentProfile } from "../shared/environment";
+import { roleNameOf, tenantPolicyAttachments, validateTenantArgs } from "./tenantValidation";
+
+export { roleNameOf, tenantPolicyAttachments, tenantProblems, validateTenantArgs } from "./tenantValidation";
 
 /** A workload identity: a Kubernetes ServiceAccount and the IAM role only it can assume (IRSA). */
 export interface TenantServiceAccount {
@@ -24,10 +26,36 @@ export interface TenantServiceAccount {
   readonly name: string;
   /** Namespace of the ServiceAccount. @default the tenant's first namespace */
   readonly namespace?: string;
-  /** Managed policies attached to the role. Broad AWS-managed ones (AdministratorAccess, …) are rejected. */
+  /**
+   * Managed policies attached to the role, each named: the attachment is `<tenant>-sa-<namespace>-<name>-policy-<name>`,
+   * so adding or removing one never renames (and so detaches and re-attaches) another. The ARN may be an output.
+   * Broad AWS-managed ones (AdministratorAccess, …) are rejected. @default none
+   */
+  readonly policies?: readonly TenantPolicyAttachment[];
+  /**
+   * @deprecated Use `policies`. ARNs known when the program runs, each attachment named after the policy's own name
+   * (the ARN's last segment) and aliased from the index name earlier versions gave it (`…-policy-<index>`), so
+   * upgrading updates it in place; an output here is refused (it cannot name a resource): move it to `policies`
+   * with `formerIndex`. Change the list only after one `pulumi up` with this version: until then the aliases are by
+   * position. @default none
+   */
   readonly policyArns?: readonly pulumi.Input<string>[];
   /** An inline policy document (JSON) for the role. */
   readonly inlinePolicy?: pulumi.Input<string>;
+}
+
+/** One managed-policy attachment of a workload identity, named by a stable key. */
+export interface TenantPolicyAttachment {
+  /** Names the attachment (`…-policy-<name>`): what the policy grants, e.g. `orders-table`. Not only digits. */
+  readonly name: string;
+  /** The managed policy's ARN; may be an output, e.g. `new aws.iam.Policy(...).arn`. */
+  readonly policyArn: pulumi.Input<string>;
+  /**
+   * The position this policy had in the deprecated `policyArns`: the attachment is aliased from that old index name
+   * (`…-policy-<formerIndex>`), so moving it to `policies` updates it in place instead of detaching the policy.
+   * @default no alias
+   */
+  readonly formerIndex?: number;
 }
 
 export interface TenantArgs {
@@ -97,151 +125,9 @@ export interface TenantArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/;
-
-/** The name of an IAM role from its ARN (`arn:aws:iam::1:role/path/Name` → `Name`), or undefined. */
-export function roleNameOf(arn: string): string | undefined {
-  return ROLE_ARN.exec(arn)?.[1];
-}
-
 /** The Kubernetes group the team's access entries carry. */
 export function tenantGroup(tenant: string): string {
   return `tenant-${tenant}-edit`;
-}
-
-/** Every problem with the arguments, reported together. */
-export function validateTenantArgs(args: TenantArgs): Problems {
-  const problems = new Problems().addAll(environmentProblems(args.environment));
-  problems.check(isDnsLabel(args.tenant, 40), {
-    property: "tenant",
-    value: args.tenant,
-    rule: "a DNS label (lower-case letters, digits, '-') of at most 40 characters",
-    fix: 'name the tenant after the team, e.g. "payments"',
-  });
-  problems.check(typeof args.environment === "string" && args.environment.length > 0, {
-    property: "environment",
-    value: args.environment,
-    rule: "a non-empty environment name",
-    fix: 'set environment, e.g. "prod"',
-  });
-  checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
-
-  const tenantOk = isDnsLabel(args.tenant, 40);
-  const namespaces = args.namespaces ?? [args.tenant];
-  problems.check(namespaces.length > 0, {
-    property: "namespaces",
-    value: namespaces,
-    rule: "at least one namespace",
-    fix: "leave namespaces out to get one named after the tenant, or list them",
-  });
-  // A namespace derived from an invalid tenant name would only repeat the tenant problem.
-  (args.namespaces !== undefined || tenantOk ? namespaces : []).forEach((ns, i) => {
-    if (!problems.check(isDnsLabel(ns), {
-      property: `namespaces[${i}]`,
-      value: ns,
-      rule: "a DNS label of at most 63 characters",
-      fix: "use lower-case letters, digits and '-'",
-    })) return;
-    problems.check(!isReservedNamespace(ns), {
-      property: `namespaces[${i}]`,
-      value: ns,
-      rule: "not a system or platform namespace (default, kube-*, external-secrets, cert-manager, monitoring)",
-      fix: `pick a team-specific name, e.g. "${args.tenant}-${ns}"`,
-    });
-    problems.check(namespaces.indexOf(ns) === i, {
-      property: `namespaces[${i}]`,
-      value: ns,
-      rule: "listed once",
-      fix: "remove the duplicate",
-    });
-  });
-
-  const level = args.podSecurityLevel ?? PodSecurityLevels.Restricted;
-  if (problems.check(POD_SECURITY_LEVELS.includes(level), {
-    property: "podSecurityLevel",
-    value: args.podSecurityLevel,
-    rule: `one of ${POD_SECURITY_LEVELS.map((l) => JSON.stringify(l)).join(", ")}`,
-    fix: "leave it out for restricted",
-  })) {
-    problems.check(level === PodSecurityLevels.Restricted || (args.podSecurityReason ?? "").trim().length >= 10, {
-      property: "podSecurityReason",
-      value: args.podSecurityReason,
-      rule: `a written reason (10+ characters) when podSecurityLevel is relaxed to "${level}"`,
-      fix: "say which workload needs what (e.g. hostPath for a log shipper), or drop the relaxation",
-    });
-  }
-
-  const roleNames = new Set<string>();
-  (args.teamRoleArns ?? []).forEach((arn, i) => {
-    const roleName = typeof arn === "string" ? roleNameOf(arn) : undefined;
-    if (!problems.check(roleName !== undefined, {
-      property: `teamRoleArns[${i}]`,
-      value: arn,
-      rule: "an IAM role ARN arn:aws:iam::<account>:role/<name> (not a user, not the account root)",
-      fix: "grant access to a role the team assumes (e.g. its SSO permission-set role)",
-    })) return;
-    problems.check(!roleNames.has(roleName as string), {
-      property: `teamRoleArns[${i}]`,
-      value: arn,
-      rule: "a role name not already listed",
-      fix: "list each role once",
-    });
-    roleNames.add(roleName as string);
-  });
-
-  checkEgressRules(problems, "egress", args.egress ?? []);
-  checkIngressRules(problems, "ingress", args.ingress ?? []);
-  const quota = quotaForWorkloads(args.workloads ?? [], args.quota);
-  checkQuotaAndLimits(problems, quota, resolveLimits(args.limits));
-  checkWorkloadsFitQuota(problems, "quota", args.workloads ?? [], quota, resolveLimits(args.limits));
-
-  const serviceAccounts = args.serviceAccounts ?? [];
-  if (serviceAccounts.length > 0) {
-    problems.check(args.oidcProviderArn !== undefined && args.oidcIssuer !== undefined, {
-      property: "oidcProviderArn",
-      value: args.oidcProviderArn,
-      rule: "set, with oidcIssuer, when serviceAccounts are declared",
-      fix: "pass the cluster's oidcProviderArn and oidcIssuer outputs",
-    });
-  }
-  const seen = new Set<string>();
-  serviceAccounts.forEach((sa, i) => {
-    problems.check(isDnsLabel(sa.name), {
-      property: `serviceAccounts[${i}].name`,
-      value: sa.name,
-      rule: "a DNS label of at most 63 characters",
-      fix: "use lower-case letters, digits and '-'",
-    });
-    problems.check(sa.name !== "default", {
-      property: `serviceAccounts[${i}].name`,
-      value: sa.name,
-      rule: 'not "default" (the default ServiceAccount is shared by every pod that names none)',
-      fix: "give the workload its own ServiceAccount name",
-    });
-    const ns = sa.namespace ?? namespaces[0];
-    problems.check(namespaces.includes(ns), {
-      property: `serviceAccounts[${i}].namespace`,
-      value: sa.namespace,
-      rule: `one of the tenant's namespaces (${namespaces.join(", ")})`,
-      fix: "put the ServiceAccount in a namespace of this tenant",
-    });
-    problems.check(!seen.has(`${ns}/${sa.name}`), {
-      property: `serviceAccounts[${i}]`,
-      value: `${ns}/${sa.name}`,
-      rule: "each namespace/name once",
-      fix: "merge the two entries",
-    });
-    seen.add(`${ns}/${sa.name}`);
-    (sa.policyArns ?? []).forEach((arn, j) =>
-      problems.check(!isForbiddenPolicyArn(arn), {
-        property: `serviceAccounts[${i}].policyArns[${j}]`,
-        value: arn,
-        rule: "not AdministratorAccess, PowerUserAccess or IAMFullAccess",
-        fix: "attach a policy that lists the actions and resources the workload uses",
-      }),
-    );
-  });
-  return problems;
 }
 
 export class Tenant extends pulumi.ComponentResource {
@@ -258,7 +144,7 @@ export class Tenant extends pulumi.ComponentResource {
 
   constructor(name: string, args: TenantArgs, opts?: pulumi.ComponentResourceOptions) {
     // Validate before `super` so that invalid input registers nothing at all, not even the component.
-    validateTenantArgs(args).throwIfAny(`Tenant "${name}"`);
+    validateTenantArgs(name, args);
     super("production-platform:security:Tenant", name, {}, opts);
 
     const tenant = args.tenant;
@@ -349,9 +235,7 @@ export class Tenant extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      (sa.policyArns ?? []).forEach((policyArn, i) =>
-        new aws.iam.RolePolicyAttachment(`${base}-policy-${i}`, { role: role.name, policyArn }, { parent: this }),
-      );
+      attachTenantPolicies(base, role, sa, this);
       if (sa.inlinePolicy !== undefined) {
         new aws.iam.RolePolicy(`${base}-inline`, { role: role.id, policy: sa.inlinePolicy }, { parent: this });
       }
@@ -387,6 +271,17 @@ export class Tenant extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKeyArn,
       kmsAliasName: this.kmsAliasName,
     });
+  }
+}
+
+/**
+ * The service account's managed-policy attachments, one child per attachment named after its key
+ * (tenantPolicyAttachments), never after its position; `formerIndex` aliases the name earlier versions used.
+ */
+function attachTenantPolicies(base: string, role: aws.iam.Role, sa: TenantServiceAccount, parent: pulumi.Resource): void {
+  for (const a of tenantPolicyAttachments(sa)) {
+    const aliases = a.formerIndex === undefined ? undefined : [{ name: `${base}-policy-${a.formerIndex}` }];
+    new aws.iam.RolePolicyAttachment(`${base}-policy-${a.name}`, { role: role.name, policyArn: a.policyArn }, { parent, aliases });
   }
 }
 

@@ -48,6 +48,14 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * The throwing half of the validation contract (docs/architecture.md, "Validation"): `validate<Thing>Args` calls it
+ * with what `<thing>Problems` returned, so every component raises the same error type, listing every problem.
+ */
+export function throwIfProblems(subject: string, problems: readonly Problem[]): void {
+  if (problems.length > 0) throw new ValidationError(subject, problems);
+}
+
 /** Collects problems; `throwIfAny` raises them together. */
 export class Problems {
   private readonly found: Problem[] = [];
@@ -73,8 +81,28 @@ export class Problems {
   }
 
   throwIfAny(subject: string): void {
-    if (this.found.length > 0) throw new ValidationError(subject, this.found);
+    throwIfProblems(subject, this.found);
   }
+}
+
+/** Whether a value is a plain object (not null, not an array): what an `*Args` must be before its fields are read. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The problem for arguments that are not an object at all (a JavaScript caller passing `undefined`, a YAML value of
+ * the wrong shape): `<thing>Problems` returns it instead of throwing a TypeError on the first field it reads.
+ */
+export function argsObjectProblems(value: unknown, subject: string, property = "args"): Problem[] {
+  return isRecord(value) ? [] : [{ property, value, rule: `an object of ${subject} settings`, fix: `pass ${property} as an object` }];
+}
+
+/** A list field as an array: `undefined` is the empty default; anything else that is not an array is reported. */
+export function listField<T>(problems: Problems, property: string, value: readonly T[] | undefined): readonly T[] {
+  if (value === undefined) return [];
+  if (problems.check(Array.isArray(value), { property, value, rule: "a list", fix: `write ${property} as a list, or leave it out` })) return value;
+  return [];
 }
 
 export function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {

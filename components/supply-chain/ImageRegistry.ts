@@ -1,3 +1,4 @@
+import { argsObjectProblems, Problem, throwIfProblems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
@@ -28,6 +29,18 @@ export interface ImageRegistryArgs {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
+/** Every problem with the arguments (validation contract, docs/architecture.md): never throws, whatever it is given. */
+export function imageRegistryArgsProblems(args: ImageRegistryArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ImageRegistry");
+  if (shape.length > 0) return shape;
+  return [...imageRegistryProblems(args.settings, "settings")];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the ImageRegistry constructor calls first. */
+export function validateImageRegistryArgs(name: string, args: ImageRegistryArgs): void {
+  throwIfProblems(`ImageRegistry "${name}"`, imageRegistryArgsProblems(args));
+}
+
 /**
  * The account's image supply chain in one region: KMS-encrypted ECR repositories with immutable tags and a lifecycle,
  * enhanced scanning by Amazon Inspector (continuous, every repository), pull-through cache rules for the public
@@ -43,7 +56,7 @@ export class ImageRegistry extends pulumi.ComponentResource {
   readonly mirror: ImageMirror;
 
   constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
-    imageRegistryProblems(args.settings, "settings").throwIfAny(`ImageRegistry "${name}"`);
+    validateImageRegistryArgs(name, args);
     super("production-platform:supply-chain:ImageRegistry", name, {}, opts);
     const parent = { parent: this };
     const tags = { ...args.tags };

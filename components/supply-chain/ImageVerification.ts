@@ -8,7 +8,7 @@ import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
 import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
 import { checkKubernetesVersion, PodSecurityLevels } from "../security/psa";
 import { resolveLimits, resolveQuota } from "../security/quota";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { ImageMirror, mirrored } from "../shared/mirror";
 import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_IMAGES, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
 
@@ -35,14 +35,22 @@ export interface ImageVerificationArgs {
   readonly imageMirror?: ImageMirror;
 }
 
-export function imageVerificationProblems(args: ImageVerificationArgs): Problems {
+export function imageVerificationProblems(args: ImageVerificationArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ImageVerification");
+  if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment));
+  const namespaces = listField(problems, "namespaces", args.namespaces);
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
-  problems.check(args.namespaces.length > 0, { property: "namespaces", value: args.namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
+  problems.check(namespaces.length > 0, { property: "namespaces", value: namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
   problems.check(!(environmentProfile(args.environment).enforceImageVerification && args.enforce === false), {
     property: "enforce", value: args.enforce, rule: `true in ${args.environment}: tenant images must be verified before they run`, fix: "remove enforce: false",
   });
-  return problems;
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the ImageVerification constructor calls first. */
+export function validateImageVerificationArgs(name: string, args: ImageVerificationArgs): void {
+  throwIfProblems(`ImageVerification "${name}"`, imageVerificationProblems(args));
 }
 
 /**
@@ -55,7 +63,7 @@ export class ImageVerification extends pulumi.ComponentResource {
   readonly policyName: string;
 
   constructor(name: string, args: ImageVerificationArgs, opts?: pulumi.ComponentResourceOptions) {
-    imageVerificationProblems(args).throwIfAny(`ImageVerification "${name}"`);
+    validateImageVerificationArgs(name, args);
     super("production-platform:supply-chain:ImageVerification", name, {}, opts);
     const parent = { parent: this };
     const tags = { ...args.tags };

@@ -3,7 +3,7 @@
  * finding pattern, and the regional form of an ECR image.
  */
 import { isPullThroughUpstream, PULL_THROUGH_UPSTREAM_NAMES, PULL_THROUGH_UPSTREAMS, PullThroughUpstream } from "../shared/images";
-import { Problems } from "../shared/validation";
+import { Problem, Problems } from "../shared/validation";
 
 export { PULL_THROUGH_UPSTREAMS } from "../shared/images";
 export type { PullThroughUpstream } from "../shared/images";
@@ -45,7 +45,8 @@ export function mirrorUpstreamsOf(s: MirrorSettings | undefined): PullThroughUps
   return PULL_THROUGH_UPSTREAM_NAMES.filter((u) => wanted.has(u));
 }
 
-function mirrorProblems(problems: Problems, raw: unknown, at: string): void {
+/** Records the problems of the mirror settings (check contract: into the caller's collector). */
+function checkMirrorSettings(problems: Problems, at: string, raw: unknown): void {
   const isObject = raw === undefined || (raw !== null && typeof raw === "object" && !Array.isArray(raw));
   problems.check(isObject, { property: at, value: raw, rule: "an object { upstreams, credentials }", fix: `remove ${at} or give it credentials per upstream` });
   const s = isObject ? (raw as MirrorSettings | undefined) : undefined;
@@ -85,7 +86,7 @@ export interface ImageRegistrySettings {
   readonly mirror?: MirrorSettings;
 }
 
-export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problems {
+export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at = "supplyChain"): Problem[] {
   const problems = new Problems();
   if (s?.alertSeverity !== undefined) {
     problems.check((InspectorSeverities as readonly string[]).includes(s.alertSeverity), { property: `${at}.alertSeverity`, value: s.alertSeverity, rule: `one of ${InspectorSeverities.join(", ")}`, fix: "use HIGH" });
@@ -94,8 +95,8 @@ export function imageRegistryProblems(s: ImageRegistrySettings | undefined, at =
     const v = s?.[key];
     if (v !== undefined) problems.check(Number.isInteger(v) && v >= 1 && v <= max, { property: `${at}.${key}`, value: v, rule: `an integer from 1 to ${max}`, fix: `remove ${key} to use the default` });
   }
-  mirrorProblems(problems, s?.mirror, `${at}.mirror`);
-  return problems;
+  checkMirrorSettings(problems, `${at}.mirror`, s?.mirror);
+  return [...problems.list];
 }
 
 /** InspectorSeverities that alert: the threshold and everything above it. */

@@ -6,7 +6,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { environmentProfile } from "../shared/environment";
 import { regionCode } from "../shared/regions";
-import { ValidationError } from "../shared/validation";
 import {
   detectionSeconds,
   GlobalTrafficArgs,
@@ -60,8 +59,7 @@ export class GlobalTraffic extends pulumi.ComponentResource {
   public readonly detectionSeconds: number;
 
   constructor(name: string, args: GlobalTrafficArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = validateGlobalTrafficArgs(args);
-    if (problems.length > 0) throw new ValidationError(`GlobalTraffic "${name}"`, problems);
+    validateGlobalTrafficArgs(name, args);
     super("production-platform:traffic:GlobalTraffic", name, {}, opts);
 
     const settings = settingsOf(args);

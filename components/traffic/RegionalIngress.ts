@@ -6,7 +6,6 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createIrsaRole } from "../cluster";
-import { ValidationError } from "../shared/validation";
 import { mirrored } from "../shared/mirror";
 import { INGRESS_CHART_IMAGES, INGRESS_CHARTS, ingressNameOf, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
 import {
@@ -62,8 +61,7 @@ export class RegionalIngress extends pulumi.ComponentResource {
   public readonly externalDnsRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: RegionalIngressArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = validateRegionalIngressArgs(args);
-    if (problems.length > 0) throw new ValidationError(`RegionalIngress "${name}"`, problems);
+    validateRegionalIngressArgs(name, args);
     super("production-platform:traffic:RegionalIngress", name, {}, opts);
 
     const r = resolveRegionalIngressArgs(args);

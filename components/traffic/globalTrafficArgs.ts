@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
-import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { environmentProblems } from "../shared/environment";
 
 /** How Route 53 picks an endpoint. */
@@ -116,7 +116,9 @@ export function isHostname(value: unknown): value is string {
 }
 
 /** Every problem with the arguments; empty when they are valid. */
-export function validateGlobalTrafficArgs(args: GlobalTrafficArgs): readonly Problem[] {
+export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem[] {
+  const shape = argsObjectProblems(args, "GlobalTraffic");
+  if (shape.length > 0) return shape;
   const p = new Problems().addAll(environmentProblems(args.environment));
   p.check(isHostname(args.domainName), {
     property: "domainName",
@@ -317,4 +319,9 @@ export function webAclRulesOf(waf: WafArgs | undefined): aws.types.input.wafv2.W
       visibilityConfig: visibility("rate-limit-per-ip"),
     },
   ];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the GlobalTraffic constructor calls first. */
+export function validateGlobalTrafficArgs(name: string, args: GlobalTrafficArgs): void {
+  throwIfProblems(`GlobalTraffic "${name}"`, globalTrafficProblems(args));
 }

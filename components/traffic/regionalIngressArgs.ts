@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
-import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { isDns1035Label, isDns1123Label } from "../workload/names";
 import { isHostname } from "./globalTrafficArgs";
 import { ChartImages, ImageMirror, mirrorImage } from "../shared/mirror";
@@ -143,7 +143,9 @@ function checkPath(p: Problems, property: string, value: unknown, fix: string): 
 }
 
 /** Every problem with the arguments; empty when they are valid. */
-export function validateRegionalIngressArgs(args: RegionalIngressArgs): readonly Problem[] {
+export function regionalIngressProblems(args: RegionalIngressArgs): readonly Problem[] {
+  const shape = argsObjectProblems(args, "RegionalIngress");
+  if (shape.length > 0) return shape;
   const p = new Problems();
   const prod = environmentProfile(args.environment).requireServices;
   checkOneOf(p, "environment", args.environment, Environments);
@@ -255,4 +257,9 @@ export function resolveRegionalIngressArgs(args: RegionalIngressArgs): ResolvedR
     controllerVersion: args.chartVersions?.loadBalancerController ?? INGRESS_CHARTS.loadBalancerController.version,
     externalDnsVersion: args.chartVersions?.externalDns ?? INGRESS_CHARTS.externalDns.version,
   };
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the RegionalIngress constructor calls first. */
+export function validateRegionalIngressArgs(name: string, args: RegionalIngressArgs): void {
+  throwIfProblems(`RegionalIngress "${name}"`, regionalIngressProblems(args));
 }

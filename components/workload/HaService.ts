@@ -4,7 +4,6 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ValidationError } from "../shared/validation";
 import { HaServiceArgs, resolveHaServiceArgs, WorkloadKind } from "./haServiceArgs";
 import {
   deploymentSpecOf,
@@ -52,8 +51,7 @@ export class HaService extends pulumi.ComponentResource {
   public readonly selectorLabels: Readonly<Record<string, string>>;
 
   constructor(name: string, args: HaServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = validateHaServiceArgs(name, args);
-    if (problems.length > 0) throw new ValidationError(`HaService "${name}"`, problems);
+    validateHaServiceArgs(name, args);
     super("production-platform:workload:HaService", name, {}, opts);
 
     const r = resolveHaServiceArgs(name, args);

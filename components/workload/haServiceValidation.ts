@@ -7,7 +7,7 @@ import { deliveryProblems } from "../delivery/deliveryValidation";
 import { meshMembershipProblems } from "./haServiceMesh";
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import { parseCidr } from "../network/cidr";
-import { checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, WorkloadKind } from "./haServiceArgs";
 import {
   isDns1035Label,
@@ -52,8 +52,13 @@ function validateProbe(p: Problems, property: string, probe: ProbeArgs | undefin
   if (probe.failureThreshold !== undefined) checkInteger(p, `${property}.failureThreshold`, probe.failureThreshold, 1, 100);
 }
 
-/** Every problem with the arguments; empty when they are valid. */
-export function validateHaServiceArgs(name: string, args: HaServiceArgs): readonly Problem[] {
+/**
+ * Every problem with the arguments (validation contract, docs/architecture.md); never throws. `name` is the
+ * component's name, the default `appName`.
+ */
+export function haServiceProblems(args: HaServiceArgs, name?: string): Problem[] {
+  const shape = argsObjectProblems(args, "HaService");
+  if (shape.length > 0) return shape;
   const p = new Problems().addAll(environmentProblems(args.environment));
   const prod = environmentProfile(args.environment).strict;
   const kind = args.kind ?? WorkloadKind.Deployment;
@@ -344,5 +349,10 @@ export function validateHaServiceArgs(name: string, args: HaServiceArgs): readon
 
   p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }).list);
   p.addAll(meshMembershipProblems(args).list);
-  return p.list;
+  return [...p.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the HaService constructor calls first. */
+export function validateHaServiceArgs(name: string, args: HaServiceArgs): void {
+  throwIfProblems(`HaService "${name}"`, haServiceProblems(args, name));
 }

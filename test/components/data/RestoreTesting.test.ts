@@ -70,6 +70,6 @@ describe("bad restore-testing input is rejected before anything registers", () =
   });
 
   test("the window defaults to the RTO", () => {
-    expect(restoreTestingProblems({}, 300).list.map(formatProblem)).toEqual([]);
+    expect(restoreTestingProblems({}, 300).map(formatProblem)).toEqual([]);
   });
 });

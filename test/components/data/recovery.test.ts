@@ -6,8 +6,11 @@ import {
   recoveryProblems,
   RecoveryInput,
   RESTORE_RTO_SECONDS,
+  SINGLE_REGION_ENVIRONMENTS,
+  singleRegionAllowed,
   Topology,
 } from "../../../components/data";
+import { Environment, ENVIRONMENT_PROFILES, Environments } from "../../../components/shared/environment";
 import { formatProblem } from "../../../components/shared/validation";
 
 const base: RecoveryInput = { objectives: { rpoSeconds: 60, rtoSeconds: 900 }, regionCount: 3 };
@@ -109,5 +112,20 @@ describe("invalid objectives", () => {
 
   test("reports every problem at once", () => {
     expect(messages({ objectives: { rpoSeconds: 60, rtoSeconds: 900, backupRpoSeconds: 10 }, regionCount: 1 })).toHaveLength(2);
+  });
+});
+
+describe("single-region data tier follows the environment profile", () => {
+  // One source of truth: the profile's minRegions decides it, not a second list in the data tier.
+  test.each(Environments)("%s", (env) => {
+    const single = ENVIRONMENT_PROFILES[env].minRegions <= 1;
+    expect(singleRegionAllowed(env)).toBe(single);
+    expect(SINGLE_REGION_ENVIRONMENTS.includes(env)).toBe(single);
+    expect(recoveryProblems({ ...base, objectives: { rpoSeconds: 86400, rtoSeconds: 86400 }, regionCount: 1, environment: env }).some((p) => p.property === "regions")).toBe(!single);
+  });
+
+  test("an unknown or absent environment needs two regions (the stricter answer)", () => {
+    expect(singleRegionAllowed(undefined)).toBe(false);
+    expect(singleRegionAllowed("production" as Environment)).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { alertmanagerConfig, AlertReceivers, alertReceiversProblems, snsTopicsOf } from "../../../components/monitoring/alertmanager";
+import { alertmanagerConfig, AlertReceivers, alertReceiversProblems, checkAlertReceivers, snsTopicsOf } from "../../../components/monitoring/alertmanager";
 import { Problems } from "../../../components/shared/validation";
 
 const receivers: AlertReceivers = {
@@ -48,7 +48,8 @@ describe("alertReceiversProblems", () => {
     ["unknown warning route", { ...receivers, warning: "jira" }, /r\.warning: got "jira".*Fix: set warning/],
   ])("%s", (_label, config, message) => {
     const problems = new Problems();
-    alertReceiversProblems(config, "r", problems);
+    checkAlertReceivers(problems, "r", config);
+    expect(alertReceiversProblems(config, "r")).toEqual(problems.list);
     expect(() => problems.throwIfAny("receivers")).toThrow(message);
   });
 });

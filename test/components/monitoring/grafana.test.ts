@@ -1,12 +1,12 @@
 import { dashboardQueryRuleGroups, grafanaDashboard, PanelKind, standardDashboards, substituteVariables } from "../../../components/monitoring/grafana";
-import { dashboardsProblems } from "../../../components/monitoring/Dashboards";
+import { dashboardsProblems, validateDashboardsArgs } from "../../../components/monitoring/Dashboards";
 
 describe("grafana dashboards", () => {
   const dashboards = standardDashboards();
 
   test("service RED + SLO, cluster capacity and data tier", () => {
     expect(dashboards.map((d) => d.uid)).toEqual(["service-red-slo", "cluster-capacity", "data-tier"]);
-    expect(dashboardsProblems(dashboards).list).toHaveLength(0);
+    expect(dashboardsProblems(dashboards)).toHaveLength(0);
   });
 
   test("the service dashboard shows the error budget from the SLO recording rules", () => {
@@ -48,6 +48,6 @@ describe("grafana dashboards", () => {
       { uid: "Bad UID", title: "x", tags: [], panels: [{ title: "p", kind: PanelKind.Stat, queries: [{ expr: "up" }] }] },
       { uid: "empty", title: "x", tags: [], panels: [{ title: "p", kind: PanelKind.Stat, queries: [{ expr: " " }] }] },
     ];
-    expect(() => dashboardsProblems(bad).throwIfAny("dashboards")).toThrow(/dashboards\[0\]\.uid: got "Bad UID"[\s\S]*dashboards\[1\]\.panels/);
+    expect(() => validateDashboardsArgs("dashboards", { dashboards: bad })).toThrow(/dashboards\[0\]\.uid: got "Bad UID"[\s\S]*dashboards\[1\]\.panels/);
   });
 });

@@ -1,6 +1,6 @@
 import { Problems } from "../../../components/shared/validation";
 import { BURN_RATE_WINDOWS, MIN_OBJECTIVE, RATIO_WINDOWS, Slo, sloAlertNames, sloRuleGroups, SloRecords } from "../../../components/monitoring/slo";
-import { sloProblems } from "../../../components/monitoring/sloValidation";
+import { checkSlo, sloProblems } from "../../../components/monitoring/sloValidation";
 import { PrometheusRuleSpec } from "../../../components/monitoring/types";
 
 function rulesOf(slo: Slo): PrometheusRuleSpec[] {
@@ -108,14 +108,15 @@ describe("sloProblems", () => {
     ["bucket metric that is not a histogram", { name: "x", latency: { bucketMetric: "http_latency" } }, /latency\.bucketMetric: got "http_latency"/],
   ])("%s", (_label, slo, message) => {
     const problems = new Problems();
-    sloProblems(slo, "slo", problems);
+    checkSlo(problems, "slo", slo);
+    expect(sloProblems(slo)).toEqual(problems.list);
     expect(() => problems.throwIfAny("SLO")).toThrow(message);
   });
 
   test("the lowest objective is where 14.4× burn reaches 100 % errors", () => {
     expect(MIN_OBJECTIVE).toBeCloseTo(93.0556, 3);
     const ok = new Problems();
-    sloProblems({ name: "x", objective: 99.9 }, "slo", ok);
+    checkSlo(ok, "slo", { name: "x", objective: 99.9 });
     expect(ok.list).toHaveLength(0);
   });
 });

@@ -98,7 +98,7 @@ describe("bad drill input is rejected before anything registers", () => {
     ["an unknown stop signal", { settings: { stopOn: ["latency" as never] } }, "settings.stopOn[0]: got \"latency\""],
   ])("%s", (_label, overrides, expected) => {
     const args = { ...region, alarmTopicArn: "arn", dataAlarmArns: ["arn:aws:cloudwatch:us-east-1:1:alarm:a"], ...overrides };
-    expect(faultInjectionDrillsProblems(args).list.map(formatProblem).join("\n")).toContain(expected);
+    expect(faultInjectionDrillsProblems(args).map(formatProblem).join("\n")).toContain(expected);
     const recorder = installMockRuntime({ preview: true });
     expect(() => new FaultInjectionDrills("d", args)).toThrow(expected);
     expect(recorder.resources).toHaveLength(0);

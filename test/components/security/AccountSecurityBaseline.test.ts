@@ -120,6 +120,6 @@ describe("AccountSecurityBaseline validation", () => {
     ["expire before archive", { archiveAfterDays: 300, expireAfterDays: 365 }, /expireAfterDays: got 365; expected at least archiveAfterDays \+ 90 \(390\)/],
     ["primary missing", { primary: undefined as any }, /primary: got undefined/],
   ])("%s", (_l, args, expected) => {
-    expect(() => validateAccountSecurityBaselineArgs({ ...base, ...args }).throwIfAny("x")).toThrow(expected);
+    expect(() => validateAccountSecurityBaselineArgs("x", { ...base, ...args })).toThrow(expected);
   });
 });

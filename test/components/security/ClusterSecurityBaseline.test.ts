@@ -4,8 +4,10 @@ import { installMockRuntime, settle, ResourceRecorder } from "../../../src/testi
 import {
   ClusterSecurityBaseline,
   ClusterSecurityBaselineArgs,
+  clusterSecurityBaselineProblems,
   validateClusterSecurityBaselineArgs,
 } from "../../../components/security/ClusterSecurityBaseline";
+import { formatProblem } from "../../../components/shared/validation";
 
 const BASE: ClusterSecurityBaselineArgs = {
   clusterName: "use1-cluster",
@@ -153,6 +155,7 @@ describe("ClusterSecurityBaseline validation", () => {
     ["chart range", { externalSecretsChartVersion: "^0.20" }, /externalSecretsChartVersion: got "\^0.20"; expected an exact chart version/],
     ["lifecycle days", { ecrUntaggedImageDays: 0 }, /ecrUntaggedImageDays: got 0/],
   ])("%s", (_l, args, expected) => {
-    expect(() => validateClusterSecurityBaselineArgs({ ...BASE, ...args }).throwIfAny("x")).toThrow(expected);
+    expect(() => validateClusterSecurityBaselineArgs("x", { ...BASE, ...args })).toThrow(expected);
+    expect(clusterSecurityBaselineProblems({ ...BASE, ...args }).map(formatProblem).join("\n")).toMatch(expected);
   });
 });

@@ -53,6 +53,6 @@ describe("SecretRotation validation", () => {
     ["bad expression", { scheduleExpression: "weekly" }, /scheduleExpression: got "weekly"; expected rate\(N days\|hours\) or cron/],
     ["window", { automaticallyAfterDays: 7, windowHours: 25 }, /windowHours: got 25/],
   ])("%s", (_l, args, expected) => {
-    expect(() => validateSecretRotationArgs({ secretArn: SECRET, ...args }).throwIfAny("x")).toThrow(expected);
+    expect(() => validateSecretRotationArgs("x", { secretArn: SECRET, ...args })).toThrow(expected);
   });
 });

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { installMockRuntime, settle, ResourceRecorder } from "../../../src/testing/mocks";
-import { Tenant, TenantArgs, validateTenantArgs } from "../../../components/security/Tenant";
+import { Tenant, TenantArgs, tenantProblems, validateTenantArgs } from "../../../components/security/Tenant";
+import { ValidationError } from "../../../components/shared/validation";
 import { ruleFindings } from "../../../components/security/rbac";
 
 const OIDC_ARN = "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
@@ -207,7 +208,8 @@ describe.each([true, false])("Tenant (preview=%s)", (preview) => {
 
 describe("Tenant validation", () => {
   test("valid arguments have no problems", () => {
-    expect(validateTenantArgs(BASE).list).toEqual([]);
+    expect(tenantProblems(BASE)).toEqual([]);
+    expect(() => validateTenantArgs("t", BASE)).not.toThrow();
   });
 
   test.each<[string, Partial<TenantArgs>, RegExp]>([
@@ -224,10 +226,14 @@ describe("Tenant validation", () => {
     ["default service account", { serviceAccounts: [{ name: "default" }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /serviceAccounts\[0\]\.name: got "default"/],
     ["service account elsewhere", { serviceAccounts: [{ name: "api", namespace: "orders" }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /serviceAccounts\[0\]\.namespace: got "orders"/],
     ["admin policy", { serviceAccounts: [{ name: "api", policyArns: ["arn:aws:iam::aws:policy/AdministratorAccess"] }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /policyArns\[0\]: .*expected not AdministratorAccess/],
+    ["admin policy, named", { serviceAccounts: [{ name: "api", policies: [{ name: "admin", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }] }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /policies\[0\]: .*expected not AdministratorAccess/],
+    ["attachment name only digits (an old index name)", { serviceAccounts: [{ name: "api", policies: [{ name: "1", policyArn: "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess" }] }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /policies\[0\]\.name: got "1"/],
+    ["attachment name twice", { serviceAccounts: [{ name: "api", policies: [{ name: "AmazonS3ReadOnlyAccess", policyArn: "arn:aws:iam::123456789012:policy/x" }], policyArns: ["arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"] }], oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER }, /policyArns\[0\]: got "AmazonS3ReadOnlyAccess"; expected each attachment name once/],
     ["bad quota", { quota: { pods: 1.5 } }, /quota\.pods: got 1.5/],
     ["open egress", { egress: [{ name: "internet", cidr: "0.0.0.0/0" }] }, /egress\[0\]\.ports/],
   ])("%s", (_label, args, expected) => {
-    expect(() => validateTenantArgs({ ...BASE, ...args }).throwIfAny("Tenant")).toThrow(expected);
+    expect(() => validateTenantArgs("t", { ...BASE, ...args })).toThrow(expected);
+    expect(() => validateTenantArgs("t", { ...BASE, ...args })).toThrow(ValidationError);
   });
 
   test("every problem is reported at once, before anything is registered", async () => {
@@ -235,5 +241,86 @@ describe("Tenant validation", () => {
     expect(() => new Tenant("t", { ...BASE, tenant: "X", kubernetesVersion: "1" })).toThrow(/2 problems/);
     await settle();
     expect(recorder.resources).toEqual([]);
+  });
+});
+
+describe("Tenant service-account policy attachments are named by key, never by position", () => {
+  const S3 = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess";
+  const SQS = "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess";
+  const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+  const base = "euw1-payments-sa-payments-ledger";
+  const attachments = (recorder: ResourceRecorder) =>
+    Object.fromEntries(recorder.ofType(ATTACHMENT).map((r) => [r.urn, recorder.inputsOf(r).policyArn]));
+  const aliasNames = (recorder: ResourceRecorder, name: string) =>
+    recorder.ofType(ATTACHMENT).find((r) => r.name === name)!.options.aliases.map((a) => (typeof a === "string" ? a.split("::").pop() : (a as { name?: string }).name));
+
+  async function withPolicies(serviceAccount: Record<string, unknown>): Promise<ResourceRecorder> {
+    return deploy(true, { oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, serviceAccounts: [{ name: "ledger", ...serviceAccount }] });
+  }
+
+  test("removing the first of several policies (one of them an output) renames nothing else", async () => {
+    // The real idiom: a policy created in the same program, whose ARN is unknown until it is created.
+    const before = await (async () => {
+      const recorder = installMockRuntime({ preview: true, stack: "prod-eu" });
+      const awsProvider = new aws.Provider("euw1", { region: "eu-west-1" });
+      const k8sProvider = new k8s.Provider("cluster", { kubeconfig: "{}" });
+      const table = new aws.iam.Policy("orders-table", { policy: "{}" }, { provider: awsProvider });
+      const policies = [{ name: "s3-read", policyArn: S3 }, { name: "orders-table", policyArn: table.arn }, { name: "sqs-read", policyArn: SQS }];
+      new Tenant("euw1-payments", { ...BASE, oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, serviceAccounts: [{ name: "ledger", policies }] }, { providers: [awsProvider, k8sProvider] });
+      await settle();
+      return recorder;
+    })();
+    const after = await withPolicies({ policies: [{ name: "sqs-read", policyArn: SQS }] });
+    const kept = Object.keys(attachments(after));
+    expect(kept).toHaveLength(1);
+    expect(Object.keys(attachments(before))).toEqual(expect.arrayContaining(kept));
+    expect(attachments(after)[kept[0]]).toBe(SQS);
+    expect(after.ofType(ATTACHMENT).map((r) => r.name)).toEqual([`${base}-policy-sqs-read`]);
+  });
+
+  test("deprecated policyArns: named after the policy, aliased from the old index name, stable when the first goes", async () => {
+    const two = await withPolicies({ policyArns: [S3, SQS] });
+    expect(two.ofType(ATTACHMENT).map((r) => r.name).sort()).toEqual([`${base}-policy-AmazonS3ReadOnlyAccess`, `${base}-policy-AmazonSQSReadOnlyAccess`]);
+    expect(aliasNames(two, `${base}-policy-AmazonS3ReadOnlyAccess`)).toEqual([`${base}-policy-0`]);
+    expect(aliasNames(two, `${base}-policy-AmazonSQSReadOnlyAccess`)).toEqual([`${base}-policy-1`]);
+    const one = await withPolicies({ policyArns: [SQS] });
+    const sqs = one.ofType(ATTACHMENT).map((r) => r.urn);
+    expect(two.ofType(ATTACHMENT).map((r) => r.urn)).toEqual(expect.arrayContaining(sqs));
+  });
+
+  test("moving from policyArns to policies keeps the attachment through formerIndex; policyArns and policies name alike", async () => {
+    const legacy = await withPolicies({ policyArns: [S3] });
+    const moved = await withPolicies({ policies: [{ name: "AmazonS3ReadOnlyAccess", policyArn: S3, formerIndex: 0 }] });
+    expect(moved.ofType(ATTACHMENT).map((r) => r.urn)).toEqual(legacy.ofType(ATTACHMENT).map((r) => r.urn));
+    expect(aliasNames(moved, `${base}-policy-AmazonS3ReadOnlyAccess`)).toEqual([`${base}-policy-0`]);
+    const renamed = await withPolicies({ policies: [{ name: "s3-read", policyArn: S3, formerIndex: 0 }] });
+    expect(aliasNames(renamed, `${base}-policy-s3-read`)).toEqual([`${base}-policy-0`]);
+  });
+
+  test("an output in policyArns is refused before anything registers, naming the fix", async () => {
+    const recorder = installMockRuntime({ preview: true });
+    const arn = new aws.iam.Policy("p", { policy: "{}" }).arn;
+    await settle();
+    const count = recorder.resources.length;
+    const args: TenantArgs = { ...BASE, oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, serviceAccounts: [{ name: "ledger", policyArns: [S3, arn] }] };
+    expect(() => new Tenant("t", args)).toThrow(/serviceAccounts\[0\]\.policyArns\[1\]: got "<output>".*move it to serviceAccounts\[0\]\.policies as \{ name: .*formerIndex: 1 \}/s);
+    await settle();
+    expect(recorder.resources).toHaveLength(count);
+  });
+});
+
+describe("tenantProblems never throws on odd input", () => {
+  test.each<[string, unknown]>([
+    ["undefined", undefined],
+    ["null", null],
+    ["a string", "payments"],
+    ["an empty object", {}],
+    ["lists that are not lists", { ...BASE, namespaces: "payments", teamRoleArns: 1, egress: {}, serviceAccounts: "ledger" }],
+    ["service accounts of odd shapes", { ...BASE, oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, serviceAccounts: [null, { name: "a", policies: [null, {}], policyArns: [7] }] }],
+  ])("%s", (_label, args) => {
+    const problems = tenantProblems(args as TenantArgs);
+    expect(Array.isArray(problems)).toBe(true);
+    expect(problems.length).toBeGreaterThan(0);
+    expect(() => validateTenantArgs("t", args as TenantArgs)).toThrow(ValidationError);
   });
 });
