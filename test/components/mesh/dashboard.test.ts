@@ -24,7 +24,7 @@ describe("mesh dashboard", () => {
     for (const q of [MESH_ERROR_RATIO, MESH_P95_SECONDS]) expect(q).toContain("by (");
     expect(exprs.join("\n")).toContain('job="istio-system/istiod"');
     expect(exprs.join("\n")).toContain('job="istio-system/ztunnel"');
-    expect(dashboardsProblems([spec]).list).toEqual([]);
+    expect(dashboardsProblems([spec])).toEqual([]);
   });
 
   test("JSON: unique panel ids, inside the 24-column grid without overlap, every panel on the datasource variable", () => {
