@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
 import { ImageMirror, mirrored } from "../shared/mirror";
@@ -67,6 +67,26 @@ export function rolloutsControllerValues(a: { prod: boolean; replicas: number; s
   };
 }
 
+/** Every problem with the arguments, before anything is registered; never throws. */
+export function rolloutsControllerProblems(args: RolloutsControllerArgs): Problem[] {
+  const shape = argsObjectProblems(args, "RolloutsController");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(environmentProblems(args.environment));
+  const replicas = args.replicas ?? 2;
+  problems.check(Number.isInteger(replicas) && replicas >= 2 && replicas <= 5, {
+    property: "replicas",
+    value: replicas,
+    rule: "an integer from 2 to 5 (one replica is a single point of failure for every release)",
+    fix: "leave replicas out (2) or set 3",
+  });
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the RolloutsController constructor calls first. */
+export function validateRolloutsControllerArgs(name: string, args: RolloutsControllerArgs): void {
+  throwIfProblems(`RolloutsController "${name}"`, rolloutsControllerProblems(args));
+}
+
 /**
  * Pass the cluster's `k8s.Provider`. Rollouts and AnalysisTemplates must `dependsOn` {@link release}, which installs
  * their CRDs.
@@ -77,15 +97,8 @@ export class RolloutsController extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
 
   constructor(name: string, args: RolloutsControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = new Problems().addAll(environmentProblems(args.environment));
+    validateRolloutsControllerArgs(name, args);
     const replicas = args.replicas ?? 2;
-    problems.check(Number.isInteger(replicas) && replicas >= 2 && replicas <= 5, {
-      property: "replicas",
-      value: replicas,
-      rule: "an integer from 2 to 5 (one replica is a single point of failure for every release)",
-      fix: "leave replicas out (2) or set 3",
-    });
-    problems.throwIfAny(`RolloutsController "${name}"`);
     super("production-platform:delivery:RolloutsController", name, {}, opts);
 
     const guarded = createNamespaceGuardrails(

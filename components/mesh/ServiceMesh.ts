@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { isDns1123Label } from "../workload/names";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
 import { Dashboards } from "../monitoring/Dashboards";
@@ -76,26 +76,42 @@ export function istiodValues(a: { strict: boolean; replicas: number }): Record<s
   };
 }
 
-/** Every problem with the arguments, and the replica counts they resolve to. */
-export function serviceMeshProblems(args: ServiceMeshArgs): { problems: Problems; replicas: number; waypointMin: number; waypointMax: number } {
+/** The replica counts the arguments resolve to (defaults applied); read them after validation. */
+function resolveServiceMeshReplicas(args: ServiceMeshArgs): { floor: number; replicas: number; waypointMin: number; waypointMax: number } {
+  const waypointReplicas: unknown = args.waypointReplicas;
+  const sizing: { min?: number; max?: number } = isRecord(waypointReplicas) ? waypointReplicas : {};
+  const floor = environmentProfile(args.environment).minWaypointReplicas;
+  const waypointMin = sizing.min ?? floor;
+  return { floor, replicas: args.istiodReplicas ?? 2, waypointMin, waypointMax: sizing.max ?? Math.max(5, waypointMin) };
+}
+
+/** Every problem with the arguments, before anything is registered; never throws. */
+export function serviceMeshProblems(args: ServiceMeshArgs): Problem[] {
+  const shape = argsObjectProblems(args, "ServiceMesh");
+  if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment));
-  const replicas = args.istiodReplicas ?? 2;
+  const { floor, replicas, waypointMin, waypointMax } = resolveServiceMeshReplicas(args);
   problems.check(Number.isInteger(replicas) && replicas >= 2 && replicas <= 5, {
     property: "istiodReplicas", value: replicas, rule: "an integer from 2 to 5", fix: "leave istiodReplicas out (2) or set 3",
   });
-  args.namespaces.forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && ns !== WAYPOINT_NAMESPACE && !ns.startsWith("kube-"), {
+  problems.check(args.namespaces !== undefined, { property: "namespaces", value: args.namespaces, rule: "a list of tenant namespaces (may be empty)", fix: "pass the tenants' namespaces" });
+  listField(problems, "namespaces", args.namespaces).forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && ns !== WAYPOINT_NAMESPACE && !ns.startsWith("kube-"), {
     property: `namespaces[${i}]`, value: ns, rule: `a tenant namespace (not kube-*, ${MESH_ROOT_NAMESPACE} or ${WAYPOINT_NAMESPACE})`, fix: "list the tenants' namespaces",
   }));
-  const floor = environmentProfile(args.environment).minWaypointReplicas;
-  const waypointMin = args.waypointReplicas?.min ?? floor;
-  const waypointMax = args.waypointReplicas?.max ?? Math.max(5, waypointMin);
+  listField(problems, "permissiveNamespaces", args.permissiveNamespaces);
+  if (args.waypointReplicas !== undefined) problems.addAll(argsObjectProblems(args.waypointReplicas, "waypoint replica", "waypointReplicas"));
   problems.check(Number.isInteger(waypointMin) && waypointMin >= floor && waypointMin <= 20, {
     property: "waypointReplicas.min", value: waypointMin, rule: `an integer from ${floor} (this environment's floor) to 20`, fix: "leave it out for the environment's default",
   });
   problems.check(Number.isInteger(waypointMax) && waypointMax >= waypointMin && waypointMax <= 50, {
     property: "waypointReplicas.max", value: waypointMax, rule: `an integer from waypointReplicas.min (${waypointMin}) to 50`, fix: "raise max or lower min",
   });
-  return { problems, replicas, waypointMin, waypointMax };
+  return [...problems.list];
+}
+
+/** Throws every problem of the arguments as one ValidationError; what the ServiceMesh constructor calls first. */
+export function validateServiceMeshArgs(name: string, args: ServiceMeshArgs): void {
+  throwIfProblems(`ServiceMesh "${name}"`, serviceMeshProblems(args));
 }
 
 /**
@@ -133,8 +149,8 @@ export class ServiceMesh extends pulumi.ComponentResource {
   private readonly waypoints: ReadonlyMap<string, k8s.apiextensions.CustomResource>;
 
   constructor(name: string, args: ServiceMeshArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { problems, replicas, waypointMin, waypointMax } = serviceMeshProblems(args);
-    problems.throwIfAny(`ServiceMesh "${name}"`);
+    validateServiceMeshArgs(name, args);
+    const { replicas, waypointMin, waypointMax } = resolveServiceMeshReplicas(args);
     super("production-platform:mesh:ServiceMesh", name, {}, opts);
     const profile = environmentProfile(args.environment);
     const strict = profile.strict;

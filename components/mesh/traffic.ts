@@ -9,7 +9,7 @@
  * HTTPRoute. Field semantics: Istio networking/v1 VirtualService `HTTPRetry` (attempts = retries after the first
  * try), DestinationRule `ConnectionPoolSettings` and `OutlierDetection`.
  */
-import { checkInteger, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
 
 export const ISTIO_NETWORKING_API_VERSION = "networking.istio.io/v1";
 
@@ -87,12 +87,25 @@ function definedOf<T extends object>(o: T | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Every problem with `mesh.traffic`, before anything registers. */
-export function meshTrafficProblems(a: MeshTrafficArgs | undefined, prefix = "mesh.traffic"): Problems {
+/**
+ * Every problem with `mesh.traffic`, before anything registers; never throws (a value that is not an object, here or
+ * in `retries`, `circuitBreaker` or `outlierDetection`, is reported, not read).
+ */
+export function meshTrafficProblems(a: MeshTrafficArgs | undefined, prefix = "mesh.traffic"): Problem[] {
+  if (a === undefined) return [];
+  const shape = argsObjectProblems(a, "mesh traffic", prefix);
+  if (shape.length > 0) return shape;
   const p = new Problems();
-  if (a === undefined) return p;
+  const section = <T extends object>(value: T | undefined, subject: string, key: string): T => {
+    if (value === undefined) return {} as T;
+    const wrong = argsObjectProblems(value, subject, `${prefix}.${key}`);
+    p.addAll(wrong);
+    return wrong.length > 0 ? ({} as T) : value;
+  };
+  const r = section(a.retries, "retry", "retries");
+  const cb = section(a.circuitBreaker, "circuit breaker", "circuitBreaker");
+  const od = section(a.outlierDetection, "outlier detection", "outlierDetection");
   if (a.timeoutSeconds !== undefined) checkInteger(p, `${prefix}.timeoutSeconds`, a.timeoutSeconds, 1, 3600);
-  const r = a.retries ?? {};
   if (r.attempts !== undefined) checkInteger(p, `${prefix}.retries.attempts`, r.attempts, 0, 5, "a retry storm multiplies load on a failing service: keep attempts at 5 or fewer");
   if (r.perTryTimeoutSeconds !== undefined) checkInteger(p, `${prefix}.retries.perTryTimeoutSeconds`, r.perTryTimeoutSeconds, 1, 3600);
   if (r.retryOn !== undefined) {
@@ -100,16 +113,14 @@ export function meshTrafficProblems(a: MeshTrafficArgs | undefined, prefix = "me
       property: `${prefix}.retries.retryOn`, value: r.retryOn, rule: "a comma-separated list of Envoy retry conditions (e.g. connect-failure,refused-stream)", fix: "leave it out for the safe default",
     });
   }
-  const cb = a.circuitBreaker ?? {};
   for (const key of ["maxConnections", "maxPendingRequests", "maxRequests", "maxRetries"] as const) {
     if (cb[key] !== undefined) checkInteger(p, `${prefix}.circuitBreaker.${key}`, cb[key], 1, 1_000_000);
   }
-  const od = a.outlierDetection ?? {};
   if (od.consecutive5xxErrors !== undefined) checkInteger(p, `${prefix}.outlierDetection.consecutive5xxErrors`, od.consecutive5xxErrors, 1, 100);
   if (od.intervalSeconds !== undefined) checkInteger(p, `${prefix}.outlierDetection.intervalSeconds`, od.intervalSeconds, 1, 300);
   if (od.baseEjectionSeconds !== undefined) checkInteger(p, `${prefix}.outlierDetection.baseEjectionSeconds`, od.baseEjectionSeconds, 1, 3600);
   if (od.maxEjectionPercent !== undefined) checkInteger(p, `${prefix}.outlierDetection.maxEjectionPercent`, od.maxEjectionPercent, 1, 50, "ejecting more than half the pods turns a partial failure into an outage");
-  const t = resolveMeshTraffic(a);
+  const t = resolveMeshTraffic({ ...a, retries: r, circuitBreaker: cb, outlierDetection: od });
   // With retries off the per-try timeout is not used, so it cannot conflict with the request timeout.
   if (Number.isInteger(t.timeoutSeconds) && Number.isInteger(t.retries.attempts) && t.retries.attempts > 0 && Number.isInteger(t.retries.perTryTimeoutSeconds)) {
     const needed = (t.retries.attempts + 1) * t.retries.perTryTimeoutSeconds;
@@ -117,7 +128,7 @@ export function meshTrafficProblems(a: MeshTrafficArgs | undefined, prefix = "me
       property: `${prefix}.timeoutSeconds`, value: t.timeoutSeconds, rule: `at least retries.perTryTimeoutSeconds (${t.retries.perTryTimeoutSeconds}): a shorter request timeout cuts the first attempt`, fix: `use ${needed} to allow every attempt, or lower perTryTimeoutSeconds`,
     });
   }
-  return p;
+  return [...p.list];
 }
 
 /** The service's host as the mesh names it. */

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { LogRetentionDays } from "../shared/logs";
 import { serviceTrustPolicyDocument } from "../shared/iam";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { DrillRegion, DrillSettings, DrillSpec, drillQuotaProblems, drillSettingsProblems, drillSpecs, FIS_SERVICE_ACCOUNT, MAX_STOP_CONDITIONS, resolveDrillSettings, strictestObjective } from "./drills";
 import { anyAlarmRule, availabilityAlarmArgs, fisRolePolicy } from "./guards";
 
@@ -23,24 +23,30 @@ export interface FaultInjectionDrillsArgs extends DrillRegion {
   readonly tags?: Readonly<Record<string, string>>;
 }
 
-/** Every problem with the arguments, before anything is registered. */
+/** Every problem with the arguments, before anything is registered; never throws (odd field types are reported). */
 export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Problem[] {
   const shape = argsObjectProblems(args, "FaultInjectionDrills");
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(drillSettingsProblems(args.settings, "settings"));
   const zones = listField(problems, "zones", args.zones);
   const services = listField(problems, "services", args.services);
-  const stopOn = resolveDrillSettings(args.settings).stopOn;
+  const dataAlarmArns = listField(problems, "dataAlarmArns", args.dataAlarmArns);
+  services.forEach((s: unknown, i) => problems.check(isRecord(s), { property: `services[${i}]`, value: s, rule: "a service ({ name, namespace, sloObjective })", fix: "describe each service as an object" }));
+  const settings = args.settings === undefined || isRecord(args.settings) ? args.settings : undefined;
+  const resolvedStopOn: unknown = resolveDrillSettings(settings).stopOn;
+  const stopOn = Array.isArray(resolvedStopOn) ? (resolvedStopOn as readonly string[]) : [];
   problems.check(zones.length > 0, { property: "zones", value: zones, rule: "at least one zone", fix: "pass the region's zones" });
-  const usable = stopOn.filter((s) => s === "availability" || (args.dataAlarmArns ?? []).length > 0);
-  problems.check(!Array.isArray(stopOn) || stopOn.length === 0 || usable.length > 0, {
+  problems.check(isRecord(args.objectives), { property: "objectives", value: args.objectives, rule: "an object { rpoSeconds, rtoSeconds }", fix: "pass the region's recovery objectives" });
+  const usable = stopOn.filter((s) => s === "availability" || dataAlarmArns.length > 0);
+  problems.check(stopOn.length === 0 || usable.length > 0, {
     property: "settings.stopOn", value: stopOn, rule: `a signal that exists in ${args.region}: no data-tier alarm was passed, so "data" alone stops nothing`,
     fix: `add "availability" to stopOn or pass dataAlarmArns`,
   });
   problems.check(usable.length <= MAX_STOP_CONDITIONS, { property: "settings.stopOn", value: stopOn, rule: `at most ${MAX_STOP_CONDITIONS} stop conditions (FIS quota)`, fix: "stop on fewer signals" });
   // The templates as they would be registered must fit FIS's quotas (drills.ts FIS_QUOTAS); only with settings that resolve.
-  if (problems.list.length === 0) problems.addAll(drillQuotaProblems(drillSpecs(args, args.settings), "drills").list);
+  if (problems.list.length === 0) problems.addAll(drillQuotaProblems(drillSpecs({ ...args, zones, services }, settings), "drills"));
   for (const s of services) {
+    if (!isRecord(s)) continue;
     problems.check(s.sloObjective > 90 && s.sloObjective < 100, { property: `services.${s.name}.sloObjective`, value: s.sloObjective, rule: "a percentage above 90 and below 100", fix: "write it in percent, e.g. 99.9" });
   }
   return [...problems.list];

@@ -20,7 +20,7 @@
  * still appears in the CLI listing; the replication-group one is the current name. Quotas: see FIS_QUOTAS.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, isRecord, listField, Problem, Problems } from "../shared/validation";
 
 export const FisActions = {
   StopInstances: "aws:ec2:stop-instances",
@@ -87,19 +87,24 @@ export const MAX_STOP_CONDITIONS = FIS_QUOTAS.stopConditionsPerTemplate;
 /**
  * Templates that FIS would refuse (or could not run whole): more actions than a template holds, or more starting
  * together than an experiment runs in parallel. Every action of these drills starts at once (none has startAfter).
+ * Returns every problem and never throws: a value that is not a list of specs is reported, not read.
  */
-export function drillQuotaProblems(specs: readonly DrillSpec[], at = "drills"): Problems {
+export function drillQuotaProblems(specs: readonly DrillSpec[] | undefined, at = "drills"): Problem[] {
   const problems = new Problems();
-  for (const spec of specs) {
-    problems.check(spec.actions.length <= FIS_QUOTAS.actionsPerTemplate, {
-      property: `${at}.${spec.key}.actions`, value: spec.actions.length, rule: `at most ${FIS_QUOTAS.actionsPerTemplate} actions per experiment template (FIS quota)`, fix: "split the drill into several templates",
+  listField(problems, at, specs).forEach((spec: unknown, i) => {
+    if (!problems.check(isRecord(spec) && Array.isArray(spec.actions), {
+      property: `${at}[${i}]`, value: spec, rule: "a drill spec with a list of actions", fix: "pass the specs drillSpecs returns",
+    })) return;
+    const { key, actions } = spec as unknown as DrillSpec;
+    problems.check(actions.length <= FIS_QUOTAS.actionsPerTemplate, {
+      property: `${at}.${key}.actions`, value: actions.length, rule: `at most ${FIS_QUOTAS.actionsPerTemplate} actions per experiment template (FIS quota)`, fix: "split the drill into several templates",
     });
-    problems.check(spec.actions.length <= FIS_QUOTAS.parallelActionsPerExperiment, {
-      property: `${at}.${spec.key}.actions`, value: spec.actions.length, rule: `at most ${FIS_QUOTAS.parallelActionsPerExperiment} actions running in parallel per experiment (FIS quota); these all start together`,
+    problems.check(actions.length <= FIS_QUOTAS.parallelActionsPerExperiment, {
+      property: `${at}.${key}.actions`, value: actions.length, rule: `at most ${FIS_QUOTAS.parallelActionsPerExperiment} actions running in parallel per experiment (FIS quota); these all start together`,
       fix: "split the drill, or sequence its actions with startAfter",
     });
-  }
-  return problems;
+  });
+  return [...problems.list];
 }
 
 export function resolveDrillSettings(s: DrillSettings = {}): ResolvedDrillSettings {

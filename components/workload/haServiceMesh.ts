@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { authorizationPolicySpecOf, CallerIdentity, ISTIO_SECURITY_API_VERSION, plaintextPortPeerAuthenticationSpecOf, waypointAuthorizationPolicySpecOf } from "../mesh/meshPolicy";
 import { destinationRuleSpecOf, ISTIO_NETWORKING_API_VERSION, meshTrafficProblems, resolveMeshTraffic, serviceHostOf, virtualServiceSpecOf } from "../mesh/traffic";
 import { waypointPrincipalOf } from "../mesh/waypoint";
-import { Problems } from "../shared/validation";
+import { argsObjectProblems, Problem, Problems } from "../shared/validation";
 import { isDns1123Label } from "./names";
 import { HaServiceArgs, ResolvedHaService } from "./haServiceArgs";
 import { metadataOf, selectorLabelsOf } from "./haServiceSpec";
@@ -24,10 +24,15 @@ export function callerIdentitiesOf(r: ResolvedHaService): CallerIdentity[] {
   return callers;
 }
 
-/** Every problem with `mesh` and the callers' mesh identities (runs with the rest of HaService's validation). */
-export function meshMembershipProblems(args: HaServiceArgs): Problems {
+/**
+ * Every problem with `mesh` and the callers' mesh identities (runs with the rest of HaService's validation, which
+ * reports the shape of `allowedCallers` itself); never throws.
+ */
+export function meshMembershipProblems(args: HaServiceArgs): Problem[] {
+  const shape = argsObjectProblems(args, "HaService");
+  if (shape.length > 0) return shape;
   const p = new Problems();
-  (args.allowedCallers ?? []).forEach((caller, i) => {
+  (Array.isArray(args.allowedCallers) ? args.allowedCallers : []).forEach((caller, i) => {
     if (caller?.serviceAccount !== undefined) {
       p.check(isDns1123Label(caller.serviceAccount), { property: `allowedCallers[${i}].serviceAccount`, value: caller.serviceAccount, rule: "a service account name (DNS-1123 label)", fix: "set the calling pods' spec.serviceAccountName" });
     }
@@ -49,8 +54,8 @@ export function meshMembershipProblems(args: HaServiceArgs): Problems {
       fix: "pass mesh.waypoint = serviceMesh.waypointFor(namespace), or remove mesh.traffic",
     });
   }
-  p.addAll(meshTrafficProblems(args.mesh?.traffic).list);
-  return p;
+  p.addAll(meshTrafficProblems(args.mesh?.traffic));
+  return [...p.list];
 }
 
 export function createMeshObjects(name: string, r: ResolvedHaService, parent: pulumi.Resource): void {

@@ -347,8 +347,8 @@ export function haServiceProblems(args: HaServiceArgs, name?: string): Problem[]
     p.check(new Set(args.zones).size === args.zones.length, { property: "zones", value: args.zones, rule: "no duplicates", fix: "list each zone once" });
   }
 
-  p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }).list);
-  p.addAll(meshMembershipProblems(args).list);
+  p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }));
+  p.addAll(meshMembershipProblems(args));
   return [...p.list];
 }
 

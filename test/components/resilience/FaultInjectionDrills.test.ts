@@ -113,13 +113,13 @@ describe("FIS quotas (drills.ts FIS_QUOTAS, the Service Quotas listing for fis)"
   test("the platform's drills fit: the widest, the primary region's zone loss, starts 5 actions together", () => {
     const specs = drillSpecs(region);
     expect(Math.max(...specs.map((s) => s.actions.length))).toBe(5);
-    expect(drillQuotaProblems(specs).list).toEqual([]);
+    expect(drillQuotaProblems(specs)).toEqual([]);
   });
 
   test("a template with more actions than run in parallel, or than a template holds, is refused", () => {
     const [zone] = drillSpecs(region);
     const widened = (n: number) => ({ ...zone, actions: Array.from({ length: n }, (_, i) => ({ ...zone.actions[0], name: `a${i}` })) });
-    expect(drillQuotaProblems([widened(11)]).list.map(formatProblem).join("\n")).toContain(`drills.${zone.key}.actions: got 11; expected at most 10 actions running in parallel per experiment (FIS quota)`);
-    expect(drillQuotaProblems([widened(21)]).list.map(formatProblem).join("\n")).toContain("expected at most 20 actions per experiment template (FIS quota)");
+    expect(drillQuotaProblems([widened(11)]).map(formatProblem).join("\n")).toContain(`drills.${zone.key}.actions: got 11; expected at most 10 actions running in parallel per experiment (FIS quota)`);
+    expect(drillQuotaProblems([widened(21)]).map(formatProblem).join("\n")).toContain("expected at most 20 actions per experiment template (FIS quota)");
   });
 });

@@ -20,15 +20,7 @@ const components = Object.entries(exported)
   .map(([k]) => k)
   .sort();
 
-/**
- * Components another session owns this week (issue 19: components/mesh, components/delivery); they validate inline
- * today. This list may only shrink: the test fails as soon as one of them follows the contract, so it gets removed.
- */
-const PENDING_COMPONENTS = ["RolloutsController", "ServiceMesh"];
-/** `deliveryProblems` (components/delivery, same owner) returns the Problems collector, not an array. */
-const PENDING_PROBLEMS = ["deliveryProblems"];
-
-const problemFunctions = Object.keys(exported).filter((k) => /Problems$/.test(k) && typeof exported[k] === "function" && !PENDING_PROBLEMS.includes(k)).sort();
+const problemFunctions = Object.keys(exported).filter((k) => /Problems$/.test(k) && typeof exported[k] === "function").sort();
 const validateFunctions = Object.keys(exported).filter((k) => /^validate\w+Args$/.test(k) && typeof exported[k] === "function").sort();
 
 test("the root exports the components and validators this test judges (it cannot pass on an empty list)", () => {
@@ -37,27 +29,11 @@ test("the root exports the components and validators this test judges (it cannot
   expect(validateFunctions.length).toBeGreaterThanOrEqual(20);
 });
 
-describe.each(components.filter((c) => !PENDING_COMPONENTS.includes(c)))("component %s", (name) => {
+describe.each(components)("component %s", (name) => {
   test(`exports ${lcFirst(name)}Problems (or ${lcFirst(name)}ArgsProblems) and validate${name}Args`, () => {
     expect([typeof exported[`${lcFirst(name)}Problems`], typeof exported[`${lcFirst(name)}ArgsProblems`]]).toContain("function");
     expect(typeof exported[`validate${name}Args`]).toBe("function");
   });
-});
-
-test.each(PENDING_COMPONENTS)("%s is still pending (remove it from PENDING_COMPONENTS once it follows the contract)", (name) => {
-  expect(components).toContain(name);
-  expect(typeof exported[`${lcFirst(name)}Problems`] === "function" && typeof exported[`validate${name}Args`] === "function").toBe(false);
-});
-
-test.each(PENDING_PROBLEMS)("%s is still pending (remove it from PENDING_PROBLEMS once it returns an array)", (name) => {
-  const fn = exported[name] as (...a: unknown[]) => unknown;
-  let result: unknown;
-  try {
-    result = fn(undefined, { kind: "Deployment", exposed: false });
-  } catch {
-    result = undefined;
-  }
-  expect(Array.isArray(result)).toBe(false);
 });
 
 describe.each(problemFunctions)("%s", (name) => {
