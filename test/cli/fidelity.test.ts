@@ -160,13 +160,24 @@ describe.each(["dev", "staging", "prod"])("the committed %s stack", (stack) => {
     const report = JSON.parse(fs.readFileSync(path.join(run.dir, "policy-report.json"), "utf8"));
     expect(report.mode).toBe(mode);
     // Nothing is unjudged but the Helm releases, each listed with its chart and version and reported as an
-    // advisory finding of its own (the score says it does not cover them).
+    // advisory finding of its own (the score says it does not cover them), and the Gateway API CRD chart
+    // (a helm.v4.Chart, one per cluster): listed too, its finding exempted by policy/exemptions.yaml, never dropped.
     const releases = run.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v3:Release").map((r: any) => r.urn).sort();
+    const crdCharts = run.resources.filter((r: any) => r.type === "kubernetes:helm.sh/v4:Chart").map((r: any) => r.urn).sort();
     expect(releases.length).toBeGreaterThan(0);
-    expect(report.unjudged.map((u: any) => u.urn).sort()).toEqual(releases);
-    for (const u of report.unjudged) expect(u).toMatchObject({ kind: "helm-release", chart: expect.any(String), version: expect.stringMatching(/^v?\d/), why: expect.stringMatching(/not rendered offline, its objects were not judged/) });
+    expect(crdCharts.length).toBeGreaterThan(0);
+    for (const u of crdCharts) expect(u).toMatch(/::[a-z0-9]+-mesh-gateway-api-crds$/);
+    expect(report.unjudged.map((u: any) => u.urn).sort()).toEqual([...releases, ...crdCharts].sort());
+    for (const u of report.unjudged.filter((x: any) => x.type !== "kubernetes:helm.sh/v4:Chart")) {
+      expect(u).toMatchObject({ kind: "helm-release", chart: expect.any(String), version: expect.stringMatching(/^v?\d/), why: expect.stringMatching(/not rendered offline, its objects were not judged/) });
+    }
+    for (const u of report.unjudged.filter((x: any) => x.type === "kubernetes:helm.sh/v4:Chart")) expect(u.why).toMatch(/not rendered offline: its objects were not judged/);
     const notJudged = report.findings.filter((f: any) => f.pack === "plan");
-    expect(notJudged.map((f: any) => [f.policy, f.enforcement, f.urn]).sort()).toEqual(releases.map((u: string) => ["unjudged-helm-release", "advisory", u]));
+    const byUrn = (a: string[], b: string[]) => a[3].localeCompare(b[3]);
+    expect(notJudged.map((f: any) => [f.policy, f.enforcement, f.status, f.urn]).sort(byUrn)).toEqual([
+      ...releases.map((u: string) => ["unjudged-helm-release", "advisory", "violation", u]),
+      ...crdCharts.map((u: string) => ["unjudged-component", "advisory", "exempted", u]),
+    ].sort(byUrn));
     expect(run.log).toMatch(/Helm release\(s\) not judged, so this score does not cover them/);
   });
 });
