@@ -11,6 +11,7 @@ import { dashboardsProblems } from "../../../components/monitoring/Dashboards";
 import { dashboardQueryRuleGroups, grafanaDashboard, substituteVariables } from "../../../components/monitoring/grafana";
 import { installMockRuntime, settle } from "../../../src/testing/mocks";
 import { counterSeries, run, steps, tempDir, toolAvailability, writeYaml } from "../monitoring/promtool-helpers";
+import { expectReadableDashboard } from "../../support/grafana";
 
 const promtool = toolAvailability("promtool", "prometheus");
 const describePromtool = promtool.path ? describe : describe.skip;
@@ -29,19 +30,7 @@ describe("mesh dashboard", () => {
 
   test("JSON: unique panel ids, inside the 24-column grid without overlap, every panel on the datasource variable", () => {
     const json = grafanaDashboard(spec) as any;
-    const ids = json.panels.map((p: any) => p.id);
-    expect(new Set(ids).size).toBe(ids.length);
-    const cells = new Set<string>();
-    for (const panel of json.panels) {
-      const { x, y, w, h } = panel.gridPos;
-      expect(x + w).toBeLessThanOrEqual(24);
-      for (let i = x; i < x + w; i++) for (let j = y; j < y + h; j++) {
-        expect(cells.has(`${i},${j}`)).toBe(false);
-        cells.add(`${i},${j}`);
-      }
-      expect(panel.targets.length).toBeGreaterThan(0);
-      expect(panel.datasource.uid).toBe("${datasource}");
-    }
+    expectReadableDashboard(json);
     expect(json.uid).toBe("service-mesh");
     expect(json.templating.list.map((v: any) => v.name)).toEqual(["datasource", "service"]);
   });

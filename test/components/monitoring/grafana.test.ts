@@ -1,5 +1,6 @@
 import { dashboardQueryRuleGroups, grafanaDashboard, PanelKind, standardDashboards, substituteVariables } from "../../../components/monitoring/grafana";
 import { dashboardsProblems, validateDashboardsArgs } from "../../../components/monitoring/Dashboards";
+import { expectReadableDashboard } from "../../support/grafana";
 
 describe("grafana dashboards", () => {
   const dashboards = standardDashboards();
@@ -18,19 +19,7 @@ describe("grafana dashboards", () => {
   test("JSON: unique panel ids, panels inside the 24-column grid without overlap, datasource variable", () => {
     for (const spec of dashboards) {
       const json = grafanaDashboard(spec) as any;
-      const ids = json.panels.map((p: any) => p.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      const cells = new Set<string>();
-      for (const panel of json.panels) {
-        const { x, y, w, h } = panel.gridPos;
-        expect(x + w).toBeLessThanOrEqual(24);
-        for (let i = x; i < x + w; i++) for (let j = y; j < y + h; j++) {
-          expect(cells.has(`${i},${j}`)).toBe(false);
-          cells.add(`${i},${j}`);
-        }
-        expect(panel.targets.length).toBeGreaterThan(0);
-        expect(panel.datasource.uid).toBe("${datasource}");
-      }
+      expectReadableDashboard(json);
       expect(json.templating.list[0]).toMatchObject({ type: "datasource", name: "datasource" });
     }
   });
