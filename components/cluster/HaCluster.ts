@@ -108,6 +108,179 @@ export function defaultClusterName(name: string, project = pulumi.getProject(), 
   return `${project}-${stack}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 100);
 }
 
+/** What every piece of the cluster is built from: the component, its arguments and the derived names and tags. */
+interface ClusterContext {
+  readonly name: string;
+  readonly args: HaClusterArgs;
+  readonly clusterName: string;
+  readonly protect: boolean;
+  readonly tags: Record<string, string>;
+  /** The HaCluster component, the parent of every child. */
+  readonly component: pulumi.ComponentResource;
+  readonly partition: pulumi.Output<string>;
+  readonly accountId: pulumi.Output<string>;
+}
+
+/** The customer-managed key for secrets envelope encryption and the control-plane logs. */
+function createClusterKey(c: ClusterContext): aws.kms.Key {
+  return new aws.kms.Key(
+    `${c.name}-eks`,
+    {
+      description: `EKS ${c.clusterName}: secrets envelope encryption and control-plane logs`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi
+        .all([c.partition, c.accountId])
+        .apply(([p, accountId]) => clusterKeyPolicy({ partition: p, region: c.args.region, accountId, clusterName: c.clusterName })),
+      tags: c.tags,
+    },
+    { parent: c.component, protect: c.protect },
+  );
+}
+
+/**
+ * The EKS cluster, created after its log group (named after the cluster, so it exists before EKS writes to it), its
+ * role's policies and the role's use of the key.
+ */
+function createControlPlane(c: ClusterContext, key: aws.kms.Key): aws.eks.Cluster {
+  const { name, args, clusterName, tags } = c;
+  const parent = { parent: c.component };
+  const retentionInDays = args.logRetentionDays ?? environmentProfile(args.environment).retention.controlPlaneLogDays;
+  const publicCidrs = [...(args.endpointPublicAccessCidrs ?? [])];
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-eks-control-plane`,
+    { name: `/aws/eks/${clusterName}/cluster`, retentionInDays, kmsKeyId: key.arn, tags },
+    parent,
+  );
+
+  const clusterRole = new aws.iam.Role(
+    `${name}-eks-cluster`,
+    { description: `EKS control plane of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]), tags },
+    parent,
+  );
+  const clusterRolePolicies = attachManagedPolicies(`${name}-eks-cluster`, clusterRole, ["AmazonEKSClusterPolicy"], c.partition, c.component);
+  const clusterKeyUse = new aws.iam.RolePolicy(`${name}-eks-cluster-kms`, { role: clusterRole.id, policy: key.arn.apply(clusterKeyUsePolicy) }, parent);
+
+  return new aws.eks.Cluster(
+    `${name}-eks`,
+    {
+      name: clusterName,
+      version: args.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: {
+        subnetIds: args.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+      },
+      accessConfig: {
+        authenticationMode: "API",
+        bootstrapClusterCreatorAdminPermissions: args.bootstrapClusterCreatorAdminPermissions ?? false,
+      },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+      // The core add-ons are installed below as pinned EKS add-ons instead of EKS's unmanaged defaults.
+      bootstrapSelfManagedAddons: false,
+      deletionProtection: environmentProfile(args.environment).protect,
+      tags,
+    },
+    { parent: c.component, protect: c.protect, dependsOn: [logGroup, clusterKeyUse, ...clusterRolePolicies] },
+  );
+}
+
+/**
+ * Mirrors EKS "Cluster endpoint access control": the private endpoint admits what the cluster security group
+ * admits; one rule per range, named after it, so adding a range never replaces another.
+ */
+function createPrivateEndpointAccess(c: ClusterContext, cluster: aws.eks.Cluster): aws.vpc.SecurityGroupIngressRule[] {
+  return (c.args.endpointPrivateAccessCidrs ?? []).map((cidr) => new aws.vpc.SecurityGroupIngressRule(
+    `${c.name}-api-from-${cidr.replace(/[./]/g, "-")}`,
+    {
+      securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+      cidrIpv4: cidr,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "Kubernetes API (private endpoint) from the deployer network",
+      tags: c.tags,
+    },
+    { parent: c.component },
+  ));
+}
+
+/** The IAM OIDC provider for the cluster's issuer, which IRSA roles trust. */
+function createOidcProvider(c: ClusterContext, cluster: aws.eks.Cluster): { provider: aws.iam.OpenIdConnectProvider; issuer: pulumi.Output<string> } {
+  const issuer = cluster.identities.apply((ids) => {
+    const found = ids?.[0]?.oidcs?.[0]?.issuer;
+    if (!found) throw new Error(`HaCluster "${c.name}": EKS returned no OIDC issuer for ${c.clusterName}`);
+    return found;
+  });
+  const provider = new aws.iam.OpenIdConnectProvider(`${c.name}-oidc`, { url: issuer, clientIdLists: ["sts.amazonaws.com"], tags: c.tags }, { parent: c.component });
+  return { provider, issuer };
+}
+
+/** An access entry with the cluster-admin policy for each of `adminRoleArns`. */
+function grantClusterAdmins(c: ClusterContext, cluster: aws.eks.Cluster): aws.eks.AccessPolicyAssociation[] {
+  return (c.args.adminRoleArns ?? []).map((principalArn) => {
+    const roleName = principalArn.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
+    const entry = new aws.eks.AccessEntry(`${c.name}-admin-${roleName}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags: c.tags }, { parent: c.component });
+    return new aws.eks.AccessPolicyAssociation(
+      `${c.name}-admin-${roleName}`,
+      {
+        clusterName: cluster.name,
+        principalArn,
+        policyArn: pulumi.interpolate`arn:${c.partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
+        accessScope: { type: "cluster" },
+      },
+      { parent: c.component, dependsOn: [entry] },
+    );
+  });
+}
+
+/** The nodes' role with its managed policies and, with an image mirror, the right to pull through its cache. */
+function createNodeRole(c: ClusterContext): { role: aws.iam.Role; policies: pulumi.Resource[] } {
+  const { name, args, tags } = c;
+  const parent = { parent: c.component };
+  // No CNI policy here: the VPC CNI gets it through its own IRSA role, so pods cannot use it via the node.
+  const role = new aws.iam.Role(`${name}-eks-node`, { description: `EKS nodes of ${c.clusterName}`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags }, parent);
+  const policies: pulumi.Resource[] = attachManagedPolicies(`${name}-eks-node`, role, NODE_MANAGED_POLICIES, c.partition, c.component);
+  if (args.imageMirror !== undefined) {
+    const prefixes = (Object.keys(args.imageMirror.cacheRules) as PullThroughUpstream[]).map((u) => PULL_THROUGH_UPSTREAMS[u].prefix);
+    policies.push(new aws.iam.RolePolicy(`${name}-eks-node-pull-through`, {
+      role: role.name,
+      policy: pulumi.all([c.partition, c.accountId]).apply(([p, accountId]) => pullThroughCachePolicy({ partition: p, region: args.region, accountId, prefixes })),
+    }, parent));
+  }
+  return { role, policies };
+}
+
+/** The managed node groups (one per node kind and zone), created once the node role and networking add-ons exist. */
+function createZonalNodeGroups(c: ClusterContext, cluster: aws.eks.Cluster, nodeRole: aws.iam.Role, dependsOn: pulumi.Resource[]): aws.eks.NodeGroup[] {
+  return createNodeGroups(
+    {
+      name: c.name,
+      clusterName: cluster.name,
+      kubernetesVersion: cluster.version,
+      nodeRoleArn: nodeRole.arn,
+      zones: c.args.availabilityZones,
+      privateSubnetIds: c.args.privateSubnetIds,
+      tags: c.tags,
+      dependsOn,
+      parent: c.component,
+    },
+    c.args.nodeGroups,
+  );
+}
+
+/** The secret kubeconfig (exec-based auth: short-lived tokens) of the cluster. */
+function clusterKubeconfig(cluster: aws.eks.Cluster, region: string): pulumi.Output<string> {
+  return pulumi.secret(
+    pulumi
+      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data])
+      .apply(([n, endpoint, ca]) => buildKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region })),
+  );
+}
+
 /**
  * One highly available EKS cluster in one region: private API endpoint, API-mode access entries, all control-plane
  * logs, KMS envelope encryption of secrets, zonal managed node groups, IRSA, pinned core add-ons and the cluster
@@ -138,144 +311,29 @@ export class HaCluster extends pulumi.ComponentResource {
     validateHaClusterArgs(name, args);
     super("production-platform:cluster:HaCluster", name, {}, opts);
 
-    const profile = environmentProfile(args.environment);
-    const protect = args.protect ?? profile.protect;
-    const version = args.kubernetesVersion as KubernetesVersion;
-    const pinned = PINNED_VERSIONS[version];
     const clusterName = args.clusterName ?? defaultClusterName(name);
-    const retentionInDays = args.logRetentionDays ?? profile.retention.controlPlaneLogDays;
-    const publicCidrs = [...(args.endpointPublicAccessCidrs ?? [])];
     const tags: Record<string, string> = { ...args.tags, "production-platform/cluster": clusterName, "production-platform/region": regionCode(args.region) };
     const parent = { parent: this };
     const identity = aws.getCallerIdentityOutput({}, parent);
     const partition = aws.getPartitionOutput({}, parent).partition;
+    const protect = args.protect ?? environmentProfile(args.environment).protect;
+    const c: ClusterContext = { name, args, clusterName, protect, tags, component: this, partition, accountId: identity.accountId };
 
-    const key = new aws.kms.Key(
-      `${name}-eks`,
-      {
-        description: `EKS ${clusterName}: secrets envelope encryption and control-plane logs`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi
-          .all([partition, identity.accountId])
-          .apply(([p, accountId]) => clusterKeyPolicy({ partition: p, region: args.region, accountId, clusterName })),
-        tags,
-      },
-      { parent: this, protect },
-    );
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-eks-control-plane`,
-      { name: `/aws/eks/${clusterName}/cluster`, retentionInDays, kmsKeyId: key.arn, tags },
-      parent,
-    );
+    const key = createClusterKey(c);
+    const cluster = createControlPlane(c, key);
+    const apiAccess = createPrivateEndpointAccess(c, cluster);
+    const oidcProvider = createOidcProvider(c, cluster);
+    const oidc = { providerArn: oidcProvider.provider.arn, issuerUrl: oidcProvider.issuer };
+    const adminAccess = grantClusterAdmins(c, cluster);
+    const nodeRole = createNodeRole(c);
 
-    const clusterRole = new aws.iam.Role(
-      `${name}-eks-cluster`,
-      { description: `EKS control plane of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]), tags },
-      parent,
-    );
-    const clusterRolePolicies = attachManagedPolicies(`${name}-eks-cluster`, clusterRole, ["AmazonEKSClusterPolicy"], partition, this);
-    const clusterKeyUse = new aws.iam.RolePolicy(`${name}-eks-cluster-kms`, { role: clusterRole.id, policy: key.arn.apply(clusterKeyUsePolicy) }, parent);
-
-    const cluster = new aws.eks.Cluster(
-      `${name}-eks`,
-      {
-        name: clusterName,
-        version,
-        roleArn: clusterRole.arn,
-        vpcConfig: {
-          subnetIds: args.privateSubnetIds,
-          endpointPrivateAccess: true,
-          endpointPublicAccess: publicCidrs.length > 0,
-          publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
-        },
-        accessConfig: {
-          authenticationMode: "API",
-          bootstrapClusterCreatorAdminPermissions: args.bootstrapClusterCreatorAdminPermissions ?? false,
-        },
-        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
-        encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
-        // The core add-ons are installed below as pinned EKS add-ons instead of EKS's unmanaged defaults.
-        bootstrapSelfManagedAddons: false,
-        deletionProtection: profile.protect,
-        tags,
-      },
-      { parent: this, protect, dependsOn: [logGroup, clusterKeyUse, ...clusterRolePolicies] },
-    );
-
-    // Mirrors EKS "Cluster endpoint access control": the private endpoint admits what the cluster security group
-    // admits; one rule per range, named after it, so adding a range never replaces another.
-    const apiAccess = (args.endpointPrivateAccessCidrs ?? []).map((cidr) => new aws.vpc.SecurityGroupIngressRule(
-      `${name}-api-from-${cidr.replace(/[./]/g, "-")}`,
-      {
-        securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
-        cidrIpv4: cidr,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        description: "Kubernetes API (private endpoint) from the deployer network",
-        tags,
-      },
-      parent,
-    ));
-
-    const oidcIssuer = cluster.identities.apply((ids) => {
-      const issuer = ids?.[0]?.oidcs?.[0]?.issuer;
-      if (!issuer) throw new Error(`HaCluster "${name}": EKS returned no OIDC issuer for ${clusterName}`);
-      return issuer;
-    });
-    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: oidcIssuer, clientIdLists: ["sts.amazonaws.com"], tags }, parent);
-    const oidc = { providerArn: oidcProvider.arn, issuerUrl: oidcIssuer };
-
-    const adminAccess = (args.adminRoleArns ?? []).map((principalArn) => {
-      const roleName = principalArn.split("/").pop()!.replace(/[^A-Za-z0-9-]/g, "-");
-      const entry = new aws.eks.AccessEntry(`${name}-admin-${roleName}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
-      return new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${roleName}`,
-        {
-          clusterName: cluster.name,
-          principalArn,
-          policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${CLUSTER_ADMIN_ACCESS_POLICY}`,
-          accessScope: { type: "cluster" },
-        },
-        { parent: this, dependsOn: [entry] },
-      );
-    });
-
-    // No CNI policy here: the VPC CNI gets it through its own IRSA role, so pods cannot use it via the node.
-    const nodeRole = new aws.iam.Role(`${name}-eks-node`, { description: `EKS nodes of ${clusterName}`, assumeRolePolicy: serviceTrustPolicy("ec2.amazonaws.com"), tags }, parent);
-    const nodeRolePolicies: pulumi.Resource[] = attachManagedPolicies(`${name}-eks-node`, nodeRole, NODE_MANAGED_POLICIES, partition, this);
-    if (args.imageMirror !== undefined) {
-      const prefixes = (Object.keys(args.imageMirror.cacheRules) as PullThroughUpstream[]).map((u) => PULL_THROUGH_UPSTREAMS[u].prefix);
-      nodeRolePolicies.push(new aws.iam.RolePolicy(`${name}-eks-node-pull-through`, {
-        role: nodeRole.name,
-        policy: pulumi.all([partition, identity.accountId]).apply(([p, accountId]) => pullThroughCachePolicy({ partition: p, region: args.region, accountId, prefixes })),
-      }, parent));
-    }
-
+    const pinned = PINNED_VERSIONS[args.kubernetesVersion as KubernetesVersion];
     const addonContext: AddonContext = { name, cluster, clusterName, region: args.region, pinned, oidc, partition, tags, keyArn: key.arn, parent: this, imageMirror: args.imageMirror };
     const networking = createNetworkingAddons(addonContext);
-    const nodeGroups = createNodeGroups(
-      {
-        name,
-        clusterName: cluster.name,
-        kubernetesVersion: cluster.version,
-        nodeRoleArn: nodeRole.arn,
-        zones: args.availabilityZones,
-        privateSubnetIds: args.privateSubnetIds,
-        tags,
-        dependsOn: [...nodeRolePolicies, ...networking],
-        parent: this,
-      },
-      args.nodeGroups,
-    );
+    const nodeGroups = createZonalNodeGroups(c, cluster, nodeRole.role, [...nodeRole.policies, ...networking]);
     const workloadAddons = createWorkloadAddons(addonContext, nodeGroups);
 
-    this.kubeconfig = pulumi.secret(
-      pulumi
-        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data])
-        .apply(([n, endpoint, ca]) => buildKubeconfig({ clusterName: n, endpoint, certificateAuthorityData: ca, region: args.region })),
-    );
+    this.kubeconfig = clusterKubeconfig(cluster, args.region);
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
@@ -289,10 +347,10 @@ export class HaCluster extends pulumi.ComponentResource {
 
     this.clusterName = cluster.name;
     this.endpoint = cluster.endpoint;
-    this.oidcProviderArn = oidcProvider.arn;
-    this.oidcIssuer = oidcIssuer;
+    this.oidcProviderArn = oidcProvider.provider.arn;
+    this.oidcIssuer = oidcProvider.issuer;
     this.nodeSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
-    this.nodeRoleArn = nodeRole.arn;
+    this.nodeRoleArn = nodeRole.role.arn;
     this.kubernetesVersion = cluster.version;
     this.region = args.region;
     this.vpcId = pulumi.output(args.vpcId);
