@@ -181,3 +181,53 @@ test("outputs a program reads from a real provider exist after create (the re-pr
   const previewed = outputsFor(urnLt, "", { namePrefix: "use1-general" }, { region: "us-east-1", accountId: "123456789012" }, true);
   expect(previewed.latestVersion).toBe(UNKNOWN);
 });
+
+describe("Construct of the Kubernetes provider's multi-language components (what `pulumi up` of a helm.v4.Chart calls)", () => {
+  const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb.js");
+  const resourcePb = require("@pulumi/pulumi/proto/resource_pb.js");
+  let k8s: { child: ChildProcess; client: any };
+  let monitor: grpc.Server;
+  let endpoint = "";
+  const registered: any[] = [];
+  const outputs: any[] = [];
+
+  beforeAll(async () => {
+    // A resource monitor like the engine's: the provider registers the component through it, then its outputs.
+    monitor = new grpc.Server();
+    monitor.addService(resourceRpc.ResourceMonitorService, {
+      registerResource: (c: any, cb: any) => {
+        registered.push(c.request);
+        cb(null, new resourcePb.RegisterResourceResponse().setUrn(`${STACK}${c.request.getType()}::${c.request.getName()}`));
+      },
+      registerResourceOutputs: (c: any, cb: any) => {
+        outputs.push(c.request);
+        cb(null, new emptyPb.Empty());
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) => monitor.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    endpoint = `127.0.0.1:${port}`;
+    k8s = await start("kubernetes");
+    await call(k8s.client, "configure", new providerPb.ConfigureRequest().setArgs(struct({ kubeconfig: "{}" })).setAcceptsecrets(true).setAcceptresources(true));
+  });
+  afterAll(() => {
+    k8s?.client.close();
+    k8s?.child.kill("SIGTERM");
+    monitor?.forceShutdown();
+  });
+
+  test("registers the component (not custom, its parent kept) with no children and returns its URN and resources: []", async () => {
+    const parent = `${STACK}production-platform:mesh:ServiceMesh::use1-mesh`;
+    const req = new providerPb.ConstructRequest().setType("kubernetes:helm.sh/v4:Chart").setName("use1-mesh-gateway-api-crds")
+      .setParent(parent).setMonitorendpoint(endpoint).setInputs(struct({ chart: "gateway-crds-helm" }));
+    const res = await call(k8s.client, "construct", req);
+    expect(res.getUrn()).toBe(`${STACK}kubernetes:helm.sh/v4:Chart::use1-mesh-gateway-api-crds`);
+    expect(res.getState().toJavaScript()).toEqual({ resources: [] });
+    expect(registered.map((r) => [r.getType(), r.getName(), r.getCustom(), r.getParent()])).toEqual([["kubernetes:helm.sh/v4:Chart", "use1-mesh-gateway-api-crds", false, parent]]);
+    expect(outputs.map((o) => o.getUrn())).toEqual([res.getUrn()]);
+  });
+
+  test("refuses a component it does not emulate, naming the type", async () => {
+    const req = new providerPb.ConstructRequest().setType("kubernetes:kustomize/v2:Directory").setName("k").setMonitorendpoint(endpoint);
+    await expect(call(k8s.client, "construct", req)).rejects.toThrow(/Construct of kubernetes:kustomize\/v2:Directory is not emulated/);
+  });
+});

@@ -4,15 +4,18 @@
  * (proto/provider.proto) and answers from src/testing/fakes.ts.
  *
  * What it mirrors, and where it is deliberately stricter than the real providers, is written next to each method.
- * Methods not implemented here (Construct, Call, Parameterize, GetSchema, List, Attach, GetMapping) answer
+ * Construct answers for the Kubernetes provider's multi-language components (helm.sh/v4:Chart, yaml/v2) — see
+ * `construct` below. Methods not implemented here (Call, Parameterize, GetSchema, List, Attach, GetMapping) answer
  * UNIMPLEMENTED, which is what grpc-js returns for a method without a handler; the engine calls none of them for
- * a program that uses only custom resources and provider functions.
+ * a program that uses only custom resources, those components and provider functions.
  */
 import * as grpc from "@grpc/grpc-js";
 import { outputsFor, invoke, fakeId, typeAndName, DEFAULT_ACCOUNT, type ProviderContext } from "./state";
 import { UNKNOWN } from "../../../src/testing/wire";
 
 const providerRpc = require("@pulumi/pulumi/proto/provider_grpc_pb.js");
+const resourceRpc = require("@pulumi/pulumi/proto/resource_grpc_pb.js");
+const resourcePb = require("@pulumi/pulumi/proto/resource_pb.js");
 const providerPb = require("@pulumi/pulumi/proto/provider_pb.js");
 const pluginPb = require("@pulumi/pulumi/proto/plugin_pb.js");
 const emptyPb = require("google-protobuf/google/protobuf/empty_pb.js");
@@ -99,6 +102,9 @@ export class StandInProvider {
       update: h((req) => this.update(req)),
       delete: h(() => new emptyPb.Empty()),
       invoke: h((req) => this.invoke(req)),
+      construct: (call: Call, cb: Callback) => {
+        this.construct(call.request).then((res) => cb(null, res), (err) => cb({ code: grpc.status.UNKNOWN, details: (err as Error).message } as grpc.ServiceError, null));
+      },
       cancel: h(() => new emptyPb.Empty()),
     };
   }
@@ -185,6 +191,40 @@ export class StandInProvider {
     const res = new providerPb.ReadResponse();
     if (Object.keys(props).length === 0) return res.setId("");
     return res.setId(req.getId()).setProperties(toStruct(props)).setInputs(toStruct(fromStruct(req.getInputs())));
+  }
+
+  // Construct (provider.proto; what pulumi-kubernetes does for helm.sh/v4:Chart and yaml/v2 ConfigFile/ConfigGroup):
+  // the provider registers the component itself through the engine's resource monitor, then its children, and
+  // returns the component's URN and outputs. With no cluster and no chart repository there is nothing to render, so
+  // the stand-in registers the component with no children and `resources: []` — exactly what the offline plan sees
+  // (it lists these components as not judged). Only the Kubernetes stand-in answers; any other type is refused.
+  private async construct(req: any): Promise<any> {
+    const type: string = req.getType();
+    if (this.identity.name !== "kubernetes" || !/^kubernetes:(helm\.sh\/v4:Chart|yaml\/v2:ConfigFile|yaml\/v2:ConfigGroup)$/.test(type)) {
+      throw new Error(`stand-in provider ${this.identity.name}: Construct of ${type} is not emulated`);
+    }
+    const monitor = new resourceRpc.ResourceMonitorClient(req.getMonitorendpoint(), grpc.credentials.createInsecure());
+    const unary = <T>(method: string, request: any): Promise<T> =>
+      new Promise((resolve, reject) => monitor[method](request, (err: Error | null, res: T) => (err ? reject(err) : resolve(res))));
+    try {
+      const register = new resourcePb.RegisterResourceRequest()
+        .setType(type)
+        .setName(req.getName())
+        .setParent(req.getParent())
+        .setCustom(false)
+        .setObject(toStruct({}))
+        .setDependenciesList(req.getDependenciesList())
+        .setProtect(req.getProtect())
+        .setAcceptsecrets(true)
+        .setAcceptresources(true);
+      const registered: any = await unary("registerResource", register);
+      const urn: string = registered.getUrn();
+      const outputs = toStruct({ resources: [] });
+      await unary("registerResourceOutputs", new resourcePb.RegisterResourceOutputsRequest().setUrn(urn).setOutputs(outputs));
+      return new providerPb.ConstructResponse().setUrn(urn).setState(outputs);
+    } finally {
+      monitor.close();
+    }
   }
 
   private invoke(req: any): any {
