@@ -142,28 +142,14 @@ export function installExternalSecrets(ctx: BaselineContext, prefix: string, nam
     },
     { parent: self },
   );
-  const esoImages = mirrored({
+  const eso = installPinnedChart(ctx, "externalSecrets", args.externalSecretsChartVersion, namespace, {
     installCRDs: true,
     serviceAccount: {
       create: true,
       name: EXTERNAL_SECRETS_SERVICE_ACCOUNT,
       annotations: { "eks.amazonaws.com/role-arn": esoRole.arn },
     },
-  }, ADDON_CHART_IMAGES.externalSecrets, args.imageMirror, `${name}-external-secrets`);
-  const eso = new k8s.helm.v3.Release(
-    `${name}-external-secrets`,
-    {
-      name: "external-secrets",
-      chart: CHARTS.externalSecrets.chart,
-      version: args.externalSecretsChartVersion ?? CHARTS.externalSecrets.version,
-      repositoryOpts: { repo: CHARTS.externalSecrets.repo },
-      namespace: namespace,
-      createNamespace: false,
-      atomic: true,
-      values: esoImages.values,
-    },
-    { parent: self, dependsOn: esoImages.dependsOn },
-  );
+  });
   new k8s.apiextensions.CustomResource(
     `${name}-cluster-secret-store`,
     {
@@ -181,28 +167,37 @@ export function installExternalSecrets(ctx: BaselineContext, prefix: string, nam
 
 /** cert-manager from its pinned chart, when asked for (the default). */
 export function installCertManager(ctx: BaselineContext, namespace: pulumi.Input<string> | undefined): void {
-  const { name, args, parent: self } = ctx;
-  if (args.certManager ?? true) {
-    const certManagerImages = mirrored({
-      crds: { enabled: true, keep: true },
-      // Leader election in its own namespace instead of kube-system: no Role for cert-manager in kube-system.
-      global: { leaderElection: { namespace: ADDON_NAMESPACES.CertManager } },
-    }, ADDON_CHART_IMAGES.certManager, args.imageMirror, `${name}-cert-manager`);
-    new k8s.helm.v3.Release(
-      `${name}-cert-manager`,
-      {
-        name: "cert-manager",
-        chart: CHARTS.certManager.chart,
-        version: args.certManagerChartVersion ?? CHARTS.certManager.version,
-        repositoryOpts: { repo: CHARTS.certManager.repo },
-        namespace: namespace,
-        createNamespace: false,
-        atomic: true,
-        values: certManagerImages.values,
-      },
-      { parent: self, dependsOn: certManagerImages.dependsOn },
-    );
-  }
+  if (!(ctx.args.certManager ?? true)) return;
+  installPinnedChart(ctx, "certManager", ctx.args.certManagerChartVersion, namespace, {
+    crds: { enabled: true, keep: true },
+    // Leader election in its own namespace instead of kube-system: no Role for cert-manager in kube-system.
+    global: { leaderElection: { namespace: ADDON_NAMESPACES.CertManager } },
+  });
+}
+
+/**
+ * One add-on chart at its pinned version (or the caller's override), its images through the account's pull-through
+ * cache when a mirror is given and the release depending on the cache rules it pulls through. The child and the
+ * Helm release are both named after the chart.
+ */
+function installPinnedChart(ctx: BaselineContext, key: keyof typeof CHARTS & keyof typeof ADDON_CHART_IMAGES, version: string | undefined, namespace: pulumi.Input<string> | undefined, values: Record<string, unknown>): k8s.helm.v3.Release {
+  const { name, args, parent } = ctx;
+  const chart = CHARTS[key];
+  const images = mirrored(values, ADDON_CHART_IMAGES[key], args.imageMirror, `${name}-${chart.chart}`);
+  return new k8s.helm.v3.Release(
+    `${name}-${chart.chart}`,
+    {
+      name: chart.chart,
+      chart: chart.chart,
+      version: version ?? chart.version,
+      repositoryOpts: { repo: chart.repo },
+      namespace,
+      createNamespace: false,
+      atomic: true,
+      values: images.values,
+    },
+    { parent, dependsOn: images.dependsOn },
+  );
 }
 
 /** The requested ECR repositories (immutable tags, scan on push, one KMS key, a lifecycle each); URL per name. */
