@@ -4,7 +4,7 @@ import { policiesFor } from "../common/wiring";
 import { RULES } from "./rules";
 
 new PolicyPack("runtime-coherence", {
-  description: "Runtime coherence across resources: metrics API, volume claims, quotas, egress, selectors, alarm data, account singletons, API access, certificates and DNS names.",
+  description: "Runtime coherence across resources: metrics API, volume claims, quotas, egress, selectors, alarm data, account singletons, API access, certificates and DNS names, mirrored chart images, stable policy attachments.",
   enforcementLevel: "advisory",
   policies: policiesFor(RULES, { packDir: __dirname }),
 });

@@ -1,5 +1,6 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { alarmsHaveData } from "./alarms";
+import { attachmentsStable } from "./attachments";
 import { reachableApi } from "./api-access";
 import { chartImagesMirrored } from "./chart-images";
 import { certificatesAndNames } from "./dns";
@@ -24,4 +25,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   certificatesAndNames,
   securityHubStandardRecorded,
   chartImagesMirrored,
+  attachmentsStable,
 ];

@@ -65,6 +65,11 @@ const CASES: OneChangeCase[] = [
       const [recorder, status, standard] = recording("a");
       rs.push(recorder, { ...status, props: { ...status.props, isEnabled: false } }, standard);
     }, ["rc-security-hub-standard-recorded"]],
+  ["role policy attachments named by their index in a list", (rs) => {
+      const role = res("aws:iam/role:Role", "a-worker", { name: "worker" }, { provider: providerOf("a") });
+      const attach = (i: number, policyArn: string) => res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `a-worker-policy-${i}`, { role: "worker", policyArn }, { provider: providerOf("a"), dependencies: [role.urn as string], propertyDependencies: { role: [role.urn as string] } });
+      rs.push(role, attach(0, "arn:aws:iam::aws:policy/ReadOnlyAccess"), attach(1, "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"));
+    }, ["rc-attachments-stable"]],
 ];
 
 /** AWS Config recording and a CIS subscription in one region, the subscription waiting for recording (through the hub). */
@@ -96,11 +101,12 @@ packContract({
   },
 });
 
-test("the pack serves the eleven coherence controls RC-1..RC-11", () => {
+test("the pack serves the twelve coherence controls RC-1..RC-12", () => {
   expect(RULES.map((r) => `${r.meta.controlId} ${r.meta.id}`)).toEqual([
     "RC-1 rc-hpa-metrics-api", "RC-2 rc-claims-bind", "RC-3 rc-quotas-fit", "RC-4 rc-egress-possible", "RC-5 rc-selectors-match",
     "RC-6 rc-alarms-have-data", "RC-7 rc-account-singletons", "RC-8 rc-reachable-api", "RC-9 rc-certificates-and-names",
     "RC-10 rc-security-hub-standard-recorded", "RC-11 rc-chart-images-mirrored",
+    "RC-12 rc-attachments-stable",
   ]);
 });
 
@@ -277,7 +283,8 @@ describe("in the plan's report, SARIF and compliance score", () => {
     const score = report.compliance.find((c) => c.framework === "production-platform runtime coherence 1.0.0");
     // "Cannot tell yet" is neither passed nor failed (policy/common/score.ts): RC-2 is undecided, not a pass.
     // RC-11 judges prod only and this run is dev: it counts as passed here, as every environment-gated rule does.
-    expect(score).toMatchObject({ applicable: 11, passed: 9, failing: ["RC-3"], undecided: ["RC-2"] });
+    // No resource types are given to the report, so RC-12 (attachments) counts as applicable and passed.
+    expect(score).toMatchObject({ applicable: 12, passed: 10, failing: ["RC-3"], undecided: ["RC-2"] });
     const sarif = toSarif(report, "index.ts") as { runs: { tool: { driver: { name: string; rules: unknown[] } }; results: unknown[] }[] };
     expect(sarif.runs.map((r) => [r.tool.driver.name, r.results.length])).toEqual([[PACK, 2]]);
   });
