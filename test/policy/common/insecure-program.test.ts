@@ -4,9 +4,11 @@
  * must be found: each policy of the three packs at least once, on the resource the program seeded it on.
  */
 import { installMockRuntime, settle } from "../../../src/testing/mocks";
-import type { RecordedResource, ResourceRecorder } from "../../../src/testing/mocks";
-import type { AnalyzerFinding, AnalyzerResource, PolicyPackClient } from "../../../src/testing/analyzer";
+import type { ResourceRecorder } from "../../../src/testing/mocks";
+import type { AnalyzerFinding, PolicyPackClient } from "../../../src/testing/analyzer";
 import { startPolicyPack } from "../../../src/testing/analyzer";
+// As the plan sends them (resource references marshalled as the engine does: the id, or the URN).
+import { toAnalyzerResource } from "../../../src/cli/engine-view";
 import { analyzeAll, packDir } from "./packs";
 
 const PACKS = ["kubernetes-cis", "workload-resilience", "aws-baseline"];
@@ -134,20 +136,6 @@ const PROD_ONLY: Record<string, string[]> = {
 };
 const packConfig = (pack: string) => Object.fromEntries((PROD_ONLY[pack] ?? []).map((policy) => [policy, { environment: "prod" }]));
 
-function toAnalyzer(recorder: ResourceRecorder, r: RecordedResource): AnalyzerResource {
-  const provider = recorder.providerOf(r);
-  return {
-    type: r.type,
-    name: r.name,
-    urn: r.urn,
-    props: r.props,
-    parent: r.parent,
-    provider: provider ? { type: provider.type, name: provider.name, urn: provider.urn, props: provider.props } : undefined,
-    dependencies: r.dependencies,
-    propertyDependencies: r.propertyDependencies,
-    options: { protect: r.options.protect, ignoreChanges: r.options.ignoreChanges },
-  };
-}
 
 let recorder: ResourceRecorder;
 const clients: PolicyPackClient[] = [];
@@ -157,7 +145,7 @@ beforeAll(async () => {
   recorder = installMockRuntime({ preview: true, project: "insecure-program", stack: "dev" });
   require("../../fixtures/insecure-program");
   await settle();
-  const resources = recorder.resources.filter((r) => r.custom).map((r) => toAnalyzer(recorder, r));
+  const resources = recorder.resources.filter((r) => r.custom).map((r) => toAnalyzerResource(r, recorder, false, { stack: "dev", project: "insecure-program" }));
   clients.push(...(await Promise.all(PACKS.map((p) => startPolicyPack(packDir(p), { config: packConfig(p) })))));
   for (const c of clients) findings.push(...(await analyzeAll(c, resources)));
 });
