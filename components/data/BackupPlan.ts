@@ -1,8 +1,8 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionCode } from "../shared/regions";
 import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { BackupPlanContext, createPlan, createServiceRole, createVault } from "./backupPlanPieces";
 import { checkRegionCount } from "./recovery";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
 import { Environment } from "./types";
@@ -113,64 +113,12 @@ export class BackupPlan extends pulumi.ComponentResource {
     const copyRetentionDays = args.copyRetentionDays ?? retentionDays;
     const lock = args.vaultLock ?? profile.protect;
 
-    const vaults = args.regions.map((r) => {
-      const code = regionCode(r.region);
-      const child = { parent: this, provider: r.provider };
-      const vault = new aws.backup.Vault(`${name}-${code}`, { kmsKeyArn: r.kmsKeyArn, forceDestroy: !profile.protect, tags }, { ...child, protect });
-      if (lock) {
-        new aws.backup.VaultLockConfiguration(
-          `${name}-${code}`,
-          { backupVaultName: vault.name, ...vaultLockBounds(retentionDays, copyRetentionDays), changeableForDays: VAULT_LOCK_GRACE_DAYS },
-          { ...child, protect },
-        );
-      }
-      return { region: r.region, vault };
-    });
-    const [home, ...copies] = vaults;
+    const ctx: BackupPlanContext = { name, parent: this, protect, tags, retentionDays, copyRetentionDays };
+    const vaultOptions = { forceDestroy: !profile.protect, lock, lockBounds: vaultLockBounds(retentionDays, copyRetentionDays), graceDays: VAULT_LOCK_GRACE_DAYS };
+    const vaults = args.regions.map((r) => createVault(ctx, r, vaultOptions));
     const homeProvider = args.regions[0].provider;
-
-    const plan = new aws.backup.Plan(
-      `${name}-plan`,
-      {
-        rules: [
-          {
-            ruleName: "scheduled",
-            targetVaultName: home.vault.name,
-            schedule: args.schedule,
-            scheduleExpressionTimezone: "Etc/UTC",
-            startWindow: 60,
-            completionWindow: 180,
-            lifecycle: { deleteAfter: retentionDays },
-            copyActions: copies.map((c) => ({ destinationVaultArn: c.vault.arn, lifecycle: { deleteAfter: copyRetentionDays } })),
-            recoveryPointTags: { ...tags, "backup-plan": name },
-          },
-        ],
-        tags,
-      },
-      { parent: this, provider: homeProvider },
-    );
-
-    const partition = aws.getPartitionOutput({}, { parent: this, provider: homeProvider });
-    const role = new aws.iam.Role(
-      `${name}-backup`,
-      {
-        description: `AWS Backup service role for ${name} (${pulumi.getStack()})`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
-        tags,
-      },
-      { parent: this, provider: homeProvider },
-    );
-    const attachments = ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"].map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-${policy.endsWith("Restores") ? "restores" : "backup"}`,
-          { role: role.name, policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/service-role/${policy}` },
-          { parent: this, provider: homeProvider },
-        ),
-    );
+    const plan = createPlan(ctx, vaults, args.schedule, homeProvider);
+    const { role, attachments } = createServiceRole(ctx, homeProvider);
     new aws.backup.Selection(
       `${name}-selection`,
       { planId: plan.id, iamRoleArn: role.arn, resources: args.resourceArns },

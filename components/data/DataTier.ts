@@ -1,20 +1,17 @@
 import { throwIfProblems } from "../shared/validation";
 import * as pulumi from "@pulumi/pulumi";
 import { environmentProfile, platformSecretPrefix } from "../shared/environment";
-import { regionCode } from "../shared/regions";
 import { HeadroomThresholds } from "./alarms";
 import { AuroraSettings } from "./aurora";
-import { AuroraGlobalDatabase, RegionalEndpoints } from "./AuroraGlobalDatabase";
+import { RegionalEndpoints } from "./AuroraGlobalDatabase";
 import { BackupBucketSettings } from "./buckets";
-import { BackupPlan, BackupPlanSettings } from "./BackupPlan";
-import { DataAlarms } from "./DataAlarms";
-import { DataKey } from "./DataKey";
+import { BackupPlanSettings } from "./BackupPlan";
+import { createAlarms, createBackup, createRegionKeys, createStores, DataTierContext, storeSecurityGroupIds } from "./dataTierPieces";
 import { planRecovery, RecoveryPlan } from "./recovery";
 import { RedisSettings } from "./redis";
 import { RotationSettings } from "./rotation";
-import { RedisEndpoints, RedisGlobalDatastore } from "./RedisGlobalDatastore";
-import { ReplicatedBackupBuckets } from "./ReplicatedBackupBuckets";
-import { AchievedObjectives, DataRegion, Environment, KeyedDataRegion, RecoveryObjectives, Topology } from "./types";
+import { RedisEndpoints } from "./RedisGlobalDatastore";
+import { AchievedObjectives, DataRegion, Environment, RecoveryObjectives, Topology } from "./types";
 import { dataTierProblems } from "./validation";
 
 export interface DataTierBackupSettings extends BackupPlanSettings, BackupBucketSettings {
@@ -136,53 +133,12 @@ export class DataTier extends pulumi.ComponentResource {
       enforceAuroraRpo: args.aurora?.enforceRpo,
     });
 
-    const regions: KeyedDataRegion[] = args.regions.map((r) => {
-      const key = new DataKey(
-        `${name}-key-${regionCode(r.region)}`,
-        { environment, purpose: `Data tier ${name} in ${r.region}`, protect, tags },
-        { parent: this, providers: [r.provider] },
-      );
-      return { ...r, kmsKeyArn: key.keyArn };
-    });
-
-    const aurora = new AuroraGlobalDatabase(
-      `${name}-aurora`,
-      { ...args.aurora, environment, regions, global: plan.auroraGlobal, managedRpoSeconds: plan.managedRpoSeconds, rotation: args.rotation, protect, tags, secretName: this.masterSecretName },
-      { parent: this },
-    );
-    const redis = new RedisGlobalDatastore(`${name}-redis`, { ...args.redis, environment, regions, global: plan.redisGlobal, protect, tags, secretName: this.redisAuthSecretName }, { parent: this });
-    const buckets = new ReplicatedBackupBuckets(`${name}-backups`, { ...args.backup, environment, regions, protect, tags }, { parent: this });
-    const primaryCluster = aurora.clusters[0];
-    const backup = new BackupPlan(
-      `${name}-backup`,
-      {
-        retentionDays: args.backup?.retentionDays,
-        copyRetentionDays: args.backup?.copyRetentionDays,
-        vaultLock: args.backup?.vaultLock,
-        environment,
-        regions,
-        schedule: plan.backupSchedule,
-        resourceArns: [primaryCluster.clusterArn],
-        protect,
-        tags,
-      },
-      { parent: this },
-    );
-    const alarms = new DataAlarms(
-      `${name}-alarms`,
-      {
-        regions,
-        topicArns: args.alarmTopicArns,
-        thresholds: plan.alarms,
-        headroom: args.alarms,
-        auroraClusters: aurora.clusters,
-        redisGroups: redis.groups,
-        replicationRoutes: buckets.routes,
-        backupVault: { ...backup.vaults[0], copies: regions.length > 1 },
-        tags,
-      },
-      { parent: this },
-    );
+    const ctx: DataTierContext = { name, parent: this, args, environment, protect, tags, plan };
+    const regions = createRegionKeys(ctx);
+    const stores = createStores(ctx, regions, { master: this.masterSecretName, redisAuth: this.redisAuthSecretName });
+    const { aurora, redis, buckets } = stores;
+    const backup = createBackup(ctx, regions, aurora);
+    const alarms = createAlarms(ctx, regions, stores, backup);
 
     this.plan = plan;
     this.topology = plan.topology;
@@ -201,14 +157,7 @@ export class DataTier extends pulumi.ComponentResource {
     this.alarmArnsByRegion = alarms.alarmArnsByRegion;
     this.auroraClusterArns = aurora.clusters.map((c) => ({ region: c.region, role: c.role, arn: c.clusterArn }));
     this.backupBucketArns = buckets.bucketArns;
-    this.securityGroupIds = pulumi.all(
-      args.regions.map((r) => {
-        const a = aurora.clusters.find((c) => c.region === r.region);
-        const c = redis.groups.find((g) => g.region === r.region);
-        // Without global replication the secondary regions hold no store, so no security group.
-        return pulumi.all([a?.securityGroupId, c?.securityGroupId]).apply(([auroraSg, redisSg]) => ({ region: r.region, aurora: auroraSg, redis: redisSg }));
-      }),
-    );
+    this.securityGroupIds = storeSecurityGroupIds(args.regions, stores);
     this.registerOutputs({
       topology: this.topology,
       achievedObjectives: this.achievedObjectives,

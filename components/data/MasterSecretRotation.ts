@@ -1,17 +1,9 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecretRotation } from "../security/SecretRotation";
-import { AWS_REGIONS, isKnownRegion, regionCode } from "../shared/regions";
+import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
 import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
-import {
-  DEFAULT_ROTATION_DAYS,
-  MAX_ROTATION_DAYS,
-  POSTGRES_ROTATION_APPLICATION,
-  ROTATION_APPLICATION_CAPABILITIES,
-  ROTATION_LAMBDA_ARN_OUTPUT,
-  rotationFunctionName,
-  secretsManagerEndpoint,
-} from "./rotation";
+import { DEFAULT_ROTATION_DAYS, MAX_ROTATION_DAYS } from "./rotation";
+import { createRotationFunction, createRotationNetwork, RotationContext } from "./rotationPieces";
 
 export interface MasterSecretRotationArgs {
   /** Secret with the master credentials as the function reads them: JSON with engine, host, username, password, dbname, port. */
@@ -80,81 +72,20 @@ export class MasterSecretRotation extends pulumi.ComponentResource {
     super("production-platform:data:MasterSecretRotation", name, {}, opts);
 
     const tags = { ...args.tags };
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      { vpcId: args.vpcId, description: `Secret rotation function ${name}`, revokeRulesOnDelete: true, tags },
-      { parent: this },
-    );
-    // The function opens two kinds of connections and nothing else: to the database, and to Secrets Manager over HTTPS.
-    const toDatabase = new aws.vpc.SecurityGroupEgressRule(
-      `${name}-to-db`,
-      {
-        securityGroupId: securityGroup.id,
-        referencedSecurityGroupId: args.databaseSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: args.port,
-        toPort: args.port,
-        description: `Rotation function to the database on port ${args.port}`,
-      },
-      { parent: this },
-    );
-    // Secrets Manager's address is the VPC interface endpoint where one exists and public AWS ranges otherwise
-    // (through NAT); neither is a fixed CIDR this component knows, so HTTPS is allowed to any address.
-    const toSecretsManager = new aws.vpc.SecurityGroupEgressRule(
-      `${name}-to-https`,
-      {
-        securityGroupId: securityGroup.id,
-        cidrIpv4: "0.0.0.0/0",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        description: "Rotation function to Secrets Manager over HTTPS",
-      },
-      { parent: this },
-    );
-    const admitted = new aws.vpc.SecurityGroupIngressRule(
-      `${name}-db-from-function`,
-      {
-        securityGroupId: args.databaseSecurityGroupId,
-        referencedSecurityGroupId: securityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: args.port,
-        toPort: args.port,
-        description: `Database: secret rotation function on port ${args.port}`,
-      },
-      { parent: this },
-    );
-
-    const application = new aws.serverlessrepository.CloudFormationStack(
-      `${name}-function`,
-      {
-        applicationId: POSTGRES_ROTATION_APPLICATION.applicationId,
-        semanticVersion: POSTGRES_ROTATION_APPLICATION.semanticVersion,
-        capabilities: [...ROTATION_APPLICATION_CAPABILITIES],
-        parameters: {
-          endpoint: secretsManagerEndpoint(args.region),
-          functionName: rotationFunctionName(pulumi.getStack(), name, regionCode(args.region)),
-          vpcSubnetIds: pulumi.output(args.subnetIds).apply((ids) => ids.join(",")),
-          vpcSecurityGroupIds: securityGroup.id,
-          // Lets the function's role decrypt and re-encrypt the secret with its customer-managed key.
-          kmsKeyArn: args.secretKmsKeyArn,
-        },
-        tags,
-      },
-      { parent: this },
-    );
-    const functionArn = application.outputs.apply((o) => o?.[ROTATION_LAMBDA_ARN_OUTPUT]);
+    const ctx: RotationContext = { name, parent: this, tags };
+    const network = createRotationNetwork(ctx, args);
+    const functionArn = createRotationFunction(ctx, args, network.securityGroup);
 
     const rotation = new SecretRotation(
       `${name}-schedule`,
       // The first rotation follows the schedule, so creating the stack does not race the database's first boot.
       { secretArn: args.secretArn, rotationLambdaArn: functionArn, automaticallyAfterDays: args.days, rotateImmediately: false },
       // Secrets Manager tests the function when the schedule is set, so the network path must already be open.
-      { parent: this, dependsOn: [...(args.rotateAfter ?? []), admitted, toDatabase, toSecretsManager] },
+      { parent: this, dependsOn: [...(args.rotateAfter ?? []), ...network.rules] },
     );
 
     this.functionArn = functionArn;
-    this.securityGroupId = securityGroup.id;
+    this.securityGroupId = network.securityGroup.id;
     this.rotationEnabled = rotation.rotationEnabled;
     this.registerOutputs({ functionArn: this.functionArn, securityGroupId: this.securityGroupId, rotationEnabled: this.rotationEnabled });
   }

@@ -1,12 +1,9 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { regionCode } from "../shared/regions";
 import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { finalSnapshotIdentifier, physicalName } from "./naming";
-import { checkRegionZones, serviceSecurityGroup } from "./network";
-import { AUTH_TOKEN_SPECIALS, memberClusterIds, REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
+import { checkRegionZones } from "./network";
+import { REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
+import { createAuthToken, createRegionalGroups, RedisContext } from "./redisPieces";
 import { Environment, KeyedDataRegion } from "./types";
 
 export interface RedisGlobalDatastoreArgs extends RedisSettings {
@@ -93,105 +90,9 @@ export class RedisGlobalDatastore extends pulumi.ComponentResource {
     const [primary, ...secondaries] = args.regions;
     const members = args.global ? args.regions : [primary];
 
-    const token = new random.RandomPassword(
-      `${name}-auth-token`,
-      { length: 64, special: true, overrideSpecial: AUTH_TOKEN_SPECIALS },
-      { parent: this },
-    );
-    const secret = new aws.secretsmanager.Secret(
-      `${name}-auth`,
-      {
-        ...(args.secretName ? { name: args.secretName } : {}),
-        description: `ElastiCache AUTH token (${stack}/${name})`,
-        kmsKeyId: primary.kmsKeyArn,
-        recoveryWindowInDays: profile.retention.secretRecoveryWindowDays,
-        replicas: args.global ? secondaries.map((r) => ({ region: r.region, kmsKeyId: r.kmsKeyArn })) : [],
-        tags,
-      },
-      { parent: this, provider: primary.provider, protect },
-    );
-    new aws.secretsmanager.SecretVersion(
-      `${name}-auth`,
-      { secretId: secret.id, secretString: pulumi.secret(pulumi.jsonStringify({ authToken: token.result, port: REDIS_PORT })) },
-      { parent: this, provider: primary.provider },
-    );
-
-    const groups: RedisRegionalGroup[] = [];
-    let globalGroup: aws.elasticache.GlobalReplicationGroup | undefined;
-    members.forEach((r, index) => {
-      const isPrimary = index === 0;
-      const code = regionCode(r.region);
-      const child = { parent: this, provider: r.provider };
-      const replicationGroupId = physicalName([stack, name, code], 40);
-      const subnets = new aws.elasticache.SubnetGroup(
-        `${name}-${code}-subnets`,
-        { subnetIds: r.privateSubnetIds, description: `ElastiCache ${name} private subnets`, tags },
-        child,
-      );
-      const securityGroup = serviceSecurityGroup(
-        `${name}-${code}-sg`,
-        { vpcId: r.vpcId, port: REDIS_PORT, description: `ElastiCache ${name}`, allowedSecurityGroupIds: r.allowedSecurityGroupIds, tags },
-        child,
-      );
-      const placement: aws.elasticache.ReplicationGroupArgs = {
-        replicationGroupId,
-        description: `${name} (${stack}, ${isPrimary ? "primary" : "secondary"})`,
-        numCacheClusters: s.nodesPerShard,
-        automaticFailoverEnabled: true,
-        multiAzEnabled: true,
-        preferredCacheClusterAzs: Array.from({ length: s.nodesPerShard }, (_v, i) => r.availabilityZones[i % r.availabilityZones.length]),
-        subnetGroupName: subnets.name,
-        securityGroupIds: [securityGroup.id],
-        kmsKeyId: r.kmsKeyArn,
-        snapshotRetentionLimit: s.snapshotRetentionDays,
-        snapshotWindow: "03:00-04:00",
-        maintenanceWindow: "sun:05:00-sun:06:00",
-        tags,
-      };
-      const group = isPrimary
-        ? new aws.elasticache.ReplicationGroup(
-            `${name}-${code}`,
-            {
-              ...placement,
-              engine: s.engine,
-              engineVersion: s.engineVersion,
-              nodeType: s.nodeType,
-              port: REDIS_PORT,
-              transitEncryptionEnabled: true,
-              transitEncryptionMode: "required",
-              authToken: token.result,
-              atRestEncryptionEnabled: true,
-              finalSnapshotIdentifier: finalSnapshotIdentifier(`${name}-${code}`, [stack, name, code, "final"], this),
-            },
-            { ...child, protect },
-          )
-        : new aws.elasticache.ReplicationGroup(
-            `${name}-${code}`,
-            { ...placement, globalReplicationGroupId: (globalGroup as aws.elasticache.GlobalReplicationGroup).id },
-            { ...child, protect },
-          );
-      if (isPrimary && args.global) {
-        globalGroup = new aws.elasticache.GlobalReplicationGroup(
-          `${name}-global`,
-          {
-            globalReplicationGroupIdSuffix: physicalName([stack, name], 40),
-            // The provider's id is the full global replication group id (AWS prefixes the suffix).
-            primaryReplicationGroupId: group.id,
-            globalReplicationGroupDescription: `${name} (${stack})`,
-          },
-          { parent: this, provider: r.provider, protect },
-        );
-      }
-      groups.push({
-        region: r.region,
-        role: isPrimary ? "primary" : "secondary",
-        replicationGroupId,
-        memberClusterIds: memberClusterIds(replicationGroupId, s.nodesPerShard),
-        primaryEndpoint: group.primaryEndpointAddress,
-        readerEndpoint: group.readerEndpointAddress,
-        securityGroupId: securityGroup.id,
-      });
-    });
+    const ctx: RedisContext = { name, parent: this, settings: s, profile, protect, global: args.global, stack, tags };
+    const { token, secret } = createAuthToken(ctx, primary, secondaries, args.secretName);
+    const { groups, globalGroup } = createRegionalGroups(ctx, members, token);
 
     this.groups = groups;
     this.globalReplicationGroupId = globalGroup ? globalGroup.id.apply((id): string | undefined => id) : pulumi.output(undefined);

@@ -1,9 +1,9 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { regionCode } from "../shared/regions";
 import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { BackupBucketSettings, backupBucketProblems, replicationRolePolicy, tlsOnlyBucketPolicy } from "./buckets";
+import { BucketContext, createRegionalBucket, createReplicationConfig, createReplicationRole, replicationRoutes } from "./backupBucketPieces";
+import { BackupBucketSettings, backupBucketProblems } from "./buckets";
 import { checkRegionCount, S3_RTC_MINUTES } from "./recovery";
 import { Environment } from "./types";
 
@@ -65,47 +65,8 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
     const tags = { ...args.tags };
     const noncurrentDays = args.noncurrentVersionDays ?? profile.retention.noncurrentVersionDays;
 
-    const buckets = args.regions.map((r) => {
-      const code = regionCode(r.region);
-      const child = { parent: this, provider: r.provider };
-      const bucket = new aws.s3.Bucket(`${name}-${code}`, { forceDestroy: !profile.protect, tags }, { ...child, protect });
-      const versioning = new aws.s3.BucketVersioning(`${name}-${code}`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-      new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-${code}`,
-        { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: r.kmsKeyArn }, bucketKeyEnabled: true }] },
-        child,
-      );
-      const publicAccess = new aws.s3.BucketPublicAccessBlock(
-        `${name}-${code}`,
-        { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-        child,
-      );
-      new aws.s3.BucketPolicy(
-        `${name}-${code}`,
-        { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyBucketPolicy) },
-        // S3 refuses policies while the public access block is being applied.
-        { ...child, dependsOn: [publicAccess] },
-      );
-      new aws.s3.BucketLifecycleConfiguration(
-        `${name}-${code}`,
-        {
-          bucket: bucket.id,
-          rules: [
-            { id: "abort-incomplete-uploads", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
-            {
-              id: "age-out-old-versions",
-              status: "Enabled",
-              filter: {},
-              noncurrentVersionTransitions: [{ noncurrentDays: 30, storageClass: "STANDARD_IA" }],
-              noncurrentVersionExpiration: { noncurrentDays: Math.max(noncurrentDays, 31) },
-            },
-            { id: "infrequent-access-after-30-days", status: "Enabled", filter: {}, transitions: [{ days: 30, storageClass: "STANDARD_IA" }] },
-          ],
-        },
-        { ...child, dependsOn: [versioning] },
-      );
-      return { region: r.region, code, bucket, versioning, kmsKeyArn: r.kmsKeyArn, provider: r.provider };
-    });
+    const ctx: BucketContext = { name, parent: this, protect, forceDestroy: !profile.protect, tags };
+    const buckets = args.regions.map((r) => createRegionalBucket(ctx, r, noncurrentDays));
 
     const [source, ...destinations] = buckets;
     this.bucketNames = pulumi.all(buckets.map((b) => b.bucket.bucket));
@@ -116,65 +77,9 @@ export class ReplicatedBackupBuckets extends pulumi.ComponentResource {
       this.registerOutputs({ bucketNames: this.bucketNames });
       return;
     }
-    const role = new aws.iam.Role(
-      `${name}-replication`,
-      {
-        description: `S3 replication of ${name} backup buckets (${pulumi.getStack()})`,
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [{ Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sts:AssumeRole" }],
-        }),
-        tags,
-      },
-      { parent: this, provider: source.provider },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-replication`,
-      {
-        role: role.id,
-        policy: pulumi
-          .all([source.bucket.arn, source.kmsKeyArn, pulumi.all(destinations.map((d) => pulumi.all([d.bucket.arn, d.kmsKeyArn])))])
-          .apply(([sourceBucketArn, sourceKeyArn, dest]) =>
-            replicationRolePolicy({
-              sourceBucketArn,
-              sourceKeyArn,
-              sourceRegion: source.region,
-              destinations: dest.map(([bucketArn, keyArn], i) => ({ bucketArn, keyArn, region: destinations[i].region })),
-            }),
-          ),
-      },
-      { parent: this, provider: source.provider },
-    );
-    const routes: BucketReplicationRoute[] = destinations.map((d) => ({
-      sourceRegion: source.region,
-      destinationRegion: d.region,
-      sourceBucket: source.bucket.bucket,
-      destinationBucket: d.bucket.bucket,
-      ruleId: `to-${d.code}`,
-    }));
-    new aws.s3.BucketReplicationConfig(
-      `${name}-replication`,
-      {
-        bucket: source.bucket.id,
-        role: role.arn,
-        rules: destinations.map((d, i) => ({
-          id: routes[i].ruleId,
-          priority: i + 1,
-          status: "Enabled",
-          filter: {},
-          deleteMarkerReplication: { status: "Enabled" },
-          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" }, replicaModifications: { status: "Enabled" } },
-          destination: {
-            bucket: d.bucket.arn,
-            encryptionConfiguration: { replicaKmsKeyId: d.kmsKeyArn },
-            replicationTime: { status: "Enabled", time: { minutes: args.replicationTimeMinutes ?? S3_RTC_MINUTES } },
-            metrics: { status: "Enabled", eventThreshold: { minutes: args.replicationTimeMinutes ?? S3_RTC_MINUTES } },
-          },
-        })),
-      },
-      // Replication needs versioning on both sides and a role that can already act.
-      { parent: this, provider: source.provider, dependsOn: [...buckets.map((b) => b.versioning), rolePolicy] },
-    );
+    const replication = createReplicationRole(ctx, source, destinations);
+    const routes = replicationRoutes(source, destinations);
+    createReplicationConfig(ctx, buckets, routes, replication, args.replicationTimeMinutes ?? S3_RTC_MINUTES);
 
     this.routes = routes;
     this.registerOutputs({ bucketNames: this.bucketNames });

@@ -61,48 +61,79 @@ function seriesMax(id: string, namespace: string, metricName: string, dimension:
   ];
 }
 
-export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
-  const t = targets.thresholds;
-  const h = {
-    cpuPercent: targets.headroom?.cpuPercent ?? 80,
-    freeableMemoryBytes: targets.headroom?.freeableMemoryBytes ?? GIB,
-    freeLocalStorageBytes: targets.headroom?.freeLocalStorageBytes ?? 4 * GIB,
-    cacheMemoryPercent: targets.headroom?.cacheMemoryPercent ?? 80,
-    pendingReplicationOperations: targets.headroom?.pendingReplicationOperations ?? 1000,
-  };
-  const lag = { period: 60, evaluationPeriods: t.replicationLagPeriods, datapointsToAlarm: t.replicationLagPeriods, treatMissingData: "missing" };
-  const primaryRegion = targets.auroraClusters.find((c) => c.role === "primary")?.region;
-  const headroom = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "missing" };
-  const specs: AlarmSpec[] = [];
+/** Headroom thresholds with their defaults filled in. */
+type ResolvedHeadroom = Required<HeadroomThresholds>;
 
+function resolveHeadroom(headroom: HeadroomThresholds | undefined): ResolvedHeadroom {
+  return {
+    cpuPercent: headroom?.cpuPercent ?? 80,
+    freeableMemoryBytes: headroom?.freeableMemoryBytes ?? GIB,
+    freeLocalStorageBytes: headroom?.freeLocalStorageBytes ?? 4 * GIB,
+    cacheMemoryPercent: headroom?.cacheMemoryPercent ?? 80,
+    pendingReplicationOperations: headroom?.pendingReplicationOperations ?? 1000,
+  };
+}
+
+/** Evaluation window of the replication lag alarms: one-minute periods, as many as the thresholds ask for. */
+function lagWindow(t: AlarmThresholds): { period: number; evaluationPeriods: number; datapointsToAlarm: number; treatMissingData: string } {
+  return { period: 60, evaluationPeriods: t.replicationLagPeriods, datapointsToAlarm: t.replicationLagPeriods, treatMissingData: "missing" };
+}
+
+/** Evaluation window of the headroom alarms: three five-minute periods. */
+const HEADROOM_WINDOW = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "missing" };
+
+export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
+  const h = resolveHeadroom(targets.headroom);
+  return [
+    ...auroraAlarmSpecs(targets, h),
+    ...redisAlarmSpecs(targets, h),
+    ...s3ReplicationAlarmSpecs(targets, h),
+    ...(targets.backupVault ? backupAlarmSpecs(targets.backupVault) : []),
+  ];
+}
+
+/** Per Aurora cluster: the global database lag alarms (secondaries only), then CPU, memory and local storage. */
+function auroraAlarmSpecs(targets: AlarmTargets, h: ResolvedHeadroom): AlarmSpec[] {
+  const primaryRegion = targets.auroraClusters.find((c) => c.role === "primary")?.region;
+  const specs: AlarmSpec[] = [];
   for (const c of targets.auroraClusters) {
     const code = regionCode(c.region);
     const dimensions = { DBClusterIdentifier: c.clusterIdentifier };
-    if (c.role === "secondary" && primaryRegion) {
-      // Published by the secondary cluster per source (primary) region: the series has both dimensions, and an
-      // alarm matches a series only on its exact dimension set (Aurora user guide, "CloudWatch dimensions for
-      // Aurora": DBClusterIdentifier, SourceRegion).
-      const lagDimensions = { DBClusterIdentifier: c.clusterIdentifier, SourceRegion: primaryRegion };
-      for (const [metricName, key] of [["AuroraGlobalDBRPOLag", "rpo-lag"], ["AuroraGlobalDBReplicationLag", "replication-lag"]] as const) {
-        specs.push({
-          key: `aurora-${code}-${key}`,
-          region: c.region,
-          args: {
-            alarmDescription: `Aurora global database ${metricName} in ${c.region} above ${t.replicationLagSeconds} s (half the RPO): the RPO is at risk.`,
-            namespace: "AWS/RDS", metricName, dimensions: lagDimensions, statistic: "Maximum", unit: "Milliseconds",
-            comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds * 1000, ...lag,
-          },
-          notifyInsufficientData: true,
-        });
-      }
-    }
+    if (c.role === "secondary" && primaryRegion) specs.push(...auroraLagSpecs(targets.thresholds, c, primaryRegion));
     specs.push(
-      { key: `aurora-${code}-cpu`, region: c.region, args: { alarmDescription: `Aurora CPU in ${c.region} above ${h.cpuPercent} % for 15 minutes.`, namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions, statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...headroom } },
-      { key: `aurora-${code}-memory`, region: c.region, args: { alarmDescription: `Aurora freeable memory in ${c.region} below ${h.freeableMemoryBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeableMemoryBytes, ...headroom } },
-      { key: `aurora-${code}-local-storage`, region: c.region, args: { alarmDescription: `Aurora free local storage (temp tables, logs) in ${c.region} below ${h.freeLocalStorageBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeLocalStorage", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeLocalStorageBytes, ...headroom } },
+      { key: `aurora-${code}-cpu`, region: c.region, args: { alarmDescription: `Aurora CPU in ${c.region} above ${h.cpuPercent} % for 15 minutes.`, namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions, statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...HEADROOM_WINDOW } },
+      { key: `aurora-${code}-memory`, region: c.region, args: { alarmDescription: `Aurora freeable memory in ${c.region} below ${h.freeableMemoryBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeableMemoryBytes, ...HEADROOM_WINDOW } },
+      { key: `aurora-${code}-local-storage`, region: c.region, args: { alarmDescription: `Aurora free local storage (temp tables, logs) in ${c.region} below ${h.freeLocalStorageBytes} bytes.`, namespace: "AWS/RDS", metricName: "FreeLocalStorage", dimensions, statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: h.freeLocalStorageBytes, ...HEADROOM_WINDOW } },
     );
   }
+  return specs;
+}
 
+/** The RPO lag and replication lag alarms of a secondary Aurora cluster. */
+function auroraLagSpecs(t: AlarmThresholds, c: AlarmTargets["auroraClusters"][number], primaryRegion: string): AlarmSpec[] {
+  const code = regionCode(c.region);
+  const lag = lagWindow(t);
+  // Published by the secondary cluster per source (primary) region: the series has both dimensions, and an
+  // alarm matches a series only on its exact dimension set (Aurora user guide, "CloudWatch dimensions for
+  // Aurora": DBClusterIdentifier, SourceRegion).
+  const lagDimensions = { DBClusterIdentifier: c.clusterIdentifier, SourceRegion: primaryRegion };
+  return ([["AuroraGlobalDBRPOLag", "rpo-lag"], ["AuroraGlobalDBReplicationLag", "replication-lag"]] as const).map(([metricName, key]) => ({
+    key: `aurora-${code}-${key}`,
+    region: c.region,
+    args: {
+      alarmDescription: `Aurora global database ${metricName} in ${c.region} above ${t.replicationLagSeconds} s (half the RPO): the RPO is at risk.`,
+      namespace: "AWS/RDS", metricName, dimensions: lagDimensions, statistic: "Maximum", unit: "Milliseconds",
+      comparisonOperator: "GreaterThanThreshold", threshold: t.replicationLagSeconds * 1000, ...lag,
+    },
+    notifyInsufficientData: true,
+  }));
+}
+
+/** Per cache replication group: the global datastore lag alarm (secondaries only), then engine CPU and memory. */
+function redisAlarmSpecs(targets: AlarmTargets, h: ResolvedHeadroom): AlarmSpec[] {
+  const t = targets.thresholds;
+  const lag = lagWindow(t);
+  const specs: AlarmSpec[] = [];
   for (const g of targets.redisGroups) {
     const code = regionCode(g.region);
     if (g.role === "secondary") {
@@ -118,15 +149,20 @@ export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
       });
     }
     specs.push(
-      { key: `redis-${code}-cpu`, region: g.region, args: { alarmDescription: `ElastiCache engine CPU of ${g.replicationGroupId} above ${h.cpuPercent} %.`, metricQueries: seriesMax("cpu", "AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...headroom } },
-      { key: `redis-${code}-memory`, region: g.region, args: { alarmDescription: `ElastiCache memory use of ${g.replicationGroupId} above ${h.cacheMemoryPercent} %: evictions next.`, metricQueries: seriesMax("memory", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cacheMemoryPercent, ...headroom } },
+      { key: `redis-${code}-cpu`, region: g.region, args: { alarmDescription: `ElastiCache engine CPU of ${g.replicationGroupId} above ${h.cpuPercent} %.`, metricQueries: seriesMax("cpu", "AWS/ElastiCache", "EngineCPUUtilization", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cpuPercent, ...HEADROOM_WINDOW } },
+      { key: `redis-${code}-memory`, region: g.region, args: { alarmDescription: `ElastiCache memory use of ${g.replicationGroupId} above ${h.cacheMemoryPercent} %: evictions next.`, metricQueries: seriesMax("memory", "AWS/ElastiCache", "DatabaseMemoryUsagePercentage", "CacheClusterId", g.memberClusterIds, 300), comparisonOperator: "GreaterThanThreshold", threshold: h.cacheMemoryPercent, ...HEADROOM_WINDOW } },
     );
   }
+  return specs;
+}
 
-  for (const r of targets.replicationRoutes) {
+/** Per S3 replication rule: latency beyond Replication Time Control, and operations waiting to replicate. */
+function s3ReplicationAlarmSpecs(targets: AlarmTargets, h: ResolvedHeadroom): AlarmSpec[] {
+  const t = targets.thresholds;
+  return targets.replicationRoutes.flatMap((r): AlarmSpec[] => {
     const code = regionCode(r.destinationRegion);
     const dimensions = { SourceBucket: r.sourceBucket, DestinationBucket: r.destinationBucket, RuleId: r.ruleId };
-    specs.push(
+    return [
       {
         key: `s3-to-${code}-latency`,
         region: r.sourceRegion,
@@ -147,36 +183,35 @@ export function alarmSpecs(targets: AlarmTargets): AlarmSpec[] {
           period: 300, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
         },
       },
-    );
-  }
+    ];
+  });
+}
 
-  if (targets.backupVault) {
-    const v = targets.backupVault;
-    // Metrics Insights sums over every dimension set AWS Backup publishes the counters with.
-    const counters = [["NumberOfBackupJobsFailed", "backup-jobs-failed"], ["NumberOfCopyJobsFailed", "copy-jobs-failed"]] as const;
-    for (const [metricName, key] of counters.filter(([m]) => v.copies !== false || m !== "NumberOfCopyJobsFailed")) {
-      specs.push({
-        key,
-        region: v.region,
-        args: {
-          alarmDescription: `AWS Backup ${metricName} for vault in ${v.region}: a scheduled recovery point or its cross-region copy is missing.`,
-          metricQueries: [
-            {
-              id: "failed",
-              returnData: true,
-              period: 300,
-              // Copy jobs are not reliably reported under the source vault, so copy failures are counted region-wide.
-              expression:
-                metricName === "NumberOfBackupJobsFailed"
-                  ? pulumi.interpolate`SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${v.vaultName}'`
-                  : `SELECT SUM(${metricName}) FROM "AWS/Backup"`,
-            },
-          ],
-          comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1,
-          evaluationPeriods: 1, treatMissingData: "notBreaching",
-        },
-      });
-    }
-  }
-  return specs;
+/** Failed backup jobs in the plan's vault, and failed copy jobs (region-wide) unless the plan copies nowhere. */
+function backupAlarmSpecs(v: NonNullable<AlarmTargets["backupVault"]>): AlarmSpec[] {
+  // Metrics Insights sums over every dimension set AWS Backup publishes the counters with.
+  const counters = [["NumberOfBackupJobsFailed", "backup-jobs-failed"], ["NumberOfCopyJobsFailed", "copy-jobs-failed"]] as const;
+  return counters
+    .filter(([m]) => v.copies !== false || m !== "NumberOfCopyJobsFailed")
+    .map(([metricName, key]) => ({
+      key,
+      region: v.region,
+      args: {
+        alarmDescription: `AWS Backup ${metricName} for vault in ${v.region}: a scheduled recovery point or its cross-region copy is missing.`,
+        metricQueries: [
+          {
+            id: "failed",
+            returnData: true,
+            period: 300,
+            // Copy jobs are not reliably reported under the source vault, so copy failures are counted region-wide.
+            expression:
+              metricName === "NumberOfBackupJobsFailed"
+                ? pulumi.interpolate`SELECT SUM(${metricName}) FROM "AWS/Backup" WHERE BackupVaultName = '${v.vaultName}'`
+                : `SELECT SUM(${metricName}) FROM "AWS/Backup"`,
+          },
+        ],
+        comparisonOperator: "GreaterThanOrEqualToThreshold", threshold: 1,
+        evaluationPeriods: 1, treatMissingData: "notBreaching",
+      },
+    }));
 }

@@ -135,6 +135,36 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
   const { objectives } = input;
   const objectivesShape = argsObjectProblems(objectives, "recovery objectives", "recoveryObjectives");
   if (objectivesShape.length > 0) return objectivesShape;
+  const objectivesOk = checkObjectiveFields(problems, objectives);
+  const singleRegion = input.regionCount === 1 && singleRegionAllowed(input.environment);
+  checkRegionCount(problems, input.environment, input.regionCount, {
+    single: "one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere",
+    multi: "(the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
+    singleFix: "pass the primary region with its provider, VPC and private subnets",
+    multiFix: "add a secondary region with its provider, VPC and private subnets",
+  });
+  if (!objectivesOk) return [...problems.list];
+
+  if (singleRegion && needsGlobalReplication(objectives)) {
+    addSingleRegionTooTight(problems, objectives);
+    return [...problems.list];
+  }
+  const global = !singleRegion && needsGlobalReplication(objectives);
+  checkGlobalReplicationLimits(problems, input, global);
+
+  const bound = backupBoundSeconds(objectives, global, singleRegion);
+  if (bound < BACKUP_MIN_INTERVAL_SECONDS) {
+    // Only reachable through backupRpoSeconds, which is already reported above.
+    return [...problems.list];
+  }
+  if (input.backupSchedule !== undefined) {
+    checkBackupSchedule(problems, input.backupSchedule, bound, { copied: !(global || singleRegion), rpoSeconds: objectives.rpoSeconds });
+  }
+  return [...problems.list];
+}
+
+/** Records problems of the objectives' own fields; true when RPO and RTO are usable (the later checks need them). */
+function checkObjectiveFields(problems: Problems, objectives: RecoveryObjectives): boolean {
   const rpoOk = checkInteger(problems, "recoveryObjectives.rpoSeconds", objectives.rpoSeconds, 0, Number.MAX_SAFE_INTEGER,
     "set recoveryObjectives.rpoSeconds to the whole number of seconds of writes you can afford to lose");
   const rtoOk = checkInteger(problems, "recoveryObjectives.rtoSeconds", objectives.rtoSeconds, 1, Number.MAX_SAFE_INTEGER,
@@ -144,27 +174,24 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
       `AWS Backup runs a schedule at most hourly: set backupRpoSeconds to ${BACKUP_MIN_INTERVAL_SECONDS} or more; ` +
         "finer recovery from logical damage comes from Aurora point-in-time restore (aurora.backupRetentionDays)");
   }
-  const singleRegion = input.regionCount === 1 && singleRegionAllowed(input.environment);
-  checkRegionCount(problems, input.environment, input.regionCount, {
-    single: "one region is a backup-and-restore tier that a region loss destroys; 2 or more elsewhere",
-    multi: "(the first is the primary): surviving a region loss needs somewhere to fail over or restore to",
-    singleFix: "pass the primary region with its provider, VPC and private subnets",
-    multiFix: "add a secondary region with its provider, VPC and private subnets",
-  });
-  if (!rpoOk || !rtoOk) return [...problems.list];
+  return rpoOk && rtoOk;
+}
 
-  if (singleRegion && needsGlobalReplication(objectives)) {
-    problems.add({
-      property: "recoveryObjectives",
-      value: { rpoSeconds: objectives.rpoSeconds, rtoSeconds: objectives.rtoSeconds, regions: 1 },
-      rule:
-        `a single-region data tier (allowed in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} only) is backup-and-restore in its one region, which needs ` +
-        `rpoSeconds of at least ${BACKUP_ONLY_BEST_RPO_SECONDS} and rtoSeconds of at least ${RESTORE_RTO_SECONDS}; tighter objectives need global replication to a second region`,
-      fix: `add a second region, or raise recoveryObjectives.rpoSeconds to ${BACKUP_ONLY_BEST_RPO_SECONDS} or more and rtoSeconds to ${RESTORE_RTO_SECONDS} or more`,
-    });
-    return [...problems.list];
-  }
-  const global = !singleRegion && needsGlobalReplication(objectives);
+/** A single region can only do backup-and-restore, so objectives that need global replication cannot be met. */
+function addSingleRegionTooTight(problems: Problems, objectives: RecoveryObjectives): void {
+  problems.add({
+    property: "recoveryObjectives",
+    value: { rpoSeconds: objectives.rpoSeconds, rtoSeconds: objectives.rtoSeconds, regions: 1 },
+    rule:
+      `a single-region data tier (allowed in ${SINGLE_REGION_ENVIRONMENTS.join(", ")} only) is backup-and-restore in its one region, which needs ` +
+      `rpoSeconds of at least ${BACKUP_ONLY_BEST_RPO_SECONDS} and rtoSeconds of at least ${RESTORE_RTO_SECONDS}; tighter objectives need global replication to a second region`,
+    fix: `add a second region, or raise recoveryObjectives.rpoSeconds to ${BACKUP_ONLY_BEST_RPO_SECONDS} or more and rtoSeconds to ${RESTORE_RTO_SECONDS} or more`,
+  });
+}
+
+/** What global replication limits: the regions an ElastiCache global datastore spans, and Aurora's managed RPO. */
+function checkGlobalReplicationLimits(problems: Problems, input: RecoveryInput, global: boolean): void {
+  const { objectives } = input;
   if (global && input.regionCount > REDIS_GLOBAL_MAX_REGIONS) {
     problems.add({
       property: "regions",
@@ -181,35 +208,30 @@ export function recoveryProblems(input: RecoveryInput): Problem[] {
       fix: `raise rpoSeconds to ${MANAGED_RPO_MIN_SECONDS} or more, or leave aurora.enforceRpo unset and rely on the lag alarm`,
     });
   }
+}
 
-  const bound = backupBoundSeconds(objectives, global, singleRegion);
-  if (bound < BACKUP_MIN_INTERVAL_SECONDS) {
-    // Only reachable through backupRpoSeconds, which is already reported above.
-    return [...problems.list];
+/** The given backup schedule: parseable, at most hourly, and its longest gap within the backup RPO `bound`. */
+function checkBackupSchedule(problems: Problems, schedule: string, bound: number, rpo: { copied: boolean; rpoSeconds: number }): void {
+  const analysis = analyzeSchedule(schedule);
+  const suggestion = scheduleWithin(bound)?.expression;
+  if (!analysis.ok) {
+    problems.add({ property: "backup.schedule", value: schedule, rule: analysis.reason, fix: `use a schedule such as "${suggestion}"` });
+    return;
   }
-  if (input.backupSchedule !== undefined) {
-    const analysis = analyzeSchedule(input.backupSchedule);
-    const suggestion = scheduleWithin(bound)?.expression;
-    if (!analysis.ok) {
-      problems.add({ property: "backup.schedule", value: input.backupSchedule, rule: analysis.reason, fix: `use a schedule such as "${suggestion}"` });
-    } else {
-      problems.check(analysis.minIntervalSeconds >= BACKUP_MIN_INTERVAL_SECONDS, {
-        property: "backup.schedule",
-        value: input.backupSchedule,
-        rule: `runs at most once an hour (AWS Backup's limit); this one runs every ${describeSeconds(analysis.minIntervalSeconds)}`,
-        fix: `use an hourly or slower schedule such as "${suggestion}"; sub-hour recovery comes from Aurora point-in-time restore`,
-      });
-      problems.check(analysis.maxIntervalSeconds <= bound, {
-        property: "backup.schedule",
-        value: input.backupSchedule,
-        rule:
-          `a schedule whose longest gap (${describeSeconds(analysis.maxIntervalSeconds)}) is within the backup RPO of ${describeSeconds(bound)}` +
-          (global || singleRegion ? "" : ` (the RPO of ${describeSeconds(objectives.rpoSeconds)} minus ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy)`),
-        fix: `run backups more often, e.g. "${suggestion}", or raise the objective`,
-      });
-    }
-  }
-  return [...problems.list];
+  problems.check(analysis.minIntervalSeconds >= BACKUP_MIN_INTERVAL_SECONDS, {
+    property: "backup.schedule",
+    value: schedule,
+    rule: `runs at most once an hour (AWS Backup's limit); this one runs every ${describeSeconds(analysis.minIntervalSeconds)}`,
+    fix: `use an hourly or slower schedule such as "${suggestion}"; sub-hour recovery comes from Aurora point-in-time restore`,
+  });
+  problems.check(analysis.maxIntervalSeconds <= bound, {
+    property: "backup.schedule",
+    value: schedule,
+    rule:
+      `a schedule whose longest gap (${describeSeconds(analysis.maxIntervalSeconds)}) is within the backup RPO of ${describeSeconds(bound)}` +
+      (rpo.copied ? ` (the RPO of ${describeSeconds(rpo.rpoSeconds)} minus ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy)` : ""),
+    fix: `run backups more often, e.g. "${suggestion}", or raise the objective`,
+  });
 }
 
 /** Thresholds for the lag alarms: half the RPO, evaluated over enough minutes to ignore a single spike. */
@@ -238,63 +260,13 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
   const backupIntervalSeconds = analysis.ok ? analysis.maxIntervalSeconds : BACKUP_MIN_INTERVAL_SECONDS;
   const managedRpoSeconds = input.enforceAuroraRpo ? objectives.rpoSeconds : undefined;
 
-  const notes: string[] = [];
-  let rpoSeconds: number;
-  let rtoSeconds: number;
-  if (global) {
-    notes.push(
-      `Global replication chosen: RPO ${describeSeconds(objectives.rpoSeconds)} is below the ${describeSeconds(BACKUP_ONLY_BEST_RPO_SECONDS)} ` +
-        `backup-and-restore can reach, or RTO ${describeSeconds(objectives.rtoSeconds)} is below a ${describeSeconds(RESTORE_RTO_SECONDS)} restore.`,
-    );
-    if (managedRpoSeconds !== undefined) {
-      rpoSeconds = managedRpoSeconds;
-      notes.push(`RPO enforced by Aurora managed RPO (rds.global_db_rpo=${managedRpoSeconds}): the primary stalls commits rather than let a secondary fall further behind.`);
-    } else {
-      rpoSeconds = GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS;
-      notes.push(
-        `RPO ≈ ${GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS} s: Aurora global database and ElastiCache global datastore replicate asynchronously, typically under a second. ` +
-          `This is typical, not guaranteed: lag alarms fire at ${describeSeconds(alarmThresholds(objectives.rpoSeconds).replicationLagSeconds)} (half the RPO); set aurora.enforceRpo to make Aurora enforce it.`,
-      );
-    }
-    if (objectives.rpoSeconds < GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS) {
-      notes.push(
-        `Cannot meet RPO ${objectives.rpoSeconds} s: zero data loss across regions needs synchronous replication, which neither Aurora global database nor ElastiCache global datastore offers.`,
-      );
-    }
-    rtoSeconds = GLOBAL_FAILOVER_RTO_SECONDS;
-    notes.push(
-      `RTO ≈ ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}: alarm, then Aurora global failover and promotion of the ElastiCache secondary (ElastiCache has no automatic cross-region failover).`,
-    );
-    if (objectives.rtoSeconds < GLOBAL_FAILOVER_RTO_SECONDS) {
-      notes.push(
-        `Cannot meet RTO ${describeSeconds(objectives.rtoSeconds)}: detecting a regional outage and failing over takes about ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}; ` +
-          "only an active-active design with application-level conflict handling goes lower.",
-      );
-    }
-    notes.push(`Backups every ${describeSeconds(backupIntervalSeconds)} (backup RPO ${describeSeconds(bound)}) guard against logical damage, which replication copies to every region.`);
-  } else if (singleRegion) {
-    rpoSeconds = backupIntervalSeconds;
-    rtoSeconds = RESTORE_RTO_SECONDS;
-    notes.push(
-      "Single region (allowed in dev only): a region loss loses the data tier. The stores, their backups and the backup bucket all live in that one region, " +
-        "so there is nothing to fail over or restore to: the RPO and RTO are NOT met for a regional disaster.",
-    );
-    notes.push(
-      `Within the region only: RPO ≈ ${describeSeconds(rpoSeconds)} from backups every ${describeSeconds(backupIntervalSeconds)} (Aurora point-in-time restore goes finer), ` +
-        `RTO ≈ ${describeSeconds(rtoSeconds)} to restore Aurora from the vault and repoint the workloads. Aurora and the cache stay Multi-AZ, so losing a zone is a failover, not a restore.`,
-    );
-    notes.push("Backup recovery points are not copied to another region and the backup bucket is not replicated; add a second region to survive a region loss.");
-  } else {
-    rpoSeconds = backupIntervalSeconds + BACKUP_COPY_MARGIN_SECONDS;
-    rtoSeconds = RESTORE_RTO_SECONDS;
-    notes.push(
-      `Backup-and-restore chosen: RPO ${describeSeconds(objectives.rpoSeconds)} and RTO ${describeSeconds(objectives.rtoSeconds)} allow restoring in another region, ` +
-        "so the stores run in the primary region only.",
-    );
-    notes.push(`RPO ≈ ${describeSeconds(rpoSeconds)}: backups every ${describeSeconds(backupIntervalSeconds)} plus up to ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy.`);
-    notes.push(`RTO ≈ ${describeSeconds(rtoSeconds)}: restore Aurora from the copied recovery point and repoint the workloads.`);
-    notes.push("The cache is not replicated across regions: after a region loss it starts empty and is refilled from the database (it is not a system of record).");
-  }
+  const outcome = global
+    ? globalReplicationOutcome(objectives, managedRpoSeconds, backupIntervalSeconds, bound)
+    : singleRegion
+      ? singleRegionOutcome(backupIntervalSeconds)
+      : backupAndRestoreOutcome(objectives, backupIntervalSeconds);
+  const { rpoSeconds, rtoSeconds } = outcome;
+  const notes = [...outcome.notes];
   if (!singleRegion) {
     notes.push(
       `Backup bucket objects replicate with S3 Replication Time Control (${S3_RTC_MINUTES} min for 99.99 % of objects); the bucket holds exports, not live data, so it does not bound the RPO.`,
@@ -313,4 +285,85 @@ export function planRecovery(input: RecoveryInput): RecoveryPlan {
     alarms: alarmThresholds(objectives.rpoSeconds),
     achieved: { topology: global ? Topology.GlobalReplication : Topology.BackupAndRestore, rpoSeconds, rtoSeconds, met, notes },
   };
+}
+
+/** What a topology achieves after losing the primary region, with a note for every objective. */
+interface RecoveryOutcome {
+  readonly rpoSeconds: number;
+  readonly rtoSeconds: number;
+  readonly notes: readonly string[];
+}
+
+/** Global replication: RPO of the replication lag (or the managed RPO), RTO of a global failover. */
+function globalReplicationOutcome(
+  objectives: RecoveryObjectives,
+  managedRpoSeconds: number | undefined,
+  backupIntervalSeconds: number,
+  bound: number,
+): RecoveryOutcome {
+  const notes: string[] = [];
+  notes.push(
+    `Global replication chosen: RPO ${describeSeconds(objectives.rpoSeconds)} is below the ${describeSeconds(BACKUP_ONLY_BEST_RPO_SECONDS)} ` +
+      `backup-and-restore can reach, or RTO ${describeSeconds(objectives.rtoSeconds)} is below a ${describeSeconds(RESTORE_RTO_SECONDS)} restore.`,
+  );
+  let rpoSeconds: number;
+  if (managedRpoSeconds !== undefined) {
+    rpoSeconds = managedRpoSeconds;
+    notes.push(`RPO enforced by Aurora managed RPO (rds.global_db_rpo=${managedRpoSeconds}): the primary stalls commits rather than let a secondary fall further behind.`);
+  } else {
+    rpoSeconds = GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS;
+    notes.push(
+      `RPO ≈ ${GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS} s: Aurora global database and ElastiCache global datastore replicate asynchronously, typically under a second. ` +
+        `This is typical, not guaranteed: lag alarms fire at ${describeSeconds(alarmThresholds(objectives.rpoSeconds).replicationLagSeconds)} (half the RPO); set aurora.enforceRpo to make Aurora enforce it.`,
+    );
+  }
+  if (objectives.rpoSeconds < GLOBAL_REPLICATION_TYPICAL_LAG_SECONDS) {
+    notes.push(
+      `Cannot meet RPO ${objectives.rpoSeconds} s: zero data loss across regions needs synchronous replication, which neither Aurora global database nor ElastiCache global datastore offers.`,
+    );
+  }
+  const rtoSeconds = GLOBAL_FAILOVER_RTO_SECONDS;
+  notes.push(
+    `RTO ≈ ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}: alarm, then Aurora global failover and promotion of the ElastiCache secondary (ElastiCache has no automatic cross-region failover).`,
+  );
+  if (objectives.rtoSeconds < GLOBAL_FAILOVER_RTO_SECONDS) {
+    notes.push(
+      `Cannot meet RTO ${describeSeconds(objectives.rtoSeconds)}: detecting a regional outage and failing over takes about ${describeSeconds(GLOBAL_FAILOVER_RTO_SECONDS)}; ` +
+        "only an active-active design with application-level conflict handling goes lower.",
+    );
+  }
+  notes.push(`Backups every ${describeSeconds(backupIntervalSeconds)} (backup RPO ${describeSeconds(bound)}) guard against logical damage, which replication copies to every region.`);
+  return { rpoSeconds, rtoSeconds, notes };
+}
+
+/** A single (dev) region: backup-and-restore within the region, which a region loss defeats. */
+function singleRegionOutcome(backupIntervalSeconds: number): RecoveryOutcome {
+  const notes: string[] = [];
+  const rpoSeconds = backupIntervalSeconds;
+  const rtoSeconds = RESTORE_RTO_SECONDS;
+  notes.push(
+    "Single region (allowed in dev only): a region loss loses the data tier. The stores, their backups and the backup bucket all live in that one region, " +
+      "so there is nothing to fail over or restore to: the RPO and RTO are NOT met for a regional disaster.",
+  );
+  notes.push(
+    `Within the region only: RPO ≈ ${describeSeconds(rpoSeconds)} from backups every ${describeSeconds(backupIntervalSeconds)} (Aurora point-in-time restore goes finer), ` +
+      `RTO ≈ ${describeSeconds(rtoSeconds)} to restore Aurora from the vault and repoint the workloads. Aurora and the cache stay Multi-AZ, so losing a zone is a failover, not a restore.`,
+  );
+  notes.push("Backup recovery points are not copied to another region and the backup bucket is not replicated; add a second region to survive a region loss.");
+  return { rpoSeconds, rtoSeconds, notes };
+}
+
+/** Backup-and-restore across regions: RPO of the backup interval plus the copy, RTO of a restore. */
+function backupAndRestoreOutcome(objectives: RecoveryObjectives, backupIntervalSeconds: number): RecoveryOutcome {
+  const notes: string[] = [];
+  const rpoSeconds = backupIntervalSeconds + BACKUP_COPY_MARGIN_SECONDS;
+  const rtoSeconds = RESTORE_RTO_SECONDS;
+  notes.push(
+    `Backup-and-restore chosen: RPO ${describeSeconds(objectives.rpoSeconds)} and RTO ${describeSeconds(objectives.rtoSeconds)} allow restoring in another region, ` +
+      "so the stores run in the primary region only.",
+  );
+  notes.push(`RPO ≈ ${describeSeconds(rpoSeconds)}: backups every ${describeSeconds(backupIntervalSeconds)} plus up to ${describeSeconds(BACKUP_COPY_MARGIN_SECONDS)} for the cross-region copy.`);
+  notes.push(`RTO ≈ ${describeSeconds(rtoSeconds)}: restore Aurora from the copied recovery point and repoint the workloads.`);
+  notes.push("The cache is not replicated across regions: after a region loss it starts empty and is refilled from the database (it is not a system of record).");
+  return { rpoSeconds, rtoSeconds, notes };
 }
