@@ -87,6 +87,9 @@ export function namespaceOf(subject: Subject): string | undefined {
 }
 
 /** Workload kinds and where their pod template lives. */
+/** Namespaces owned by Kubernetes/EKS itself. */
+export const SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 

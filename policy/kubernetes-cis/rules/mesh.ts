@@ -13,71 +13,18 @@
  * (advisory there), never counted as passing; prod's config makes them mandatory.
  */
 import { Finding, StackRule, Subject } from "../../common/finding";
-import { isKubernetesObject, kindOf, metadataOf, namespaceOf, podTemplateOf, selectorMatches } from "../../common/kubernetes";
-import { clusterOf, namespaceKey } from "../../common/scope";
-import { cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
+import { isKubernetesObject, kindOf, namespaceOf, selectorMatches } from "../../common/kubernetes";
+import { isOfKind, MESH_ROOT_NAMESPACE as ROOT_NAMESPACE, meshEnrolment, servedWorkloads } from "../../common/mesh";
+import { namespaceKey } from "../../common/scope";
+import { cannotTellYet, isUnknown, objectOf } from "../../common/unknown";
 import { nsaCisa } from "./meta";
-import { SYSTEM_NAMESPACES } from "./namespaces";
 
-const ROOT_NAMESPACE = "istio-system";
-const SERVED_KINDS = ["Deployment", "StatefulSet", "Rollout"];
-const is = (group: string, kind: string) => (t: string) => t.startsWith(`kubernetes:${group}/`) && kindOf(t) === kind;
-const isService = is("core", "Service");
-const isNamespaceObject = (t: string) => t.startsWith("kubernetes:core/") && (kindOf(t) === "Namespace" || kindOf(t) === "NamespacePatch");
-const isPeerAuthentication = is("security.istio.io", "PeerAuthentication");
-const isAuthorizationPolicy = is("security.istio.io", "AuthorizationPolicy");
-const isServed = (t: string) => isKubernetesObject(t) && SERVED_KINDS.includes(kindOf(t) ?? "") && (t.startsWith("kubernetes:apps/") || t.startsWith("kubernetes:argoproj.io/"));
+const isPeerAuthentication = isOfKind("security.istio.io", "PeerAuthentication");
+const isAuthorizationPolicy = isOfKind("security.istio.io", "AuthorizationPolicy");
 
-/** A workload whose pods a Service in its namespace and cluster selects. */
-interface ServedWorkload {
-  readonly subject: Subject;
-  readonly namespace: string;
-  readonly labels: Record<string, unknown>;
-}
-
-function servedWorkloads(resources: readonly Subject[]): { served: ServedWorkload[]; undecided: Subject[] } {
-  const services = resources.filter((r) => isService(r.type));
-  const served: ServedWorkload[] = [];
-  const undecided: Subject[] = [];
-  for (const w of resources.filter((r) => isServed(r.type))) {
-    // At a first preview, objects of a cluster-derived provider come back with no properties at all: unseen is
-    // "cannot tell yet", never a pass.
-    if (Object.keys(w.props).length === 0) {
-      undecided.push(w);
-      continue;
-    }
-    const namespace = namespaceOf(w);
-    const labels = objectOf(podTemplateOf(w)?.metadata.labels);
-    if (namespace === undefined || SYSTEM_NAMESPACES.includes(namespace) || namespace === ROOT_NAMESPACE || !labels) continue;
-    if (namespace === "unknown" || containsUnknown(labels)) {
-      undecided.push(w);
-      continue;
-    }
-    const fronted = services.some((s) => {
-      if (namespaceKey(s) !== namespaceKey(w)) return false;
-      const selector = objectOf(s.props.spec)?.selector;
-      return selector !== undefined && !isUnknown(selector) && selectorMatches({ matchLabels: selector }, labels) === true;
-    });
-    if (fronted) served.push({ subject: w, namespace, labels });
-  }
-  return { served, undecided };
-}
-
-const enrolmentLabels = (labels: Record<string, unknown>) =>
-  labels["istio.io/dataplane-mode"] === "ambient" || labels["istio-injection"] === "enabled" || typeof labels["istio.io/rev"] === "string";
-
-/** "yes" / "no" / "unknown" per (cluster, namespace): any Namespace or NamespacePatch of that name enrolling it. */
+/** "yes" / "unknown" per (cluster, namespace) in the mesh, either way (ambient or sidecar). */
 function enrolment(resources: readonly Subject[]): Map<string, "yes" | "unknown"> {
-  const result = new Map<string, "yes" | "unknown">();
-  for (const r of resources.filter((x) => isNamespaceObject(x.type))) {
-    const meta = metadataOf(r.props);
-    if (typeof meta.name !== "string" || isUnknown(meta.name)) continue;
-    const key = `${clusterOf(r)}|${meta.name}`;
-    const labels = objectOf(meta.labels);
-    if (labels && enrolmentLabels(labels)) result.set(key, "yes");
-    else if ((isUnknown(meta.labels) || (labels && containsUnknown(labels))) && result.get(key) !== "yes") result.set(key, "unknown");
-  }
-  return result;
+  return new Map([...meshEnrolment(resources)].map(([key, e]) => [key, e.mode === "unknown" ? "unknown" : "yes"]));
 }
 
 /** The namespace-wide (no selector) mTLS mode per (cluster, namespace), including the root namespace. */

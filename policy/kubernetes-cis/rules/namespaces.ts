@@ -7,8 +7,7 @@ import { isKubernetesObject, namespaceOf } from "../../common/kubernetes";
 import { cannotTellYet } from "../../common/unknown";
 import { cisEks } from "./meta";
 
-/** Namespaces owned by Kubernetes/EKS itself. */
-export const SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-public", "kube-node-lease"];
+export { SYSTEM_NAMESPACES } from "../../common/kubernetes";
 
 export const defaultNamespaceNotUsed: ResourceRule = {
   meta: cisEks(

@@ -1,6 +1,7 @@
 import type { ResourceRule, StackRule } from "../../common/finding";
 import { apiVersionsCurrent } from "./apis";
 import { rolloutAnalysed } from "./delivery";
+import { meshTrafficResilience } from "./mesh-traffic";
 import { cronJobBounded, envNamesUnique, ephemeralStorageRequests, hpaCanScale, probesDistinct, pullPolicyForMutableTags, selectorMatchesTemplate } from "./peers";
 import { fisStopConditions } from "./drills";
 import { pinnedImages, preStopWithinGrace, probes, requestsAndLimits, zoneSpread } from "./pods";
@@ -29,4 +30,5 @@ export const RULES: readonly (ResourceRule | StackRule)[] = [
   apiVersionsCurrent,
   fisStopConditions,
   rolloutAnalysed,
+  meshTrafficResilience,
 ];

@@ -121,6 +121,7 @@ const SEEDED: Record<string, string> = {
   "aws-backup-restore-tested": "ledger",
   "wr-fis-stop-conditions": "chaos",
   "wr-rollout-analysed": "unanalysed",
+  "wr-mesh-traffic-resilience": "ledger-api",
   "nsa-mesh-strict-mtls": "vendor",
   "nsa-mesh-authorization-policy": "vendor",
   "cis-eks-5.1.4-approved-registries": "vendor",

@@ -133,6 +133,7 @@ packContract({
     "wr-api-versions-current",
     "wr-fis-stop-conditions",
     "wr-rollout-analysed",
+    "wr-mesh-traffic-resilience",
   ],
   rules: RULES,
   inventory: INVENTORY,
@@ -144,7 +145,7 @@ packContract({
 });
 
 describe("dev (default config)", () => {
-  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions", "wr-rollout-analysed"]); // drills.test.ts, rollouts.test.ts
+  oneChangeCases(() => client, baseline, CASES, ["wr-fis-stop-conditions", "wr-rollout-analysed", "wr-mesh-traffic-resilience"]); // drills.test.ts, rollouts.test.ts, mesh-traffic.test.ts
 
   test("2 replicas pass in dev", async () => {
     const resources = clone(baseline());
