@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: figures, not verdicts (issue 22). Prints, in one run: plan time per stack program-only vs with
  * every pack (interleaved rounds, wall and CPU ratios), each pack's start, the synthetic program's CPU per resource
- * and peak RSS at 1k/5k/10k/20k/28k resources (with every pack at 1k and 20k), the `@pulumi/awsguard` peer row, rule
- * throughput per pack in-process and through the analyzer protocol against a no-op pack, and big objects. Goals are
+ * and peak RSS at 1k/5k/10k/20k/28k resources (with every pack at 1k and 20k), each size beside the SDK's own mocks
+ * running the same program (the floor), the `@pulumi/awsguard` peer row, rule throughput per pack in-process and
+ * through the analyzer protocol against a no-op pack, and big objects. Goals are
  * printed next to the figures; the machine's load average is printed before and after, since a shared machine's
  * figures are only indicative.
  *
@@ -143,7 +144,7 @@ async function planFigures(): Promise<void> {
   table(await packStartRows(ROOT, ALL_PACKS, QUICK ? 1 : 3));
   const sizes = syntheticSizes().filter((n) => !QUICK || n <= 5000);
   const withPacks = [sizes[0], ...sizes.filter((n) => n === 20000)];
-  console.log(`\nSynthetic program (bench/synthetic), program only; with every pack at ${withPacks.join(" and ")}`);
+  console.log(`\nSynthetic program (bench/synthetic), program only; with every pack at ${withPacks.join(" and ")}; under each size, the SDK's own mocks (pulumi.runtime.setMocks) running it`);
   table(syntheticScaling(sizes, withPacks));
   console.log("\nPeer: @pulumi/awsguard vs aws-baseline, each alone on the prod stack, same CLI and protocol");
   table(awsguardRows("prod", rounds));

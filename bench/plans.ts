@@ -1,13 +1,15 @@
 /**
  * Plan-level figures for `npm run bench` (issue 22): each committed stack planned program-only and with every pack,
  * interleaved so a change in the machine's load hits both alike; each pack's start; and the synthetic program
- * (bench/synthetic) at growing sizes, program-only and with every pack, with CPU per resource and peak memory.
+ * (bench/synthetic) at growing sizes, program-only and with every pack, with CPU per resource and peak memory, each
+ * size beside the same program under the SDK's own mocks (bench/sdk-floor.ts: the SDK's share of that cost).
  * Every run is the real CLI in its own process, as users and CI run it; the figures come from its `--json` timings.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { sdkFloor } from "./sdk-floor";
 
 const ROOT = path.resolve(__dirname, "..");
 const SYNTHETIC = path.join(__dirname, "synthetic");
@@ -119,8 +121,20 @@ export function syntheticScaling(sizes: readonly number[], withPacks: readonly n
       }
     }
     rows.push([bare.resources, fixed(bare.programSeconds, 1), fixed((bare.cpuSeconds * 1000) / bare.resources), bare.peakRssMiB, perResource, ratio, size >= 28000 ? "≤ 2048 MiB" : "linear; with packs ≤ 1.5× of 1k"]);
+    rows.push(floorRow(size));
   }
   return rows;
+}
+
+/** The row under a size's plan: the same program under the SDK's own mocks (bench/sdk-floor.ts), the SDK's share. */
+function floorRow(size: number): (string | number)[] {
+  const label = "the SDK's own mocks (floor)";
+  try {
+    const floor = sdkFloor(SYNTHETIC, `r${size}`);
+    return [`${floor.resources} ${label}`, fixed(floor.programSeconds, 1), fixed((floor.cpuSeconds * 1000) / floor.resources), floor.peakRssMiB, "-", "-", "the SDK's part of the row above"];
+  } catch (err) {
+    return [`${size} ${label}`, "did not finish", (err as Error).message.split("\n")[0].slice(0, 120), "-", "-", "-", "-"];
+  }
 }
 
 /** The sizes bench/synthetic has stack files for. */

@@ -220,22 +220,33 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   }
 }
 
-async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanProgress, log: (line: string) => void, started: bigint, outDir: string): Promise<PlanResult> {
+type ProgramRun = Awaited<ReturnType<typeof runProgram>>;
+type PackRun = Awaited<ReturnType<PolicySession["finish"]>>[number];
+
+/** The notes a plan opens with: what the stack file cannot give offline, the environment, what runs. */
+function logPlanStart(options: PlanOptions, inputs: PlanInputs, log: (line: string) => void, programDir: string, mode: FidelityMode): void {
   const { project, environment, specs } = inputs;
-  const programDir = path.resolve(options.program ?? process.cwd());
   if (!project.stackFile) log(`note: no Pulumi.${options.stack}.yaml in ${programDir}; running with the project's defaults only`);
   if (project.escEnvironments.length > 0) {
     log(`note: ${path.basename(project.stackFile!)} imports Pulumi ESC environment(s) ${project.escEnvironments.join(", ")}: they cannot be resolved offline, so config and secrets they provide are missing from this plan`);
   }
   log(environment.failClosed ? `note: ${environment.source}` : `  environment ${environment.environment} (from ${environment.source})`);
-
-  const mode = options.mode ?? "first-preview";
   log(`▶ running ${path.relative(process.cwd(), project.main) || project.main} as ${project.name}/${project.stack} (offline, ${mode}) with ${specs.length} policy pack(s): ${specs.map((s) => path.basename(s.dir)).join(", ") || "none"}`);
-  const packs = lazySession(inputs, progress);
-  let run;
-  const programStarted = process.hrtime.bigint();
+}
+
+/** Runs the program with the packs analysing as it registers; a failed program or pack ends the plan with its result. */
+async function runWithPacks(
+  options: PlanOptions,
+  inputs: PlanInputs,
+  packs: ReturnType<typeof lazySession>,
+  progress: PlanProgress,
+  log: (line: string) => void,
+  outDir: string,
+  mode: FidelityMode,
+): Promise<{ run: ProgramRun } | { result: PlanResult }> {
+  const { project, environment } = inputs;
   try {
-    run = await Promise.race([runProgram(project, { mode, debug: options.debug, onResource: packs.onResource }), packs.failure]);
+    return { run: await Promise.race([runProgram(project, { mode, debug: options.debug, onResource: packs.onResource }), packs.failure]) };
   } catch (err) {
     progress.stop();
     await packs.session?.close();
@@ -244,25 +255,69 @@ async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanP
       log(`${err.invalidInput ? "error: invalid configuration" : "error: the program failed"}:\n${err.message}`);
       // Nothing half-built: a failed run leaves no plan files behind to be mistaken for a good one.
       fs.rmSync(outDir, { recursive: true, force: true });
-      return { exitCode: err.invalidInput ? ExitCode.BadInput : ExitCode.ProgramFailed, environment };
+      return { result: { exitCode: err.invalidInput ? ExitCode.BadInput : ExitCode.ProgramFailed, environment } };
     }
     const result = usageError(err, log);
-    if (result) return { ...result, environment };
+    if (result) return { result: { ...result, environment } };
     throw err;
   }
-  const recorder = run.recorder;
-  log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
-  const policyStarted = process.hrtime.bigint();
-  let runs: Awaited<ReturnType<PolicySession["finish"]>>[number][] = [];
+}
+
+/** Each pack's findings once every resource was analysed (a bad pack config ends the plan with its result). */
+async function finishPacks(
+  packs: ReturnType<typeof lazySession>,
+  recorder: ResourceRecorder,
+  progress: PlanProgress,
+  log: (line: string) => void,
+  environment: ResolvedEnvironment,
+): Promise<{ runs: PackRun[] } | { result: PlanResult }> {
   try {
-    runs = packs.session ? [...(await packs.session.finish(recorder))] : [];
+    return { runs: packs.session ? [...(await packs.session.finish(recorder))] : [] };
   } catch (err) {
     progress.stop();
     await stopAllPacks();
     const result = usageError(err, log);
-    if (result) return { ...result, environment };
+    if (result) return { result: { ...result, environment } };
     throw err;
   }
+}
+
+function planTimings(run: ProgramRun, policyMillis: number, started: bigint, programStarted: bigint, packsStartedAt: bigint | undefined, runs: readonly PackRun[]): PlanTimings {
+  const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
+  return {
+    programMillis: run.millis,
+    policyMillis,
+    totalMillis,
+    cpuMillis: cpuMillisOf(process.cpuUsage()),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    packsStartedAtMillis: packsStartedAt === undefined ? undefined : Math.round(Number(packsStartedAt - programStarted) / 1e6),
+    packs: runs.map((r) => ({
+      name: r.info.name,
+      startMillis: r.startMillis,
+      startCpuMillis: r.startCpuMillis,
+      readyAtMillis: r.readyAtMillis === undefined ? undefined : Math.round(r.readyAtMillis),
+      millis: Math.round(r.millis),
+      cpuMillis: r.cpuMillis,
+    })),
+  };
+}
+
+async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanProgress, log: (line: string) => void, started: bigint, outDir: string): Promise<PlanResult> {
+  const { project, environment } = inputs;
+  const programDir = path.resolve(options.program ?? process.cwd());
+  const mode = options.mode ?? "first-preview";
+  logPlanStart(options, inputs, log, programDir, mode);
+  const packs = lazySession(inputs, progress);
+  const programStarted = process.hrtime.bigint();
+  const ran = await runWithPacks(options, inputs, packs, progress, log, outDir, mode);
+  if ("result" in ran) return ran.result;
+  const { run } = ran;
+  const recorder = run.recorder;
+  log(`✔ program registered ${recorder.resources.length} resources in ${(run.millis / 1000).toFixed(1)} s`);
+  const policyStarted = process.hrtime.bigint();
+  const finished = await finishPacks(packs, recorder, progress, log, environment);
+  if ("result" in finished) return finished.result;
+  const { runs } = finished;
   progress.stop();
   // What no pack could see is reported, per component, as a finding of its own (mandatory in prod).
   if (!options.noPolicy && recorder.unjudged.length > 0) runs.push(unjudgedRun(recorder.unjudged, { environment: environment.environment, exemptionsFile: inputs.exemptionsFile }));
@@ -275,28 +330,12 @@ async function runPlan(options: PlanOptions, inputs: PlanInputs, progress: PlanP
   });
   const manifestCount = writePlanFiles(outDir, recorder, report, path.relative(programDir, project.main).split(path.sep).join("/"));
   logSummary(log, outDir, manifestCount, report);
-  const totalMillis = Number(process.hrtime.bigint() - started) / 1e6;
   return {
     exitCode: report.summary.mandatory > 0 ? ExitCode.MandatoryViolations : ExitCode.Ok,
     environment,
     outDir,
     report,
-    timings: {
-      programMillis: run.millis,
-      policyMillis,
-      totalMillis,
-      cpuMillis: cpuMillisOf(process.cpuUsage()),
-      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-      packsStartedAtMillis: packs.startedAt === undefined ? undefined : Math.round(Number(packs.startedAt - programStarted) / 1e6),
-      packs: runs.map((r) => ({
-        name: r.info.name,
-        startMillis: r.startMillis,
-        startCpuMillis: r.startCpuMillis,
-        readyAtMillis: r.readyAtMillis === undefined ? undefined : Math.round(r.readyAtMillis),
-        millis: Math.round(r.millis),
-        cpuMillis: r.cpuMillis,
-      })),
-    },
+    timings: planTimings(run, policyMillis, started, programStarted, packs.startedAt, runs),
   };
 }
 

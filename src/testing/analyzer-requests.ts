@@ -43,81 +43,95 @@ export function requestsFor(sdkRoot: string): RequestBuilder {
   return builder;
 }
 
+/** The protobuf classes of one SDK copy that the requests are built from. */
+interface Protos {
+  readonly proto: any;
+  readonly struct: any;
+}
+
+function resourceOptions({ proto }: Protos, r: AnalyzerResource): unknown {
+  const o = new proto.AnalyzerResourceOptions();
+  o.setProtect(r.options?.protect ?? false);
+  o.setIgnorechangesList([...(r.options?.ignoreChanges ?? [])]);
+  o.setDeletebeforereplace(r.options?.deleteBeforeReplace ?? false);
+  o.setDeletebeforereplacedefined(r.options?.deleteBeforeReplace !== undefined);
+  o.setAdditionalsecretoutputsList([...(r.options?.additionalSecretOutputs ?? [])]);
+  o.setAliasesList([...(r.options?.aliases ?? [])]);
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+function providerResource({ proto, struct }: Protos, r: AnalyzerResource): unknown {
+  if (!r.provider) return undefined;
+  const p = new proto.AnalyzerProviderResource();
+  p.setType(r.provider.type);
+  p.setName(r.provider.name);
+  p.setUrn(r.provider.urn);
+  p.setProperties(struct.fromJavaScript(toStructValue(r.provider.props)));
+  return p;
+}
+
+function stackResource(protos: Protos, r: AnalyzerResource): unknown {
+  const { proto, struct } = protos;
+  const ar = new proto.AnalyzerResource();
+  ar.setType(r.type);
+  ar.setName(r.name);
+  ar.setUrn(urnOf(r));
+  ar.setProperties(struct.fromJavaScript(toStructValue(r.props)));
+  ar.setOptions(resourceOptions(protos, r));
+  const p = providerResource(protos, r);
+  if (p) ar.setProvider(p);
+  if (r.parent) ar.setParent(r.parent);
+  ar.setDependenciesList([...(r.dependencies ?? [])]);
+  const deps = ar.getPropertydependenciesMap();
+  for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+    const pd = new proto.AnalyzerPropertyDependencies();
+    pd.setUrnsList([...urns]);
+    deps.set(key, pd);
+  }
+  return ar;
+}
+
+function buildAnalyze(protos: Protos, r: AnalyzerResource): any {
+  const { proto, struct } = protos;
+  const req = new proto.AnalyzeRequest();
+  req.setType(r.type);
+  req.setName(r.name);
+  req.setUrn(urnOf(r));
+  req.setProperties(struct.fromJavaScript(toStructValue(r.props)));
+  req.setOptions(resourceOptions(protos, r));
+  const p = providerResource(protos, r);
+  if (p) req.setProvider(p);
+  return req;
+}
+
+function buildStack(protos: Protos, resources: readonly AnalyzerResource[]): any {
+  const req = new protos.proto.AnalyzeStackRequest();
+  req.setResourcesList(resources.map((r) => stackResource(protos, r)));
+  return req;
+}
+
 function createBuilder(root: string): RequestBuilder {
-  const proto = require(path.join(root, "proto", "analyzer_pb.js"));
-  const struct = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })).Struct;
+  const protos: Protos = {
+    proto: require(path.join(root, "proto", "analyzer_pb.js")),
+    struct: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })).Struct,
+  };
   // Only the bytes are kept (the message objects are garbage at once); keyed weakly, so they live as long as the
   // frozen request the caller holds, and a 20k-resource plan does not keep a protobuf tree per resource.
   const single = new WeakMap<AnalyzerResource, Uint8Array>();
   const stacks = new WeakMap<readonly AnalyzerResource[], Uint8Array>();
-
-  const options = (r: AnalyzerResource) => {
-    const o = new proto.AnalyzerResourceOptions();
-    o.setProtect(r.options?.protect ?? false);
-    o.setIgnorechangesList([...(r.options?.ignoreChanges ?? [])]);
-    o.setDeletebeforereplace(r.options?.deleteBeforeReplace ?? false);
-    o.setDeletebeforereplacedefined(r.options?.deleteBeforeReplace !== undefined);
-    o.setAdditionalsecretoutputsList([...(r.options?.additionalSecretOutputs ?? [])]);
-    o.setAliasesList([...(r.options?.aliases ?? [])]);
-    if (r.parent) o.setParent(r.parent);
-    return o;
-  };
-  const provider = (r: AnalyzerResource) => {
-    if (!r.provider) return undefined;
-    const p = new proto.AnalyzerProviderResource();
-    p.setType(r.provider.type);
-    p.setName(r.provider.name);
-    p.setUrn(r.provider.urn);
-    p.setProperties(struct.fromJavaScript(toStructValue(r.provider.props)));
-    return p;
-  };
-  const stackResource = (r: AnalyzerResource) => {
-    const ar = new proto.AnalyzerResource();
-    ar.setType(r.type);
-    ar.setName(r.name);
-    ar.setUrn(urnOf(r));
-    ar.setProperties(struct.fromJavaScript(toStructValue(r.props)));
-    ar.setOptions(options(r));
-    const p = provider(r);
-    if (p) ar.setProvider(p);
-    if (r.parent) ar.setParent(r.parent);
-    ar.setDependenciesList([...(r.dependencies ?? [])]);
-    const deps = ar.getPropertydependenciesMap();
-    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-      const pd = new proto.AnalyzerPropertyDependencies();
-      pd.setUrnsList([...urns]);
-      deps.set(key, pd);
-    }
-    return ar;
-  };
-  const buildAnalyze = (r: AnalyzerResource) => {
-    const req = new proto.AnalyzeRequest();
-    req.setType(r.type);
-    req.setName(r.name);
-    req.setUrn(urnOf(r));
-    req.setProperties(struct.fromJavaScript(toStructValue(r.props)));
-    req.setOptions(options(r));
-    const p = provider(r);
-    if (p) req.setProvider(p);
-    return req;
-  };
-  const buildStack = (resources: readonly AnalyzerResource[]) => {
-    const req = new proto.AnalyzeStackRequest();
-    req.setResourcesList(resources.map(stackResource));
-    return req;
-  };
   return {
     // Only frozen resources and lists are cached: a caller that mutates its objects between calls gets fresh requests.
     analyze(r) {
-      if (!Object.isFrozen(r)) return buildAnalyze(r).serializeBinary();
+      if (!Object.isFrozen(r)) return buildAnalyze(protos, r).serializeBinary();
       let request = single.get(r);
-      if (!request) single.set(r, (request = buildAnalyze(r).serializeBinary() as Uint8Array));
+      if (!request) single.set(r, (request = buildAnalyze(protos, r).serializeBinary() as Uint8Array));
       return request;
     },
     analyzeStack(resources) {
-      if (!Object.isFrozen(resources)) return buildStack(resources).serializeBinary();
+      if (!Object.isFrozen(resources)) return buildStack(protos, resources).serializeBinary();
       let request = stacks.get(resources);
-      if (!request) stacks.set(resources, (request = buildStack(resources).serializeBinary() as Uint8Array));
+      if (!request) stacks.set(resources, (request = buildStack(protos, resources).serializeBinary() as Uint8Array));
       return request;
     },
   };

@@ -6,12 +6,11 @@
  * Going through the protocol (rather than calling the pack's functions) is what proves a pack works under the CLI:
  * serialisation of secrets and unknowns, config normalisation, enforcement levels and process start-up all count.
  */
-import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import { runnablePackDir } from "./pack-build";
-import { codeCacheLaunch } from "./pack-code-cache";
-import { requestsFor, toStructValue, urnOf } from "./analyzer-requests";
-import { packEnvironment, runningPackPids, stopAllPacks, stopProcess, track, waitForPort } from "./pack-process";
+import { RequestBuilder, requestsFor, urnOf } from "./analyzer-requests";
+import { analyzerInfoOf, configureRequest, connectPack, packProtocol, PackConnection, PackProcess, PackProtocol, spawnPack, stackConfigureRequest, toFindings } from "./analyzer-protocol";
+import { packEnvironment, runningPackPids, stopAllPacks, stopProcess } from "./pack-process";
 
 export { packEnvironment, runningPackPids, stopAllPacks };
 import { PackConfigError, packConfigProblems, PolicyConfigEntry, reconcilePackConfig } from "./pack-config";
@@ -138,9 +137,6 @@ export interface PolicyPackClient {
 /** Analyze calls in flight per pack; sent in order, so a Namespace is analysed before the objects after it. */
 const IN_FLIGHT = 16;
 
-const ENFORCEMENT: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
-const SEVERITY: Severity[] = ["", "low", "medium", "high", "critical"];
-
 function sdk(packDir: string): { root: string; req: (m: string) => any } {
   // Resolve the SDK the pack itself would load, so the protocol classes match the server's.
   const pkg = require.resolve("@pulumi/pulumi/package.json", { paths: [packDir, __dirname] });
@@ -171,124 +167,21 @@ function everyPolicyConfig(info: AnalyzerInfo, properties: Readonly<Record<strin
   return out;
 }
 
-function stackConfigureRequest(analyzerProto: any, stack: StackContext): unknown {
-  const sc = new analyzerProto.AnalyzerStackConfigureRequest();
-  sc.setStack(stack.stack);
-  sc.setProject(stack.project);
-  sc.setOrganization(stack.organization ?? "organization");
-  sc.setDryRun(stack.dryRun ?? true);
-  const config = sc.getConfigMap();
-  for (const [k, v] of Object.entries(stack.config ?? {})) config.set(k, v);
-  sc.setConfigSecretKeysList([...(stack.secretKeys ?? [])]);
-  const tags = sc.getTagsMap();
-  for (const [k, v] of Object.entries(stack.tags ?? {})) tags.set(k, v);
-  return sc;
-}
-
-/** Starts a policy pack in its own process exactly as the Pulumi CLI's policy analyzer plugin does. */
-export async function startPolicyPack(packDir: string, options: StartOptions = {}): Promise<PolicyPackClient> {
-  // This checkout's TypeScript packs start as their compiled build (pack-build.ts runnablePackDir); others as given.
-  const dir = runnablePackDir(packDir);
-  const { root, req } = sdk(dir);
-  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [root] }));
-  const analyzerRpc = req("proto/analyzer_grpc_pb.js");
-  const analyzerProto = req("proto/analyzer_pb.js");
-  const structProto = require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] }));
-  const requests = requestsFor(root);
-  const emptyProto = require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [root] }));
-
-  const cache = options.codeCache === false ? undefined : codeCacheLaunch();
-  const child: ChildProcess = spawn(process.execPath, [...(cache?.execArgv ?? []), path.join(root, "cmd", "run-policy-pack"), "127.0.0.1:0", dir], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, ...cache?.env, ...packEnvironment(options.stack) },
-  });
-  track(child);
-  let stderr = "";
-  child.stderr?.on("data", (d) => (stderr += d.toString()));
-  const { port, millis: startMillis, cpuMillis: startCpuMillis } = await waitForPort(child, dir, options.startTimeoutMs ?? 120000, () => stderr);
-  child.removeAllListeners("exit");
-  child.stdout?.removeAllListeners("data");
-  child.stdout?.resume();
-
-  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": 400 * 1024 * 1024,
-    "grpc.max_send_message_length": 400 * 1024 * 1024,
-  });
-  const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) =>
-      client[method](request, (err: Error | null, resp: T) => (err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${stderr}`)) : resolve(resp))),
-    );
-  // Analyze and AnalyzeStack go out as the bytes requestsFor serialised once for every pack (see analyzer-requests.ts);
-  // the response is decoded with the service's own deserialiser.
-  const callSerialized = <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> => {
-    const def = analyzerRpc.AnalyzerService[method];
-    return new Promise((resolve, reject) =>
-      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, bytes, (err: Error | null, resp: T) =>
-        err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${stderr}`)) : resolve(resp),
-      ),
-    );
-  };
-
-  const toFindings = (resp: any): AnalyzerFinding[] =>
-    resp.getDiagnosticsList().map((d: any) => ({
-      policyPackName: d.getPolicypackname(),
-      policyPackVersion: d.getPolicypackversion(),
-      policyName: d.getPolicyname(),
-      description: d.getDescription(),
-      message: d.getMessage(),
-      enforcementLevel: ENFORCEMENT[d.getEnforcementlevel()] ?? "advisory",
-      urn: d.getUrn() || undefined,
-      severity: SEVERITY[d.getSeverity()] ?? "",
-    }));
-
-  let cachedInfo: AnalyzerInfo | undefined;
-  const info = async (): Promise<AnalyzerInfo> => {
-    if (cachedInfo) return cachedInfo;
-    const resp: any = await call("getAnalyzerInfo", new emptyProto.Empty());
-    cachedInfo = {
-      name: resp.getName(),
-      version: resp.getVersion(),
-      policies: resp.getPoliciesList().map((p: any) => {
-        const schema = p.getConfigschema();
-        const framework = p.getFramework?.();
-        return {
-          name: p.getName(),
-          displayName: p.getDisplayname(),
-          description: p.getDescription(),
-          enforcementLevel: ENFORCEMENT[p.getEnforcementlevel()] ?? "advisory",
-          severity: SEVERITY[p.getSeverity?.() ?? 0] ?? "",
-          configSchema: schema ? { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } : undefined,
-          framework: framework
-            ? { name: framework.getName(), version: framework.getVersion(), reference: framework.getReference(), specification: framework.getSpecification() }
-            : undefined,
-          tags: p.getTagsList?.() ?? [],
-          remediationSteps: p.getRemediationSteps?.() ?? "",
-        } satisfies PolicyInfo;
-      }),
-    };
-    return cachedInfo;
-  };
-
-  const sendConfigure = async (normalized: Map<string, PolicyConfigEntry>): Promise<void> => {
-    const request = new analyzerProto.ConfigureAnalyzerRequest();
-    const map = request.getPolicyconfigMap();
-    for (const [name, entry] of normalized) {
-      const pc = new analyzerProto.PolicyConfig();
-      pc.setEnforcementlevel(ENFORCEMENT.indexOf(entry.enforcementLevel));
-      pc.setProperties(structProto.Struct.fromJavaScript(toStructValue(entry.properties)));
-      map.set(name, pc);
-    }
-    await call("configure", request);
-  };
-  const configure = async (config: PolicyPackConfig): Promise<void> => sendConfigure(normalizePackConfig(config, await info()));
-
+/** The engine's start-up exchange with a pack (ConfigureStack, GetAnalyzerInfo, Configure); returns the pack's info. */
+async function configureAtStart(
+  protocol: PackProtocol,
+  conn: PackConnection,
+  pack: PackProcess,
+  options: StartOptions,
+  info: () => Promise<AnalyzerInfo>,
+  sendConfigure: (normalized: Map<string, PolicyConfigEntry>) => Promise<void>,
+): Promise<AnalyzerInfo> {
   let packInfo: AnalyzerInfo;
   try {
     // The engine's order: ConfigureStack first (stack identity, config and tags), then GetAnalyzerInfo, then Configure
     // with the reconciled config (pulumi/pulumi pkg/resource/plugin/analyzer_plugin.go, NewPolicyAnalyzer).
-    if (options.stack && analyzerProto.AnalyzerStackConfigureRequest) {
-      await call("configureStack", stackConfigureRequest(analyzerProto, options.stack)).catch((err: Error) => {
+    if (options.stack && protocol.analyzerProto.AnalyzerStackConfigureRequest) {
+      await conn.call("configureStack", stackConfigureRequest(protocol.analyzerProto, options.stack)).catch((err: Error) => {
         // An older policy SDK does not implement ConfigureStack; the engine goes on without it, so do we.
         if (!/UNIMPLEMENTED/i.test(err.message)) throw err;
       });
@@ -299,25 +192,34 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
     await sendConfigure(reconcile(options.config ?? {}, packInfo, initial, options.configSource));
   } catch (err) {
     // A pack that cannot be configured is stopped here: no caller holds a client to close it.
-    client.close();
-    await stopProcess(child);
+    conn.client.close();
+    await stopProcess(pack.child);
     throw err;
   }
+  return packInfo;
+}
 
+/** The client of a started, configured pack. */
+function packClientOf(
+  parts: { dir: string; pack: PackProcess; conn: PackConnection; requests: RequestBuilder; packInfo: AnalyzerInfo },
+  info: () => Promise<AnalyzerInfo>,
+  configure: (config: PolicyPackConfig) => Promise<void>,
+): PolicyPackClient {
+  const { dir, pack, conn, requests, packInfo } = parts;
   const packClient: PolicyPackClient = {
     name: packInfo.name,
     dir,
-    pid: child.pid,
-    startMillis,
-    startCpuMillis,
+    pid: pack.child.pid,
+    startMillis: pack.startMillis,
+    startCpuMillis: pack.startCpuMillis,
     info,
     configure,
     async analyze(resource) {
       // The engine attributes a resource policy's diagnostic to the resource it analysed.
-      return toFindings(await callSerialized("analyze", requests.analyze(resource))).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
+      return toFindings(await conn.callSerialized("analyze", requests.analyze(resource))).map((f) => ({ ...f, urn: f.urn ?? urnOf(resource) }));
     },
     async analyzeStack(resources) {
-      return toFindings(await callSerialized("analyzeStack", requests.analyzeStack(resources)));
+      return toFindings(await conn.callSerialized("analyzeStack", requests.analyzeStack(resources)));
     },
     async analyzeDeployment(resources, stackResources) {
       const perResource: AnalyzerFinding[][] = new Array(resources.length);
@@ -332,9 +234,35 @@ export async function startPolicyPack(packDir: string, options: StartOptions = {
       return [...perResource.flat(), ...(await packClient.analyzeStack(stackResources ?? resources))];
     },
     async close() {
-      client.close();
-      await stopProcess(child);
+      conn.client.close();
+      await stopProcess(pack.child);
     },
   };
   return packClient;
+}
+
+/** Starts a policy pack in its own process exactly as the Pulumi CLI's policy analyzer plugin does. */
+export async function startPolicyPack(packDir: string, options: StartOptions = {}): Promise<PolicyPackClient> {
+  // This checkout's TypeScript packs start as their compiled build (pack-build.ts runnablePackDir); others as given.
+  const dir = runnablePackDir(packDir);
+  const { root, req } = sdk(dir);
+  const protocol = packProtocol(root, req);
+  const requests = requestsFor(root);
+  const pack = await spawnPack(protocol, dir, options);
+  const conn = connectPack(protocol, dir, pack);
+
+  let cachedInfo: AnalyzerInfo | undefined;
+  const info = async (): Promise<AnalyzerInfo> => {
+    if (cachedInfo) return cachedInfo;
+    const resp: any = await conn.call("getAnalyzerInfo", new protocol.emptyProto.Empty());
+    cachedInfo = analyzerInfoOf(resp);
+    return cachedInfo;
+  };
+  const sendConfigure = async (normalized: Map<string, PolicyConfigEntry>): Promise<void> => {
+    await conn.call("configure", configureRequest(protocol, normalized));
+  };
+  const configure = async (config: PolicyPackConfig): Promise<void> => sendConfigure(normalizePackConfig(config, await info()));
+
+  const packInfo = await configureAtStart(protocol, conn, pack, options, info, sendConfigure);
+  return packClientOf({ dir, pack, conn, requests, packInfo }, info, configure);
 }

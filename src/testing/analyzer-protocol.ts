@@ -1,0 +1,161 @@
+/**
+ * One policy pack's side of the analyzer protocol (analyzer.ts startPolicyPack): its process, started as the Pulumi
+ * CLI's policy analyzer plugin starts it, the gRPC client that talks to it, and the protocol's messages built and
+ * decoded (pack info, findings, `Configure` and `ConfigureStack` requests).
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as path from "path";
+import type { AnalyzerFinding, AnalyzerInfo, EnforcementLevel, PolicyInfo, Severity, StackContext, StartOptions } from "./analyzer";
+import { toStructValue } from "./analyzer-requests";
+import { codeCacheLaunch } from "./pack-code-cache";
+import type { PolicyConfigEntry } from "./pack-config";
+import { packEnvironment, track, waitForPort } from "./pack-process";
+
+export const ENFORCEMENT: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
+export const SEVERITY: Severity[] = ["", "low", "medium", "high", "critical"];
+
+/** The protocol modules of the SDK copy the pack loads (so the protocol classes match the server's). */
+export interface PackProtocol {
+  readonly root: string;
+  readonly grpc: any;
+  readonly analyzerRpc: any;
+  readonly analyzerProto: any;
+  readonly structProto: any;
+  readonly emptyProto: any;
+}
+
+export function packProtocol(root: string, req: (m: string) => any): PackProtocol {
+  return {
+    root,
+    grpc: require(require.resolve("@grpc/grpc-js", { paths: [root] })),
+    analyzerRpc: req("proto/analyzer_grpc_pb.js"),
+    analyzerProto: req("proto/analyzer_pb.js"),
+    structProto: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })),
+    emptyProto: require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [root] })),
+  };
+}
+
+/** A started pack process that served its port. */
+export interface PackProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly startMillis: number;
+  readonly startCpuMillis?: number;
+  /** Everything the pack wrote to stderr so far. */
+  stderr(): string;
+}
+
+/** Spawns the pack under `@pulumi/pulumi/cmd/run-policy-pack` and waits for the port it prints. */
+export async function spawnPack(protocol: PackProtocol, dir: string, options: StartOptions): Promise<PackProcess> {
+  const { root } = protocol;
+  const cache = options.codeCache === false ? undefined : codeCacheLaunch();
+  const child: ChildProcess = spawn(process.execPath, [...(cache?.execArgv ?? []), path.join(root, "cmd", "run-policy-pack"), "127.0.0.1:0", dir], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, ...cache?.env, ...packEnvironment(options.stack) },
+  });
+  track(child);
+  let stderr = "";
+  child.stderr?.on("data", (d) => (stderr += d.toString()));
+  const { port, millis: startMillis, cpuMillis: startCpuMillis } = await waitForPort(child, dir, options.startTimeoutMs ?? 120000, () => stderr);
+  child.removeAllListeners("exit");
+  child.stdout?.removeAllListeners("data");
+  child.stdout?.resume();
+  return { child, port, startMillis, startCpuMillis, stderr: () => stderr };
+}
+
+/** The gRPC client of a started pack; failed calls name the method, the pack and what it wrote to stderr. */
+export interface PackConnection {
+  readonly client: any;
+  call<T>(method: string, request: unknown): Promise<T>;
+  callSerialized<T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T>;
+}
+
+export function connectPack(protocol: PackProtocol, dir: string, pack: PackProcess): PackConnection {
+  const { grpc, analyzerRpc } = protocol;
+  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  });
+  const call = <T>(method: string, request: unknown): Promise<T> =>
+    new Promise((resolve, reject) =>
+      client[method](request, (err: Error | null, resp: T) => (err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp))),
+    );
+  // Analyze and AnalyzeStack go out as the bytes requestsFor serialised once for every pack (see analyzer-requests.ts);
+  // the response is decoded with the service's own deserialiser.
+  const callSerialized = <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> => {
+    const def = analyzerRpc.AnalyzerService[method];
+    return new Promise((resolve, reject) =>
+      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, bytes, (err: Error | null, resp: T) =>
+        err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp),
+      ),
+    );
+  };
+  return { client, call, callSerialized };
+}
+
+/** The diagnostics of an `Analyze` or `AnalyzeStack` response. */
+export function toFindings(resp: any): AnalyzerFinding[] {
+  return resp.getDiagnosticsList().map((d: any) => ({
+    policyPackName: d.getPolicypackname(),
+    policyPackVersion: d.getPolicypackversion(),
+    policyName: d.getPolicyname(),
+    description: d.getDescription(),
+    message: d.getMessage(),
+    enforcementLevel: ENFORCEMENT[d.getEnforcementlevel()] ?? "advisory",
+    urn: d.getUrn() || undefined,
+    severity: SEVERITY[d.getSeverity()] ?? "",
+  }));
+}
+
+/** The `GetAnalyzerInfo` response: the pack and its policies. */
+export function analyzerInfoOf(resp: any): AnalyzerInfo {
+  return {
+    name: resp.getName(),
+    version: resp.getVersion(),
+    policies: resp.getPoliciesList().map((p: any) => {
+      const schema = p.getConfigschema();
+      const framework = p.getFramework?.();
+      return {
+        name: p.getName(),
+        displayName: p.getDisplayname(),
+        description: p.getDescription(),
+        enforcementLevel: ENFORCEMENT[p.getEnforcementlevel()] ?? "advisory",
+        severity: SEVERITY[p.getSeverity?.() ?? 0] ?? "",
+        configSchema: schema ? { properties: schema.getProperties()?.toJavaScript() ?? {}, required: schema.getRequiredList() } : undefined,
+        framework: framework
+          ? { name: framework.getName(), version: framework.getVersion(), reference: framework.getReference(), specification: framework.getSpecification() }
+          : undefined,
+        tags: p.getTagsList?.() ?? [],
+        remediationSteps: p.getRemediationSteps?.() ?? "",
+      } satisfies PolicyInfo;
+    }),
+  };
+}
+
+/** The `Configure` request carrying per-policy config already reconciled (pack-config.ts). */
+export function configureRequest({ analyzerProto, structProto }: PackProtocol, normalized: Map<string, PolicyConfigEntry>): unknown {
+  const request = new analyzerProto.ConfigureAnalyzerRequest();
+  const map = request.getPolicyconfigMap();
+  for (const [name, entry] of normalized) {
+    const pc = new analyzerProto.PolicyConfig();
+    pc.setEnforcementlevel(ENFORCEMENT.indexOf(entry.enforcementLevel));
+    pc.setProperties(structProto.Struct.fromJavaScript(toStructValue(entry.properties)));
+    map.set(name, pc);
+  }
+  return request;
+}
+
+export function stackConfigureRequest(analyzerProto: any, stack: StackContext): unknown {
+  const sc = new analyzerProto.AnalyzerStackConfigureRequest();
+  sc.setStack(stack.stack);
+  sc.setProject(stack.project);
+  sc.setOrganization(stack.organization ?? "organization");
+  sc.setDryRun(stack.dryRun ?? true);
+  const config = sc.getConfigMap();
+  for (const [k, v] of Object.entries(stack.config ?? {})) config.set(k, v);
+  sc.setConfigSecretKeysList([...(stack.secretKeys ?? [])]);
+  const tags = sc.getTagsMap();
+  for (const [k, v] of Object.entries(stack.tags ?? {})) tags.set(k, v);
+  return sc;
+}
