@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HaServiceArgs, resolveHaServiceArgs, WorkloadKind } from "./haServiceArgs";
+import { HaServiceArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 import {
   deploymentSpecOf,
   headlessServiceNameOf,
@@ -57,33 +57,9 @@ export class HaService extends pulumi.ComponentResource {
     const r = resolveHaServiceArgs(name, args);
     const child = { parent: this };
 
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-sa`,
-      {
-        metadata: { ...metadataOf(r, r.serviceAccountName), annotations: { ...r.serviceAccountAnnotations } },
-        automountServiceAccountToken: r.automountToken,
-      },
-      child,
-    );
-
+    const serviceAccount = createServiceAccount(name, r, this);
     const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: metadataOf(r), spec: serviceSpecOf(r) }, child);
-
-    const workloadOpts = { parent: this, dependsOn: [serviceAccount] };
-    let workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
-    if (r.kind === WorkloadKind.StatefulSet) {
-      const headless = new k8s.core.v1.Service(
-        `${name}-headless`,
-        { metadata: metadataOf(r, headlessServiceNameOf(r)), spec: serviceSpecOf(r, true) },
-        child,
-      );
-      workload = new k8s.apps.v1.StatefulSet(
-        `${name}-sts`,
-        { metadata: metadataOf(r), spec: statefulSetSpecOf(r) },
-        { ...workloadOpts, dependsOn: [serviceAccount, headless] },
-      );
-    } else {
-      workload = new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
-    }
+    const workload = createWorkload(name, r, this, serviceAccount);
 
     // canary / blueGreen: an Argo Rollout runs the pods from the Deployment's template (see haServiceDelivery.ts).
     const delivery = createDeliveryObjects(name, r, this, { deployment: workload, stableService: service });
@@ -113,4 +89,39 @@ export class HaService extends pulumi.ComponentResource {
       selectorLabels: this.selectorLabels,
     });
   }
+}
+
+/** The pods' own ServiceAccount (no API token unless asked for). */
+function createServiceAccount(name: string, r: ResolvedHaService, parent: pulumi.Resource): k8s.core.v1.ServiceAccount {
+  return new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    {
+      metadata: { ...metadataOf(r, r.serviceAccountName), annotations: { ...r.serviceAccountAnnotations } },
+      automountServiceAccountToken: r.automountToken,
+    },
+    { parent },
+  );
+}
+
+/** The Deployment, or the StatefulSet behind its headless Service; either waits for the ServiceAccount. */
+function createWorkload(
+  name: string,
+  r: ResolvedHaService,
+  parent: pulumi.Resource,
+  serviceAccount: k8s.core.v1.ServiceAccount,
+): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
+  const workloadOpts = { parent, dependsOn: [serviceAccount] };
+  if (r.kind === WorkloadKind.StatefulSet) {
+    const headless = new k8s.core.v1.Service(
+      `${name}-headless`,
+      { metadata: metadataOf(r, headlessServiceNameOf(r)), spec: serviceSpecOf(r, true) },
+      { parent },
+    );
+    return new k8s.apps.v1.StatefulSet(
+      `${name}-sts`,
+      { metadata: metadataOf(r), spec: statefulSetSpecOf(r) },
+      { ...workloadOpts, dependsOn: [serviceAccount, headless] },
+    );
+  }
+  return new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
 }
