@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HaServiceArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
+import { HaServiceArgs, resolveHaServiceArgs, ResolvedHaService, ResolvedMetrics, WorkloadKind } from "./haServiceArgs";
 import {
   deploymentSpecOf,
   headlessServiceNameOf,
@@ -18,6 +18,7 @@ import {
 } from "./haServiceSpec";
 import { createDeliveryObjects } from "./haServiceDelivery";
 import { createMeshObjects } from "./haServiceMesh";
+import { PODMONITOR_API_VERSION, podMonitorSpecOf } from "./haServiceMetrics";
 import { validateHaServiceArgs } from "./haServiceValidation";
 
 export * from "./haServiceArgs";
@@ -38,6 +39,8 @@ export * from "./haServiceArgs";
  * - `delivery: { strategy: "canary" | "blueGreen" }` adds an Argo Rollout (referencing the Deployment, which then
  *   runs no pods), a canary or preview Service and an AnalysisTemplate on the service's SLO series; the HPA scales
  *   the Rollout. Pass the RolloutsController's release as `delivery.controller`.
+ * - `metrics` adds a PodMonitor that keeps each pod's `rollouts-pod-template-hash`; with blue-green it also adds the
+ *   pre-promotion AnalysisTemplate `<app>-preview-slo` judging the preview pods before the switch.
  */
 export class HaService extends pulumi.ComponentResource {
   /** Name of the ClusterIP Service. */
@@ -74,6 +77,7 @@ export class HaService extends pulumi.ComponentResource {
 
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadataOf(r), spec: networkPolicySpecOf(r) }, child);
     createMeshObjects(name, r, this);
+    if (r.metrics) createPodMonitor(name, r, r.metrics, this);
 
     this.serviceName = service.metadata.name;
     this.namespace = service.metadata.namespace.apply((ns) => ns ?? r.namespace);
@@ -124,4 +128,18 @@ function createWorkload(
     );
   }
   return new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
+}
+
+/** The PodMonitor of `metrics`; it waits for the release that installs its CRD when one is given. */
+function createPodMonitor(name: string, r: ResolvedHaService, m: ResolvedMetrics, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    `${name}-podmonitor`,
+    {
+      apiVersion: PODMONITOR_API_VERSION,
+      kind: "PodMonitor",
+      metadata: metadataOf(r),
+      spec: podMonitorSpecOf(selectorLabelsOf(r), m, r.delivery.analysis.sloName),
+    },
+    { parent, dependsOn: m.monitoringRelease ? [m.monitoringRelease] : [] },
+  );
 }

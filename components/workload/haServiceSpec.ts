@@ -10,7 +10,8 @@ import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
 import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/meshPolicy";
 import { GATEWAY_NAME_LABEL, WAYPOINT_NAMESPACE, waypointNameOf } from "../mesh/waypoint";
 import { peakPods, WorkloadFootprint } from "../security/quota";
-import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
+import { scrapeIngressRulesOf } from "./haServiceMetrics";
+import { CONTAINER_PORT_NAME, HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -21,7 +22,7 @@ export const ROLLOUT_MAX_SURGE_PERCENT = 25;
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
 export { ZONE_KEY } from "../shared/kubernetes";
 export const HOSTNAME_KEY = "kubernetes.io/hostname";
-const PORT_NAME = "http";
+const PORT_NAME = CONTAINER_PORT_NAME;
 
 /**
  * Labels the selectors use. Selectors are immutable on Deployments and StatefulSets, so these must never include
@@ -290,6 +291,8 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
     if (callers.length > 0) ingress.push({ from: callers, ports: [{ protocol: "TCP", port: HBONE_PORT }] });
     ingress.push({ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.port }] });
   }
+  // With `metrics`, Prometheus' pods on the metrics port (and on HBONE in the mesh).
+  ingress.push(...scrapeIngressRulesOf(r.metrics, r.mesh !== undefined));
   return {
     podSelector: { matchLabels: selectorLabelsOf(r) },
     policyTypes: ["Ingress"],
