@@ -45,31 +45,8 @@ function checkSteps(p: Problems, property: string, steps: DeliveryArgs["steps"])
   return p.list.length === before;
 }
 
-/** Checks the analysis settings (`property` is where they are, e.g. `delivery.analysis`); returns whether they passed. */
-function checkAnalysis(p: Problems, property: string, analysis: DeliveryArgs["analysis"]): boolean {
-  if (analysis === undefined) return true;
-  const shape = argsObjectProblems(analysis, "analysis", property);
-  if (shape.length > 0) {
-    p.addAll(shape);
-    return false;
-  }
-  const before = p.list.length;
-  const known = Object.values(AnalysisMetric) as string[];
-  const metrics = Array.isArray(analysis.metrics) ? analysis.metrics : [];
-  p.check(analysis.metrics === undefined || metrics.length > 0, {
-    property: `${property}.metrics`,
-    value: analysis.metrics,
-    rule: Array.isArray(analysis.metrics) ? "at least one metric: a progressive rollout without analysis cannot roll back on its own" : "a list of metrics",
-    fix: `list one or more of ${known.join(", ")}, or leave metrics out for both`,
-  });
-  metrics.forEach((metric, i) =>
-    p.check(known.includes(metric as string), {
-      property: `${property}.metrics[${i}]`,
-      value: metric,
-      rule: `one of the series the SLO recording rules record (${known.join(", ")})`,
-      fix: "use error-budget-burn or latency-p95; other series are not recorded by SloRules",
-    }),
-  );
+/** The analysis' SLO name, thresholds, cadence and Prometheus address (each only when set). */
+function checkAnalysisSettings(p: Problems, property: string, analysis: NonNullable<DeliveryArgs["analysis"]>): void {
   if (analysis.sloName !== undefined) {
     p.check(isDns1123Label(analysis.sloName), { property: `${property}.sloName`, value: analysis.sloName, rule: "an SLO name (DNS-1123 label)", fix: "use the SloRules slo.name of the service" });
   }
@@ -108,6 +85,34 @@ function checkAnalysis(p: Problems, property: string, analysis: DeliveryArgs["an
       fix: "leave it out for the monitoring stack's Prometheus",
     });
   }
+}
+
+/** Checks the analysis settings (`property` is where they are, e.g. `delivery.analysis`); returns whether they passed. */
+function checkAnalysis(p: Problems, property: string, analysis: DeliveryArgs["analysis"]): boolean {
+  if (analysis === undefined) return true;
+  const shape = argsObjectProblems(analysis, "analysis", property);
+  if (shape.length > 0) {
+    p.addAll(shape);
+    return false;
+  }
+  const before = p.list.length;
+  const known = Object.values(AnalysisMetric) as string[];
+  const metrics = Array.isArray(analysis.metrics) ? analysis.metrics : [];
+  p.check(analysis.metrics === undefined || metrics.length > 0, {
+    property: `${property}.metrics`,
+    value: analysis.metrics,
+    rule: Array.isArray(analysis.metrics) ? "at least one metric: a progressive rollout without analysis cannot roll back on its own" : "a list of metrics",
+    fix: `list one or more of ${known.join(", ")}, or leave metrics out for both`,
+  });
+  metrics.forEach((metric, i) =>
+    p.check(known.includes(metric as string), {
+      property: `${property}.metrics[${i}]`,
+      value: metric,
+      rule: `one of the series the SLO recording rules record (${known.join(", ")})`,
+      fix: "use error-budget-burn or latency-p95; other series are not recorded by SloRules",
+    }),
+  );
+  checkAnalysisSettings(p, property, analysis);
   return p.list.length === before;
 }
 

@@ -8,7 +8,7 @@
  * `scaleDown: never` — the controller must not write to it); the Rollout's ReplicaSets run the pods.
  */
 import { ResolvedDelivery, DeliveryStrategy } from "./deliveryArgs";
-import { analysisTemplateNameOf } from "./analysis";
+import { analysisTemplateNameOf, PREVIEW_HASH_ARG, previewAnalysisTemplateNameOf } from "./analysis";
 
 /** The label Argo Rollouts adds to the pods (and the Services' selectors) of each ReplicaSet it manages. */
 export const ROLLOUTS_HASH_LABEL = "rollouts-pod-template-hash";
@@ -21,6 +21,11 @@ export interface RolloutContext {
   readonly replicas?: number;
   /** Deployment surge percent, reused for the canary's surge. */
   readonly maxSurgePercent: number;
+  /**
+   * Blue-green: analyse the preview version before the switch (the preview AnalysisTemplate exists: the service's
+   * pods are scraped with their pod-template hash). @default — false, post-promotion analysis only
+   */
+  readonly previewAnalysis?: boolean;
 }
 
 /** Service names: the existing ClusterIP Service is the stable (canary) / active (blue-green) one. */
@@ -61,6 +66,11 @@ function blueGreenStrategyOf(c: RolloutContext, d: ResolvedDelivery): Record<str
       activeService: names.stable,
       previewService: names.extra,
       autoPromotionEnabled: true,
+      // Before the switch: the preview pods' own series, by pod-template hash. A failure aborts the release while the
+      // active Service still points at the old version, so users never see the new one.
+      ...(c.previewAnalysis
+        ? { prePromotionAnalysis: { templates: [{ templateName: previewAnalysisTemplateNameOf(c.appName) }], args: [{ name: PREVIEW_HASH_ARG, valueFrom: { podTemplateHashValue: "Latest" } }] } }
+        : {}),
       // Analysis on real traffic right after the switch; a failure aborts and points the active Service back at the
       // previous ReplicaSet, which is kept for scaleDownDelaySeconds.
       postPromotionAnalysis: { templates: [{ templateName: analysisTemplateNameOf(c.appName) }] },

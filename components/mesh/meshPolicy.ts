@@ -43,6 +43,11 @@ export interface ServiceAuthorization {
    * @default — no waypoint
    */
   readonly waypointPrincipal?: string;
+  /**
+   * Prometheus scraping the pods (HaService `metrics`): its identity, admitted on the metrics port only, whatever the
+   * callers are. @default — no scrape rule
+   */
+  readonly scrape?: { readonly principal: string; readonly port: number };
 }
 
 /** One `from` per identity kind (entries of `from` are ORed): namespaces, then principals, each sorted. */
@@ -70,6 +75,7 @@ export function authorizationPolicySpecOf(a: ServiceAuthorization): Record<strin
   const sources = callerSourcesOf(a.callers, a.waypointPrincipal ? [a.waypointPrincipal] : []);
   if (sources.length > 0) rules.push({ from: sources, to: [{ operation: { ports } }] });
   if (a.plaintextCidrs.length > 0) rules.push({ from: [{ source: { ipBlocks: [...a.plaintextCidrs] } }], to: [{ operation: { ports } }] });
+  if (a.scrape) rules.push({ from: [{ source: { principals: [a.scrape.principal] } }], to: [{ operation: { ports: [String(a.scrape.port)] } }] });
   return { selector: { matchLabels: { ...a.selectorLabels } }, action: "ALLOW", ...(rules.length > 0 ? { rules } : {}) };
 }
 

@@ -80,6 +80,13 @@ function pvc(storageGi: number, storageClass: string | undefined): Record<string
 /** The release's fullname: every object the chart creates is named after it. */
 export const PROMETHEUS_STACK_FULLNAME = "kube-prometheus-stack";
 /**
+ * Prometheus' service account: the chart's default `<fullname>-prometheus` (the values do not rename it). In the mesh
+ * its scrapes carry the identity `cluster.local/ns/<monitoring>/sa/<this>`.
+ */
+export const PROMETHEUS_SERVICE_ACCOUNT = `${PROMETHEUS_STACK_FULLNAME}-prometheus`;
+/** Label the operator puts on the Prometheus pods (the zone spread below selects them by it too). */
+export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" } as const;
+/**
  * In-cluster query URL of Prometheus: the chart's `<fullname>-prometheus` Service on 9090 in the monitoring namespace.
  * Argo Rollouts' AnalysisTemplates query it.
  */

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HaServiceArgs, resolveHaServiceArgs, WorkloadKind } from "./haServiceArgs";
+import { HaServiceArgs, resolveHaServiceArgs, ResolvedHaService, ResolvedMetrics, WorkloadKind } from "./haServiceArgs";
 import {
   deploymentSpecOf,
   headlessServiceNameOf,
@@ -18,6 +18,7 @@ import {
 } from "./haServiceSpec";
 import { createDeliveryObjects } from "./haServiceDelivery";
 import { createMeshObjects } from "./haServiceMesh";
+import { PODMONITOR_API_VERSION, podMonitorSpecOf } from "./haServiceMetrics";
 import { validateHaServiceArgs } from "./haServiceValidation";
 
 export * from "./haServiceArgs";
@@ -38,6 +39,8 @@ export * from "./haServiceArgs";
  * - `delivery: { strategy: "canary" | "blueGreen" }` adds an Argo Rollout (referencing the Deployment, which then
  *   runs no pods), a canary or preview Service and an AnalysisTemplate on the service's SLO series; the HPA scales
  *   the Rollout. Pass the RolloutsController's release as `delivery.controller`.
+ * - `metrics` adds a PodMonitor that keeps each pod's `rollouts-pod-template-hash`; with blue-green it also adds the
+ *   pre-promotion AnalysisTemplate `<app>-preview-slo` judging the preview pods before the switch.
  */
 export class HaService extends pulumi.ComponentResource {
   /** Name of the ClusterIP Service. */
@@ -57,33 +60,9 @@ export class HaService extends pulumi.ComponentResource {
     const r = resolveHaServiceArgs(name, args);
     const child = { parent: this };
 
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-sa`,
-      {
-        metadata: { ...metadataOf(r, r.serviceAccountName), annotations: { ...r.serviceAccountAnnotations } },
-        automountServiceAccountToken: r.automountToken,
-      },
-      child,
-    );
-
+    const serviceAccount = createServiceAccount(name, r, this);
     const service = new k8s.core.v1.Service(`${name}-svc`, { metadata: metadataOf(r), spec: serviceSpecOf(r) }, child);
-
-    const workloadOpts = { parent: this, dependsOn: [serviceAccount] };
-    let workload: k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet;
-    if (r.kind === WorkloadKind.StatefulSet) {
-      const headless = new k8s.core.v1.Service(
-        `${name}-headless`,
-        { metadata: metadataOf(r, headlessServiceNameOf(r)), spec: serviceSpecOf(r, true) },
-        child,
-      );
-      workload = new k8s.apps.v1.StatefulSet(
-        `${name}-sts`,
-        { metadata: metadataOf(r), spec: statefulSetSpecOf(r) },
-        { ...workloadOpts, dependsOn: [serviceAccount, headless] },
-      );
-    } else {
-      workload = new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
-    }
+    const workload = createWorkload(name, r, this, serviceAccount);
 
     // canary / blueGreen: an Argo Rollout runs the pods from the Deployment's template (see haServiceDelivery.ts).
     const delivery = createDeliveryObjects(name, r, this, { deployment: workload, stableService: service });
@@ -98,6 +77,7 @@ export class HaService extends pulumi.ComponentResource {
 
     new k8s.networking.v1.NetworkPolicy(`${name}-netpol`, { metadata: metadataOf(r), spec: networkPolicySpecOf(r) }, child);
     createMeshObjects(name, r, this);
+    if (r.metrics) createPodMonitor(name, r, r.metrics, this);
 
     this.serviceName = service.metadata.name;
     this.namespace = service.metadata.namespace.apply((ns) => ns ?? r.namespace);
@@ -113,4 +93,53 @@ export class HaService extends pulumi.ComponentResource {
       selectorLabels: this.selectorLabels,
     });
   }
+}
+
+/** The pods' own ServiceAccount (no API token unless asked for). */
+function createServiceAccount(name: string, r: ResolvedHaService, parent: pulumi.Resource): k8s.core.v1.ServiceAccount {
+  return new k8s.core.v1.ServiceAccount(
+    `${name}-sa`,
+    {
+      metadata: { ...metadataOf(r, r.serviceAccountName), annotations: { ...r.serviceAccountAnnotations } },
+      automountServiceAccountToken: r.automountToken,
+    },
+    { parent },
+  );
+}
+
+/** The Deployment, or the StatefulSet behind its headless Service; either waits for the ServiceAccount. */
+function createWorkload(
+  name: string,
+  r: ResolvedHaService,
+  parent: pulumi.Resource,
+  serviceAccount: k8s.core.v1.ServiceAccount,
+): k8s.apps.v1.Deployment | k8s.apps.v1.StatefulSet {
+  const workloadOpts = { parent, dependsOn: [serviceAccount] };
+  if (r.kind === WorkloadKind.StatefulSet) {
+    const headless = new k8s.core.v1.Service(
+      `${name}-headless`,
+      { metadata: metadataOf(r, headlessServiceNameOf(r)), spec: serviceSpecOf(r, true) },
+      { parent },
+    );
+    return new k8s.apps.v1.StatefulSet(
+      `${name}-sts`,
+      { metadata: metadataOf(r), spec: statefulSetSpecOf(r) },
+      { ...workloadOpts, dependsOn: [serviceAccount, headless] },
+    );
+  }
+  return new k8s.apps.v1.Deployment(`${name}-deploy`, { metadata: metadataOf(r), spec: deploymentSpecOf(r) }, workloadOpts);
+}
+
+/** The PodMonitor of `metrics`; it waits for the release that installs its CRD when one is given. */
+function createPodMonitor(name: string, r: ResolvedHaService, m: ResolvedMetrics, parent: pulumi.Resource): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    `${name}-podmonitor`,
+    {
+      apiVersion: PODMONITOR_API_VERSION,
+      kind: "PodMonitor",
+      metadata: metadataOf(r),
+      spec: podMonitorSpecOf(selectorLabelsOf(r), m, r.delivery.analysis.sloName),
+    },
+    { parent, dependsOn: m.monitoringRelease ? [m.monitoringRelease] : [] },
+  );
 }

@@ -191,6 +191,34 @@ export interface HaServiceArgs {
    * probes. @default — not in a mesh
    */
   readonly mesh?: MeshMembershipArgs;
+  /**
+   * Prometheus scraping of the service's own pods: a PodMonitor keeping each pod's `rollouts-pod-template-hash`, so
+   * series can be told apart per version. With `delivery.strategy: "blueGreen"` it also adds the pre-promotion
+   * analysis of the preview version (see docs/app-team.md). @default — no PodMonitor (and blue-green analyses only
+   * after promotion)
+   */
+  readonly metrics?: MetricsArgs;
+}
+
+/** Where the app serves its Prometheus metrics. */
+export interface MetricsArgs {
+  /** A declared container port: its name (`"http"`) or its number (the service `port`). */
+  readonly port: string | number;
+  /** HTTP path of the metrics. @default — "/metrics" */
+  readonly path?: string;
+  /** Scrape interval, seconds (10–300). @default — 30 */
+  readonly intervalSeconds?: number;
+  /** The release that installs the PodMonitor CRD (MonitoringStack's kube-prometheus-stack); the PodMonitor depends on it. @default — none */
+  readonly monitoringRelease?: pulumi.Resource;
+}
+
+/** `metrics` with defaults applied; the port as the container port's name and number. */
+export interface ResolvedMetrics {
+  readonly portName: string;
+  readonly port: number;
+  readonly path: string;
+  readonly intervalSeconds: number;
+  readonly monitoringRelease?: pulumi.Resource;
 }
 
 export interface MeshMembershipArgs {
@@ -236,6 +264,7 @@ export interface ResolvedHaService {
   readonly runAsUser: number;
   readonly delivery: ResolvedDelivery;
   readonly mesh?: MeshMembershipArgs;
+  readonly metrics?: ResolvedMetrics;
 }
 
 export const HA_SERVICE_DEFAULTS = {
@@ -251,7 +280,19 @@ export const HA_SERVICE_DEFAULTS = {
   terminationGracePeriodSeconds: 45,
   preStopSleepSeconds: 15,
   runAsUser: 10001,
+  metricsPath: "/metrics",
+  metricsIntervalSeconds: 30,
 } as const;
+
+/** Name of the one container port (the service port). */
+export const CONTAINER_PORT_NAME = "http";
+
+function resolveMetrics(port: number, m: MetricsArgs | undefined): ResolvedMetrics | undefined {
+  if (!m) return undefined;
+  const d = HA_SERVICE_DEFAULTS;
+  // Validation admits only the declared container port, by name or number.
+  return { portName: CONTAINER_PORT_NAME, port, path: m.path ?? d.metricsPath, intervalSeconds: m.intervalSeconds ?? d.metricsIntervalSeconds, monitoringRelease: m.monitoringRelease };
+}
 
 /** Applies defaults once. Call after validation. */
 export function resolveHaServiceArgs(name: string, args: HaServiceArgs): ResolvedHaService {
@@ -298,5 +339,6 @@ export function resolveHaServiceArgs(name: string, args: HaServiceArgs): Resolve
     runAsUser: args.runAsUser ?? d.runAsUser,
     delivery: resolveDelivery(appName, args.delivery),
     mesh: args.mesh,
+    metrics: resolveMetrics(args.port, args.metrics),
   };
 }

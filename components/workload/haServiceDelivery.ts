@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { analysisTemplateNameOf, analysisTemplateSpecOf, ROLLOUTS_API_VERSION } from "../delivery/analysis";
+import { analysisTemplateNameOf, analysisTemplateSpecOf, previewAnalysisTemplateNameOf, previewAnalysisTemplateSpecOf, ROLLOUTS_API_VERSION } from "../delivery/analysis";
 import { isProgressive } from "../delivery/deliveryArgs";
 import { deliveryServiceNamesOf, rolloutSpecOf } from "../delivery/rolloutSpec";
 import { ResolvedHaService } from "./haServiceArgs";
@@ -16,6 +16,8 @@ export interface DeliveryObjects {
   readonly analysisTemplate: k8s.apiextensions.CustomResource;
   /** The canary (canary) or preview (blue-green) Service. */
   readonly extraService: k8s.core.v1.Service;
+  /** Blue-green with `metrics`: the pre-promotion AnalysisTemplate over the preview pods' series. */
+  readonly previewAnalysisTemplate?: k8s.apiextensions.CustomResource;
 }
 
 /** Registers the Rollout and its companions under `parent`; undefined for a rolling update. */
@@ -47,6 +49,8 @@ export function createDeliveryObjects(
     },
     { parent, dependsOn: crdDeps },
   );
+  // Per-version series exist only when the service's pods are scraped with their pod-template hash (`metrics`).
+  const previewAnalysisTemplate = d.strategy === "blueGreen" && r.metrics ? createPreviewAnalysisTemplate(name, r, parent, crdDeps) : undefined;
   const rollout = new k8s.apiextensions.CustomResource(
     `${name}-rollout`,
     {
@@ -60,12 +64,27 @@ export function createDeliveryObjects(
           selectorLabels: selectorLabelsOf(r),
           replicas: r.autoscaling ? undefined : r.replicas,
           maxSurgePercent: ROLLOUT_MAX_SURGE_PERCENT,
+          ...(previewAnalysisTemplate ? { previewAnalysis: true } : {}),
         },
         d,
       ),
     },
     // The controller's HPA writes spec.replicas through the scale subresource: Pulumi must not reset it.
-    { parent, dependsOn: [...crdDeps, deps.deployment, deps.stableService, extraService, analysisTemplate], ...(r.autoscaling ? { ignoreChanges: ["spec.replicas"] } : {}) },
+    { parent, dependsOn: [...crdDeps, deps.deployment, deps.stableService, extraService, analysisTemplate, ...(previewAnalysisTemplate ? [previewAnalysisTemplate] : [])], ...(r.autoscaling ? { ignoreChanges: ["spec.replicas"] } : {}) },
   );
-  return { rollout, analysisTemplate, extraService };
+  return { rollout, analysisTemplate, extraService, previewAnalysisTemplate };
+}
+
+/** `<app>-preview-slo`: the blue-green pre-promotion gate; like the other CRs it waits for the controller's CRDs. */
+function createPreviewAnalysisTemplate(name: string, r: ResolvedHaService, parent: pulumi.Resource, crdDeps: pulumi.Resource[]): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    `${name}-preview-analysis`,
+    {
+      apiVersion: ROLLOUTS_API_VERSION,
+      kind: "AnalysisTemplate",
+      metadata: metadataOf(r, previewAnalysisTemplateNameOf(r.appName)),
+      spec: previewAnalysisTemplateSpecOf(r.delivery.analysis),
+    },
+    { parent, dependsOn: crdDeps },
+  );
 }

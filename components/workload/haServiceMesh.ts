@@ -13,6 +13,7 @@ import { argsObjectProblems, Problem, Problems } from "../shared/validation";
 import { isDns1123Label } from "./names";
 import { HaServiceArgs, ResolvedHaService } from "./haServiceArgs";
 import { metadataOf, selectorLabelsOf } from "./haServiceSpec";
+import { prometheusPrincipal } from "./haServiceMetrics";
 
 /**
  * Callers as mesh identities: a caller that names its service account is admitted as that principal only; one
@@ -68,7 +69,15 @@ export function createMeshObjects(name: string, r: ResolvedHaService, parent: pu
     apiVersion: ISTIO_SECURITY_API_VERSION,
     kind: "AuthorizationPolicy",
     metadata: metadataOf(r),
-    spec: authorizationPolicySpecOf({ selectorLabels: selectorLabelsOf(r), port: r.port, callers, plaintextCidrs, waypointPrincipal: waypoint ? waypointPrincipalOf(r.namespace) : undefined }),
+    spec: authorizationPolicySpecOf({
+      selectorLabels: selectorLabelsOf(r),
+      port: r.port,
+      callers,
+      plaintextCidrs,
+      waypointPrincipal: waypoint ? waypointPrincipalOf(r.namespace) : undefined,
+      // Prometheus scrapes pod IPs (no waypoint on that path) with its own identity, which no caller list names.
+      ...(r.metrics ? { scrape: { principal: prometheusPrincipal(), port: r.metrics.port } } : {}),
+    }),
   }, { parent, dependsOn: crdDeps });
   if (plaintextCidrs.length > 0) {
     new k8s.apiextensions.CustomResource(`${name}-peer-auth`, {

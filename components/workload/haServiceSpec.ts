@@ -10,7 +10,8 @@ import { ROLLOUTS_HASH_LABEL } from "../delivery/rolloutSpec";
 import { HBONE_PORT, PROBE_SNAT_CIDR } from "../mesh/meshPolicy";
 import { GATEWAY_NAME_LABEL, WAYPOINT_NAMESPACE, waypointNameOf } from "../mesh/waypoint";
 import { peakPods, WorkloadFootprint } from "../security/quota";
-import { HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
+import { scrapeIngressRulesOf } from "./haServiceMetrics";
+import { CONTAINER_PORT_NAME, HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, resolveHaServiceArgs, ResolvedHaService, WorkloadKind } from "./haServiceArgs";
 
 type PodTemplate = k8s.types.input.core.v1.PodTemplateSpec;
 type Probe = k8s.types.input.core.v1.Probe;
@@ -21,7 +22,7 @@ export const ROLLOUT_MAX_SURGE_PERCENT = 25;
 export const INSTANCE_LABEL = "app.kubernetes.io/instance";
 export { ZONE_KEY } from "../shared/kubernetes";
 export const HOSTNAME_KEY = "kubernetes.io/hostname";
-const PORT_NAME = "http";
+const PORT_NAME = CONTAINER_PORT_NAME;
 
 /**
  * Labels the selectors use. Selectors are immutable on Deployments and StatefulSets, so these must never include
@@ -101,12 +102,63 @@ export function topologySpreadOf(r: ResolvedHaService): k8s.types.input.core.v1.
   ];
 }
 
-/** The pod template: restricted security context, probes, draining, spread, secrets by reference. */
-export function podTemplateOf(r: ResolvedHaService): PodTemplate {
-  const env = [
+/** Plain env vars, then those read from Secret keys. */
+function containerEnvOf(r: ResolvedHaService): k8s.types.input.core.v1.EnvVar[] {
+  return [
     ...Object.entries(r.env).map(([name, value]) => ({ name, value })),
     ...r.secretEnv.map((s) => ({ name: s.name, valueFrom: { secretKeyRef: { name: s.secretName, key: s.key } } })),
   ];
+}
+
+/** Node affinity to the allowed zones, when the service is restricted to some. */
+function zoneAffinityOf(r: ResolvedHaService): { affinity?: k8s.types.input.core.v1.Affinity } {
+  return r.zones
+    ? {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...r.zones] }] }],
+            },
+          },
+        },
+      }
+    : {};
+}
+
+/** The app container: restricted security context, probes, draining; `secretMounts` after the /tmp scratch mount. */
+function containerOf(r: ResolvedHaService, secretMounts: k8s.types.input.core.v1.VolumeMount[]): k8s.types.input.core.v1.Container {
+  const env = containerEnvOf(r);
+  return {
+    name: r.appName,
+    image: r.image,
+    imagePullPolicy: "IfNotPresent",
+    ports: [{ name: PORT_NAME, containerPort: r.port, protocol: "TCP" }],
+    ...(env.length > 0 ? { env } : {}),
+    resources: {
+      requests: { ...r.resources.requests, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.request },
+      limits: { ...r.resources.limits, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.limit },
+    },
+    livenessProbe: probeOf(r.probes.liveness, { period: 10, failures: 3 }),
+    readinessProbe: probeOf(r.probes.readiness, { period: 5, failures: 3 }),
+    startupProbe: probeOf(r.probes.startup, { period: 10, failures: 30 }),
+    // The sleep action (Kubernetes ≥ 1.30) needs no `sleep` binary, so it works in distroless images: the pod
+    // keeps serving while its endpoint removal propagates to kube-proxy and the load balancer deregisters it.
+    lifecycle: r.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: r.preStopSleepSeconds } } } : undefined,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: r.runAsUser,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...secretMounts],
+  };
+}
+
+/** The pod template: restricted security context, probes, draining, spread, secrets by reference. */
+export function podTemplateOf(r: ResolvedHaService): PodTemplate {
   const secretVolumes = r.secretFiles.map((f, i) => ({
     volume: { name: `secret-${i}`, secret: { secretName: f.secretName, defaultMode: 0o440 } },
     mount: { name: `secret-${i}`, mountPath: f.mountPath, readOnly: true },
@@ -127,46 +179,8 @@ export function podTemplateOf(r: ResolvedHaService): PodTemplate {
         seccompProfile: { type: "RuntimeDefault" },
       },
       topologySpreadConstraints: topologySpreadOf(r),
-      ...(r.zones
-        ? {
-            affinity: {
-              nodeAffinity: {
-                requiredDuringSchedulingIgnoredDuringExecution: {
-                  nodeSelectorTerms: [{ matchExpressions: [{ key: ZONE_KEY, operator: "In", values: [...r.zones] }] }],
-                },
-              },
-            },
-          }
-        : {}),
-      containers: [
-        {
-          name: r.appName,
-          image: r.image,
-          imagePullPolicy: "IfNotPresent",
-          ports: [{ name: PORT_NAME, containerPort: r.port, protocol: "TCP" }],
-          ...(env.length > 0 ? { env } : {}),
-          resources: {
-            requests: { ...r.resources.requests, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.request },
-            limits: { ...r.resources.limits, "ephemeral-storage": HA_SERVICE_DEFAULTS.ephemeralStorage.limit },
-          },
-          livenessProbe: probeOf(r.probes.liveness, { period: 10, failures: 3 }),
-          readinessProbe: probeOf(r.probes.readiness, { period: 5, failures: 3 }),
-          startupProbe: probeOf(r.probes.startup, { period: 10, failures: 30 }),
-          // The sleep action (Kubernetes ≥ 1.30) needs no `sleep` binary, so it works in distroless images: the pod
-          // keeps serving while its endpoint removal propagates to kube-proxy and the load balancer deregisters it.
-          lifecycle: r.preStopSleepSeconds > 0 ? { preStop: { sleep: { seconds: r.preStopSleepSeconds } } } : undefined,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: r.runAsUser,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-            seccompProfile: { type: "RuntimeDefault" },
-          },
-          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...secretVolumes.map((v) => v.mount)],
-        },
-      ],
+      ...zoneAffinityOf(r),
+      containers: [containerOf(r, secretVolumes.map((v) => v.mount))],
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }, ...secretVolumes.map((v) => v.volume)],
     },
   };
@@ -277,6 +291,8 @@ export function networkPolicySpecOf(r: ResolvedHaService): k8s.types.input.netwo
     if (callers.length > 0) ingress.push({ from: callers, ports: [{ protocol: "TCP", port: HBONE_PORT }] });
     ingress.push({ from: [{ ipBlock: { cidr: PROBE_SNAT_CIDR } }], ports: [{ protocol: "TCP", port: r.port }] });
   }
+  // With `metrics`, Prometheus' pods on the metrics port (and on HBONE in the mesh).
+  ingress.push(...scrapeIngressRulesOf(r.metrics, r.mesh !== undefined));
   return {
     podSelector: { matchLabels: selectorLabelsOf(r) },
     policyTypes: ["Ingress"],

@@ -4,6 +4,7 @@
  */
 import { deliveryProblems } from "../delivery/deliveryValidation";
 import { meshMembershipProblems } from "./haServiceMesh";
+import { checkMetrics } from "./haServiceMetrics";
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { HaServiceArgs, WorkloadKind } from "./haServiceArgs";
@@ -52,6 +53,7 @@ export function haServiceProblems(args: HaServiceArgs, name?: string): Problem[]
   checkSecretFiles(p, args);
   checkServiceAccount(p, args);
   checkZones(p, args, prod);
+  checkMetrics(p, args);
 
   p.addAll(deliveryProblems(args.delivery, { kind, exposed: args.expose !== undefined }));
   p.addAll(meshMembershipProblems(args));

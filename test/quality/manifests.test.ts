@@ -1,6 +1,10 @@
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as k8s from "@pulumi/kubernetes";
+import { RolloutsController } from "../../components/delivery";
+import { HaService } from "../../components/workload";
+import { installMockRuntime, settle } from "../../src/testing/mocks";
 import { planFor, readTree, STACKS } from "../support/plans";
 
 /**
@@ -41,6 +45,30 @@ function modelFor(apiVersion: string, kind: string): (new (data: unknown) => { v
   }
 }
 
+/** Every object (by file or resource name) validated against its schema model; the failures. */
+function schemaFailures(objects: readonly [string, { apiVersion: unknown; kind: string }][]): string[] {
+  const failures: string[] = [];
+  const esm: { file: string; package: string; object: unknown }[] = [];
+  for (const [file, object] of objects) {
+    const esmPackage = ESM_MODEL_PACKAGES[String(object.apiVersion).split("/")[0]];
+    if (esmPackage) {
+      esm.push({ file, package: esmPackage, object });
+      continue;
+    }
+    const Model = modelFor(String(object.apiVersion), object.kind);
+    if (!Model) {
+      failures.push(`${file}: no schema model for ${object.apiVersion} ${object.kind}`);
+      continue;
+    }
+    try {
+      new Model(object).validate();
+    } catch (err) {
+      failures.push(`${file}: ${(err as Error).message}`);
+    }
+  }
+  return [...failures, ...validateEsm(esm)];
+}
+
 describe.each(STACKS)("manifests of the %s stack", (stack) => {
   const files = [...readTree(path.join(planFor(stack).dir, "manifests")).entries()];
 
@@ -49,27 +77,38 @@ describe.each(STACKS)("manifests of the %s stack", (stack) => {
   });
 
   test("every object validates against its Kubernetes or CRD schema", () => {
-    const failures: string[] = [];
-    const esm: { file: string; package: string; object: unknown }[] = [];
-    for (const [file, text] of files) {
-      const object = YAML.parse(text);
-      const esmPackage = ESM_MODEL_PACKAGES[String(object.apiVersion).split("/")[0]];
-      if (esmPackage) {
-        esm.push({ file, package: esmPackage, object });
-        continue;
-      }
-      const Model = modelFor(object.apiVersion, object.kind);
-      if (!Model) {
-        failures.push(`${file}: no schema model for ${object.apiVersion} ${object.kind}`);
-        continue;
-      }
-      try {
-        new Model(object).validate();
-      } catch (err) {
-        failures.push(`${file}: ${(err as Error).message}`);
-      }
-    }
-    failures.push(...validateEsm(esm));
-    expect(failures).toEqual([]);
+    expect(schemaFailures(files.map(([file, text]) => [file, YAML.parse(text)]))).toEqual([]);
+  });
+});
+
+/**
+ * Options no stack sets, so their objects are in no plan: HaService `metrics` with blue-green in the mesh (the
+ * PodMonitor, the preview AnalysisTemplate and the Rollout's prePromotionAnalysis, the scrape rule of the
+ * AuthorizationPolicy), built under the mock runtime and held to the same schemas.
+ */
+describe("objects of HaService metrics with blue-green in the mesh", () => {
+  test("every custom resource and the NetworkPolicy validate against their schemas", async () => {
+    const rec = installMockRuntime({ preview: true, project: "platform", stack: "prod" });
+    const provider = new k8s.Provider("use1-cluster", { kubeconfig: "{}" });
+    const controller = new RolloutsController("use1-rollouts", { environment: "prod", kubernetesVersion: "1.33" }, { provider });
+    new HaService("use1-checkout", {
+      namespace: "payments",
+      appName: "checkout",
+      image: "ghcr.io/acme/checkout:1.4.2",
+      port: 8080,
+      environment: "prod",
+      probes: { liveness: { httpPath: "/livez" }, readiness: { httpPath: "/readyz" } },
+      allowedCallers: [{ namespace: "storefront" }],
+      delivery: { strategy: "blueGreen", controller: controller.release },
+      metrics: { port: "http" },
+      mesh: {},
+    }, { provider });
+    await settle();
+    const kinds = ["PodMonitor", "AnalysisTemplate", "Rollout", "AuthorizationPolicy", "NetworkPolicy"];
+    const objects = rec.resources
+      .filter((r) => r.parent?.endsWith("use1-checkout") && kinds.includes(String(rec.inputsOf(r).kind)))
+      .map((r): [string, { apiVersion: unknown; kind: string }] => [r.name, rec.inputsOf(r) as { apiVersion: unknown; kind: string }]);
+    expect(objects.map(([, o]) => o.kind).sort()).toEqual(["AnalysisTemplate", "AnalysisTemplate", "AuthorizationPolicy", "NetworkPolicy", "PodMonitor", "Rollout"]);
+    expect(schemaFailures(objects)).toEqual([]);
   });
 });

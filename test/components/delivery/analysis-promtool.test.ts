@@ -3,10 +3,13 @@
  * strings the template holds) run through `promtool test rules` against the SLO recording rules the monitoring stack
  * deploys, fed synthetic traffic in which 10 % of requests go to the canary.
  *
+ * The blue-green pre-promotion gate likewise: the preview template's queries, with the pod-template hash Argo
+ * substitutes, against series of two versions (two hashes), so only a query that selects by hash gets it right.
+ *
  * Skipped with a warning when promtool is missing locally; in CI (CI=true) a missing promtool fails the run.
  */
 import * as fs from "fs";
-import { analysisQueriesOf, analysisTemplateSpecOf, AnalysisQuery, resolveDelivery } from "../../../components/delivery";
+import { analysisQueriesOf, analysisTemplateSpecOf, AnalysisQuery, previewAnalysisQueriesOf, previewAnalysisTemplateSpecOf, resolveDelivery } from "../../../components/delivery";
 import { sloRuleGroups } from "../../../components/monitoring/slo";
 import { RuleGroup } from "../../../components/monitoring/types";
 import { counterSeries, run, steps, tempDir, toolAvailability, writeYaml } from "../monitoring/promtool-helpers";
@@ -125,5 +128,81 @@ describePromtool("AnalysisTemplate queries under promtool", () => {
     };
     writeYaml(dir, "wrong.test.yaml", tests);
     expect(run(promtool.path as string, ["test", "rules", "wrong.test.yaml"], dir).status).not.toBe(0);
+  });
+  describe("blue-green pre-promotion (preview) queries", () => {
+    const bgAnalysis = resolveDelivery("checkout", { strategy: "blueGreen" }).analysis;
+    const ACTIVE = "7d9f8c6b5";
+    const PREVIEW = "5c4b7f9d8";
+    /** Argo's substitution of the `preview-hash` argument (podTemplateHashValue: Latest) into the template's queries. */
+    const previewQueries: AnalysisQuery[] = (previewAnalysisTemplateSpecOf(bgAnalysis).metrics as { name: AnalysisQuery["name"]; successCondition: string; provider: { prometheus: { query: string } } }[]).map((m) => ({
+      name: m.name,
+      query: m.provider.prometheus.query.split("{{args.preview-hash}}").join(PREVIEW),
+      maxValue: Number(m.successCondition.replace("result[0] <= ", "")),
+    }));
+    const pBurn = previewQueries.find((q) => q.name === "error-budget-burn") as AnalysisQuery;
+    const pLatency = previewQueries.find((q) => q.name === "latency-p95") as AnalysisQuery;
+
+    /** The active version takes the users' traffic; the preview only smoke and test traffic (100 rpm). */
+    function twoVersions(activeErrorRatio: number, previewErrorRatio: number): { series: string; values: string }[] {
+      const version = (hash: string, rpm: number, errorRatio: number) => [
+        { series: `http_requests_total{service="checkout",code="200",rollouts_pod_template_hash="${hash}"}`, values: counterSeries(steps(MINUTES, rpm * (1 - errorRatio))) },
+        { series: `http_requests_total{service="checkout",code="500",rollouts_pod_template_hash="${hash}"}`, values: counterSeries(steps(MINUTES, rpm * errorRatio)) },
+        ...Object.entries(FAST).map(([le, share]) => ({
+          series: `http_request_duration_seconds_bucket{service="checkout",rollouts_pod_template_hash="${hash}",le="${le}"}`,
+          values: counterSeries(steps(MINUTES, rpm * share)),
+        })),
+      ];
+      return [...version(ACTIVE, RPM, activeErrorRatio), ...version(PREVIEW, 100, previewErrorRatio)];
+    }
+
+    test("the substituted queries are previewAnalysisQueriesOf with that hash", () => {
+      expect(previewQueries).toEqual(previewAnalysisQueriesOf(bgAnalysis, PREVIEW));
+      expect(previewQueries.map((q) => q.name)).toEqual(["error-budget-burn", "latency-p95"]);
+    });
+
+    test("a preview failing 10 % of its requests fails before promotion; one failing 0.01 % passes, whatever the active version does", () => {
+      const tests = {
+        rule_files: ["slo.rules.yaml"],
+        evaluation_interval: "1m",
+        tests: [
+          {
+            // Unselected, the clean active traffic would dilute the preview's errors to ~0.9 %: burn ≈ 9, still a
+            // fail, so the exact value (100) is what shows the query reads the preview alone.
+            name: "10 % preview errors, clean active version: burn rate 100",
+            interval: "1m",
+            input_series: twoVersions(0, 0.1),
+            promql_expr_test: [
+              { expr: valueOf(fails(pBurn)), eval_time: AT, exp_samples: [{ labels: "{}", value: 100 }] },
+              { expr: passes(pBurn), eval_time: AT, exp_samples: [] },
+              { expr: valueOf(passes(pLatency)), eval_time: AT, exp_samples: [{ labels: "{}", value: 0.47 }] },
+            ],
+          },
+          {
+            // Unselected, the active version's 10 % errors would fail this preview.
+            name: "0.01 % preview errors while the active version fails 10 %: the preview passes (burn 0.1)",
+            interval: "1m",
+            input_series: twoVersions(0.1, 0.0001),
+            promql_expr_test: [
+              { expr: valueOf(passes(pBurn)), eval_time: AT, exp_samples: [{ labels: "{}", value: 0.1 }] },
+              { expr: fails(pBurn), eval_time: AT, exp_samples: [] },
+            ],
+          },
+        ],
+      };
+      writeYaml(dir, "preview.test.yaml", tests);
+      const result = run(promtool.path as string, ["test", "rules", "preview.test.yaml"], dir);
+      expect(result.output).toContain("SUCCESS");
+      expect(result.status).toBe(0);
+    });
+
+    test("the check can fail: claiming the 10 % preview passes is refused by promtool", () => {
+      const tests = {
+        rule_files: ["slo.rules.yaml"],
+        evaluation_interval: "1m",
+        tests: [{ name: "wrong", interval: "1m", input_series: twoVersions(0, 0.1), promql_expr_test: [{ expr: fails(pBurn), eval_time: AT, exp_samples: [] }] }],
+      };
+      writeYaml(dir, "preview-wrong.test.yaml", tests);
+      expect(run(promtool.path as string, ["test", "rules", "preview-wrong.test.yaml"], dir).status).not.toBe(0);
+    });
   });
 });
