@@ -34,7 +34,7 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
   checkZones(problems, args, profile.minZones, regionOk);
   checkPublicAccess(problems, args.endpointPublicAccessCidrs, prod);
   checkPrivateAccess(problems, args.endpointPrivateAccessCidrs);
-  checkAdminRoles(problems, args.adminRoleArns);
+  checkAdminRoles(problems, args);
   checkNameAndLogRetention(problems, args);
   checkNodeGroups(problems, args);
   return [...problems.list];
@@ -73,9 +73,9 @@ function checkZones(problems: Problems, args: HaClusterArgs, profileMinZones: nu
 }
 
 /** Admin role ARNs: each an IAM role ARN, with role names unique across the list. */
-function checkAdminRoles(problems: Problems, adminRoleArns: HaClusterArgs["adminRoleArns"]): void {
+function checkAdminRoles(problems: Problems, args: HaClusterArgs): void {
   const adminNames = new Set<string>();
-  (adminRoleArns ?? []).forEach((arn, i) => {
+  (args.adminRoleArns ?? []).forEach((arn, i) => {
     if (
       !problems.check(typeof arn === "string" && ROLE_ARN_PATTERN.test(arn), {
         property: `adminRoleArns[${i}]`,
