@@ -281,6 +281,16 @@ function clusterKubeconfig(cluster: aws.eks.Cluster, region: string): pulumi.Out
   );
 }
 
+/** The Kubernetes provider for the cluster, created once `waitFor` (admin access, nodes, API access) exists. */
+function createClusterProvider(c: ClusterContext, kubeconfig: pulumi.Output<string>, waitFor: pulumi.Resource[]): k8s.Provider {
+  return new k8s.Provider(
+    `${c.name}-k8s`,
+    { kubeconfig, enableServerSideApply: true },
+    // Waiting for admin access and nodes means the first Kubernetes resource does not fail on a half-built cluster.
+    { parent: c.component, dependsOn: waitFor },
+  );
+}
+
 /**
  * One highly available EKS cluster in one region: private API endpoint, API-mode access entries, all control-plane
  * logs, KMS envelope encryption of secrets, zonal managed node groups, IRSA, pinned core add-ons and the cluster
@@ -334,12 +344,7 @@ export class HaCluster extends pulumi.ComponentResource {
     const workloadAddons = createWorkloadAddons(addonContext, nodeGroups);
 
     this.kubeconfig = clusterKubeconfig(cluster, args.region);
-    this.provider = new k8s.Provider(
-      `${name}-k8s`,
-      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
-      // Waiting for admin access and nodes means the first Kubernetes resource does not fail on a half-built cluster.
-      { parent: this, dependsOn: [...adminAccess, ...nodeGroups, ...apiAccess] },
-    );
+    this.provider = createClusterProvider(c, this.kubeconfig, [...adminAccess, ...nodeGroups, ...apiAccess]);
     installClusterAutoscaler(addonContext, this.provider);
     this.metricsServer = installMetricsServer(addonContext, this.provider);
     this.storageClass = defaultStorageClass(addonContext, this.provider, workloadAddons);

@@ -31,7 +31,17 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
   });
 
   checkKubernetesVersion(problems, args.kubernetesVersion);
+  checkZones(problems, args, profile.minZones, regionOk);
+  checkPublicAccess(problems, args.endpointPublicAccessCidrs, prod);
+  checkPrivateAccess(problems, args.endpointPrivateAccessCidrs);
+  checkAdminRoles(problems, args);
+  checkNameAndLogRetention(problems, args);
+  checkNodeGroups(problems, args);
+  return [...problems.list];
+}
 
+/** The zones: an array of names, at least the environment's minimum and distinct, each a zone of a known region. */
+function checkZones(problems: Problems, args: HaClusterArgs, profileMinZones: number, regionOk: boolean): void {
   const zones = args.availabilityZones;
   if (
     problems.check(Array.isArray(zones) && zones.every((z) => typeof z === "string"), {
@@ -41,7 +51,7 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
       fix: "pass network.availabilityZones",
     })
   ) {
-    const minimum = Math.max(2, profile.minZones); // EKS itself requires two
+    const minimum = Math.max(2, profileMinZones); // EKS itself requires two
     problems.check(zones.length >= minimum && new Set(zones).size === zones.length, {
       property: "availabilityZones",
       value: zones,
@@ -60,10 +70,10 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
       );
     }
   }
+}
 
-  checkPublicAccess(problems, args.endpointPublicAccessCidrs, prod);
-  checkPrivateAccess(problems, args.endpointPrivateAccessCidrs);
-
+/** Admin role ARNs: each an IAM role ARN, with role names unique across the list. */
+function checkAdminRoles(problems: Problems, args: HaClusterArgs): void {
   const adminNames = new Set<string>();
   (args.adminRoleArns ?? []).forEach((arn, i) => {
     if (
@@ -86,7 +96,10 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
     });
     adminNames.add(roleName);
   });
+}
 
+/** The optional cluster name and control-plane log retention. */
+function checkNameAndLogRetention(problems: Problems, args: HaClusterArgs): void {
   if (args.clusterName !== undefined) {
     problems.check(CLUSTER_NAME.test(args.clusterName), {
       property: "clusterName",
@@ -103,7 +116,10 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
       fix: "pick the nearest allowed value, e.g. 365",
     });
   }
+}
 
+/** At least one node group, then each group's own checks. */
+function checkNodeGroups(problems: Problems, args: HaClusterArgs): void {
   const groups = args.nodeGroups;
   if (
     problems.check(typeof groups === "object" && groups !== null && Object.keys(groups).length > 0, {
@@ -115,7 +131,6 @@ export function haClusterProblems(args: HaClusterArgs): Problem[] {
   ) {
     for (const [key, group] of Object.entries(groups)) checkNodeGroup(problems, key, group, args.environment);
   }
-  return [...problems.list];
 }
 
 function checkKubernetesVersion(problems: Problems, version: unknown): void {

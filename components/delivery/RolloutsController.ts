@@ -87,6 +87,53 @@ export function validateRolloutsControllerArgs(name: string, args: RolloutsContr
   throwIfProblems(`RolloutsController "${name}"`, rolloutsControllerProblems(args));
 }
 
+/** The controller's namespace with its guardrails: restricted pods, and egress to the API server and Prometheus. */
+function createRolloutsNamespace(name: string, args: RolloutsControllerArgs, parent: pulumi.ComponentResource): ReturnType<typeof createNamespaceGuardrails> {
+  return createNamespaceGuardrails(
+    `${name}-${ROLLOUTS_NAMESPACE}`,
+    {
+      namespace: ROLLOUTS_NAMESPACE,
+      kubernetesVersion: args.kubernetesVersion,
+      podSecurityLevel: PodSecurityLevels.Restricted,
+      labels: { "production-platform/owner": "platform" },
+      annotations: { "production-platform/pod-security-reason": "The argo-rollouts chart runs non-root, read-only, all capabilities dropped, RuntimeDefault seccomp." },
+      allowSameNamespace: true,
+      // The Kubernetes API (443) to watch and patch Rollouts, Services and Ingresses; Prometheus for AnalysisRuns.
+      egress: [
+        { name: "kubernetes-api", cidr: "0.0.0.0/0", ports: [{ port: 443 }] },
+        { name: "prometheus", namespace: MONITORING_NAMESPACE, podLabels: { "app.kubernetes.io/name": "prometheus" }, ports: [{ port: PROMETHEUS_PORT }] },
+      ],
+      ingress: [{ name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: ROLLOUTS_METRICS_PORT }] }],
+      quota: resolveQuota(ADDON_QUOTA),
+      limits: resolveLimits(ADDON_LIMITS),
+      protect: false,
+    },
+    parent,
+  );
+}
+
+/** The NetworkPolicy in the monitoring namespace that lets the controller query Prometheus. */
+function admitRolloutsAtPrometheus(name: string, args: RolloutsControllerArgs, parent: pulumi.ComponentResource): void {
+  // The monitoring namespace is default-deny too: admit the controller's queries at Prometheus.
+  new k8s.networking.v1.NetworkPolicy(
+    `${name}-prometheus-from-rollouts`,
+    {
+      metadata: { name: "allow-ingress-argo-rollouts", namespace: MONITORING_NAMESPACE },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ROLLOUTS_NAMESPACE } } }],
+            ports: [{ protocol: "TCP", port: PROMETHEUS_PORT }],
+          },
+        ],
+      },
+    },
+    { parent, dependsOn: args.monitoringRelease ? [args.monitoringRelease] : [] },
+  );
+}
+
 /**
  * Pass the cluster's `k8s.Provider`. Rollouts and AnalysisTemplates must `dependsOn` {@link release}, which installs
  * their CRDs.
@@ -101,45 +148,8 @@ export class RolloutsController extends pulumi.ComponentResource {
     const replicas = args.replicas ?? 2;
     super("production-platform:delivery:RolloutsController", name, {}, opts);
 
-    const guarded = createNamespaceGuardrails(
-      `${name}-${ROLLOUTS_NAMESPACE}`,
-      {
-        namespace: ROLLOUTS_NAMESPACE,
-        kubernetesVersion: args.kubernetesVersion,
-        podSecurityLevel: PodSecurityLevels.Restricted,
-        labels: { "production-platform/owner": "platform" },
-        annotations: { "production-platform/pod-security-reason": "The argo-rollouts chart runs non-root, read-only, all capabilities dropped, RuntimeDefault seccomp." },
-        allowSameNamespace: true,
-        // The Kubernetes API (443) to watch and patch Rollouts, Services and Ingresses; Prometheus for AnalysisRuns.
-        egress: [
-          { name: "kubernetes-api", cidr: "0.0.0.0/0", ports: [{ port: 443 }] },
-          { name: "prometheus", namespace: MONITORING_NAMESPACE, podLabels: { "app.kubernetes.io/name": "prometheus" }, ports: [{ port: PROMETHEUS_PORT }] },
-        ],
-        ingress: [{ name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: ROLLOUTS_METRICS_PORT }] }],
-        quota: resolveQuota(ADDON_QUOTA),
-        limits: resolveLimits(ADDON_LIMITS),
-        protect: false,
-      },
-      this,
-    );
-    // The monitoring namespace is default-deny too: admit the controller's queries at Prometheus.
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-prometheus-from-rollouts`,
-      {
-        metadata: { name: "allow-ingress-argo-rollouts", namespace: MONITORING_NAMESPACE },
-        spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/name": "prometheus" } },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ROLLOUTS_NAMESPACE } } }],
-              ports: [{ protocol: "TCP", port: PROMETHEUS_PORT }],
-            },
-          ],
-        },
-      },
-      { parent: this, dependsOn: args.monitoringRelease ? [args.monitoringRelease] : [] },
-    );
+    const guarded = createRolloutsNamespace(name, args, this);
+    admitRolloutsAtPrometheus(name, args, this);
 
     const images = mirrored(rolloutsControllerValues({ prod: environmentProfile(args.environment).strict, replicas, serviceMonitor: args.monitoringRelease !== undefined }), ROLLOUTS_IMAGES, args.imageMirror, `${name}-release`);
     this.release = new k8s.helm.v3.Release(

@@ -136,6 +136,98 @@ function createMeshMonitoring(name: string, d: { monitoringRelease: pulumi.Resou
   new Dashboards(`${name}-dashboards`, { dashboards: [meshDashboard()] }, { parent, dependsOn: [d.monitoringRelease] });
 }
 
+/** The istio-system namespace with its guardrails: privileged (the node agents), and the network paths istiod needs. */
+function createMeshNamespace(name: string, args: ServiceMeshArgs, parent: pulumi.ComponentResource): ReturnType<typeof createNamespaceGuardrails> {
+  return createNamespaceGuardrails(`${name}-${MESH_ROOT_NAMESPACE}`, {
+    namespace: MESH_ROOT_NAMESPACE,
+    kubernetesVersion: args.kubernetesVersion,
+    podSecurityLevel: PodSecurityLevels.Privileged,
+    observe: { audit: PodSecurityLevels.Baseline, warn: PodSecurityLevels.Baseline },
+    labels: { "production-platform/owner": "platform" },
+    annotations: { "production-platform/pod-security-reason": "istio-cni (a privileged node agent writing the CNI config on the host) and ztunnel (NET_ADMIN, SYS_ADMIN to enter pod network namespaces) run here." },
+    allowSameNamespace: true,
+    // istiod: the API server (443) and the webhooks; ztunnel and istio-cni reach istiod within the namespace.
+    egress: [{ name: "kubernetes-api", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
+    ingress: [
+      { name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: 15014 }, { port: 15020 }] },
+      // Waypoints are proxies outside istio-system: they fetch config and certificates from istiod.
+      { name: "waypoints-xds", namespace: WAYPOINT_NAMESPACE, ports: [{ port: ISTIOD_XDS_PORT }] },
+    ],
+    extraPolicies: [
+      // istiod's injection/validation webhooks (15017) are called by the EKS control plane, from VPC ENIs.
+      { name: "allow-ingress-webhook", spec: { podSelector: { matchLabels: { app: "istiod" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 15017 }] }] } },
+    ],
+    quota: resolveQuota(ADDON_QUOTA),
+    limits: resolveLimits(ADDON_LIMITS),
+    protect: false,
+  }, parent);
+}
+
+/** The Istio charts in order, each waiting for the one before: istio-base (CRDs), istiod, istio-cni, ztunnel. */
+function installIstio(
+  name: string,
+  args: ServiceMeshArgs,
+  a: { guarded: ReturnType<typeof createNamespaceGuardrails>; strict: boolean; replicas: number },
+  parent: pulumi.ComponentResource,
+): { controlPlane: k8s.helm.v3.Release; istiod: k8s.helm.v3.Release; ztunnel: k8s.helm.v3.Release } {
+  const { guarded, strict, replicas } = a;
+  const release = (suffix: string, chart: string, plain: Record<string, unknown>, after: pulumi.Resource[]) => {
+    // The base chart renders no image: nothing to mirror or wait for.
+    const { values, dependsOn } = chart === "base" ? { values: plain, dependsOn: [] } : mirrored(plain, ISTIO_IMAGES, args.imageMirror, `${name}-${suffix}`);
+    return new k8s.helm.v3.Release(`${name}-${suffix}`, {
+      name: suffix,
+      chart,
+      version: args.chartVersion ?? ISTIO_CHARTS.version,
+      repositoryOpts: { repo: ISTIO_CHARTS.repo },
+      namespace: guarded.name,
+      createNamespace: false,
+      atomic: true,
+      values,
+    }, { parent, dependsOn: [guarded.namespace, ...after, ...dependsOn] });
+  };
+  const controlPlane = release("istio-base", "base", {}, []);
+  const istiod = release("istiod", "istiod", istiodValues({ strict, replicas }), [controlPlane]);
+  const cni = release("istio-cni", "cni", { profile: "ambient" }, [istiod]);
+  const ztunnel = release("ztunnel", "ztunnel", {}, [cni]);
+  return { controlPlane, istiod, ztunnel };
+}
+
+/**
+ * The mesh-wide mTLS mode, the permissive namespaces' own PeerAuthentications, and the ambient (and waypoint) labels
+ * on every enrolled namespace.
+ */
+function enrollNamespaces(
+  name: string,
+  args: ServiceMeshArgs,
+  d: { mtlsMode: "STRICT" | "PERMISSIVE"; controlPlane: pulumi.Resource; ztunnel: pulumi.Resource; waypoints: ReadonlyMap<string, k8s.apiextensions.CustomResource> },
+  parent: pulumi.ComponentResource,
+): void {
+  // Mesh-wide mode: a PeerAuthentication in the root namespace applies to every workload in the mesh.
+  new k8s.apiextensions.CustomResource(`${name}-mtls`, {
+    apiVersion: ISTIO_SECURITY_API_VERSION,
+    kind: "PeerAuthentication",
+    metadata: { name: "default", namespace: MESH_ROOT_NAMESPACE },
+    spec: { mtls: { mode: d.mtlsMode } },
+  }, { parent, dependsOn: [d.controlPlane] });
+
+  for (const ns of [...(args.permissiveNamespaces ?? [])].sort()) {
+    new k8s.apiextensions.CustomResource(`${name}-${ns}-permissive`, {
+      apiVersion: ISTIO_SECURITY_API_VERSION,
+      kind: "PeerAuthentication",
+      metadata: { name: "default", namespace: ns },
+      spec: { mtls: { mode: "PERMISSIVE" } },
+    }, { parent, dependsOn: [d.controlPlane] });
+  }
+  for (const ns of [...args.namespaces, ...(args.permissiveNamespaces ?? [])].sort()) {
+    // Server-side apply adds the mesh's labels next to the Tenant's own; the Tenant keeps owning the namespace. A
+    // tenant's Service traffic is redirected to its waypoint in the same patch, once the waypoint is programmed.
+    const waypoint = d.waypoints.get(ns);
+    new k8s.core.v1.NamespacePatch(`${name}-${ns}-ambient`, {
+      metadata: { name: ns, labels: { ...AMBIENT_LABEL, ...(waypoint ? useWaypointLabelsOf(ns) : {}) }, annotations: { "pulumi.com/patchForce": "true" } },
+    }, { parent, dependsOn: [d.ztunnel, ...(waypoint ? [waypoint] : [])] });
+  }
+}
+
 /**
  * Pass the cluster's `k8s.Provider`. Per-service AuthorizationPolicies and PeerAuthentications (HaService `mesh`)
  * must `dependsOn` {@link controlPlane}, whose base chart installs their CRDs.
@@ -156,48 +248,10 @@ export class ServiceMesh extends pulumi.ComponentResource {
     const strict = profile.strict;
     this.mtlsMode = meshMtlsModeOf(args.environment);
 
-    const guarded = createNamespaceGuardrails(`${name}-${MESH_ROOT_NAMESPACE}`, {
-      namespace: MESH_ROOT_NAMESPACE,
-      kubernetesVersion: args.kubernetesVersion,
-      podSecurityLevel: PodSecurityLevels.Privileged,
-      observe: { audit: PodSecurityLevels.Baseline, warn: PodSecurityLevels.Baseline },
-      labels: { "production-platform/owner": "platform" },
-      annotations: { "production-platform/pod-security-reason": "istio-cni (a privileged node agent writing the CNI config on the host) and ztunnel (NET_ADMIN, SYS_ADMIN to enter pod network namespaces) run here." },
-      allowSameNamespace: true,
-      // istiod: the API server (443) and the webhooks; ztunnel and istio-cni reach istiod within the namespace.
-      egress: [{ name: "kubernetes-api", cidr: "0.0.0.0/0", ports: [{ port: 443 }] }],
-      ingress: [
-        { name: "metrics", namespace: MONITORING_NAMESPACE, ports: [{ port: 15014 }, { port: 15020 }] },
-        // Waypoints are proxies outside istio-system: they fetch config and certificates from istiod.
-        { name: "waypoints-xds", namespace: WAYPOINT_NAMESPACE, ports: [{ port: ISTIOD_XDS_PORT }] },
-      ],
-      extraPolicies: [
-        // istiod's injection/validation webhooks (15017) are called by the EKS control plane, from VPC ENIs.
-        { name: "allow-ingress-webhook", spec: { podSelector: { matchLabels: { app: "istiod" } }, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 15017 }] }] } },
-      ],
-      quota: resolveQuota(ADDON_QUOTA),
-      limits: resolveLimits(ADDON_LIMITS),
-      protect: false,
-    }, this);
+    const guarded = createMeshNamespace(name, args, this);
 
-    const release = (suffix: string, chart: string, plain: Record<string, unknown>, after: pulumi.Resource[]) => {
-      // The base chart renders no image: nothing to mirror or wait for.
-      const { values, dependsOn } = chart === "base" ? { values: plain, dependsOn: [] } : mirrored(plain, ISTIO_IMAGES, args.imageMirror, `${name}-${suffix}`);
-      return new k8s.helm.v3.Release(`${name}-${suffix}`, {
-        name: suffix,
-        chart,
-        version: args.chartVersion ?? ISTIO_CHARTS.version,
-        repositoryOpts: { repo: ISTIO_CHARTS.repo },
-        namespace: guarded.name,
-        createNamespace: false,
-        atomic: true,
-        values,
-      }, { parent: this, dependsOn: [guarded.namespace, ...after, ...dependsOn] });
-    };
-    this.controlPlane = release("istio-base", "base", {}, []);
-    const istiod = release("istiod", "istiod", istiodValues({ strict, replicas }), [this.controlPlane]);
-    const cni = release("istio-cni", "cni", { profile: "ambient" }, [istiod]);
-    const ztunnel = release("ztunnel", "ztunnel", {}, [cni]);
+    const { controlPlane, istiod, ztunnel } = installIstio(name, args, { guarded, strict, replicas }, this);
+    this.controlPlane = controlPlane;
 
     // Gateway API CRDs (standard channel, pinned) for the waypoints' Gateway objects; see GATEWAY_API_CRDS.
     this.gatewayApiCrds = new k8s.helm.v4.Chart(`${name}-gateway-api-crds`, {
@@ -215,30 +269,7 @@ export class ServiceMesh extends pulumi.ComponentResource {
     }, this);
     this.waypoints = waypoints.gateways;
 
-    // Mesh-wide mode: a PeerAuthentication in the root namespace applies to every workload in the mesh.
-    new k8s.apiextensions.CustomResource(`${name}-mtls`, {
-      apiVersion: ISTIO_SECURITY_API_VERSION,
-      kind: "PeerAuthentication",
-      metadata: { name: "default", namespace: MESH_ROOT_NAMESPACE },
-      spec: { mtls: { mode: this.mtlsMode } },
-    }, { parent: this, dependsOn: [this.controlPlane] });
-
-    for (const ns of [...(args.permissiveNamespaces ?? [])].sort()) {
-      new k8s.apiextensions.CustomResource(`${name}-${ns}-permissive`, {
-        apiVersion: ISTIO_SECURITY_API_VERSION,
-        kind: "PeerAuthentication",
-        metadata: { name: "default", namespace: ns },
-        spec: { mtls: { mode: "PERMISSIVE" } },
-      }, { parent: this, dependsOn: [this.controlPlane] });
-    }
-    for (const ns of [...args.namespaces, ...(args.permissiveNamespaces ?? [])].sort()) {
-      // Server-side apply adds the mesh's labels next to the Tenant's own; the Tenant keeps owning the namespace. A
-      // tenant's Service traffic is redirected to its waypoint in the same patch, once the waypoint is programmed.
-      const waypoint = this.waypoints.get(ns);
-      new k8s.core.v1.NamespacePatch(`${name}-${ns}-ambient`, {
-        metadata: { name: ns, labels: { ...AMBIENT_LABEL, ...(waypoint ? useWaypointLabelsOf(ns) : {}) }, annotations: { "pulumi.com/patchForce": "true" } },
-      }, { parent: this, dependsOn: [ztunnel, ...(waypoint ? [waypoint] : [])] });
-    }
+    enrollNamespaces(name, args, { mtlsMode: this.mtlsMode, controlPlane: this.controlPlane, ztunnel, waypoints: this.waypoints }, this);
 
     if (args.monitoringRelease) createMeshMonitoring(name, { monitoringRelease: args.monitoringRelease, istiod, ztunnel, waypointNamespace: waypoints.namespace }, this);
     this.registerOutputs({ mtlsMode: this.mtlsMode });

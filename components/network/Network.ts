@@ -5,7 +5,7 @@ import { environmentProfile } from "../shared/environment";
 import { parseCidr } from "./cidr";
 import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy } from "./policies";
 import { Environment, INTERFACE_ENDPOINT_SERVICES, NatGateways } from "./types";
-import { planSubnets, slotPrefixes, ZoneSubnetCidrs } from "./subnets";
+import { planSubnets, slotPrefixes, SubnetPlan, ZoneSubnetCidrs } from "./subnets";
 import { networkProblems } from "./validation";
 
 export interface NetworkArgs {
@@ -61,6 +61,9 @@ interface ZoneNetwork {
   readonly privateRouteTable: aws.ec2.RouteTable;
 }
 
+/** Builds the tags of one resource: the caller's, its `Name` and any extra. */
+type Tagger = (resource: string, extra?: Record<string, string>) => Record<string, string>;
+
 /** Throws a `ValidationError` listing every problem with the arguments. */
 export function validateNetworkArgs(name: string, args: NetworkArgs): void {
   throwIfProblems(`Network "${name}"`, networkProblems(args));
@@ -108,19 +111,69 @@ export class Network extends pulumi.ComponentResource {
       publicPrefix: args.publicSubnetPrefixLength ?? slots.publicPrefix,
       explicit: args.subnetCidrs,
     })!;
-    const tags = (resource: string, extra: Record<string, string> = {}) => ({ ...args.tags, Name: `${name}-${resource}`, ...extra });
-    const parent = { parent: this };
+    const tags: Tagger = (resource, extra = {}) => ({ ...args.tags, Name: `${name}-${resource}`, ...extra });
 
-    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") }, parent);
+    const vpc = this.createVpc(name, args.cidrBlock, tags);
+    const { igw, publicRouteTable } = this.createPublicRouting(name, vpc, tags);
+    const zoneNetworks = this.createZoneNetworks(name, vpc, zones, plan, publicRouteTable, tags);
+    this.createNatRouting(name, zoneNetworks, natGateways, igw, tags);
+
+    if (args.transitGateway) this.attachTransitGateway(name, vpc, zoneNetworks, args.transitGateway, tags);
+    const flowLogGroup = this.createFlowLogs(name, vpc, retentionInDays, args, tags);
+    const endpointSecurityGroup = this.createEndpoints(name, args.region, vpc, zoneNetworks, tags);
+
+    this.vpcId = vpc.id;
+    this.vpcCidr = args.cidrBlock;
+    this.privateSubnetIds = pulumi.all(zoneNetworks.map((z) => z.privateSubnet.id));
+    this.publicSubnetIds = pulumi.all(zoneNetworks.map((z) => z.publicSubnet.id));
+    this.availabilityZones = zones;
+    this.publicSubnetCidrs = [...plan.publicCidrs];
+    this.privateSubnetCidrs = [...plan.privateCidrs];
+    this.flowLogGroupName = flowLogGroup.name;
+    this.endpointSecurityGroupId = endpointSecurityGroup.id;
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      vpcCidr: this.vpcCidr,
+      privateSubnetIds: this.privateSubnetIds,
+      publicSubnetIds: this.publicSubnetIds,
+      publicSubnetCidrs: this.publicSubnetCidrs,
+      privateSubnetCidrs: this.privateSubnetCidrs,
+      availabilityZones: this.availabilityZones,
+      flowLogGroupName: this.flowLogGroupName,
+      endpointSecurityGroupId: this.endpointSecurityGroupId,
+    });
+  }
+
+  /** The VPC and its default security group, adopted with no rules. */
+  private createVpc(name: string, cidrBlock: string, tags: Tagger): aws.ec2.Vpc {
+    const parent = { parent: this };
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") }, parent);
 
     // Adopting the default security group with no rules removes AWS's allow-all-within-group default.
     new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [], tags: tags("default-sg") }, parent);
+    return vpc;
+  }
 
+  /** The internet gateway and the public route table's default route through it. */
+  private createPublicRouting(name: string, vpc: aws.ec2.Vpc, tags: Tagger): { igw: aws.ec2.InternetGateway; publicRouteTable: aws.ec2.RouteTable } {
+    const parent = { parent: this };
     const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, parent);
     const publicRouteTable = new aws.ec2.RouteTable(`${name}-public-rt`, { vpcId: vpc.id, tags: tags("public-rt") }, parent);
     new aws.ec2.Route(`${name}-public-default`, { routeTableId: publicRouteTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+    return { igw, publicRouteTable };
+  }
 
-    const zoneNetworks: ZoneNetwork[] = zones.map((zone, i) => {
+  /** Per zone: a public and a private subnet, the private route table, and both route table associations. */
+  private createZoneNetworks(
+    name: string,
+    vpc: aws.ec2.Vpc,
+    zones: readonly string[],
+    plan: SubnetPlan,
+    publicRouteTable: aws.ec2.RouteTable,
+    tags: Tagger,
+  ): ZoneNetwork[] {
+    const parent = { parent: this };
+    return zones.map((zone, i) => {
       // Names carry the zone, not an index, so adding or removing a zone never renames another zone's resources.
       const publicSubnet = new aws.ec2.Subnet(
         `${name}-public-${zone}`,
@@ -150,7 +203,11 @@ export class Network extends pulumi.ComponentResource {
       new aws.ec2.RouteTableAssociation(`${name}-private-${zone}`, { subnetId: privateSubnet.id, routeTableId: privateRouteTable.id }, parent);
       return { zone, publicSubnet, privateSubnet, privateRouteTable };
     });
+  }
 
+  /** NAT gateways (one per zone, or one in the first zone) and every private route table's default route through one. */
+  private createNatRouting(name: string, zoneNetworks: readonly ZoneNetwork[], natGateways: NatGateways, igw: aws.ec2.InternetGateway, tags: Tagger): void {
+    const parent = { parent: this };
     const natZones = natGateways === NatGateways.Single ? zoneNetworks.slice(0, 1) : zoneNetworks;
     const natByZone = new Map<string, aws.ec2.NatGateway>();
     for (const z of natZones) {
@@ -164,31 +221,6 @@ export class Network extends pulumi.ComponentResource {
       const nat = natByZone.get(z.zone) ?? natByZone.get(natZones[0].zone)!;
       new aws.ec2.Route(`${name}-private-${z.zone}-default`, { routeTableId: z.privateRouteTable.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id }, parent);
     }
-
-    if (args.transitGateway) this.attachTransitGateway(name, vpc, zoneNetworks, args.transitGateway, tags);
-    const flowLogGroup = this.createFlowLogs(name, vpc, retentionInDays, args, tags);
-    const endpointSecurityGroup = this.createEndpoints(name, args.region, vpc, zoneNetworks, tags);
-
-    this.vpcId = vpc.id;
-    this.vpcCidr = args.cidrBlock;
-    this.privateSubnetIds = pulumi.all(zoneNetworks.map((z) => z.privateSubnet.id));
-    this.publicSubnetIds = pulumi.all(zoneNetworks.map((z) => z.publicSubnet.id));
-    this.availabilityZones = zones;
-    this.publicSubnetCidrs = [...plan.publicCidrs];
-    this.privateSubnetCidrs = [...plan.privateCidrs];
-    this.flowLogGroupName = flowLogGroup.name;
-    this.endpointSecurityGroupId = endpointSecurityGroup.id;
-    this.registerOutputs({
-      vpcId: this.vpcId,
-      vpcCidr: this.vpcCidr,
-      privateSubnetIds: this.privateSubnetIds,
-      publicSubnetIds: this.publicSubnetIds,
-      publicSubnetCidrs: this.publicSubnetCidrs,
-      privateSubnetCidrs: this.privateSubnetCidrs,
-      availabilityZones: this.availabilityZones,
-      flowLogGroupName: this.flowLogGroupName,
-      endpointSecurityGroupId: this.endpointSecurityGroupId,
-    });
   }
 
   /** Attaches the private subnets to the transit gateway and routes its ranges there from every private route table. */
@@ -197,7 +229,7 @@ export class Network extends pulumi.ComponentResource {
     vpc: aws.ec2.Vpc,
     zoneNetworks: readonly ZoneNetwork[],
     tgw: { readonly id: string; readonly routedCidrs: readonly string[] },
-    tags: (resource: string) => Record<string, string>,
+    tags: Tagger,
   ): void {
     const attachment = new aws.ec2transitgateway.VpcAttachment(
       `${name}-tgw`,
@@ -222,7 +254,7 @@ export class Network extends pulumi.ComponentResource {
     vpc: aws.ec2.Vpc,
     retentionInDays: number,
     args: NetworkArgs,
-    tags: (resource: string) => Record<string, string>,
+    tags: Tagger,
   ): aws.cloudwatch.LogGroup {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
@@ -273,7 +305,7 @@ export class Network extends pulumi.ComponentResource {
     region: string,
     vpc: aws.ec2.Vpc,
     zoneNetworks: readonly ZoneNetwork[],
-    tags: (resource: string) => Record<string, string>,
+    tags: Tagger,
   ): aws.ec2.SecurityGroup {
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-endpoints`,

@@ -25,15 +25,27 @@ export function networkProblems(args: NetworkArgs): Problem[] {
   const shape = argsObjectProblems(args, "Network");
   if (shape.length > 0) return shape;
   const problems = new Problems();
-  const environment = args.environment;
-  checkOneOf(problems, "environment", environment, Environments);
+  checkOneOf(problems, "environment", args.environment, Environments);
   const regionOk = problems.check(isKnownRegion(args.region), {
     property: "region",
     value: args.region,
     rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
     fix: "set region to one of the known regions, or add the region to components/shared/regions.ts",
   });
+  const zonesOk = checkZones(problems, args, regionOk);
+  checkNatGatewaysAndRetention(problems, args);
 
+  const vpc = checkVpcCidr(problems, args.cidrBlock);
+  if (vpc && zonesOk && args.availabilityZones.length > 0) checkSubnetPlan(problems, args, vpc);
+  if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
+  return [...problems.list];
+}
+
+/**
+ * The zone list: names (an array of strings), the environment's minimum count, each zone once and, when the region
+ * is known, each a zone of that region. Returns whether the list is an array of names (the subnet plan needs one).
+ */
+function checkZones(problems: Problems, args: NetworkArgs, regionOk: boolean): boolean {
   const zones = args.availabilityZones;
   const zonesOk = problems.check(Array.isArray(zones) && zones.every((z) => typeof z === "string"), {
     property: "availabilityZones",
@@ -41,15 +53,13 @@ export function networkProblems(args: NetworkArgs): Problem[] {
     rule: "an array of zone names such as [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
     fix: "pass the zone names getAvailabilityZones returns for the region, e.g. [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]",
   });
-  let zoneCount = 0;
   if (zonesOk) {
-    zoneCount = zones.length;
     // The environment profile's floor (the same one config and HaCluster apply); EKS itself requires two.
-    const minimum = Math.max(MIN_ZONES, environmentProfile(environment).minZones);
+    const minimum = Math.max(MIN_ZONES, environmentProfile(args.environment).minZones);
     problems.check(zones.length >= minimum, {
       property: "availabilityZones",
       value: zones,
-      rule: minimum > MIN_ZONES ? `at least ${minimum} zones in ${environment}` : `at least ${MIN_ZONES} zones (EKS requires two)`,
+      rule: minimum > MIN_ZONES ? `at least ${minimum} zones in ${args.environment}` : `at least ${MIN_ZONES} zones (EKS requires two)`,
       fix: `list ${minimum} or more zones of ${args.region}`,
     });
     const seen = new Set<string>();
@@ -72,10 +82,14 @@ export function networkProblems(args: NetworkArgs): Problem[] {
       }
     });
   }
+  return zonesOk;
+}
 
+/** NAT gateway mode (allowed by the environment) and the flow log retention. */
+function checkNatGatewaysAndRetention(problems: Problems, args: NetworkArgs): void {
   const natGateways = args.natGateways ?? NatGateways.OnePerZone;
   if (checkOneOf(problems, "natGateways", natGateways, Object.values(NatGateways))) {
-    problems.check((environmentProfile(environment).natGateways.allowed as readonly string[]).includes(natGateways), {
+    problems.check((environmentProfile(args.environment).natGateways.allowed as readonly string[]).includes(natGateways), {
       property: "natGateways",
       value: natGateways,
       rule: `"${NatGateways.OnePerZone}" outside dev (a single NAT gateway is a single point of failure for every zone)`,
@@ -91,11 +105,6 @@ export function networkProblems(args: NetworkArgs): Problem[] {
       fix: "pick the nearest allowed value, e.g. 365",
     });
   }
-
-  const vpc = checkVpcCidr(problems, args.cidrBlock);
-  if (vpc && zonesOk && zoneCount > 0) checkSubnetPlan(problems, args, vpc);
-  if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
-  return [...problems.list];
 }
 
 function checkTransitGateway(problems: Problems, tgw: NonNullable<NetworkArgs["transitGateway"]>, vpc: Cidr | undefined): void {

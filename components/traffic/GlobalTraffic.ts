@@ -2,19 +2,10 @@
  * GlobalTraffic: one hostname in front of several regional load balancers, with health-checked DNS failover or
  * latency routing, a certificate per region and a regional WAF web ACL per region.
  */
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { environmentProfile } from "../shared/environment";
-import { regionCode } from "../shared/regions";
-import {
-  detectionSeconds,
-  GlobalTrafficArgs,
-  healthCheckArgsOf,
-  recordArgsOf,
-  settingsOf,
-  validateGlobalTrafficArgs,
-  webAclRulesOf,
-} from "./globalTrafficArgs";
+import { detectionSeconds, GlobalTrafficArgs, settingsOf, validateGlobalTrafficArgs } from "./globalTrafficArgs";
+import { createCertificates, createEndpointRecords, createShieldProtections, createWebAcls, GlobalTrafficContext, resolveZone } from "./globalTrafficPieces";
 
 export * from "./globalTrafficArgs";
 
@@ -66,93 +57,13 @@ export class GlobalTraffic extends pulumi.ComponentResource {
     const protect = environmentProfile(args.environment).protect;
     const tags = { ...(args.tags ?? {}), "production-platform:component": name };
 
-    let zoneId: pulumi.Output<string>;
-    let nameServers: pulumi.Output<string[] | undefined> = pulumi.output(undefined);
-    if (args.createZone) {
-      const zone = new aws.route53.Zone(
-        `${name}-zone`,
-        { name: args.zoneName ?? args.domainName, comment: `Global entry for ${args.domainName}`, forceDestroy: false, tags },
-        // Deleting a delegated zone takes the whole hostname offline, and a new zone gets new name servers.
-        { parent: this, protect },
-      );
-      zoneId = zone.zoneId;
-      nameServers = zone.nameServers;
-    } else {
-      zoneId = pulumi.output(args.hostedZoneId as pulumi.Input<string>);
-    }
+    const ctx: GlobalTrafficContext = { name, parent: this, args, settings, protect, tags };
 
-    const healthCheckIds: Record<string, pulumi.Output<string>> = {};
-    const records: aws.route53.Record[] = [];
-    args.endpoints.forEach((e, i) => {
-      const code = regionCode(e.region);
-      const check = new aws.route53.HealthCheck(`${name}-hc-${code}`, healthCheckArgsOf(args.domainName, e, settings, tags), { parent: this });
-      healthCheckIds[e.region] = check.id;
-      records.push(new aws.route53.Record(`${name}-${code}`, recordArgsOf(args.domainName, zoneId, args.routing, e, i, check.id, settings), { parent: this }));
-    });
-
-    // Certificates: one per region; the validation record is shared (ACM issues the same one in every region).
-    const certificates = args.endpoints.map(
-      (e) =>
-        new aws.acm.Certificate(
-          `${name}-cert-${regionCode(e.region)}`,
-          { domainName: args.domainName, validationMethod: "DNS", keyAlgorithm: "EC_prime256v1", tags },
-          { parent: this, provider: args.providers[e.region] },
-        ),
-    );
-    const option = certificates[0].domainValidationOptions.apply((options) => {
-      const found = options.find((o) => o.domainName === args.domainName);
-      if (!found) throw new Error(`ACM returned no DNS validation option for ${args.domainName}`);
-      return found;
-    });
-    const validationRecord = new aws.route53.Record(
-      `${name}-cert-validation`,
-      {
-        zoneId,
-        name: option.resourceRecordName,
-        type: option.resourceRecordType,
-        records: [option.resourceRecordValue],
-        ttl: 300,
-        // Another stack's certificate for the same name may already have written this exact record.
-        allowOverwrite: true,
-      },
-      { parent: this },
-    );
-    const certificateArns: Record<string, pulumi.Output<string>> = {};
-    args.endpoints.forEach((e, i) => {
-      const validation = new aws.acm.CertificateValidation(
-        `${name}-cert-validation-${regionCode(e.region)}`,
-        { certificateArn: certificates[i].arn, validationRecordFqdns: [validationRecord.fqdn] },
-        { parent: this, provider: args.providers[e.region] },
-      );
-      certificateArns[e.region] = validation.certificateArn;
-    });
-
-    const webAclArns: Record<string, pulumi.Output<string>> = {};
-    for (const e of args.endpoints) {
-      const code = regionCode(e.region);
-      const acl = new aws.wafv2.WebAcl(
-        `${name}-waf-${code}`,
-        {
-          scope: "REGIONAL",
-          description: `Edge protection for ${args.domainName} in ${e.region}`,
-          defaultAction: { allow: {} },
-          rules: webAclRulesOf(args.waf),
-          visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${name}-${code}` },
-          tags,
-        },
-        { parent: this, provider: args.providers[e.region] },
-      );
-      webAclArns[e.region] = acl.arn;
-    }
-
-    if (args.shieldAdvanced) {
-      new aws.shield.Protection(`${name}-shield-zone`, { name: `${name}-zone`, resourceArn: pulumi.interpolate`arn:aws:route53:::hostedzone/${zoneId}`, tags }, { parent: this });
-      for (const e of args.endpoints) {
-        if (e.loadBalancerArn === undefined) continue;
-        const code = regionCode(e.region);
-        new aws.shield.Protection(`${name}-shield-${code}`, { name: `${name}-${code}`, resourceArn: e.loadBalancerArn, tags }, { parent: this, provider: args.providers[e.region] });
-      }
-    }
+    const { zoneId, nameServers } = resolveZone(ctx);
+    const { healthCheckIds, records } = createEndpointRecords(ctx, zoneId);
+    const certificateArns = createCertificates(ctx, zoneId);
+    const webAclArns = createWebAcls(ctx);
+    createShieldProtections(ctx, zoneId);
 
     this.fqdn = records[0].name;
     this.zoneId = zoneId;

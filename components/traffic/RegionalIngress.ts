@@ -3,24 +3,9 @@
  * external-dns and one Ingress per published service, all sharing a single internet-facing ALB.
  */
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createIrsaRole } from "../cluster";
-import { mirrored } from "../shared/mirror";
-import { INGRESS_CHART_IMAGES, INGRESS_CHARTS, ingressNameOf, RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
-import {
-  canaryActionAnnotationOf,
-  EXTERNAL_DNS,
-  externalDnsPolicy,
-  externalDnsValues,
-  groupOrderOf,
-  ingressAnnotationsOf,
-  ingressSpecOf,
-  LOAD_BALANCER_CONTROLLER,
-  loadBalancerAttributesOf,
-  loadBalancerControllerPolicy,
-  loadBalancerControllerValues,
-} from "./regionalIngressSpec";
+import { RegionalIngressArgs, resolveRegionalIngressArgs, validateRegionalIngressArgs } from "./regionalIngressArgs";
+import { createExternalDns, createLoadBalancerController, createPublishedIngresses, RegionalIngressContext } from "./regionalIngressPieces";
 
 export * from "./regionalIngressArgs";
 export * from "./regionalIngressSpec";
@@ -69,100 +54,11 @@ export class RegionalIngress extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const oidc = { providerArn: pulumi.output(args.oidcProviderArn), issuerUrl: pulumi.output(args.oidcIssuer) };
 
-    const controllerRole = createIrsaRole(
-      `${name}-lb-controller`,
-      {
-        oidc,
-        namespace: LOAD_BALANCER_CONTROLLER.namespace,
-        serviceAccount: LOAD_BALANCER_CONTROLLER.serviceAccount,
-        inlinePolicy: partition.apply(loadBalancerControllerPolicy),
-        partition,
-        tags,
-      },
-      this,
-    );
-    const controllerImages = mirrored(
-      loadBalancerControllerValues(r, { clusterName: args.clusterName, vpcId: args.vpcId, roleArn: controllerRole.arn, tags }),
-      INGRESS_CHART_IMAGES.loadBalancerController, args.imageMirror, `${name}-lb-controller`,
-    );
-    const controller = new k8s.helm.v3.Release(
-      `${name}-lb-controller`,
-      {
-        name: LOAD_BALANCER_CONTROLLER.releaseName,
-        namespace: LOAD_BALANCER_CONTROLLER.namespace,
-        chart: INGRESS_CHARTS.loadBalancerController.chart,
-        version: r.controllerVersion,
-        repositoryOpts: { repo: INGRESS_CHARTS.loadBalancerController.repo },
-        values: controllerImages.values,
-        atomic: true,
-      },
-      { parent: this, dependsOn: controllerImages.dependsOn },
-    );
+    const ctx: RegionalIngressContext = { name, parent: this, args, r, tags, partition, oidc };
 
-    const externalDnsRole = createIrsaRole(
-      `${name}-external-dns`,
-      {
-        oidc,
-        namespace: EXTERNAL_DNS.namespace,
-        serviceAccount: EXTERNAL_DNS.serviceAccount,
-        inlinePolicy: pulumi.all([partition, args.hostedZoneId]).apply(([p, zone]) => externalDnsPolicy(p, zone)),
-        partition,
-        tags,
-      },
-      this,
-    );
-    const externalDnsImages = mirrored(
-      externalDnsValues(r, { clusterName: args.clusterName, hostedZoneId: args.hostedZoneId, roleArn: externalDnsRole.arn }),
-      INGRESS_CHART_IMAGES.externalDns, args.imageMirror, `${name}-external-dns`,
-    );
-    new k8s.helm.v3.Release(
-      `${name}-external-dns`,
-      {
-        name: EXTERNAL_DNS.releaseName,
-        namespace: EXTERNAL_DNS.namespace,
-        chart: INGRESS_CHARTS.externalDns.chart,
-        version: r.externalDnsVersion,
-        repositoryOpts: { repo: INGRESS_CHARTS.externalDns.repo },
-        values: externalDnsImages.values,
-        atomic: true,
-      },
-      { parent: this, dependsOn: externalDnsImages.dependsOn },
-    );
-
-    const loadBalancerAttributes = loadBalancerAttributesOf(
-      r,
-      args.accessLogs ? { bucket: args.accessLogs.bucket, prefix: args.accessLogs.prefix ?? name } : undefined,
-    );
-    const order = groupOrderOf(r.services);
-    const ingresses = r.services.map((s, i) => {
-      const ingress = new k8s.networking.v1.Ingress(
-        `${name}-${s.namespace}-${s.serviceName}`,
-        {
-          metadata: {
-            name: ingressNameOf(s.serviceName, r.groupName),
-            namespace: s.namespace,
-            labels: { "app.kubernetes.io/name": s.serviceName, "app.kubernetes.io/managed-by": "pulumi" },
-            annotations: ingressAnnotationsOf(r, {
-              healthCheckPath: s.healthCheckPath,
-              order: order[i],
-              certificateArn: args.certificateArn,
-              webAclArn: args.webAclArn,
-              loadBalancerAttributes,
-            }),
-            ...(s.canaryServiceName ? canaryActionAnnotationOf(s.serviceName, s.canaryServiceName, s.servicePort) : {}),
-          },
-          spec: ingressSpecOf(r, s),
-        },
-        // The controller's admission webhook validates Ingresses, and it must outlive them to remove the ALB on delete.
-        // A canary's weights belong to the Rollouts controller once created: Pulumi must not reset them mid-release.
-        {
-          parent: this,
-          dependsOn: [controller],
-          ...(s.canaryServiceName ? { ignoreChanges: [`metadata.annotations["${Object.keys(canaryActionAnnotationOf(s.serviceName, s.canaryServiceName, s.servicePort))[0]}"]`] } : {}),
-        },
-      );
-      return { ingress, published: { namespace: s.namespace, name: ingress.metadata.name, serviceName: s.serviceName, path: s.path, hosts: [r.regionalHostname, r.domainName] } };
-    });
+    const { role: controllerRole, controller } = createLoadBalancerController(ctx);
+    const externalDnsRole = createExternalDns(ctx);
+    const ingresses = createPublishedIngresses(ctx, controller);
 
     this.regionalHostname = r.regionalHostname;
     this.publicHostname = r.domainName;

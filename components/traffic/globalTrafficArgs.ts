@@ -115,11 +115,8 @@ export function isHostname(value: unknown): value is string {
   return typeof value === "string" && HOSTNAME.test(value);
 }
 
-/** Every problem with the arguments; empty when they are valid. */
-export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem[] {
-  const shape = argsObjectProblems(args, "GlobalTraffic");
-  if (shape.length > 0) return shape;
-  const p = new Problems().addAll(environmentProblems(args.environment));
+/** The public hostname, and which zone holds it: the given one or one this component creates. */
+function checkHostnameAndZone(p: Problems, args: GlobalTrafficArgs): void {
   p.check(isHostname(args.domainName), {
     property: "domainName",
     value: args.domainName,
@@ -134,7 +131,6 @@ export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem
     rule: "exactly one of hostedZoneId or createZone: true",
     fix: "pass the existing public zone's id, or set createZone: true (and not both)",
   });
-  const zoneName = args.zoneName ?? args.domainName;
   if (args.zoneName !== undefined) {
     p.check(isHostname(args.zoneName) && (args.domainName === args.zoneName || String(args.domainName).endsWith(`.${args.zoneName}`)), {
       property: "zoneName",
@@ -143,11 +139,18 @@ export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem
       fix: "set zoneName to domainName or one of its parent domains",
     });
   }
+}
+
+/** Routing policy, failure threshold, TTL and the WAF rate limit. */
+function checkTuning(p: Problems, args: GlobalTrafficArgs): void {
   checkOneOf(p, "routing", args.routing, Object.values(TrafficRouting));
   checkInteger(p, "failureThreshold", args.failureThreshold ?? GLOBAL_TRAFFIC_DEFAULTS.failureThreshold, 2, 3, "set failureThreshold to 2 (20 s detection) or 3 (30 s, fewer false failovers)");
   checkInteger(p, "dnsTtl", args.dnsTtl ?? GLOBAL_TRAFFIC_DEFAULTS.dnsTtl, 10, 300, "set dnsTtl between 10 and 300 s (60 is a good default)");
   checkInteger(p, "waf.rateLimitPer5Minutes", args.waf?.rateLimitPer5Minutes ?? GLOBAL_TRAFFIC_DEFAULTS.rateLimitPer5Minutes, 100, 2_000_000_000);
+}
 
+/** The Route 53 health-checker regions: at least 3, distinct, each one Route 53 runs checkers in. */
+function checkHealthCheckRegions(p: Problems, args: GlobalTrafficArgs): void {
   const checkers = args.healthCheckRegions ?? GLOBAL_TRAFFIC_DEFAULTS.healthCheckRegions;
   p.check(checkers.length >= 3 && new Set(checkers).size === checkers.length, {
     property: "healthCheckRegions",
@@ -163,8 +166,10 @@ export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem
       fix: "pick a region from that list",
     }),
   );
+}
 
-  const endpoints = args.endpoints ?? [];
+/** How many endpoints the routing policy takes. */
+function checkEndpointCount(p: Problems, args: GlobalTrafficArgs, endpoints: readonly TrafficEndpoint[]): void {
   if (args.routing === TrafficRouting.Failover) {
     p.check(endpoints.length === 2, {
       property: "endpoints",
@@ -175,48 +180,65 @@ export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem
   } else {
     p.check(endpoints.length >= 1, { property: "endpoints", value: [], rule: "at least 1 endpoint", fix: "add the regional load balancers" });
   }
-  const seen = new Set<string>();
-  endpoints.forEach((e, i) => {
-    const at = `endpoints[${i}]`;
-    p.check(isKnownRegion(e?.region) && !seen.has(e.region), {
-      property: `${at}.region`,
-      value: e?.region,
-      rule: "a known AWS region, used once",
-      fix: "use one endpoint per region, e.g. us-east-1",
-    });
-    if (typeof e?.region === "string") seen.add(e.region);
-    p.check(args.providers?.[e?.region] !== undefined, {
-      property: `providers["${e?.region}"]`,
-      value: Object.keys(args.providers ?? {}),
-      rule: `an aws.Provider for every endpoint region`,
-      fix: `pass providers: { "${e?.region}": <aws.Provider for ${e?.region}> }`,
-    });
-    p.check(typeof e?.healthCheckPath === "string" && e.healthCheckPath.startsWith("/") && e.healthCheckPath.length <= 255, {
-      property: `${at}.healthCheckPath`,
-      value: e?.healthCheckPath,
-      rule: "an absolute path of at most 255 characters",
-      fix: 'set the path the load balancer answers health checks on, e.g. "/healthz"',
-    });
-    if (e?.healthCheckPort !== undefined) checkInteger(p, `${at}.healthCheckPort`, e.healthCheckPort, 1, 65535);
-    if (typeof e?.loadBalancerDnsName === "string") {
-      p.check(isHostname(e.loadBalancerDnsName.toLowerCase()), {
-        property: `${at}.loadBalancerDnsName`,
-        value: e.loadBalancerDnsName,
-        rule: "a DNS name",
-        fix: "pass the load balancer's DNS name or a record that points at it",
-      });
-    }
-    // A CNAME cannot sit at a zone apex; only alias records can (Route 53 ChangeResourceRecordSets: "RRSet of type
-    // CNAME ... is not permitted at apex").
-    if ((createZone || args.zoneName !== undefined) && zoneName === args.domainName) {
-      p.check(e?.loadBalancerZoneId !== undefined || e?.aliasTarget !== undefined, {
-        property: `${at}.loadBalancerZoneId`,
-        value: e?.loadBalancerZoneId,
-        rule: "set when domainName is the apex of its zone (a CNAME is not allowed at an apex)",
-        fix: "pass the load balancer's canonical hosted zone id, or set zoneName to a parent domain",
-      });
-    }
+}
+
+/** One endpoint: region (used once, with a provider), health check, DNS name, and an alias target at a zone apex. */
+function checkEndpoint(p: Problems, args: GlobalTrafficArgs, e: TrafficEndpoint, i: number, seen: Set<string>, atApex: boolean): void {
+  const at = `endpoints[${i}]`;
+  p.check(isKnownRegion(e?.region) && !seen.has(e.region), {
+    property: `${at}.region`,
+    value: e?.region,
+    rule: "a known AWS region, used once",
+    fix: "use one endpoint per region, e.g. us-east-1",
   });
+  if (typeof e?.region === "string") seen.add(e.region);
+  p.check(args.providers?.[e?.region] !== undefined, {
+    property: `providers["${e?.region}"]`,
+    value: Object.keys(args.providers ?? {}),
+    rule: `an aws.Provider for every endpoint region`,
+    fix: `pass providers: { "${e?.region}": <aws.Provider for ${e?.region}> }`,
+  });
+  p.check(typeof e?.healthCheckPath === "string" && e.healthCheckPath.startsWith("/") && e.healthCheckPath.length <= 255, {
+    property: `${at}.healthCheckPath`,
+    value: e?.healthCheckPath,
+    rule: "an absolute path of at most 255 characters",
+    fix: 'set the path the load balancer answers health checks on, e.g. "/healthz"',
+  });
+  if (e?.healthCheckPort !== undefined) checkInteger(p, `${at}.healthCheckPort`, e.healthCheckPort, 1, 65535);
+  if (typeof e?.loadBalancerDnsName === "string") {
+    p.check(isHostname(e.loadBalancerDnsName.toLowerCase()), {
+      property: `${at}.loadBalancerDnsName`,
+      value: e.loadBalancerDnsName,
+      rule: "a DNS name",
+      fix: "pass the load balancer's DNS name or a record that points at it",
+    });
+  }
+  // A CNAME cannot sit at a zone apex; only alias records can (Route 53 ChangeResourceRecordSets: "RRSet of type
+  // CNAME ... is not permitted at apex").
+  if (atApex) {
+    p.check(e?.loadBalancerZoneId !== undefined || e?.aliasTarget !== undefined, {
+      property: `${at}.loadBalancerZoneId`,
+      value: e?.loadBalancerZoneId,
+      rule: "set when domainName is the apex of its zone (a CNAME is not allowed at an apex)",
+      fix: "pass the load balancer's canonical hosted zone id, or set zoneName to a parent domain",
+    });
+  }
+}
+
+/** Every problem with the arguments; empty when they are valid. */
+export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem[] {
+  const shape = argsObjectProblems(args, "GlobalTraffic");
+  if (shape.length > 0) return shape;
+  const p = new Problems().addAll(environmentProblems(args.environment));
+  checkHostnameAndZone(p, args);
+  checkTuning(p, args);
+  checkHealthCheckRegions(p, args);
+  const endpoints = args.endpoints ?? [];
+  checkEndpointCount(p, args, endpoints);
+  const zoneName = args.zoneName ?? args.domainName;
+  const atApex = (args.createZone === true || args.zoneName !== undefined) && zoneName === args.domainName;
+  const seen = new Set<string>();
+  endpoints.forEach((e, i) => checkEndpoint(p, args, e, i, seen, atApex));
   return p.list;
 }
 

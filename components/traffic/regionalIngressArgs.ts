@@ -142,12 +142,8 @@ function checkPath(p: Problems, property: string, value: unknown, fix: string): 
   });
 }
 
-/** Every problem with the arguments; empty when they are valid. */
-export function regionalIngressProblems(args: RegionalIngressArgs): readonly Problem[] {
-  const shape = argsObjectProblems(args, "RegionalIngress");
-  if (shape.length > 0) return shape;
-  const p = new Problems();
-  const prod = environmentProfile(args.environment).requireServices;
+/** Environment, region and the public hostname (and the regional one derived from it). */
+function checkPlacement(p: Problems, args: RegionalIngressArgs): void {
   checkOneOf(p, "environment", args.environment, Environments);
   p.check(isKnownRegion(args.region), {
     property: "region",
@@ -169,6 +165,10 @@ export function regionalIngressProblems(args: RegionalIngressArgs): readonly Pro
       fix: "use a shorter domainName",
     });
   }
+}
+
+/** The IngressGroup name and any chart version overrides (exact versions only). */
+function checkGroupAndCharts(p: Problems, args: RegionalIngressArgs): void {
   const group = args.groupName ?? REGIONAL_INGRESS_DEFAULTS.groupName;
   p.check(GROUP_NAME.test(group), {
     property: "groupName",
@@ -186,6 +186,67 @@ export function regionalIngressProblems(args: RegionalIngressArgs): readonly Pro
       fix: `pin an exact version such as "${pinned}", or remove the override`,
     });
   }
+}
+
+/** One published service: names, port, a path no other service uses, health check path and canary Service. */
+function checkService(
+  p: Problems,
+  s: IngressServiceArgs,
+  i: number,
+  seen: { readonly services: Set<string>; readonly paths: Map<string, number> },
+): void {
+  const at = `services[${i}]`;
+  p.check(isDns1123Label(s?.namespace), {
+    property: `${at}.namespace`,
+    value: s?.namespace,
+    rule: "a namespace name (DNS-1123 label: lower-case letters, digits and '-', at most 63)",
+    fix: "set the namespace the Service runs in (the tenant's)",
+  });
+  p.check(isDns1035Label(s?.serviceName), {
+    property: `${at}.serviceName`,
+    value: s?.serviceName,
+    rule: "a Service name (DNS-1035 label: starts with a letter, lower-case letters, digits and '-', at most 63)",
+    fix: "set the Service's name (HaService appName)",
+  });
+  const key = `${s?.namespace}/${s?.serviceName}`;
+  p.check(!seen.services.has(key), {
+    property: `${at}.serviceName`,
+    value: key,
+    rule: "each namespace/service listed once",
+    fix: "remove the duplicate entry",
+  });
+  seen.services.add(key);
+  checkInteger(p, `${at}.servicePort`, s?.servicePort, 1, 65535, "set servicePort to the Service's port (1-65535)");
+  const path = s?.path ?? REGIONAL_INGRESS_DEFAULTS.path;
+  if (checkPath(p, `${at}.path`, path, 'set path to a prefix such as "/" or "/api"')) {
+    const first = seen.paths.get(path);
+    p.check(first === undefined, {
+      property: `${at}.path`,
+      value: path,
+      rule: `a path no other service uses (services[${first}] has it; every service shares the same hosts)`,
+      fix: 'give each service its own prefix, e.g. "/" for one and "/api" for another',
+    });
+    if (first === undefined) seen.paths.set(path, i);
+  }
+  checkPath(p, `${at}.healthCheckPath`, s?.healthCheckPath, 'set the path the pods answer health checks on, e.g. "/healthz"');
+  if (s?.canaryServiceName !== undefined) {
+    p.check(isDns1035Label(s.canaryServiceName) && s.canaryServiceName !== s.serviceName, {
+      property: `${at}.canaryServiceName`,
+      value: s.canaryServiceName,
+      rule: "a Service name (DNS-1035 label) other than serviceName",
+      fix: "pass the Rollout's canaryService, e.g. \"checkout-canary\"",
+    });
+  }
+}
+
+/** Every problem with the arguments; empty when they are valid. */
+export function regionalIngressProblems(args: RegionalIngressArgs): readonly Problem[] {
+  const shape = argsObjectProblems(args, "RegionalIngress");
+  if (shape.length > 0) return shape;
+  const p = new Problems();
+  const prod = environmentProfile(args.environment).requireServices;
+  checkPlacement(p, args);
+  checkGroupAndCharts(p, args);
 
   const services = args.services ?? [];
   p.check(!prod || services.length > 0, {
@@ -194,52 +255,8 @@ export function regionalIngressProblems(args: RegionalIngressArgs): readonly Pro
     rule: 'at least one service when environment is "prod" (an empty group creates no load balancer, so the region fails its health check)',
     fix: "list the services to publish: { namespace, serviceName, servicePort, healthCheckPath }",
   });
-  const seenServices = new Set<string>();
-  const seenPaths = new Map<string, number>();
-  services.forEach((s, i) => {
-    const at = `services[${i}]`;
-    p.check(isDns1123Label(s?.namespace), {
-      property: `${at}.namespace`,
-      value: s?.namespace,
-      rule: "a namespace name (DNS-1123 label: lower-case letters, digits and '-', at most 63)",
-      fix: "set the namespace the Service runs in (the tenant's)",
-    });
-    p.check(isDns1035Label(s?.serviceName), {
-      property: `${at}.serviceName`,
-      value: s?.serviceName,
-      rule: "a Service name (DNS-1035 label: starts with a letter, lower-case letters, digits and '-', at most 63)",
-      fix: "set the Service's name (HaService appName)",
-    });
-    const key = `${s?.namespace}/${s?.serviceName}`;
-    p.check(!seenServices.has(key), {
-      property: `${at}.serviceName`,
-      value: key,
-      rule: "each namespace/service listed once",
-      fix: "remove the duplicate entry",
-    });
-    seenServices.add(key);
-    checkInteger(p, `${at}.servicePort`, s?.servicePort, 1, 65535, "set servicePort to the Service's port (1-65535)");
-    const path = s?.path ?? REGIONAL_INGRESS_DEFAULTS.path;
-    if (checkPath(p, `${at}.path`, path, 'set path to a prefix such as "/" or "/api"')) {
-      const first = seenPaths.get(path);
-      p.check(first === undefined, {
-        property: `${at}.path`,
-        value: path,
-        rule: `a path no other service uses (services[${first}] has it; every service shares the same hosts)`,
-        fix: 'give each service its own prefix, e.g. "/" for one and "/api" for another',
-      });
-      if (first === undefined) seenPaths.set(path, i);
-    }
-    checkPath(p, `${at}.healthCheckPath`, s?.healthCheckPath, 'set the path the pods answer health checks on, e.g. "/healthz"');
-    if (s?.canaryServiceName !== undefined) {
-      p.check(isDns1035Label(s.canaryServiceName) && s.canaryServiceName !== s.serviceName, {
-        property: `${at}.canaryServiceName`,
-        value: s.canaryServiceName,
-        rule: "a Service name (DNS-1035 label) other than serviceName",
-        fix: "pass the Rollout's canaryService, e.g. \"checkout-canary\"",
-      });
-    }
-  });
+  const seen = { services: new Set<string>(), paths: new Map<string, number>() };
+  services.forEach((s, i) => checkService(p, s, i, seen));
   return p.list;
 }
 

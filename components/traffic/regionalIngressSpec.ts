@@ -21,20 +21,18 @@ function document(statements: Json[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
 }
 
-/**
- * The controller's documented IAM policy (docs/install/iam_policy.json, v2.14), with partition-aware ARNs. Reads are
- * account-wide; creating load balancers, target groups and security groups requires tagging them with
- * `elbv2.k8s.aws/cluster`, and modifying or deleting them requires that tag to be present, so the controller cannot
- * touch load balancers it did not create.
- */
-export function loadBalancerControllerPolicy(partition: string): string {
-  const elb = `arn:${partition}:elasticloadbalancing:*:*`;
-  const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
-  const ownResources = [`${elb}:targetgroup/*/*`, `${elb}:loadbalancer/net/*/*`, `${elb}:loadbalancer/app/*/*`];
-  const requestTagged = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } };
-  const resourceTagged = { Null: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
-  const retagOwned = { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true", [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } };
-  return document([
+/** Tag the controller's conditions key on: present on the request, on the resource, or kept while retagging. */
+function clusterTagConditions(): { requestTagged: Json; resourceTagged: Json; retagOwned: Json } {
+  return {
+    requestTagged: { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "false" } },
+    resourceTagged: { Null: { [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } },
+    retagOwned: { Null: { [`aws:RequestTag/${CLUSTER_TAG}`]: "true", [`aws:ResourceTag/${CLUSTER_TAG}`]: "false" } },
+  };
+}
+
+/** The ELB service-linked role and the account-wide reads (EC2, ELB, certificates, WAF, Shield). */
+function controllerReadStatements(): Json[] {
+  return [
     {
       Sid: "ServiceLinkedRole",
       Effect: "Allow",
@@ -71,6 +69,14 @@ export function loadBalancerControllerPolicy(partition: string): string {
       ],
       Resource: "*",
     },
+  ];
+}
+
+/** Security groups: create them tagged, retag and modify or delete only the tagged ones. */
+function controllerSecurityGroupStatements(partition: string): Json[] {
+  const securityGroups = `arn:${partition}:ec2:*:*:security-group/*`;
+  const { requestTagged, resourceTagged, retagOwned } = clusterTagConditions();
+  return [
     { Sid: "SecurityGroupRules", Effect: "Allow", Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"], Resource: "*" },
     { Sid: "CreateSecurityGroup", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "*" },
     {
@@ -88,6 +94,15 @@ export function loadBalancerControllerPolicy(partition: string): string {
       Resource: "*",
       Condition: resourceTagged,
     },
+  ];
+}
+
+/** Load balancers and target groups: create them tagged, then modify, retag or delete only the tagged ones. */
+function controllerLoadBalancerStatements(partition: string): Json[] {
+  const elb = `arn:${partition}:elasticloadbalancing:*:*`;
+  const ownResources = [`${elb}:targetgroup/*/*`, `${elb}:loadbalancer/net/*/*`, `${elb}:loadbalancer/app/*/*`];
+  const { requestTagged, resourceTagged, retagOwned } = clusterTagConditions();
+  return [
     {
       Sid: "CreateTaggedLoadBalancers",
       Effect: "Allow",
@@ -127,6 +142,13 @@ export function loadBalancerControllerPolicy(partition: string): string {
       Resource: ownResources,
       Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, ...requestTagged },
     },
+  ];
+}
+
+/** Target registration and listener settings (WAF, certificates, rules). */
+function controllerTargetAndListenerStatements(partition: string): Json[] {
+  const elb = `arn:${partition}:elasticloadbalancing:*:*`;
+  return [
     {
       Sid: "RegisterTargets",
       Effect: "Allow",
@@ -142,6 +164,21 @@ export function loadBalancerControllerPolicy(partition: string): string {
       ],
       Resource: "*",
     },
+  ];
+}
+
+/**
+ * The controller's documented IAM policy (docs/install/iam_policy.json, v2.14), with partition-aware ARNs. Reads are
+ * account-wide; creating load balancers, target groups and security groups requires tagging them with
+ * `elbv2.k8s.aws/cluster`, and modifying or deleting them requires that tag to be present, so the controller cannot
+ * touch load balancers it did not create.
+ */
+export function loadBalancerControllerPolicy(partition: string): string {
+  return document([
+    ...controllerReadStatements(),
+    ...controllerSecurityGroupStatements(partition),
+    ...controllerLoadBalancerStatements(partition),
+    ...controllerTargetAndListenerStatements(partition),
   ]);
 }
 
