@@ -102,6 +102,78 @@ export function validateLoggingArgs(name: string, args: LoggingArgs): void {
   throwIfProblems(`Logging "${name}"`, loggingProblems(args));
 }
 
+/** The log group's key: the one given, or a new one usable only by this region's CloudWatch Logs for this group. */
+function logGroupKeyArn(
+  name: string,
+  parent: pulumi.ComponentResource,
+  args: LoggingArgs,
+  at: { account: pulumi.Output<string>; groupName: pulumi.Output<string>; protect: boolean },
+): pulumi.Output<string> {
+  if (args.kmsKeyArn !== undefined) return pulumi.output(args.kmsKeyArn);
+  return serviceKey(
+    `${name}-key`,
+    {
+      description: "Container logs of the EKS cluster",
+      policy: serviceKeyPolicy(at.account, `logs.${args.region}.amazonaws.com`, {
+        ArnEquals: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${at.account}:log-group:${at.groupName}` },
+      }),
+      tags: args.tags,
+    },
+    { parent, protect: at.protect },
+  ).arn;
+}
+
+/** Fluent Bit's IRSA role. */
+function fluentBitRole(name: string, parent: pulumi.ComponentResource, args: LoggingArgs, namespace: string, group: aws.cloudwatch.LogGroup): aws.iam.Role {
+  return irsaRole(
+    `${name}-fluent-bit`,
+    {
+      oidcProviderArn: args.oidcProviderArn,
+      oidcIssuer: args.oidcIssuer,
+      namespace,
+      serviceAccount: SERVICE_ACCOUNT,
+      description: `IRSA role for ${namespace}/${SERVICE_ACCOUNT}`,
+      // Write-only, to this one group: no CreateLogGroup, so Fluent Bit cannot create unencrypted groups.
+      inlinePolicy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
+        ],
+      }),
+      tags: args.tags,
+    },
+    { parent },
+  );
+}
+
+/** The aws-for-fluent-bit release; it waits for what the component waits for and for the image cache rules. */
+function fluentBitRelease(
+  name: string,
+  parent: pulumi.ComponentResource,
+  args: LoggingArgs,
+  at: { namespace: string; group: aws.cloudwatch.LogGroup; roleArn: pulumi.Output<string>; dependsOn: pulumi.ComponentResourceOptions["dependsOn"] },
+): void {
+  const images = mirrored(
+    fluentBitValues({ region: args.region, logGroupName: at.group.name, roleArn: at.roleArn, serviceMonitor: args.serviceMonitor ?? true }),
+    FLUENT_BIT_IMAGES, args.imageMirror, `${name}-fluent-bit`,
+  );
+  new k8s.helm.v3.Release(
+    `${name}-fluent-bit`,
+    {
+      name: "aws-for-fluent-bit",
+      namespace: at.namespace,
+      chart: FLUENT_BIT_CHART.chart,
+      version: FLUENT_BIT_CHART.version,
+      repositoryOpts: { repo: FLUENT_BIT_CHART.repo },
+      values: images.values,
+      atomic: true,
+      cleanupOnFail: true,
+      maxHistory: 10,
+    },
+    { parent, dependsOn: dependingAlsoOn(at.dependsOn, images.dependsOn) },
+  );
+}
+
 /** Fluent Bit DaemonSet shipping container logs to a KMS-encrypted CloudWatch log group with retention. */
 export class Logging extends pulumi.ComponentResource {
   readonly logGroupName: pulumi.Output<string>;
@@ -116,20 +188,7 @@ export class Logging extends pulumi.ComponentResource {
     const groupName = pulumi.output(args.clusterName).apply(logGroupName);
     const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
-    const kmsKeyArn =
-      args.kmsKeyArn !== undefined
-        ? pulumi.output(args.kmsKeyArn)
-        : serviceKey(
-            `${name}-key`,
-            {
-              description: "Container logs of the EKS cluster",
-              policy: serviceKeyPolicy(account, `logs.${args.region}.amazonaws.com`, {
-                ArnEquals: { "kms:EncryptionContext:aws:logs:arn": pulumi.interpolate`arn:aws:logs:${args.region}:${account}:log-group:${groupName}` },
-              }),
-              tags: args.tags,
-            },
-            { parent: this, protect },
-          ).arn;
+    const kmsKeyArn = logGroupKeyArn(name, this, args, { account, groupName, protect });
 
     const group = new aws.cloudwatch.LogGroup(
       `${name}-group`,
@@ -137,45 +196,9 @@ export class Logging extends pulumi.ComponentResource {
       { parent: this, protect },
     );
 
-    const role = irsaRole(
-      `${name}-fluent-bit`,
-      {
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace,
-        serviceAccount: SERVICE_ACCOUNT,
-        description: `IRSA role for ${namespace}/${SERVICE_ACCOUNT}`,
-        // Write-only, to this one group: no CreateLogGroup, so Fluent Bit cannot create unencrypted groups.
-        inlinePolicy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [group.arn, pulumi.interpolate`${group.arn}:*`] },
-          ],
-        }),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    const role = fluentBitRole(name, this, args, namespace, group);
+    fluentBitRelease(name, this, args, { namespace, group, roleArn: role.arn, dependsOn: opts?.dependsOn });
 
-    const images = mirrored(
-      fluentBitValues({ region: args.region, logGroupName: group.name, roleArn: role.arn, serviceMonitor: args.serviceMonitor ?? true }),
-      FLUENT_BIT_IMAGES, args.imageMirror, `${name}-fluent-bit`,
-    );
-    new k8s.helm.v3.Release(
-      `${name}-fluent-bit`,
-      {
-        name: "aws-for-fluent-bit",
-        namespace,
-        chart: FLUENT_BIT_CHART.chart,
-        version: FLUENT_BIT_CHART.version,
-        repositoryOpts: { repo: FLUENT_BIT_CHART.repo },
-        values: images.values,
-        atomic: true,
-        cleanupOnFail: true,
-        maxHistory: 10,
-      },
-      { parent: this, dependsOn: dependingAlsoOn(opts?.dependsOn, images.dependsOn) },
-    );
 
     this.logGroupName = group.name;
     this.logGroupArn = group.arn;

@@ -1,22 +1,37 @@
 import { throwIfProblems } from "../shared/validation";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import * as YAML from "yaml";
-import { AlertReceivers, alertmanagerConfig, snsTopicsOf } from "./alertmanager";
-import { ClusterAlarms, ClusterAlarmThresholds } from "./ClusterAlarms";
-import { Dashboards } from "./Dashboards";
+import { AlertReceivers } from "./alertmanager";
+import { ClusterAlarmThresholds } from "./ClusterAlarms";
 import { DashboardSpec } from "./grafana";
-import { irsaRole } from "./irsa";
-import { Logging } from "./Logging";
-import { ALERTMANAGER_SERVICE_ACCOUNT, GRAFANA_ADMIN_KEYS, KUBE_PROMETHEUS_STACK_CHART, KUBE_PROMETHEUS_STACK_IMAGES, prometheusStackValues } from "./prometheusStack";
-import { ImageMirror, mirrored } from "../shared/mirror";
-import { Slo, sloRuleGroups } from "./slo";
-import { SloRules } from "./SloRules";
-import { TraceExporter, Tracing } from "./Tracing";
+import { KUBE_PROMETHEUS_STACK_CHART } from "./prometheusStack";
+import { Dashboards } from "./Dashboards";
+import { ImageMirror } from "../shared/mirror";
+import { Slo } from "./slo";
+import { TraceExporter } from "./Tracing";
 import { Environment, MONITORING_NAMESPACE, RuleGroup } from "./types";
 import { monitoringStackProblems } from "./validation";
 import { environmentProfile } from "../shared/environment";
+import {
+  MonitoringContext,
+  alertmanagerConfigSecret,
+  alertmanagerRole,
+  createAlarms,
+  createLogging,
+  createSloRules,
+  createTracing,
+  grafanaAdmin,
+  monitoringNamespace,
+  prometheusStackRelease,
+} from "./monitoringStackPieces";
+
+export {
+  ALERTMANAGER_CONFIG_SECRET,
+  GRAFANA_ADMIN_SECRET,
+  PROMETHEUS_STACK_RELEASE,
+  renderAlertmanagerConfig,
+} from "./monitoringStackPieces";
+
 
 export interface PrometheusSettings {
   /** Prometheus replicas, each in its own zone. @default 2 */
@@ -89,17 +104,6 @@ export interface MonitoringStackArgs {
   readonly imageMirror?: ImageMirror;
 }
 
-/** Name of the kube-prometheus-stack Helm release in the cluster. */
-export const PROMETHEUS_STACK_RELEASE = "kube-prometheus-stack";
-export const GRAFANA_ADMIN_SECRET = "grafana-admin";
-export const ALERTMANAGER_CONFIG_SECRET = "alertmanager-config";
-
-/** The rendered `alertmanager.yaml`; receivers' secret fields resolved, the whole result kept secret. */
-export function renderAlertmanagerConfig(receivers: AlertReceivers<pulumi.Input<string>>): pulumi.Output<string> {
-  const resolved = pulumi.output(receivers) as unknown as pulumi.Output<AlertReceivers>;
-  return pulumi.secret(resolved.apply((r) => YAML.stringify(alertmanagerConfig(r), { aliasDuplicateObjects: false })));
-}
-
 /** Throws every problem of the arguments as one ValidationError; what the MonitoringStack constructor calls first. */
 export function validateMonitoringStackArgs(name: string, args: MonitoringStackArgs): void {
   throwIfProblems(`MonitoringStack "${name}"`, monitoringStackProblems(args));
@@ -137,148 +141,28 @@ export class MonitoringStack extends pulumi.ComponentResource {
     const protect = args.protect ?? profile.protect;
     const tags = { "production-platform:component": "monitoring", environment: args.environment, ...(args.tags ?? {}) };
     const namespace = MONITORING_NAMESPACE;
+    const ctx: MonitoringContext = { name, parent: this, args, profile, protect, tags };
 
-    const ns = args.namespaceManagedBy ?? new k8s.core.v1.Namespace(
-      `${name}-namespace`,
-      {
-        metadata: {
-          name: namespace,
-          // node-exporter and Fluent Bit read the host (hostPath, hostNetwork, hostPID).
-          labels: { "pod-security.kubernetes.io/enforce": "privileged", "app.kubernetes.io/managed-by": "pulumi" },
-        },
-      },
-      { parent: this },
-    );
+    const ns = monitoringNamespace(ctx);
+    const grafana = grafanaAdmin(ctx, ns);
+    const alertmanagerSecret = alertmanagerConfigSecret(ctx, ns);
+    const role = alertmanagerRole(ctx);
 
-    const password = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
-    const grafanaSecret = new k8s.core.v1.Secret(
-      `${name}-grafana-admin`,
-      {
-        metadata: { name: GRAFANA_ADMIN_SECRET, namespace },
-        type: "Opaque",
-        stringData: { [GRAFANA_ADMIN_KEYS.user]: "admin", [GRAFANA_ADMIN_KEYS.password]: pulumi.secret(password.result) },
-      },
-      { parent: this, dependsOn: [ns] },
-    );
-
-    const alertmanagerSecret = new k8s.core.v1.Secret(
-      `${name}-alertmanager-config`,
-      {
-        metadata: { name: ALERTMANAGER_CONFIG_SECRET, namespace },
-        type: "Opaque",
-        stringData: { "alertmanager.yaml": renderAlertmanagerConfig(args.alertReceivers) },
-      },
-      { parent: this, dependsOn: [ns] },
-    );
-
-    const snsTopics = snsTopicsOf(args.alertReceivers);
-    const alertmanagerRole =
-      snsTopics.length > 0
-        ? irsaRole(
-            `${name}-alertmanager`,
-            {
-              oidcProviderArn: args.oidcProviderArn,
-              oidcIssuer: args.oidcIssuer,
-              namespace,
-              serviceAccount: ALERTMANAGER_SERVICE_ACCOUNT,
-              description: `IRSA role for ${namespace}/${ALERTMANAGER_SERVICE_ACCOUNT}`,
-              inlinePolicy: pulumi.jsonStringify({
-                Version: "2012-10-17",
-                Statement: [
-                  { Effect: "Allow", Action: "sns:Publish", Resource: snsTopics },
-                  // Encrypted topics: the publisher needs the topic's key, but only through SNS.
-                  {
-                    Effect: "Allow",
-                    Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                    Resource: "*",
-                    Condition: { StringEquals: { "kms:ViaService": `sns.${args.region}.amazonaws.com` } },
-                  },
-                ],
-              }),
-              tags,
-            },
-            { parent: this },
-          )
-        : undefined;
-
-    const p = args.prometheus ?? {};
     this.chartVersion = KUBE_PROMETHEUS_STACK_CHART.version;
-    const images = mirrored(prometheusStackValues({
-      prometheusReplicas: p.replicas ?? 2,
-      retentionDays: p.retentionDays ?? profile.retention.prometheusDays,
-      storageGi: p.storageGi ?? profile.retention.prometheusStorageGi,
-      storageClass: p.storageClass,
-      alertmanagerReplicas: args.alertmanagerReplicas ?? 3,
-      alertmanagerConfigSecret: ALERTMANAGER_CONFIG_SECRET,
-      grafanaAdminSecret: GRAFANA_ADMIN_SECRET,
-      alertmanagerRoleArn: alertmanagerRole?.arn,
-      clusterLabel: args.clusterName,
-    }), KUBE_PROMETHEUS_STACK_IMAGES, args.imageMirror, `${name}-kube-prometheus-stack`);
-    this.release = new k8s.helm.v3.Release(
-      `${name}-kube-prometheus-stack`,
-      {
-        name: PROMETHEUS_STACK_RELEASE,
-        namespace,
-        chart: KUBE_PROMETHEUS_STACK_CHART.chart,
-        version: KUBE_PROMETHEUS_STACK_CHART.version,
-        repositoryOpts: { repo: KUBE_PROMETHEUS_STACK_CHART.repo },
-        skipCrds: false,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: 900,
-        maxHistory: 10,
-        values: images.values,
-      },
-      { parent: this, protect, dependsOn: [ns, grafanaSecret, alertmanagerSecret, ...images.dependsOn] },
-    );
+    this.release = prometheusStackRelease(ctx, { ns, grafanaSecret: grafana.secret, alertmanagerSecret, alertmanagerRoleArn: role?.arn });
 
-    const slos = args.slos ?? [];
-    const sloRules = slos.map((slo) => new SloRules(`${name}-slo-${slo.name}`, { slo, namespace }, { parent: this, dependsOn: [this.release] }));
-    this.ruleGroups = slos.flatMap((slo) => sloRuleGroups(slo));
+    const { sloRules, ruleGroups } = createSloRules(ctx, this.release);
+    this.ruleGroups = ruleGroups;
     this.prometheusRuleNames = sloRules.map((r) => r.ruleName);
 
     new Dashboards(`${name}-dashboards`, { dashboards: args.dashboards, namespace }, { parent: this, dependsOn: [ns] });
-
-    if (args.tracing !== false) {
-      new Tracing(
-        `${name}-tracing`,
-        { region: args.region, oidcProviderArn: args.oidcProviderArn, oidcIssuer: args.oidcIssuer, namespace, tags, imageMirror: args.imageMirror, ...(args.tracing ?? {}) },
-        { parent: this, dependsOn: [ns] },
-      );
-    }
-
-    const logging =
-      args.logging === false
-        ? undefined
-        : new Logging(
-            `${name}-logging`,
-            {
-              region: args.region,
-              clusterName: args.clusterName,
-              oidcProviderArn: args.oidcProviderArn,
-              oidcIssuer: args.oidcIssuer,
-              namespace,
-              protect,
-              tags,
-              imageMirror: args.imageMirror,
-              ...(args.logging ?? {}),
-            },
-            // Its ServiceMonitor needs the operator's CRDs.
-            { parent: this, dependsOn: [this.release] },
-          );
-
-    const alarms =
-      args.alarms === false
-        ? undefined
-        : new ClusterAlarms(
-            `${name}-alarms`,
-            { clusterName: args.clusterName, region: args.region, alarmTopicArn: args.alarmTopicArn, thresholds: args.alarms ?? undefined, tags },
-            { parent: this },
-          );
+    createTracing(ctx, ns);
+    const logging = createLogging(ctx, this.release);
+    const alarms = createAlarms(ctx);
 
     this.namespace = namespace;
-    this.grafanaAdminSecretName = grafanaSecret.metadata.name;
-    this.grafanaAdminPassword = pulumi.secret(password.result);
+    this.grafanaAdminSecretName = grafana.secret.metadata.name;
+    this.grafanaAdminPassword = pulumi.secret(grafana.password.result);
     this.alarmTopicArn = alarms ? alarms.alarmTopicArn : args.alarmTopicArn !== undefined ? pulumi.output(args.alarmTopicArn) : pulumi.output(undefined);
     this.logGroupName = logging ? logging.logGroupName : pulumi.output(undefined);
 

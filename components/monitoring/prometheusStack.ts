@@ -96,6 +96,74 @@ function zoneSpread(name: string): Record<string, unknown>[] {
   return [{ maxSkew: 1, topologyKey: ZONE_KEY, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: { "app.kubernetes.io/name": name } } }];
 }
 
+/** Prometheus: replicas in different zones (hard anti-affinity), PDB, NetworkPolicy, every monitor in every namespace. */
+function prometheusValues(s: PrometheusStackSettings): Record<string, unknown> {
+  return {
+    podDisruptionBudget: { enabled: true, minAvailable: 1 },
+    networkPolicy: { enabled: true },
+    prometheusSpec: {
+      replicas: s.prometheusReplicas,
+      resources: resourcesOf("prometheus"),
+      retention: `${s.retentionDays}d`,
+      // Leaves headroom below the volume size: a full disk stops ingestion, trimming old blocks does not.
+      retentionSize: `${Math.floor(s.storageGi * 0.85)}GB`,
+      storageSpec: pvc(s.storageGi, s.storageClass),
+      externalLabels: { cluster: s.clusterLabel },
+      replicaExternalLabelName: "prometheus_replica",
+      // Pick up every ServiceMonitor/PodMonitor/Probe/ScrapeConfig/PrometheusRule in every namespace, not only
+      // those labelled with this release.
+      serviceMonitorSelectorNilUsesHelmValues: false,
+      podMonitorSelectorNilUsesHelmValues: false,
+      ruleSelectorNilUsesHelmValues: false,
+      probeSelectorNilUsesHelmValues: false,
+      scrapeConfigSelectorNilUsesHelmValues: false,
+      serviceMonitorNamespaceSelector: {},
+      podMonitorNamespaceSelector: {},
+      ruleNamespaceSelector: {},
+      podAntiAffinity: "hard",
+      podAntiAffinityTopologyKey: ZONE_KEY,
+      topologySpreadConstraints: zoneSpread("prometheus"),
+    },
+  };
+}
+
+/** Alertmanager: spread evenly over zones, PDB, NetworkPolicy, its config from the Secret we render. */
+function alertmanagerValues(s: PrometheusStackSettings): Record<string, unknown> {
+  return {
+    podDisruptionBudget: { enabled: true, minAvailable: Math.max(1, s.alertmanagerReplicas - 1) },
+    networkPolicy: { enabled: true },
+    serviceAccount: {
+      create: true,
+      name: ALERTMANAGER_SERVICE_ACCOUNT,
+      annotations: s.alertmanagerRoleArn ? { "eks.amazonaws.com/role-arn": s.alertmanagerRoleArn } : {},
+    },
+    alertmanagerSpec: {
+      replicas: s.alertmanagerReplicas,
+      resources: resourcesOf("alertmanager"),
+      // Routes and receivers live in a Secret we render (amtool-checked); secrets never pass through Helm values.
+      useExistingSecret: true,
+      configSecret: s.alertmanagerConfigSecret,
+      storage: pvc(10, s.storageClass),
+      podAntiAffinity: "hard",
+      podAntiAffinityTopologyKey: HOST_KEY,
+      topologySpreadConstraints: zoneSpread("alertmanager"),
+    },
+  };
+}
+
+/** Grafana: admin from the existing Secret, dashboards from every namespace's labelled ConfigMaps. */
+function grafanaValues(s: PrometheusStackSettings): Record<string, unknown> {
+  return {
+    admin: { existingSecret: s.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
+    networkPolicy: { enabled: true },
+    resources: resourcesOf("grafana"),
+    sidecar: {
+      resources: resourcesOf("grafanaSidecar"),
+      dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
+    },
+  };
+}
+
 /**
  * Values for the release. HA: Prometheus replicas in different zones (hard anti-affinity), Alertmanager spread
  * evenly over zones, PDBs and NetworkPolicies on. EKS: the managed control plane exposes no controller-manager,
@@ -133,61 +201,8 @@ export function prometheusStackValues(s: PrometheusStackSettings): Record<string
     },
     "kube-state-metrics": { resources: resourcesOf("kubeStateMetrics") },
     "prometheus-node-exporter": { resources: resourcesOf("nodeExporter") },
-    prometheus: {
-      podDisruptionBudget: { enabled: true, minAvailable: 1 },
-      networkPolicy: { enabled: true },
-      prometheusSpec: {
-        replicas: s.prometheusReplicas,
-        resources: resourcesOf("prometheus"),
-        retention: `${s.retentionDays}d`,
-        // Leaves headroom below the volume size: a full disk stops ingestion, trimming old blocks does not.
-        retentionSize: `${Math.floor(s.storageGi * 0.85)}GB`,
-        storageSpec: pvc(s.storageGi, s.storageClass),
-        externalLabels: { cluster: s.clusterLabel },
-        replicaExternalLabelName: "prometheus_replica",
-        // Pick up every ServiceMonitor/PodMonitor/Probe/ScrapeConfig/PrometheusRule in every namespace, not only
-        // those labelled with this release.
-        serviceMonitorSelectorNilUsesHelmValues: false,
-        podMonitorSelectorNilUsesHelmValues: false,
-        ruleSelectorNilUsesHelmValues: false,
-        probeSelectorNilUsesHelmValues: false,
-        scrapeConfigSelectorNilUsesHelmValues: false,
-        serviceMonitorNamespaceSelector: {},
-        podMonitorNamespaceSelector: {},
-        ruleNamespaceSelector: {},
-        podAntiAffinity: "hard",
-        podAntiAffinityTopologyKey: ZONE_KEY,
-        topologySpreadConstraints: zoneSpread("prometheus"),
-      },
-    },
-    alertmanager: {
-      podDisruptionBudget: { enabled: true, minAvailable: Math.max(1, s.alertmanagerReplicas - 1) },
-      networkPolicy: { enabled: true },
-      serviceAccount: {
-        create: true,
-        name: ALERTMANAGER_SERVICE_ACCOUNT,
-        annotations: s.alertmanagerRoleArn ? { "eks.amazonaws.com/role-arn": s.alertmanagerRoleArn } : {},
-      },
-      alertmanagerSpec: {
-        replicas: s.alertmanagerReplicas,
-        resources: resourcesOf("alertmanager"),
-        // Routes and receivers live in a Secret we render (amtool-checked); secrets never pass through Helm values.
-        useExistingSecret: true,
-        configSecret: s.alertmanagerConfigSecret,
-        storage: pvc(10, s.storageClass),
-        podAntiAffinity: "hard",
-        podAntiAffinityTopologyKey: HOST_KEY,
-        topologySpreadConstraints: zoneSpread("alertmanager"),
-      },
-    },
-    grafana: {
-      admin: { existingSecret: s.grafanaAdminSecret, userKey: GRAFANA_ADMIN_KEYS.user, passwordKey: GRAFANA_ADMIN_KEYS.password },
-      networkPolicy: { enabled: true },
-      resources: resourcesOf("grafana"),
-      sidecar: {
-        resources: resourcesOf("grafanaSidecar"),
-        dashboards: { enabled: true, label: "grafana_dashboard", labelValue: "1", searchNamespace: "ALL" },
-      },
-    },
+    prometheus: prometheusValues(s),
+    alertmanager: alertmanagerValues(s),
+    grafana: grafanaValues(s),
   };
 }

@@ -244,13 +244,8 @@ export function sloAlertNames(name: string): { fastBurn: string; slowBurn: strin
   };
 }
 
-/** Rule groups for one SLO: recording rules, budget over the compliance window, alerts. */
-export function sloRuleGroups(input: Slo): RuleGroup[] {
-  const slo = resolveSlo(input);
-  const labels = sloLabels(slo);
-  const sel = selectorOf(slo);
-  const names = sloAlertNames(slo.name);
-
+/** Error-ratio recording rules per window, the objective and budget as series, and the latency quantile. */
+function recordingRules(slo: ResolvedSlo, labels: Record<string, string>): PrometheusRuleSpec[] {
   const recording: PrometheusRuleSpec[] = RATIO_WINDOWS.map((window) => ({
     record: SloRecords.errorRatio(window),
     expr: errorRatioExpr(slo, window),
@@ -268,17 +263,26 @@ export function sloRuleGroups(input: Slo): RuleGroup[] {
       labels: { ...labels, quantile: String(l.percentile) },
     });
   }
+  return recording;
+}
 
+/** The error ratio over the whole compliance window and the share of the budget left. */
+function budgetRules(slo: ResolvedSlo, labels: Record<string, string>): PrometheusRuleSpec[] {
   const period = `${slo.windowDays}d`;
-  const budget: PrometheusRuleSpec[] = [
+  return [
     { record: SloRecords.errorRatioPeriod, expr: errorRatioExpr(slo, period), labels: { ...labels, window: period } },
     {
       record: SloRecords.errorBudgetRemaining,
-      expr: `1 - (${SloRecords.errorRatioPeriod}${sel} / ${slo.errorBudget})`,
+      expr: `1 - (${SloRecords.errorRatioPeriod}${selectorOf(slo)} / ${slo.errorBudget})`,
       labels: { ...labels, window: period },
     },
   ];
+}
 
+/** The fast and slow burn alerts, then the plain error-rate and latency alerts when the SLO asks for them. */
+function alertRules(slo: ResolvedSlo): PrometheusRuleSpec[] {
+  const sel = selectorOf(slo);
+  const names = sloAlertNames(slo.name);
   const alerts: PrometheusRuleSpec[] = [
     burnAlert(slo, Severity.Critical, names.fastBurn),
     burnAlert(slo, Severity.Warning, names.slowBurn),
@@ -312,11 +316,17 @@ export function sloRuleGroups(input: Slo): RuleGroup[] {
       ),
     });
   }
+  return alerts;
+}
 
+/** Rule groups for one SLO: recording rules, budget over the compliance window, alerts. */
+export function sloRuleGroups(input: Slo): RuleGroup[] {
+  const slo = resolveSlo(input);
+  const labels = sloLabels(slo);
   return [
-    { name: `slo-${slo.name}-recording`, rules: recording },
+    { name: `slo-${slo.name}-recording`, rules: recordingRules(slo, labels) },
     // Rates over the whole compliance window are expensive and change slowly: every 5 minutes is plenty.
-    { name: `slo-${slo.name}-budget`, interval: "5m", rules: budget },
-    { name: `slo-${slo.name}-alerts`, rules: alerts },
+    { name: `slo-${slo.name}-budget`, interval: "5m", rules: budgetRules(slo, labels) },
+    { name: `slo-${slo.name}-alerts`, rules: alertRules(slo) },
   ];
 }

@@ -9,6 +9,8 @@ import {
   DEFAULT_LATENCY_THRESHOLD_SECONDS,
   DEFAULT_OBJECTIVE,
   DEFAULT_WINDOW_DAYS,
+  ErrorRateAlertSpec,
+  LatencySpec,
   MIN_OBJECTIVE,
   Slo,
   WINDOW_PLACEHOLDER,
@@ -48,6 +50,15 @@ export function checkSlo(problems: Problems, at: string, slo: Slo): boolean {
       fix: "set namespace to the namespace the service runs in, or leave it out",
     });
   }
+  checkSloTargets(problems, at, slo);
+  checkSloQueries(problems, at, slo);
+  if (slo.latency) checkSloLatency(problems, at, slo.latency);
+  if (slo.errorRateAlert) checkSloErrorRateAlert(problems, at, slo.errorRateAlert);
+  return problems.list.length === before;
+}
+
+/** The objective and the compliance window. */
+function checkSloTargets(problems: Problems, at: string, slo: Slo): void {
   const objective = slo.objective ?? DEFAULT_OBJECTIVE;
   problems.check(typeof objective === "number" && objective > MIN_OBJECTIVE && objective < 100, {
     property: `${at}.objective`,
@@ -62,6 +73,10 @@ export function checkSlo(problems: Problems, at: string, slo: Slo): boolean {
     rule: "an integer from 7 to 90 (the burn-rate windows are tuned for a window of weeks: the slow ticket reads 3 days)",
     fix: "set windowDays to 28 or 30",
   });
+}
+
+/** The selector and the custom event queries, when given. */
+function checkSloQueries(problems: Problems, at: string, slo: Slo): void {
   if (slo.selector !== undefined) {
     problems.check(SELECTOR.test(slo.selector), {
       property: `${at}.selector`,
@@ -81,42 +96,45 @@ export function checkSlo(problems: Problems, at: string, slo: Slo): boolean {
       });
     }
   }
-  if (slo.latency) {
-    const percentile = slo.latency.percentile ?? DEFAULT_LATENCY_PERCENTILE;
-    problems.check(typeof percentile === "number" && percentile > 0 && percentile < 1, {
-      property: `${at}.latency.percentile`,
-      value: slo.latency.percentile,
-      rule: "a quantile between 0 and 1 (exclusive)",
-      fix: "set percentile to e.g. 0.95 for p95",
+}
+
+/** The latency alert's percentile, threshold, hold time and bucket metric. */
+function checkSloLatency(problems: Problems, at: string, latency: LatencySpec): void {
+  const percentile = latency.percentile ?? DEFAULT_LATENCY_PERCENTILE;
+  problems.check(typeof percentile === "number" && percentile > 0 && percentile < 1, {
+    property: `${at}.latency.percentile`,
+    value: latency.percentile,
+    rule: "a quantile between 0 and 1 (exclusive)",
+    fix: "set percentile to e.g. 0.95 for p95",
+  });
+  const threshold = latency.thresholdSeconds ?? DEFAULT_LATENCY_THRESHOLD_SECONDS;
+  problems.check(typeof threshold === "number" && threshold > 0, {
+    property: `${at}.latency.thresholdSeconds`,
+    value: latency.thresholdSeconds,
+    rule: "a positive number of seconds",
+    fix: "set thresholdSeconds to e.g. 1 or 0.3",
+  });
+  checkDuration(problems, `${at}.latency.for`, latency.for);
+  if (latency.bucketMetric !== undefined) {
+    problems.check(METRIC_NAME.test(latency.bucketMetric) && latency.bucketMetric.endsWith("_bucket"), {
+      property: `${at}.latency.bucketMetric`,
+      value: latency.bucketMetric,
+      rule: "a Prometheus histogram bucket metric name ending in _bucket",
+      fix: "set bucketMetric to e.g. http_request_duration_seconds_bucket",
     });
-    const threshold = slo.latency.thresholdSeconds ?? DEFAULT_LATENCY_THRESHOLD_SECONDS;
-    problems.check(typeof threshold === "number" && threshold > 0, {
-      property: `${at}.latency.thresholdSeconds`,
-      value: slo.latency.thresholdSeconds,
-      rule: "a positive number of seconds",
-      fix: "set thresholdSeconds to e.g. 1 or 0.3",
-    });
-    checkDuration(problems, `${at}.latency.for`, slo.latency.for);
-    if (slo.latency.bucketMetric !== undefined) {
-      problems.check(METRIC_NAME.test(slo.latency.bucketMetric) && slo.latency.bucketMetric.endsWith("_bucket"), {
-        property: `${at}.latency.bucketMetric`,
-        value: slo.latency.bucketMetric,
-        rule: "a Prometheus histogram bucket metric name ending in _bucket",
-        fix: "set bucketMetric to e.g. http_request_duration_seconds_bucket",
-      });
-    }
   }
-  if (slo.errorRateAlert) {
-    const threshold = slo.errorRateAlert.threshold ?? DEFAULT_ERROR_RATE_THRESHOLD;
-    problems.check(typeof threshold === "number" && threshold > 0 && threshold < 1, {
-      property: `${at}.errorRateAlert.threshold`,
-      value: slo.errorRateAlert.threshold,
-      rule: "an error ratio between 0 and 1 (exclusive)",
-      fix: "set threshold to e.g. 0.05 for 5 %",
-    });
-    checkDuration(problems, `${at}.errorRateAlert.for`, slo.errorRateAlert.for);
-  }
-  return problems.list.length === before;
+}
+
+/** The plain error-rate alert's threshold and hold time. */
+function checkSloErrorRateAlert(problems: Problems, at: string, alert: ErrorRateAlertSpec): void {
+  const threshold = alert.threshold ?? DEFAULT_ERROR_RATE_THRESHOLD;
+  problems.check(typeof threshold === "number" && threshold > 0 && threshold < 1, {
+    property: `${at}.errorRateAlert.threshold`,
+    value: alert.threshold,
+    rule: "an error ratio between 0 and 1 (exclusive)",
+    fix: "set threshold to e.g. 0.05 for 5 %",
+  });
+  checkDuration(problems, `${at}.errorRateAlert.for`, alert.for);
 }
 
 function checkDuration(problems: Problems, property: string, value: string | undefined): void {

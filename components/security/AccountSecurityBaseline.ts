@@ -13,18 +13,9 @@ import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } 
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { isKnownRegion } from "../shared/regions";
 import { isDnsLabel } from "./networkPolicies";
-import { createSecureBucket } from "./secureBucket";
-import {
-  AccountContext,
-  cisStandardsArn,
-  cloudTrailBucketPolicy,
-  cloudTrailKeyPolicy,
-  configBucketPolicy,
-  configKeyPolicy,
-  configKeyUsePolicy,
-  serviceTrustPolicy,
-  trailLogsPolicy,
-} from "./accountPolicies";
+import { AccountContext } from "./accountPolicies";
+import { AccountBaselineContext, cloudTrail, guardDuty, recordConfiguration, securityHub } from "./accountBaselinePieces";
+
 
 export { LOG_RETENTION_DAYS } from "../shared/logs";
 
@@ -106,17 +97,6 @@ export function baselineName(stack: string): string {
   return `platform-${stack.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 60);
 }
 
-/** What the AWS Config recording of a baseline shares with the rest of its constructor. */
-interface RecordingContext {
-  readonly ctx: pulumi.Output<AccountContext>;
-  readonly json: (build: (c: AccountContext) => unknown) => pulumi.Output<string>;
-  readonly partition: pulumi.Output<string>;
-  readonly protect: boolean;
-  readonly tags: Record<string, string>;
-  readonly archiveAfterDays: number;
-  readonly expireAfterDays: number;
-}
-
 export class AccountSecurityBaseline extends pulumi.ComponentResource {
   readonly guardDutyDetectorId: pulumi.Output<string>;
   readonly securityHubStandardsArn: pulumi.Output<string>;
@@ -135,49 +115,27 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
     const physical = baselineName(pulumi.getStack());
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const ctx: pulumi.Output<AccountContext> = pulumi.all([partition, accountId]).apply(([p, a]) => ({ partition: p, accountId: a, region: args.region }));
-    const json = (build: (c: AccountContext) => unknown) => ctx.apply((c) => JSON.stringify(build(c)));
-    const archiveAfterDays = args.archiveAfterDays ?? 90;
-    const expireAfterDays = args.expireAfterDays ?? 2557;
+    const account: pulumi.Output<AccountContext> = pulumi.all([partition, accountId]).apply(([p, a]) => ({ partition: p, accountId: a, region: args.region }));
+    const json = (build: (c: AccountContext) => unknown) => account.apply((c) => JSON.stringify(build(c)));
+    const baseline: AccountBaselineContext = {
+      name,
+      parent: this,
+      args,
+      account,
+      json,
+      partition,
+      physical,
+      protect,
+      tags,
+      archiveAfterDays: args.archiveAfterDays ?? 90,
+      expireAfterDays: args.expireAfterDays ?? 2557,
+    };
 
-    // --- GuardDuty: threat detection, including the EKS control plane (audit logs) and nodes (runtime agent).
-    const detector = new aws.guardduty.Detector(
-      `${name}-guardduty`,
-      { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES", tags },
-      { parent: this },
-    );
-    new aws.guardduty.DetectorFeature(`${name}-guardduty-eks-audit`, { detectorId: detector.id, name: "EKS_AUDIT_LOGS", status: "ENABLED" }, { parent: this });
-    if (args.runtimeMonitoring ?? true) {
-      // RUNTIME_MONITORING covers EKS; it must not be combined with the older EKS_RUNTIME_MONITORING feature.
-      new aws.guardduty.DetectorFeature(
-        `${name}-guardduty-runtime`,
-        {
-          detectorId: detector.id,
-          name: "RUNTIME_MONITORING",
-          status: "ENABLED",
-          additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
-        },
-        { parent: this },
-      );
-    }
-
-    // --- AWS Config first: Security Hub's CIS controls are AWS Config rules, so a standard enabled before recording
+    const detector = guardDuty(baseline);
+    // AWS Config first: Security Hub's CIS controls are AWS Config rules, so a standard enabled before recording
     // runs reports most controls with no data (and nothing in the engine would order the two otherwise).
-    const recording = args.awsConfig
-      ? this.recordConfiguration(name, args, { ctx, json, partition, protect, tags, archiveAfterDays, expireAfterDays })
-      : undefined;
-
-    // --- Security Hub: only the standard we choose, not whatever AWS enables by default.
-    const hub = new aws.securityhub.Account(
-      `${name}-securityhub`,
-      { enableDefaultStandards: false, controlFindingGenerator: "SECURITY_CONTROL", autoEnableControls: true },
-      { parent: this },
-    );
-    const cis = new aws.securityhub.StandardsSubscription(
-      `${name}-securityhub-cis`,
-      { standardsArn: partition.apply((p) => cisStandardsArn({ partition: p, region: args.region })) },
-      { parent: this, dependsOn: recording ? [hub, recording] : [hub] },
-    );
+    const recording = args.awsConfig ? recordConfiguration(baseline) : undefined;
+    const cis = securityHub(baseline, recording);
 
     new aws.accessanalyzer.Analyzer(`${name}-access-analyzer`, { analyzerName: physical, type: "ACCOUNT", tags }, { parent: this });
     new aws.ebs.EncryptionByDefault(`${name}-ebs-encryption`, { enabled: true }, { parent: this });
@@ -191,64 +149,7 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
         { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
         { parent: this },
       );
-
-      const key = new aws.kms.Key(
-        `${name}-trail-key`,
-        {
-          description: `CloudTrail and its CloudWatch log group (${args.environment})`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: json((c) => cloudTrailKeyPolicy(c, physical)),
-          tags,
-        },
-        { parent: this, protect },
-      );
-      const { bucket, policy } = createSecureBucket(
-        `${name}-trail-bucket`,
-        {
-          kmsKeyArn: key.arn,
-          policy: (bucketArn) => pulumi.all([ctx, bucketArn]).apply(([c, arn]) => JSON.stringify(cloudTrailBucketPolicy(c, arn, physical))),
-          archiveAfterDays,
-          expireAfterDays,
-          protect,
-          tags,
-        },
-        this,
-      );
-      trailBucket = bucket;
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${name}-trail-logs`,
-        { retentionInDays: args.trailLogRetentionDays ?? 365, kmsKeyId: key.arn, tags },
-        { parent: this, protect },
-      );
-      const logsRole = new aws.iam.Role(
-        `${name}-trail-logs-role`,
-        { description: "CloudTrail delivery to CloudWatch Logs", assumeRolePolicy: json((c) => serviceTrustPolicy("cloudtrail.amazonaws.com", c.accountId)), tags },
-        { parent: this },
-      );
-      const logsPolicy = new aws.iam.RolePolicy(
-        `${name}-trail-logs-policy`,
-        { role: logsRole.id, policy: logGroup.arn.apply((arn) => JSON.stringify(trailLogsPolicy(arn))) },
-        { parent: this },
-      );
-      trail = new aws.cloudtrail.Trail(
-        `${name}-trail`,
-        {
-          // Explicit name: the bucket and key policies pin CloudTrail to this trail's ARN.
-          name: physical,
-          s3BucketName: bucket.id,
-          kmsKeyId: key.arn,
-          isMultiRegionTrail: true,
-          includeGlobalServiceEvents: true,
-          enableLogFileValidation: true,
-          enableLogging: true,
-          cloudWatchLogsGroupArn: pulumi.interpolate`${logGroup.arn}:*`,
-          cloudWatchLogsRoleArn: logsRole.arn,
-          eventSelectors: [{ readWriteType: "All", includeManagementEvents: true }],
-          tags,
-        },
-        { parent: this, dependsOn: [policy, logsPolicy] },
-      );
+      ({ trail, bucket: trailBucket } = cloudTrail(baseline));
     }
 
     this.guardDutyDetectorId = detector.id;
@@ -261,62 +162,6 @@ export class AccountSecurityBaseline extends pulumi.ComponentResource {
       trailArn: this.trailArn,
       trailBucketName: this.trailBucketName,
     });
-  }
-
-  /**
-   * AWS Config in this region: a recorder (global types in the primary only), KMS-encrypted delivery to a secure
-   * bucket, and recording switched on. Returns the recorder status: what Security Hub's standard waits for.
-   */
-  private recordConfiguration(name: string, args: AccountSecurityBaselineArgs, c: RecordingContext): aws.cfg.RecorderStatus {
-    const { ctx, json, partition, protect, tags, archiveAfterDays, expireAfterDays } = c;
-    const configKey = new aws.kms.Key(
-      `${name}-config-key`,
-      { description: `AWS Config delivery (${args.environment})`, enableKeyRotation: true, deletionWindowInDays: 30, policy: json(configKeyPolicy), tags },
-      { parent: this, protect },
-    );
-    const { bucket, policy } = createSecureBucket(
-      `${name}-config-bucket`,
-      {
-        kmsKeyArn: configKey.arn,
-        policy: (bucketArn) => pulumi.all([ctx, bucketArn]).apply(([c, arn]) => JSON.stringify(configBucketPolicy(c, arn))),
-        archiveAfterDays,
-        expireAfterDays,
-        protect,
-        tags,
-      },
-      this,
-    );
-    const role = new aws.iam.Role(
-      `${name}-config-role`,
-      { description: "AWS Config recorder", assumeRolePolicy: json((c) => serviceTrustPolicy("config.amazonaws.com", c.accountId)), tags },
-      { parent: this },
-    );
-    const attachment = new aws.iam.RolePolicyAttachment(
-      `${name}-config-role-policy`,
-      { role: role.name, policyArn: partition.apply((p) => `arn:${p}:iam::aws:policy/service-role/AWS_ConfigRole`) },
-      { parent: this },
-    );
-    const keyUse = new aws.iam.RolePolicy(
-      `${name}-config-role-kms`,
-      { role: role.id, policy: configKey.arn.apply((arn) => JSON.stringify(configKeyUsePolicy(arn))) },
-      { parent: this },
-    );
-    const recorder = new aws.cfg.Recorder(
-      `${name}-config-recorder`,
-      {
-        name: "platform",
-        roleArn: role.arn,
-        // Global resources (IAM) are recorded once, in the primary region, or every region reports them again.
-        recordingGroup: { allSupported: true, includeGlobalResourceTypes: args.primary },
-      },
-      { parent: this, dependsOn: [attachment] },
-    );
-    const channel = new aws.cfg.DeliveryChannel(
-      `${name}-config-delivery`,
-      { name: "platform", s3BucketName: bucket.id, s3KmsKeyArn: configKey.arn },
-      { parent: this, dependsOn: [recorder, policy, keyUse] },
-    );
-    return new aws.cfg.RecorderStatus(`${name}-config-status`, { name: recorder.name, isEnabled: true }, { parent: this, dependsOn: [channel] });
   }
 }
 

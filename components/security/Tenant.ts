@@ -6,19 +6,16 @@
  * `new Tenant(name, args, { providers: [awsProvider, cluster.provider] })`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import { PodSecurityLevel, PodSecurityLevels } from "./psa";
+import { PodSecurityLevel } from "./psa";
 import { EgressRule, IngressRule } from "./networkPolicies";
-import { LimitSettings, QuotaSettings, WorkloadFootprint, quotaForWorkloads, resolveLimits } from "./quota";
-import { tenantRoleRules } from "./rbac";
-import { createNamespaceGuardrails } from "./namespaceGuardrails";
-import { ADDON_NAMESPACES, EXTERNAL_SECRETS_ACCESS_LABEL } from "./systemNamespaces";
-import { irsaRole, serviceAccountSubject } from "./iam";
+import { LimitSettings, QuotaSettings, WorkloadFootprint } from "./quota";
 import { Environment, environmentProfile } from "../shared/environment";
-import { roleNameOf, tenantPolicyAttachments, validateTenantArgs } from "./tenantValidation";
+import { validateTenantArgs } from "./tenantValidation";
+import { TenantContext, teamAccessEntries, tenantKey, tenantNamespaces, workloadIdentities } from "./tenantPieces";
 
 export { roleNameOf, tenantPolicyAttachments, tenantProblems, validateTenantArgs } from "./tenantValidation";
+export { tenantKeyAlias, tenantKeyUsePolicy } from "./tenantPieces";
+
 
 /** A workload identity: a Kubernetes ServiceAccount and the IAM role only it can assume (IRSA). */
 export interface TenantServiceAccount {
@@ -148,116 +145,21 @@ export class Tenant extends pulumi.ComponentResource {
     super("production-platform:security:Tenant", name, {}, opts);
 
     const tenant = args.tenant;
-    const namespaceNames = [...(args.namespaces ?? [tenant])];
-    const level = args.podSecurityLevel ?? PodSecurityLevels.Restricted;
-    const protect = args.protect ?? environmentProfile(args.environment).protect;
     const group = tenantGroup(tenant);
-    const tags = { ...args.tags, "production-platform/tenant": tenant, environment: args.environment };
-    const rules = tenantRoleRules({
-      allowSecretsRead: args.allowSecretsRead ?? false,
-      allowPodExec: args.allowPodExec ?? false,
-      allowExternalSecrets: args.externalSecrets ?? false,
-    });
+    const c: TenantContext = {
+      name,
+      parent: this,
+      args,
+      namespaceNames: [...(args.namespaces ?? [tenant])],
+      group,
+      protect: args.protect ?? environmentProfile(args.environment).protect,
+      tags: { ...args.tags, "production-platform/tenant": tenant, environment: args.environment },
+    };
 
-    const namespaces = namespaceNames.map((ns) => {
-      const { name: namespaceName } = createNamespaceGuardrails(
-        `${name}-${ns}`,
-        {
-          namespace: ns,
-          kubernetesVersion: args.kubernetesVersion,
-          podSecurityLevel: level,
-          labels: {
-            "production-platform/tenant": tenant,
-            ...(args.externalSecrets ? { [EXTERNAL_SECRETS_ACCESS_LABEL]: "true" } : {}),
-          },
-          annotations: level === PodSecurityLevels.Restricted ? undefined : { "production-platform/pod-security-reason": args.podSecurityReason as string },
-          allowSameNamespace: args.allowSameNamespace ?? true,
-          egress: args.egress ?? [],
-          ingress: args.ingress ?? [{ name: "monitoring", namespace: ADDON_NAMESPACES.Monitoring }],
-          quota: quotaForWorkloads(args.workloads ?? [], args.quota),
-          limits: resolveLimits(args.limits),
-          protect,
-        },
-        this,
-      );
-      const role = new k8s.rbac.v1.Role(`${name}-${ns}-edit-role`, { metadata: { name: group, namespace: namespaceName }, rules }, { parent: this });
-      new k8s.rbac.v1.RoleBinding(
-        `${name}-${ns}-edit-binding`,
-        {
-          metadata: { name: group, namespace: namespaceName },
-          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-          subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: group }],
-        },
-        { parent: this },
-      );
-      return namespaceName;
-    });
-
-    // Access entries carry only a group: no EKS access policy is associated, so the team's whole Kubernetes
-    // permission set is the namespaced Role above (the managed AmazonEKSEditPolicy would also grant Secrets).
-    for (const arn of args.teamRoleArns ?? []) {
-      new aws.eks.AccessEntry(
-        `${name}-access-${roleNameOf(arn)}`,
-        { clusterName: args.clusterName, principalArn: arn, kubernetesGroups: [group], type: "STANDARD", tags },
-        { parent: this },
-      );
-    }
-
-    let key: aws.kms.Key | undefined;
-    let alias: aws.kms.Alias | undefined;
-    if (args.kms) {
-      key = new aws.kms.Key(
-        `${name}-key`,
-        {
-          description: `Tenant ${tenant} (${args.environment}) data key`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          tags,
-        },
-        { parent: this, protect },
-      );
-      alias = new aws.kms.Alias(`${name}-key-alias`, { name: tenantKeyAlias(tenant), targetKeyId: key.keyId }, { parent: this });
-    }
-
-    const roleArns: Record<string, pulumi.Output<string>> = {};
-    for (const sa of args.serviceAccounts ?? []) {
-      const ns = sa.namespace ?? namespaceNames[0];
-      const base = `${name}-sa-${ns}-${sa.name}`;
-      const role = irsaRole(
-        `${base}-role`,
-        {
-          oidcProviderArn: args.oidcProviderArn as pulumi.Input<string>,
-          oidcIssuer: args.oidcIssuer as pulumi.Input<string>,
-          namespace: ns,
-          serviceAccount: sa.name,
-          description: `IRSA for ${serviceAccountSubject(ns, sa.name)}`,
-          tags,
-        },
-        { parent: this },
-      );
-      attachTenantPolicies(base, role, sa, this);
-      if (sa.inlinePolicy !== undefined) {
-        new aws.iam.RolePolicy(`${base}-inline`, { role: role.id, policy: sa.inlinePolicy }, { parent: this });
-      }
-      if (key) {
-        new aws.iam.RolePolicy(`${base}-kms`, { role: role.id, policy: tenantKeyUsePolicy(key.arn) }, { parent: this });
-      }
-      const index = namespaceNames.indexOf(ns);
-      new k8s.core.v1.ServiceAccount(
-        base,
-        {
-          metadata: {
-            name: sa.name,
-            namespace: namespaces[index],
-            annotations: { "eks.amazonaws.com/role-arn": role.arn },
-          },
-          // The IRSA token is projected by the EKS webhook independently of this flag; the API token is not needed.
-          automountServiceAccountToken: false,
-        },
-        { parent: this },
-      );
-      roleArns[`${ns}/${sa.name}`] = role.arn;
-    }
+    const namespaces = tenantNamespaces(c);
+    teamAccessEntries(c);
+    const { key, alias } = tenantKey(c);
+    const roleArns = workloadIdentities(c, namespaces, key);
 
     this.namespaces = pulumi.all(namespaces);
     this.editGroup = group;
@@ -272,35 +174,4 @@ export class Tenant extends pulumi.ComponentResource {
       kmsAliasName: this.kmsAliasName,
     });
   }
-}
-
-/**
- * The service account's managed-policy attachments, one child per attachment named after its key
- * (tenantPolicyAttachments), never after its position; `formerIndex` aliases the name earlier versions used.
- */
-function attachTenantPolicies(base: string, role: aws.iam.Role, sa: TenantServiceAccount, parent: pulumi.Resource): void {
-  for (const a of tenantPolicyAttachments(sa)) {
-    const aliases = a.formerIndex === undefined ? undefined : [{ name: `${base}-policy-${a.formerIndex}` }];
-    new aws.iam.RolePolicyAttachment(`${base}-policy-${a.name}`, { role: role.name, policyArn: a.policyArn }, { parent, aliases });
-  }
-}
-
-/** KMS alias of a tenant's key; includes the stack because aliases are unique per account and region. */
-export function tenantKeyAlias(tenant: string): string {
-  return `alias/platform/${pulumi.getStack().replace(/[^a-zA-Z0-9_-]/g, "-")}/tenant/${tenant}`;
-}
-
-/** Lets a workload role use (not administer) the tenant key. */
-export function tenantKeyUsePolicy(keyArn: pulumi.Input<string>): pulumi.Output<string> {
-  return pulumi.jsonStringify({
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "UseTenantKey",
-        Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"],
-        Resource: keyArn,
-      },
-    ],
-  });
 }

@@ -1,3 +1,4 @@
+import type * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
@@ -53,6 +54,52 @@ export function validateImageVerificationArgs(name: string, args: ImageVerificat
   throwIfProblems(`ImageVerification "${name}"`, imageVerificationProblems(args));
 }
 
+/** IRSA role of Kyverno's admission controller: read the image-signing public key and the signatures in ECR. */
+function kyvernoRole(name: string, parent: pulumi.ComponentResource, args: ImageVerificationArgs, tags: Record<string, string>): aws.iam.Role {
+  return createIrsaRole(`${name}-kyverno`, {
+    oidcProviderArn: args.oidcProviderArn,
+    oidcIssuer: args.oidcIssuer,
+    namespace: KYVERNO_NAMESPACE,
+    serviceAccount: KYVERNO_ADMISSION_SA,
+    description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
+    inlinePolicyName: `${name}-kyverno`,
+    tags,
+    inlinePolicy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
+      const [account, , , region] = host.split(".");
+      const partition = keyArn.split(":")[1];
+      return JSON.stringify(policyDocument([
+        { Sid: "VerifyWithSigningKey", Effect: "Allow", Action: ["kms:GetPublicKey", "kms:DescribeKey", "kms:Verify"], Resource: keyArn },
+        { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        { Sid: "ReadSignatures", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"], Resource: `arn:${partition}:ecr:${region}:${account}:repository/*` },
+      ]));
+    }),
+  }, { parent });
+}
+
+/**
+ * The namespace with the platform's add-on guardrails (PSA labels for the cluster's version, default-deny, quota,
+ * limits), then what the controllers need: webhook calls from the control plane, and HTTPS to the API server and
+ * the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
+ */
+function kyvernoNamespace(name: string, parent: pulumi.ComponentResource, args: ImageVerificationArgs): ReturnType<typeof createNamespaceGuardrails> {
+  return createNamespaceGuardrails(name, {
+    namespace: KYVERNO_NAMESPACE,
+    kubernetesVersion: args.kubernetesVersion,
+    podSecurityLevel: PodSecurityLevels.Restricted,
+    labels: { "production-platform/owner": "platform" },
+    allowSameNamespace: true,
+    egress: [],
+    ingress: [],
+    extraPolicies: [
+      { name: "allow-webhook", spec: webhookIngressSpec(9443) },
+      { name: "allow-https", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] } },
+    ],
+    quota: resolveQuota(ADDON_QUOTA),
+    limits: resolveLimits(ADDON_LIMITS),
+    protect: false,
+  }, parent);
+}
+
 /**
  * Image signature verification at admission with Kyverno's `verifyImages` against a cosign key held in AWS KMS: in the
  * tenant namespaces a pod runs only images from the account's ECR in its region, pinned to a digest (Kyverno resolves
@@ -69,44 +116,8 @@ export class ImageVerification extends pulumi.ComponentResource {
     const tags = { ...args.tags };
     const enforce = args.enforce ?? environmentProfile(args.environment).enforceImageVerification;
 
-    const role = createIrsaRole(`${name}-kyverno`, {
-      oidcProviderArn: args.oidcProviderArn,
-      oidcIssuer: args.oidcIssuer,
-      namespace: KYVERNO_NAMESPACE,
-      serviceAccount: KYVERNO_ADMISSION_SA,
-      description: `Kyverno admission controller of ${name}: read the image-signing public key and signatures`,
-      inlinePolicyName: `${name}-kyverno`,
-      tags,
-      inlinePolicy: pulumi.all([args.signingKeyArn, args.registryHost]).apply(([keyArn, host]) => {
-        const [account, , , region] = host.split(".");
-        const partition = keyArn.split(":")[1];
-        return JSON.stringify(policyDocument([
-          { Sid: "VerifyWithSigningKey", Effect: "Allow", Action: ["kms:GetPublicKey", "kms:DescribeKey", "kms:Verify"], Resource: keyArn },
-          { Sid: "EcrToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-          { Sid: "ReadSignatures", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability", "ecr:DescribeImages"], Resource: `arn:${partition}:ecr:${region}:${account}:repository/*` },
-        ]));
-      }),
-    }, parent);
-
-    // The namespace with the platform's add-on guardrails (PSA labels for the cluster's version, default-deny, quota,
-    // limits), then what the controllers need: webhook calls from the control plane, and HTTPS to the API server and
-    // the AWS APIs (KMS for the key, ECR for signatures, STS for IRSA).
-    const guarded = createNamespaceGuardrails(name, {
-      namespace: KYVERNO_NAMESPACE,
-      kubernetesVersion: args.kubernetesVersion,
-      podSecurityLevel: PodSecurityLevels.Restricted,
-      labels: { "production-platform/owner": "platform" },
-      allowSameNamespace: true,
-      egress: [],
-      ingress: [],
-      extraPolicies: [
-        { name: "allow-webhook", spec: webhookIngressSpec(9443) },
-        { name: "allow-https", spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] }] } },
-      ],
-      quota: resolveQuota(ADDON_QUOTA),
-      limits: resolveLimits(ADDON_LIMITS),
-      protect: false,
-    }, this);
+    const role = kyvernoRole(name, this, args, tags);
+    const guarded = kyvernoNamespace(name, this, args);
     const namespace = { metadata: { name: guarded.name } };
     const netpols = guarded.policies;
     const images = mirrored(kyvernoValues(role.arn), KYVERNO_IMAGES, args.imageMirror, `${name}-kyverno`);
