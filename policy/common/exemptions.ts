@@ -60,76 +60,92 @@ function dateText(value: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Parses and validates the text of an exemptions file. Throws `ExemptionConfigError` with every problem found.
- * An empty file or `exemptions: []` means no exemptions.
- */
-export function parseExemptions(text: string, source = "exemptions.yaml"): Exemption[] {
+/** The list under `exemptions:` (`undefined`/`null` when empty); throws when the text is not YAML or not that shape. */
+function exemptionList(text: string, source: string): { doc: object; list: unknown[] | null | undefined } | undefined {
   let doc: unknown;
   try {
     doc = YAML.parse(text);
   } catch (err) {
     throw new ExemptionConfigError(source, [`not valid YAML: ${(err as Error).message.split("\n")[0]}`]);
   }
-  if (doc === null || doc === undefined) return [];
+  if (doc === null || doc === undefined) return undefined;
   const list = typeof doc === "object" && !Array.isArray(doc) ? (doc as Record<string, unknown>).exemptions : undefined;
   if (typeof doc !== "object" || Array.isArray(doc) || !(list === null || list === undefined || Array.isArray(list))) {
     throw new ExemptionConfigError(source, ["top level must be a mapping with a list under `exemptions:`"]);
   }
+  return { doc: doc as object, list: list as unknown[] | null | undefined };
+}
+
+/** Checks an entry's `resource` into `problems`; the match it gives when it is a mapping (valid or not). */
+function resourceOf(at: string, match: unknown, problems: string[]): ResourceMatch | undefined {
+  if (match === undefined) {
+    problems.push(`${at}: field \`resource\` is missing: give { urn: <glob> } or { kind, namespace, name }`);
+    return undefined;
+  }
+  if (match === null || typeof match !== "object" || Array.isArray(match)) {
+    problems.push(`${at}: field \`resource\` is ${JSON.stringify(match)}: give { urn: <glob> } or { kind, namespace, name }`);
+    return undefined;
+  }
+  const m = match as Record<string, unknown>;
+  for (const key of Object.keys(m)) {
+    if (!MATCH_FIELDS.includes(key)) problems.push(`${at}: unknown field \`resource.${key}\` (allowed: ${MATCH_FIELDS.join(", ")})`);
+  }
+  for (const key of MATCH_FIELDS) {
+    if (m[key] !== undefined && (typeof m[key] !== "string" || (m[key] as string).trim() === "")) {
+      problems.push(`${at}: field \`resource.${key}\` is ${JSON.stringify(m[key])}: give a non-empty string (globs with * allowed)`);
+    }
+  }
+  const k8sKeys = ["kind", "namespace", "name"].filter((k) => m[k] !== undefined);
+  if (m.urn !== undefined && k8sKeys.length > 0) {
+    problems.push(`${at}: field \`resource\` mixes urn with ${k8sKeys.join("/")}: use one way to match`);
+  } else if (m.urn === undefined && k8sKeys.length === 0) {
+    problems.push(`${at}: field \`resource\` is empty: give { urn: <glob> } or { kind, namespace, name }`);
+  } else if (m.urn === "*" || (k8sKeys.length > 0 && k8sKeys.every((k) => m[k] === "*"))) {
+    problems.push(`${at}: field \`resource\` matches every resource: name the resources the exemption is for`);
+  }
+  return m.urn !== undefined ? { urn: m.urn as string } : { kind: m.kind as string, namespace: m.namespace as string, name: m.name as string };
+}
+
+/** Checks entry number `entry` into `problems`; the exemption when it has none. */
+function entryOf(raw: unknown, entry: number, problems: string[]): Exemption | undefined {
+  const label = (e: Record<string, unknown> | undefined) =>
+    `entry ${entry}${e && typeof e.policy === "string" && e.policy ? ` (policy ${e.policy})` : ""}`;
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+    problems.push(`entry ${entry}: must be a mapping with fields ${ENTRY_FIELDS.join(", ")}`);
+    return undefined;
+  }
+  const e = raw as Record<string, unknown>;
+  const at = label(e);
+  const before = problems.length;
+  for (const key of Object.keys(e)) {
+    if (!ENTRY_FIELDS.includes(key)) problems.push(`${at}: unknown field \`${key}\` (allowed: ${ENTRY_FIELDS.join(", ")})`);
+  }
+  for (const field of ["policy", "reason", "owner"]) {
+    const v = e[field];
+    if (typeof v !== "string" || v.trim() === "") problems.push(`${at}: field \`${field}\` is ${v === undefined ? "missing" : `invalid (${JSON.stringify(v)})`}: give a non-empty string`);
+  }
+  const expires = dateText(e.expires);
+  if (e.expires === undefined) problems.push(`${at}: field \`expires\` is missing: give the last day the exemption applies as YYYY-MM-DD`);
+  else if (!expires || !validDate(expires)) problems.push(`${at}: field \`expires\` is ${JSON.stringify(e.expires)}: give a real date as YYYY-MM-DD`);
+  const resource = resourceOf(at, e.resource, problems);
+  if (problems.length !== before || !resource || !expires) return undefined;
+  return { policy: (e.policy as string).trim(), resource, reason: (e.reason as string).trim(), owner: (e.owner as string).trim(), expires, entry };
+}
+
+/**
+ * Parses and validates the text of an exemptions file. Throws `ExemptionConfigError` with every problem found.
+ * An empty file or `exemptions: []` means no exemptions.
+ */
+export function parseExemptions(text: string, source = "exemptions.yaml"): Exemption[] {
+  const parsed = exemptionList(text, source);
+  if (parsed === undefined) return [];
   const problems: string[] = [];
-  const extraTop = Object.keys(doc as object).filter((k) => k !== "exemptions");
+  const extraTop = Object.keys(parsed.doc).filter((k) => k !== "exemptions");
   if (extraTop.length > 0) problems.push(`unknown top-level key(s) ${extraTop.join(", ")}: only \`exemptions\` is allowed`);
   const out: Exemption[] = [];
-  ((list as unknown[] | null | undefined) ?? []).forEach((raw, i) => {
-    const entry = i + 1;
-    const label = (e: Record<string, unknown> | undefined) =>
-      `entry ${entry}${e && typeof e.policy === "string" && e.policy ? ` (policy ${e.policy})` : ""}`;
-    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
-      problems.push(`entry ${entry}: must be a mapping with fields ${ENTRY_FIELDS.join(", ")}`);
-      return;
-    }
-    const e = raw as Record<string, unknown>;
-    const at = label(e);
-    const before = problems.length;
-    for (const key of Object.keys(e)) {
-      if (!ENTRY_FIELDS.includes(key)) problems.push(`${at}: unknown field \`${key}\` (allowed: ${ENTRY_FIELDS.join(", ")})`);
-    }
-    for (const field of ["policy", "reason", "owner"]) {
-      const v = e[field];
-      if (typeof v !== "string" || v.trim() === "") problems.push(`${at}: field \`${field}\` is ${v === undefined ? "missing" : `invalid (${JSON.stringify(v)})`}: give a non-empty string`);
-    }
-    const expires = dateText(e.expires);
-    if (e.expires === undefined) problems.push(`${at}: field \`expires\` is missing: give the last day the exemption applies as YYYY-MM-DD`);
-    else if (!expires || !validDate(expires)) problems.push(`${at}: field \`expires\` is ${JSON.stringify(e.expires)}: give a real date as YYYY-MM-DD`);
-    const match = e.resource;
-    let resource: ResourceMatch | undefined;
-    if (match === undefined) {
-      problems.push(`${at}: field \`resource\` is missing: give { urn: <glob> } or { kind, namespace, name }`);
-    } else if (match === null || typeof match !== "object" || Array.isArray(match)) {
-      problems.push(`${at}: field \`resource\` is ${JSON.stringify(match)}: give { urn: <glob> } or { kind, namespace, name }`);
-    } else {
-      const m = match as Record<string, unknown>;
-      for (const key of Object.keys(m)) {
-        if (!MATCH_FIELDS.includes(key)) problems.push(`${at}: unknown field \`resource.${key}\` (allowed: ${MATCH_FIELDS.join(", ")})`);
-      }
-      for (const key of MATCH_FIELDS) {
-        if (m[key] !== undefined && (typeof m[key] !== "string" || (m[key] as string).trim() === "")) {
-          problems.push(`${at}: field \`resource.${key}\` is ${JSON.stringify(m[key])}: give a non-empty string (globs with * allowed)`);
-        }
-      }
-      const k8sKeys = ["kind", "namespace", "name"].filter((k) => m[k] !== undefined);
-      if (m.urn !== undefined && k8sKeys.length > 0) {
-        problems.push(`${at}: field \`resource\` mixes urn with ${k8sKeys.join("/")}: use one way to match`);
-      } else if (m.urn === undefined && k8sKeys.length === 0) {
-        problems.push(`${at}: field \`resource\` is empty: give { urn: <glob> } or { kind, namespace, name }`);
-      } else if (m.urn === "*" || (k8sKeys.length > 0 && k8sKeys.every((k) => m[k] === "*"))) {
-        problems.push(`${at}: field \`resource\` matches every resource: name the resources the exemption is for`);
-      }
-      resource = m.urn !== undefined ? { urn: m.urn as string } : { kind: m.kind as string, namespace: m.namespace as string, name: m.name as string };
-    }
-    if (problems.length === before && resource && expires) {
-      out.push({ policy: (e.policy as string).trim(), resource, reason: (e.reason as string).trim(), owner: (e.owner as string).trim(), expires, entry });
-    }
+  (parsed.list ?? []).forEach((raw, i) => {
+    const exemption = entryOf(raw, i + 1, problems);
+    if (exemption) out.push(exemption);
   });
   if (problems.length > 0) throw new ExemptionConfigError(source, problems);
   return out;

@@ -8,6 +8,7 @@ import type { Finding, StackRule, Subject } from "../../common/finding";
 import { describe } from "../../common/finding";
 import { namespaceOf } from "../../common/kubernetes";
 import { isUnknown, isUnseen, objectOf } from "../../common/unknown";
+import type { ClusterScope } from "./joins";
 import { coherence } from "./meta";
 import { cannotTell, KubeView, where } from "./model";
 import { formatQuantity, quantityOf } from "./quantity";
@@ -30,20 +31,13 @@ interface Need {
   missing: string[];
 }
 
-function judgeQuota(view: KubeView, quota: Subject): Finding[] {
-  // A quota the engine gave no properties (first preview under a new cluster's provider) is undecided, not fine:
-  // comparing our stacks' after-deploy findings with their first preview caught it passing silently.
-  if (isUnseen(quota)) return [cannotTell(quota, "spec", "whether the quota fits its workloads")];
-  const cluster = view.clusterOf(quota);
-  const namespace = namespaceOf(quota);
-  if (namespace === "unknown") return [cannotTell(quota, "metadata.namespace", "whether the quota fits its workloads")];
-  const spec = objectOf(quota.props.spec);
-  const hard = objectOf(spec?.hard);
-  if (!hard) return isUnknown(spec?.hard) || isUnknown(quota.props.spec) ? [cannotTell(quota, "spec.hard", "whether the quota fits its workloads")] : [];
-  if (spec?.scopes !== undefined || spec?.scopeSelector !== undefined) return [{ subject: quota, advisory: true, message: `cannot tell yet: ${where(quota, cluster)} is scoped (scopes/scopeSelector), so which pods it counts is not judged; check the scoped quota against its pods by hand.` }];
+/**
+ * What each key of `hard` that we track adds up to over the namespace's workloads at full scale; a workload whose pod
+ * count or resources are not known yet gets a "cannot tell" finding in `out` instead.
+ */
+function needsOf(view: KubeView, quota: Subject, cluster: ClusterScope, namespace: string | undefined, hard: Record<string, unknown>, out: Finding[]): Map<string, Need> {
   const defaults = limitRangeDefaults(view.ofKind("LimitRange", cluster.key).filter((l) => namespaceOf(l) === namespace));
   const needs = new Map<string, Need>();
-  const out: Finding[] = [];
   for (const w of view.workloadsIn(cluster.key, namespace)) {
     const pods = maxPods(view, w);
     if ("unknown" in pods) {
@@ -68,6 +62,11 @@ function judgeQuota(view: KubeView, quota: Subject): Finding[] {
       }
     }
   }
+  return needs;
+}
+
+/** The needs against `hard`: workloads that set no value for a tracked key, then one finding for every key exceeded. */
+function judgeNeeds(quota: Subject, cluster: ClusterScope, hard: Record<string, unknown>, needs: ReadonlyMap<string, Need>, out: Finding[]): void {
   const over: string[] = [];
   const raise: string[] = [];
   for (const [key, need] of needs) {
@@ -87,6 +86,21 @@ function judgeQuota(view: KubeView, quota: Subject): Finding[] {
   if (over.length > 0) {
     out.push({ subject: quota, message: `${where(quota, cluster)} allows ${over.join("; ")} at full scale with rollout surge, so pods are refused and rollouts stall; raise ${raise.join(", ")} or lower maxReplicas/resources.` });
   }
+}
+
+function judgeQuota(view: KubeView, quota: Subject): Finding[] {
+  // A quota the engine gave no properties (first preview under a new cluster's provider) is undecided, not fine:
+  // comparing our stacks' after-deploy findings with their first preview caught it passing silently.
+  if (isUnseen(quota)) return [cannotTell(quota, "spec", "whether the quota fits its workloads")];
+  const cluster = view.clusterOf(quota);
+  const namespace = namespaceOf(quota);
+  if (namespace === "unknown") return [cannotTell(quota, "metadata.namespace", "whether the quota fits its workloads")];
+  const spec = objectOf(quota.props.spec);
+  const hard = objectOf(spec?.hard);
+  if (!hard) return isUnknown(spec?.hard) || isUnknown(quota.props.spec) ? [cannotTell(quota, "spec.hard", "whether the quota fits its workloads")] : [];
+  if (spec?.scopes !== undefined || spec?.scopeSelector !== undefined) return [{ subject: quota, advisory: true, message: `cannot tell yet: ${where(quota, cluster)} is scoped (scopes/scopeSelector), so which pods it counts is not judged; check the scoped quota against its pods by hand.` }];
+  const out: Finding[] = [];
+  judgeNeeds(quota, cluster, hard, needsOf(view, quota, cluster, namespace, hard, out), out);
   const releases = view.releasesIn(cluster.key, namespace);
   if (releases.length > 0) {
     out.push({ subject: quota, advisory: true, message: `cannot tell yet: Helm release${releases.length > 1 ? "s" : ""} ${releases.map((r) => r.subject.name).join(", ")} also run${releases.length > 1 ? "" : "s"} pods in namespace ${namespace} of ${cluster.label}, whose requests and limits a policy cannot see, so ${describe(quota)} is judged on the other workloads only; give every chart explicit resources and size the quota for them.` });

@@ -14,7 +14,7 @@ import * as os from "os";
 import * as path from "path";
 import { discoverPacks } from "../../../src/cli/policy-run";
 import { readGolden, urnLines } from "../../../scripts/golden";
-import { advisoryConfig, changeCount, diffMultiset, findingKey, isDefaultProvider, packDiagnostics, planFindings, type EngineRun } from "./compare";
+import { advisoryConfig, changeCount, diffMultiset, findingKey, isDefaultProvider, packDiagnostics, planFindings, type EngineRun, type MultisetDiff } from "./compare";
 import { languageHost, operation, PULUMI, policyArgs, pulumi, workspace, type PackArg, type Workspace } from "./engine";
 
 const ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -93,46 +93,27 @@ function engineProblems(label: string, run: EngineRun, code: number, mayFail: bo
   return problems;
 }
 
-async function runTarget(target: Target, base: string, repo: string): Promise<TargetResult> {
-  const ws: Workspace = workspace(path.join(base, target.name));
-  const cwd = path.join(repo, target.program);
+/** What one target's engine operations returned. */
+type Operation = Awaited<ReturnType<typeof operation>>;
+
+/** The result of a target that stopped before anything was compared. */
+function failedTarget(target: Target, problem: string): TargetResult {
+  return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: [problem] };
+}
+
+/** "No warning about the pack itself" (issue 14): any diagnostic of any of the runs that is about a pack. */
+function packProblems(repo: string, runs: readonly (readonly [string, EngineRun])[]): string[] {
   const problems: string[] = [];
-  const step = async (name: string, args: string[]) => operation(ws, name, args, cwd);
-
-  const init = await pulumi(ws, ["stack", "init", target.stack], cwd, path.join(ws.root, "stack-init.log"));
-  if (init.code !== 0) {
-    console.log(`parity ${target.name}: ✘ pulumi stack init failed: ${init.output.trim()}`);
-    return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: [`stack init failed`] };
-  }
-
-  const preview = await step("preview", ["preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, false))]);
-  let plan: { report: any; urns: string[] };
-  try {
-    plan = runPlan(target, path.join(ws.root, "plan"));
-  } catch (err) {
-    // A plan that fails is this target's failure, not the end of the run: the other targets still say something.
-    console.log(`parity ${target.name}: ✘ ${(err as Error).message.split("\n")[0]}`);
-    return { name: target.name, findingsAgree: 0, findingsDiffer: 0, urnsDiffer: 0, problems: ["plan failed"] };
-  }
-  const hasMandatory = plan.report.findings.some((f: any) => f.enforcement === "mandatory");
-  problems.push(...engineProblems("preview", preview.run, preview.result.code, hasMandatory));
-
-  const findings = diffMultiset(preview.run.findings.map(findingKey), planFindings(plan.report).map(findingKey));
-  const expectedUrns = target.golden ? (readGolden(target.stack) ?? []) : plan.urns;
-  const urns = diffMultiset(preview.run.urns.filter((u) => !isDefaultProvider(u)), expectedUrns);
-
-  const up = await step("up", ["up", "--yes", "--skip-preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, true))]);
-  problems.push(...engineProblems("up", up.run, up.result.code, false));
-  const again = await step("re-preview", ["preview", "--stack", target.stack, "--expect-no-changes"]);
-  problems.push(...engineProblems("re-preview", again.run, again.result.code, false));
-  // "No warning about the pack itself" (issue 14): any diagnostic of any of the three runs that is about a pack.
   const packs = discoverPacks(path.join(repo, "policy")).map((dir) => ({ name: path.basename(dir), dir }));
-  for (const [label, run] of [["preview", preview.run], ["up", up.run], ["re-preview", again.run]] as const) {
+  for (const [label, run] of runs) {
     for (const m of packDiagnostics([...run.warnings, ...run.errors], packs, ["preview failed"])) problems.push(`${label}: about a pack: ${m.split("\n")[0]}`);
   }
-  const changes = changeCount(again.run.changes);
-  if (changes > 0) problems.push(`re-preview after up: ${changes} change(s): ${JSON.stringify(again.run.changes)}`);
+  return problems;
+}
 
+/** out/parity/<target>.json: both sides' counts, every difference with its messages, the problems and the logs. */
+function writeDetail(target: Target, ops: { preview: Operation; up: Operation; again: Operation }, plan: { report: any; urns: string[] }, findings: MultisetDiff, urns: MultisetDiff, problems: string[]): void {
+  const { preview, up, again } = ops;
   fs.mkdirSync(OUT, { recursive: true });
   const detail = {
     target: target.name,
@@ -147,15 +128,59 @@ async function runTarget(target: Target, base: string, repo: string): Promise<Ta
     logs: { preview: preview.logFile, up: up.logFile, rePreview: again.logFile },
   };
   fs.writeFileSync(path.join(OUT, `${target.name}.json`), `${JSON.stringify(detail, null, 2)}\n`);
+}
+
+/** Prints a target's summary line and its problems; its result. */
+function summarize(target: Target, findings: MultisetDiff, urns: MultisetDiff, upCode: number, changes: number, problems: string[]): TargetResult {
   const differ = findings.onlyLeft.length + findings.onlyRight.length;
   const urnsDiffer = urns.onlyLeft.length + urns.onlyRight.length;
   console.log(
     `parity ${target.name}: ${findings.agree} findings agree, ${differ} differ (engine-only ${findings.onlyLeft.length}, plan-only ${findings.onlyRight.length}); ` +
-      `${urns.agree} URNs agree, ${urnsDiffer} differ; up ${up.result.code === 0 ? "ok" : `exit ${up.result.code}`}; re-preview ${changes} change(s)` +
+      `${urns.agree} URNs agree, ${urnsDiffer} differ; up ${upCode === 0 ? "ok" : `exit ${upCode}`}; re-preview ${changes} change(s)` +
       (problems.length ? `; ${problems.length} problem(s)` : ""),
   );
   for (const p of problems) console.log(`  ✘ ${p}`);
   return { name: target.name, findingsAgree: findings.agree, findingsDiffer: differ, urnsDiffer, problems };
+}
+
+async function runTarget(target: Target, base: string, repo: string): Promise<TargetResult> {
+  const ws: Workspace = workspace(path.join(base, target.name));
+  const cwd = path.join(repo, target.program);
+  const problems: string[] = [];
+  const step = async (name: string, args: string[]) => operation(ws, name, args, cwd);
+
+  const init = await pulumi(ws, ["stack", "init", target.stack], cwd, path.join(ws.root, "stack-init.log"));
+  if (init.code !== 0) {
+    console.log(`parity ${target.name}: ✘ pulumi stack init failed: ${init.output.trim()}`);
+    return failedTarget(target, `stack init failed`);
+  }
+
+  const preview = await step("preview", ["preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, false))]);
+  let plan: { report: any; urns: string[] };
+  try {
+    plan = runPlan(target, path.join(ws.root, "plan"));
+  } catch (err) {
+    // A plan that fails is this target's failure, not the end of the run: the other targets still say something.
+    console.log(`parity ${target.name}: ✘ ${(err as Error).message.split("\n")[0]}`);
+    return failedTarget(target, "plan failed");
+  }
+  const hasMandatory = plan.report.findings.some((f: any) => f.enforcement === "mandatory");
+  problems.push(...engineProblems("preview", preview.run, preview.result.code, hasMandatory));
+
+  const findings = diffMultiset(preview.run.findings.map(findingKey), planFindings(plan.report).map(findingKey));
+  const expectedUrns = target.golden ? (readGolden(target.stack) ?? []) : plan.urns;
+  const urns = diffMultiset(preview.run.urns.filter((u) => !isDefaultProvider(u)), expectedUrns);
+
+  const up = await step("up", ["up", "--yes", "--skip-preview", "--stack", target.stack, ...policyArgs(packArgs(repo, target.env, ws.root, true))]);
+  problems.push(...engineProblems("up", up.run, up.result.code, false));
+  const again = await step("re-preview", ["preview", "--stack", target.stack, "--expect-no-changes"]);
+  problems.push(...engineProblems("re-preview", again.run, again.result.code, false));
+  problems.push(...packProblems(repo, [["preview", preview.run], ["up", up.run], ["re-preview", again.run]]));
+  const changes = changeCount(again.run.changes);
+  if (changes > 0) problems.push(`re-preview after up: ${changes} change(s): ${JSON.stringify(again.run.changes)}`);
+
+  writeDetail(target, { preview, up, again }, plan, findings, urns, problems);
+  return summarize(target, findings, urns, up.result.code, changes, problems);
 }
 
 export async function main(argv: string[]): Promise<number> {
