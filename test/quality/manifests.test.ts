@@ -6,6 +6,7 @@ import { RolloutsController } from "../../components/delivery";
 import { HaService } from "../../components/workload";
 import { installMockRuntime, settle } from "../../src/testing/mocks";
 import { planFor, readTree, STACKS } from "../support/plans";
+import { CHECKOUT } from "../support/services";
 
 /**
  * Models from the official Kubernetes OpenAPI schemas (kubernetes-models) and the CRDs' own schemas
@@ -92,13 +93,7 @@ describe("objects of HaService metrics with blue-green in the mesh", () => {
     const provider = new k8s.Provider("use1-cluster", { kubeconfig: "{}" });
     const controller = new RolloutsController("use1-rollouts", { environment: "prod", kubernetesVersion: "1.33" }, { provider });
     new HaService("use1-checkout", {
-      namespace: "payments",
-      appName: "checkout",
-      image: "ghcr.io/acme/checkout:1.4.2",
-      port: 8080,
-      environment: "prod",
-      probes: { liveness: { httpPath: "/livez" }, readiness: { httpPath: "/readyz" } },
-      allowedCallers: [{ namespace: "storefront" }],
+      ...CHECKOUT,
       delivery: { strategy: "blueGreen", controller: controller.release },
       metrics: { port: "http" },
       mesh: {},

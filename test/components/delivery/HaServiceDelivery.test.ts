@@ -4,6 +4,7 @@ import { ValidationError } from "../../../components/shared/validation";
 import { ingressNameOf } from "../../../components/traffic";
 import { HaService, HaServiceArgs } from "../../../components/workload";
 import { installMockRuntime, ResourceRecorder, settle } from "../../../src/testing/mocks";
+import { CHECKOUT } from "../../support/services";
 
 const T = {
   rollout: "kubernetes:argoproj.io/v1alpha1:Rollout",
@@ -16,13 +17,7 @@ const T = {
 };
 
 const BASE: HaServiceArgs = {
-  namespace: "payments",
-  appName: "checkout",
-  image: "ghcr.io/acme/checkout:1.4.2",
-  port: 8080,
-  environment: "prod",
-  probes: { liveness: { httpPath: "/livez" }, readiness: { httpPath: "/readyz" } },
-  allowedCallers: [{ namespace: "storefront" }],
+  ...CHECKOUT,
   expose: { loadBalancerCidrs: ["10.0.0.0/24"] },
 };
 

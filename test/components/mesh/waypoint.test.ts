@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { MESH_TRAFFIC_DEFAULTS, meshTrafficProblems, ServiceMesh, waypointPrincipalOf } from "../../../components/mesh";
 import { HaService, HaServiceArgs } from "../../../components/workload";
 import { installMockRuntime, ResourceRecorder, settle } from "../../../src/testing/mocks";
+import { CHECKOUT } from "../../support/services";
 
 const T = {
   authz: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
@@ -21,12 +22,7 @@ const T = {
 };
 
 const SERVICE: HaServiceArgs = {
-  namespace: "payments",
-  appName: "checkout",
-  image: "ghcr.io/acme/checkout:1.4.2",
-  port: 8080,
-  environment: "prod",
-  probes: { liveness: { httpPath: "/livez" }, readiness: { httpPath: "/readyz" } },
+  ...CHECKOUT,
   allowedCallers: [{ namespace: "storefront" }, { namespace: "monitoring" }],
 };
 

@@ -8,6 +8,7 @@ import { RolloutsController } from "../../../components/delivery";
 import { ValidationError } from "../../../components/shared/validation";
 import { HaService, HaServiceArgs } from "../../../components/workload";
 import { installMockRuntime, ResourceRecorder, settle } from "../../../src/testing/mocks";
+import { CHECKOUT } from "../../support/services";
 
 const T = {
   podMonitor: "kubernetes:monitoring.coreos.com/v1:PodMonitor",
@@ -19,13 +20,7 @@ const T = {
 const PROMETHEUS = "cluster.local/ns/monitoring/sa/kube-prometheus-stack-prometheus";
 
 const BASE: HaServiceArgs = {
-  namespace: "payments",
-  appName: "checkout",
-  image: "ghcr.io/acme/checkout:1.4.2",
-  port: 8080,
-  environment: "prod",
-  probes: { liveness: { httpPath: "/livez" }, readiness: { httpPath: "/readyz" } },
-  allowedCallers: [{ namespace: "storefront" }],
+  ...CHECKOUT,
 };
 
 interface Deployed {
