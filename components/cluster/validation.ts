@@ -2,7 +2,7 @@
  * Up-front validation of `HaClusterArgs`.
  */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
-import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, listField, Problem, Problems } from "../shared/validation";
 import { formatCidr, isNetworkAddress, networkOf, parseCidr } from "../network/cidr";
 import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
@@ -75,7 +75,8 @@ function checkZones(problems: Problems, args: HaClusterArgs, profileMinZones: nu
 /** Admin role ARNs: each an IAM role ARN, with role names unique across the list. */
 function checkAdminRoles(problems: Problems, args: HaClusterArgs): void {
   const adminNames = new Set<string>();
-  (args.adminRoleArns ?? []).forEach((arn, i) => {
+  // null has always read as "no admin roles"; any other non-list is reported instead of failing with a TypeError.
+  listField(problems, "adminRoleArns", args.adminRoleArns ?? undefined).forEach((arn, i) => {
     if (
       !problems.check(typeof arn === "string" && ROLE_ARN_PATTERN.test(arn), {
         property: `adminRoleArns[${i}]`,
@@ -100,8 +101,8 @@ function checkAdminRoles(problems: Problems, args: HaClusterArgs): void {
 
 /** The optional cluster name and control-plane log retention. */
 function checkNameAndLogRetention(problems: Problems, args: HaClusterArgs): void {
-  if (args.clusterName !== undefined) {
-    problems.check(CLUSTER_NAME.test(args.clusterName), {
+  if (args.clusterName != null) {
+    problems.check(typeof args.clusterName === "string" && CLUSTER_NAME.test(args.clusterName), {
       property: "clusterName",
       value: args.clusterName,
       rule: "1–100 letters, digits, hyphens or underscores, starting with a letter or digit",
@@ -150,7 +151,7 @@ function checkKubernetesVersion(problems: Problems, version: unknown): void {
 }
 
 function checkPublicAccess(problems: Problems, cidrs: readonly string[] | undefined, prod: boolean): void {
-  (cidrs ?? []).forEach((text, i) => {
+  listField(problems, "endpointPublicAccessCidrs", cidrs ?? undefined).forEach((text, i) => {
     const property = `endpointPublicAccessCidrs[${i}]`;
     const cidr = parseCidr(text);
     if (!problems.check(cidr !== undefined, { property, value: text, rule: "an IPv4 CIDR block such as 203.0.113.0/24", fix: "write the block as a.b.c.d/n" })) return;
@@ -165,14 +166,15 @@ function checkPublicAccess(problems: Problems, cidrs: readonly string[] | undefi
 }
 
 function checkPrivateAccess(problems: Problems, cidrs: readonly string[] | undefined): void {
-  (cidrs ?? []).forEach((text, i) => {
+  const list = listField(problems, "endpointPrivateAccessCidrs", cidrs ?? undefined);
+  list.forEach((text, i) => {
     const property = `endpointPrivateAccessCidrs[${i}]`;
     const cidr = parseCidr(text);
     if (!problems.check(cidr !== undefined, { property, value: text, rule: "an IPv4 CIDR block such as 203.0.113.0/24", fix: "write the block as a.b.c.d/n" })) return;
     problems.check(isNetworkAddress(cidr!) && cidr!.prefix > 0, {
       property, value: text, rule: "a network address narrower than /0", fix: "list the deployer ranges only (VPN, CI), each as its network address",
     });
-    problems.check(cidrs!.indexOf(text) === i, { property, value: text, rule: "each range once", fix: "remove the duplicate" });
+    problems.check(list.indexOf(text) === i, { property, value: text, rule: "each range once", fix: "remove the duplicate" });
   });
 }
 
@@ -184,6 +186,8 @@ function checkNodeGroup(problems: Problems, key: string, group: NodeGroupArgs, e
     rule: "a group key of 1–20 lower-case letters, digits or hyphens, starting with a letter",
     fix: `rename the group, e.g. "general"`,
   });
+  // A null or missing group has no fields to read; other odd values are judged field by field below.
+  if (!problems.check(group != null, { property: at, value: group, rule: "a node group object", fix: `describe the group, or remove ${at}` })) return;
   problems.check(Array.isArray(group.instanceTypes) && group.instanceTypes.length > 0 && group.instanceTypes.every((t) => typeof t === "string" && /^[a-z0-9-]+\.[a-z0-9]+$/.test(t)), {
     property: `${at}.instanceTypes`,
     value: group.instanceTypes,
@@ -213,7 +217,8 @@ function checkNodeGroup(problems: Problems, key: string, group: NodeGroupArgs, e
   if (group.diskSizeGiB !== undefined) checkInteger(problems, `${at}.diskSizeGiB`, group.diskSizeGiB, 20, 16384);
   if (group.capacityType !== undefined) checkOneOf(problems, `${at}.capacityType`, group.capacityType, Object.values(CapacityType));
   if (group.amiType !== undefined) checkOneOf(problems, `${at}.amiType`, group.amiType, Object.values(AmiType));
-  (group.taints ?? []).forEach((taint, i) => {
+  listField(problems, `${at}.taints`, group.taints ?? undefined).forEach((taint, i) => {
+    if (!problems.check(taint != null, { property: `${at}.taints[${i}]`, value: taint, rule: "a taint { key, value?, effect }", fix: "write the taint's key and effect, or remove the entry" })) return;
     checkOneOf(problems, `${at}.taints[${i}].effect`, taint.effect, Object.values(TaintEffect));
     problems.check(typeof taint.key === "string" && taint.key.length > 0 && taint.key.length <= 63 + 254, {
       property: `${at}.taints[${i}].key`,

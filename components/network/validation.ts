@@ -38,6 +38,12 @@ export function networkProblems(args: NetworkArgs): Problem[] {
   const vpc = checkVpcCidr(problems, args.cidrBlock);
   if (vpc && zonesOk && args.availabilityZones.length > 0) checkSubnetPlan(problems, args, vpc);
   if (args.transitGateway) checkTransitGateway(problems, args.transitGateway, vpc);
+  else if (args.transitGateway != null) {
+    // 0, "" or false: not a gateway, and not "unset" either.
+    problems.add({
+      property: "transitGateway", value: args.transitGateway, rule: "an object { id, routedCidrs }", fix: "pass the transit gateway's id and routedCidrs, or leave transitGateway out",
+    });
+  }
   return [...problems.list];
 }
 
@@ -114,7 +120,8 @@ function checkTransitGateway(problems: Problems, tgw: NonNullable<NetworkArgs["t
   problems.check(Array.isArray(tgw.routedCidrs) && tgw.routedCidrs.length > 0, {
     property: "transitGateway.routedCidrs", value: tgw.routedCidrs, rule: "a non-empty list of CIDRs reached through the gateway", fix: "list the deployer ranges, e.g. [\"203.0.113.0/24\"]",
   });
-  (tgw.routedCidrs ?? []).forEach((c, i) => {
+  // A routedCidrs that is not a list is reported just above; its entries are only read when it is one.
+  (Array.isArray(tgw.routedCidrs) ? tgw.routedCidrs : []).forEach((c, i) => {
     const range = parseCidr(c);
     if (!problems.check(range !== undefined && range.prefix > 0, {
       property: `transitGateway.routedCidrs[${i}]`, value: c, rule: "an IPv4 CIDR narrower than /0", fix: "name the remote ranges only; the default route stays with the NAT gateways",

@@ -105,6 +105,15 @@ export function listField<T>(problems: Problems, property: string, value: readon
   return [];
 }
 
+/**
+ * An optional object field (`waf`, `chartVersions`): unset (`undefined` or `null`) or an object; anything else is
+ * reported. Returns whether its fields can be read.
+ */
+export function checkOptionalObject(problems: Problems, property: string, value: unknown, shape: string): boolean {
+  if (value === undefined || value === null) return true;
+  return problems.check(isRecord(value), { property, value, rule: `an object ${shape}`, fix: `write ${property} as an object, or leave it out` });
+}
+
 export function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }

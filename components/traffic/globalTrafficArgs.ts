@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
-import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, checkOptionalObject, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { environmentProblems } from "../shared/environment";
 
 /** How Route 53 picks an endpoint. */
@@ -146,11 +146,17 @@ function checkTuning(p: Problems, args: GlobalTrafficArgs): void {
   checkOneOf(p, "routing", args.routing, Object.values(TrafficRouting));
   checkInteger(p, "failureThreshold", args.failureThreshold ?? GLOBAL_TRAFFIC_DEFAULTS.failureThreshold, 2, 3, "set failureThreshold to 2 (20 s detection) or 3 (30 s, fewer false failovers)");
   checkInteger(p, "dnsTtl", args.dnsTtl ?? GLOBAL_TRAFFIC_DEFAULTS.dnsTtl, 10, 300, "set dnsTtl between 10 and 300 s (60 is a good default)");
+  checkOptionalObject(p, "waf", args.waf, "{ rateLimitPer5Minutes?, countOnlyCommonRules? }");
   checkInteger(p, "waf.rateLimitPer5Minutes", args.waf?.rateLimitPer5Minutes ?? GLOBAL_TRAFFIC_DEFAULTS.rateLimitPer5Minutes, 100, 2_000_000_000);
 }
 
 /** The Route 53 health-checker regions: at least 3, distinct, each one Route 53 runs checkers in. */
 function checkHealthCheckRegions(p: Problems, args: GlobalTrafficArgs): void {
+  // null has always read as unset (the default regions); another non-list is reported, and its entries not read.
+  if (args.healthCheckRegions != null && !Array.isArray(args.healthCheckRegions)) {
+    listField(p, "healthCheckRegions", args.healthCheckRegions);
+    return;
+  }
   const checkers = args.healthCheckRegions ?? GLOBAL_TRAFFIC_DEFAULTS.healthCheckRegions;
   p.check(checkers.length >= 3 && new Set(checkers).size === checkers.length, {
     property: "healthCheckRegions",
@@ -233,8 +239,10 @@ export function globalTrafficProblems(args: GlobalTrafficArgs): readonly Problem
   checkHostnameAndZone(p, args);
   checkTuning(p, args);
   checkHealthCheckRegions(p, args);
-  const endpoints = args.endpoints ?? [];
-  checkEndpointCount(p, args, endpoints);
+  // null has always read as "no endpoints"; another non-list is reported as such (it used to fail with a TypeError).
+  const listed = args.endpoints == null || Array.isArray(args.endpoints);
+  const endpoints = listField(p, "endpoints", args.endpoints ?? undefined);
+  if (listed) checkEndpointCount(p, args, endpoints);
   const zoneName = args.zoneName ?? args.domainName;
   const atApex = (args.createZone === true || args.zoneName !== undefined) && zoneName === args.domainName;
   const seen = new Set<string>();

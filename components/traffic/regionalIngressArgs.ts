@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, Environments, environmentProfile } from "../shared/environment";
 import { isKnownRegion } from "../shared/regions";
-import { argsObjectProblems, checkInteger, checkOneOf, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOneOf, checkOptionalObject, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { isDns1035Label, isDns1123Label } from "../workload/names";
 import { isHostname } from "./globalTrafficArgs";
 import { ChartImages, ImageMirror, mirrorImage } from "../shared/mirror";
@@ -170,12 +170,13 @@ function checkPlacement(p: Problems, args: RegionalIngressArgs): void {
 /** The IngressGroup name and any chart version overrides (exact versions only). */
 function checkGroupAndCharts(p: Problems, args: RegionalIngressArgs): void {
   const group = args.groupName ?? REGIONAL_INGRESS_DEFAULTS.groupName;
-  p.check(GROUP_NAME.test(group), {
+  p.check(typeof group === "string" && GROUP_NAME.test(group), {
     property: "groupName",
     value: group,
     rule: "up to 63 lower-case letters, digits, '-' and '.', starting and ending with a letter or digit",
     fix: 'set groupName to e.g. "public"',
   });
+  if (!checkOptionalObject(p, "chartVersions", args.chartVersions, "{ loadBalancerController?, externalDns? } of exact chart versions")) return;
   for (const [key, pinned] of [["loadBalancerController", INGRESS_CHARTS.loadBalancerController.version], ["externalDns", INGRESS_CHARTS.externalDns.version]] as const) {
     const version = args.chartVersions?.[key];
     if (version === undefined) continue;
@@ -248,8 +249,10 @@ export function regionalIngressProblems(args: RegionalIngressArgs): readonly Pro
   checkPlacement(p, args);
   checkGroupAndCharts(p, args);
 
-  const services = args.services ?? [];
-  p.check(!prod || services.length > 0, {
+  // null has always read as "no services"; another non-list is reported as such (it used to fail with a TypeError).
+  const listed = args.services == null || Array.isArray(args.services);
+  const services = listField(p, "services", args.services ?? undefined);
+  p.check(!listed || !prod || services.length > 0, {
     property: "services",
     value: services,
     rule: 'at least one service when environment is "prod" (an empty group creates no load balancer, so the region fails its health check)',
