@@ -4,7 +4,7 @@
  * Pure and synchronous so that tests can hand the result to `amtool check-config`. The component resolves secret
  * inputs (webhook URLs, routing keys) first and stores the rendered file in a Kubernetes Secret, never in Helm values.
  */
-import { Problem, Problems } from "../shared/validation";
+import { isRecord, Problem, Problems } from "../shared/validation";
 import { Severity } from "./types";
 
 export interface PagerDutyReceiver {
@@ -101,6 +101,7 @@ export function checkAlertReceivers(problems: Problems, at: string, config: Aler
   });
   receivers.forEach((receiver, i) => {
     const where = `${at}.receivers[${i}]`;
+    if (!problems.check(isRecord(receiver), { property: where, value: receiver, rule: "a receiver object { name, <integration>: [...] }", fix: `write ${where} as { name: "oncall-pager", pagerduty: [...] }` })) return;
     problems.check(typeof receiver.name === "string" && RECEIVER_NAME.test(receiver.name) && receiver.name !== NULL_RECEIVER, {
       property: `${where}.name`,
       value: receiver.name,

@@ -6,7 +6,7 @@
  */
 import { parseCidr } from "../network/cidr";
 import { environmentProfile } from "../shared/environment";
-import { checkInteger, checkOneOf, Problems } from "../shared/validation";
+import { checkInteger, checkOneOf, isRecord, Problems } from "../shared/validation";
 import { AutoscalingArgs, HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, WorkloadKind } from "./haServiceArgs";
 import {
   isDns1035Label,
@@ -202,6 +202,8 @@ export function checkProbes(p: Problems, args: HaServiceArgs, prod: boolean): vo
 /** One probe: exactly one handler, an absolute HTTP path, and timings in range. */
 function checkProbe(p: Problems, property: string, probe: ProbeArgs | undefined): void {
   if (probe === undefined) return;
+  // null or a non-object (YAML `liveness:` with no value) is a problem, never a TypeError further down.
+  if (!p.check(isRecord(probe), { property, value: probe, rule: "a probe object", fix: `set ${property} to { httpPath: "/healthz" } or { tcp: true }, or leave it out` })) return;
   const hasHttp = probe.httpPath !== undefined;
   const hasTcp = probe.tcp === true;
   p.check(hasHttp !== hasTcp, {

@@ -14,6 +14,8 @@ import { networkProblems } from "../../../components/network/validation";
 import type { NetworkArgs } from "../../../components/network/Network";
 import { haClusterProblems } from "../../../components/cluster/validation";
 import type { HaClusterArgs } from "../../../components/cluster/HaCluster";
+import { haServiceProblems } from "../../../components/workload";
+import { monitoringStackProblems } from "../../../components/monitoring";
 
 /** Odd values: null, undefined, numbers of the wrong sign or NaN, strings, booleans, lists and objects of the wrong shape. */
 const ODD: readonly unknown[] = [undefined, null, 0, -1, NaN, "", "x", true, [], [null], ["x"], [0], {}, { x: 1 }];
@@ -196,4 +198,16 @@ describe.each(Object.keys(cases))("%s on field-level mutations of valid argument
     const failures = mutations.map(([path, value]) => judge(c, path, value)).filter((f): f is string => f !== undefined);
     expect(failures).toEqual([]);
   });
+});
+
+// Two throws found outside the four functions above (probes and receivers given as null, as YAML writes a key with
+// no value): each is a problem naming the property, never a TypeError.
+test("a null or non-object probe or alert receiver is a problem naming it", () => {
+  const service = { namespace: "payments", appName: "checkout", image: "ghcr.io/acme/checkout:1.4.2", port: 8080, environment: "prod", allowedCallers: [] };
+  for (const odd of [null, "x", 3, []]) {
+    const probes = haServiceProblems({ ...service, probes: { liveness: odd, readiness: { httpPath: "/readyz" } } } as never);
+    expect(probes.filter((p) => p.property.startsWith("probes")).map((p) => [p.property, p.rule])).toEqual([["probes.liveness", "a probe object"]]);
+    const receivers = monitoringStackProblems({ alertReceivers: { receivers: [{ name: "oncall", webhook: [{ url: "https://example.com/hook" }] }, odd] } } as never);
+    expect(receivers.filter((p) => p.property.startsWith("alertReceivers.receivers[1]")).map((p) => p.property)).toEqual(["alertReceivers.receivers[1]"]);
+  }
 });
