@@ -50,23 +50,8 @@ export function createLoadBalancerController(ctx: RegionalIngressContext): { rol
     },
     parent,
   );
-  const controllerImages = mirrored(
-    loadBalancerControllerValues(r, { clusterName: args.clusterName, vpcId: args.vpcId, roleArn: role.arn, tags }),
-    INGRESS_CHART_IMAGES.loadBalancerController, args.imageMirror, `${name}-lb-controller`,
-  );
-  const controller = new k8s.helm.v3.Release(
-    `${name}-lb-controller`,
-    {
-      name: LOAD_BALANCER_CONTROLLER.releaseName,
-      namespace: LOAD_BALANCER_CONTROLLER.namespace,
-      chart: INGRESS_CHARTS.loadBalancerController.chart,
-      version: r.controllerVersion,
-      repositoryOpts: { repo: INGRESS_CHARTS.loadBalancerController.repo },
-      values: controllerImages.values,
-      atomic: true,
-    },
-    { parent, dependsOn: controllerImages.dependsOn },
-  );
+  const values = loadBalancerControllerValues(r, { clusterName: args.clusterName, vpcId: args.vpcId, roleArn: role.arn, tags });
+  const controller = installIngressChart(ctx, `${name}-lb-controller`, "loadBalancerController", LOAD_BALANCER_CONTROLLER, r.controllerVersion, values);
   return { role, controller };
 }
 
@@ -85,24 +70,37 @@ export function createExternalDns(ctx: RegionalIngressContext): aws.iam.Role {
     },
     parent,
   );
-  const externalDnsImages = mirrored(
-    externalDnsValues(r, { clusterName: args.clusterName, hostedZoneId: args.hostedZoneId, roleArn: role.arn }),
-    INGRESS_CHART_IMAGES.externalDns, args.imageMirror, `${name}-external-dns`,
-  );
-  new k8s.helm.v3.Release(
-    `${name}-external-dns`,
+  const values = externalDnsValues(r, { clusterName: args.clusterName, hostedZoneId: args.hostedZoneId, roleArn: role.arn });
+  installIngressChart(ctx, `${name}-external-dns`, "externalDns", EXTERNAL_DNS, r.externalDnsVersion, values);
+  return role;
+}
+
+/**
+ * One of the ingress charts as the child `child`: released under its fixed name and namespace at `version`, its
+ * images through the account's pull-through cache when a mirror is given, depending on the cache rules it uses.
+ */
+function installIngressChart(
+  ctx: RegionalIngressContext,
+  child: string,
+  key: keyof typeof INGRESS_CHARTS & keyof typeof INGRESS_CHART_IMAGES,
+  release: { readonly releaseName: string; readonly namespace: string },
+  version: string,
+  values: Record<string, unknown>,
+): k8s.helm.v3.Release {
+  const images = mirrored(values, INGRESS_CHART_IMAGES[key], ctx.args.imageMirror, child);
+  return new k8s.helm.v3.Release(
+    child,
     {
-      name: EXTERNAL_DNS.releaseName,
-      namespace: EXTERNAL_DNS.namespace,
-      chart: INGRESS_CHARTS.externalDns.chart,
-      version: r.externalDnsVersion,
-      repositoryOpts: { repo: INGRESS_CHARTS.externalDns.repo },
-      values: externalDnsImages.values,
+      name: release.releaseName,
+      namespace: release.namespace,
+      chart: INGRESS_CHARTS[key].chart,
+      version,
+      repositoryOpts: { repo: INGRESS_CHARTS[key].repo },
+      values: images.values,
       atomic: true,
     },
-    { parent, dependsOn: externalDnsImages.dependsOn },
+    { parent: ctx.parent, dependsOn: images.dependsOn },
   );
-  return role;
 }
 
 /** One Ingress per published service, all in the IngressGroup, each depending on the controller. */
