@@ -21,3 +21,15 @@ export function references(from: Subject, prop: string, to: Subject, keys: reado
 export function ofType(resources: readonly Subject[], type: string): Subject[] {
   return resources.filter((r) => r.type === type);
 }
+
+/** Groups subjects by a key function, keeping first-seen order. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}

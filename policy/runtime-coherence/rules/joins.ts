@@ -124,14 +124,4 @@ export function eksNameOf(eks: Subject): string | undefined {
   return typeof n === "string" && n !== "" && !isUnknown(n) ? n : undefined;
 }
 
-/** Groups subjects by a key function, keeping first-seen order. */
-export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
-}
+export { groupBy } from "../../common/stack";

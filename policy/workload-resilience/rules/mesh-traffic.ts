@@ -12,6 +12,7 @@ import { describe, Finding, StackRule, Subject } from "../../common/finding";
 import { isKubernetesObject, kindOf, metadataOf, namespaceOf } from "../../common/kubernetes";
 import { isOfKind, meshEnrolment, ServedWorkload, servedWorkloads } from "../../common/mesh";
 import { clusterOf, namespaceKey } from "../../common/scope";
+import { groupBy } from "../../common/stack";
 import { cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
 
@@ -45,12 +46,10 @@ interface Verdict {
 }
 
 /** Some object of the cluster, covering one of the Services, satisfies `good`; unknown when one might. */
-function covered(objects: readonly Subject[], w: ServedWorkload, hostsOf: (o: Subject) => unknown, good: (o: Subject) => boolean | "unknown"): Verdict {
+function covered(byCluster: ReadonlyMap<string, readonly Subject[]>, w: ServedWorkload, hostsOf: (o: Subject) => unknown, good: (o: Subject) => boolean | "unknown"): Verdict {
   let unknown = false;
-  const cluster = clusterOf(w.subject);
   const names = w.services.map(serviceFqdn);
-  for (const o of objects) {
-    if (clusterOf(o) !== cluster) continue;
+  for (const o of byCluster.get(clusterOf(w.subject)) ?? []) {
     // No properties at all: unseen at a first preview (a cluster-derived provider), never a rule that is absent.
     if (Object.keys(o.props).length === 0) {
       unknown = true;
@@ -99,7 +98,10 @@ function routeHosts(o: Subject): unknown {
   return parents.map(objectOf).filter((p) => p && p.kind === "Service").map((p) => (typeof p!.namespace === "string" ? `${String(p!.name)}.${p!.namespace}` : p!.name));
 }
 
-function judge(w: ServedWorkload, mode: string, waypoint: boolean, rules: readonly Subject[], routes: readonly Subject[]): Finding[] {
+/** The objects of each cluster: a workload is only ever covered by its own cluster's rules. */
+type ByCluster = ReadonlyMap<string, readonly Subject[]>;
+
+function judge(w: ServedWorkload, mode: string, waypoint: boolean, rules: ByCluster, routes: ByCluster): Finding[] {
   const what = `${describe(w.subject)} (served by Service ${w.services.map((s) => metadataOf(s.props).name).join(", ")})`;
   const missing: string[] = [];
   let unknown = false;
@@ -128,8 +130,8 @@ export const meshTrafficResilience: StackRule = {
   check(resources) {
     const enrolled = meshEnrolment(resources);
     const { served, undecided } = servedWorkloads(resources);
-    const rules = resources.filter((r) => isDestinationRule(r.type));
-    const routes = resources.filter((r) => isVirtualService(r.type) || isHttpRoute(r.type));
+    const rules = groupBy(resources.filter((r) => isDestinationRule(r.type)), clusterOf);
+    const routes = groupBy(resources.filter((r) => isVirtualService(r.type) || isHttpRoute(r.type)), clusterOf);
     const findings: Finding[] = undecided.map((w) => cannotTellYet(`${kindOf(w.type)} ${w.name}`, "metadata.namespace or its pod labels", POLICY, w));
     for (const w of served) {
       const e = enrolled.get(namespaceKey(w.subject, w.namespace));
