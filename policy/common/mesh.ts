@@ -10,6 +10,7 @@
 import type { Subject } from "./finding";
 import { isKubernetesObject, kindOf, metadataOf, namespaceOf, podTemplateOf, selectorMatches, SYSTEM_NAMESPACES } from "./kubernetes";
 import { clusterOf, namespaceKey } from "./scope";
+import { groupBy } from "./stack";
 import { containsUnknown, isUnknown, objectOf } from "./unknown";
 
 export const MESH_ROOT_NAMESPACE = "istio-system";
@@ -30,7 +31,8 @@ export interface ServedWorkload {
 
 /** Served workloads outside the system and mesh-root namespaces; unseen or unknown ones are `undecided`. */
 export function servedWorkloads(resources: readonly Subject[]): { served: ServedWorkload[]; undecided: Subject[] } {
-  const services = resources.filter((r) => isService(r.type));
+  // Services by (cluster, namespace), once: a scan of every Service per workload is quadratic in the stack.
+  const servicesByNamespace = groupBy(resources.filter((r) => isService(r.type)), (s) => namespaceKey(s));
   const served: ServedWorkload[] = [];
   const undecided: Subject[] = [];
   for (const w of resources.filter((r) => isServed(r.type))) {
@@ -47,8 +49,7 @@ export function servedWorkloads(resources: readonly Subject[]): { served: Served
       undecided.push(w);
       continue;
     }
-    const fronting = services.filter((s) => {
-      if (namespaceKey(s) !== namespaceKey(w)) return false;
+    const fronting = (servicesByNamespace.get(namespaceKey(w)) ?? []).filter((s) => {
       const selector = objectOf(s.props.spec)?.selector;
       return selector !== undefined && !isUnknown(selector) && selectorMatches({ matchLabels: selector }, labels) === true;
     });

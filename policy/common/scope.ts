@@ -5,7 +5,7 @@
  */
 import type { Subject } from "./finding";
 import { namespaceOf, objectName } from "./kubernetes";
-import { references } from "./stack";
+import { references, referrersOf } from "./stack";
 import { isUnknown } from "./unknown";
 
 /** The scope of resources that use the default provider of a package (no explicit `provider` option). */
@@ -51,4 +51,10 @@ export function awsScopeOf(subject: Subject): string {
 export function referencesInScope(from: Subject, prop: string, to: Subject, keys: readonly string[] = []): boolean {
   if ((from.propertyDependencies?.[prop] ?? []).includes(to.urn)) return true;
   return awsScopeOf(from) === awsScopeOf(to) && references(from, prop, to, keys);
+}
+
+/** `(to) => from.filter((r) => referencesInScope(r, prop, to, keys))` from one index over `from` (linear in the stack). */
+export function referrersInScope(from: readonly Subject[], prop: string, keys: readonly string[] = []): (to: Subject) => Subject[] {
+  const referrers = referrersOf(from, prop, keys);
+  return (to) => referrers(to).filter((r) => (r.propertyDependencies?.[prop] ?? []).includes(to.urn) || awsScopeOf(r) === awsScopeOf(to));
 }

@@ -33,3 +33,56 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   }
   return out;
 }
+
+function pushAt<K>(index: Map<K, number[]>, key: K, at: number): void {
+  const list = index.get(key);
+  if (list) list.push(at);
+  else index.set(key, [at]);
+}
+
+/**
+ * `(to) => from.filter((r) => references(r, prop, to, keys))`, answered from one index over `from` instead of a scan
+ * per `to`, so a rule joining every bucket to its settings (every Service to its workloads, …) stays linear in the
+ * stack's size. Same matches, in `from`'s order.
+ */
+export function referrersOf(from: readonly Subject[], prop: string, keys: readonly string[] = []): (to: Subject) => Subject[] {
+  const byUrn = new Map<string, number[]>();
+  const byValue = new Map<string, number[]>();
+  from.forEach((r, at) => {
+    const deps = r.propertyDependencies?.[prop];
+    if (Array.isArray(deps)) for (const urn of new Set(deps)) pushAt(byUrn, urn, at);
+    const value = r.props[prop];
+    const values = new Set(Array.isArray(value) ? value : [value]);
+    for (const v of values) if (typeof v === "string" && !isUnknown(v)) pushAt(byValue, v, at);
+  });
+  return (to) => {
+    const hits = new Set(byUrn.get(to.urn) ?? []);
+    for (const k of new Set(keys)) {
+      const target = to.props[k];
+      if (typeof target === "string" && target !== "" && !isUnknown(target)) for (const at of byValue.get(target) ?? []) hits.add(at);
+    }
+    return [...hits].sort((a, b) => a - b).map((at) => from[at]);
+  };
+}
+
+/**
+ * `(from) => targets.filter((t) => references(from, prop, t, keys))` from one index over `targets` (the other
+ * direction of `referrersOf`): which of the targets one resource's input refers to. Same matches, in `targets`' order.
+ */
+export function referencedBy(targets: readonly Subject[], prop: string, keys: readonly string[] = []): (from: Subject) => Subject[] {
+  const byUrn = new Map<string, number[]>();
+  const byValue = new Map<string, number[]>();
+  targets.forEach((t, at) => {
+    pushAt(byUrn, t.urn, at);
+    const values = new Set(keys.map((k) => t.props[k]));
+    for (const v of values) if (typeof v === "string" && v !== "" && !isUnknown(v)) pushAt(byValue, v, at);
+  });
+  return (from) => {
+    const hits = new Set<number>();
+    const deps = from.propertyDependencies?.[prop];
+    if (Array.isArray(deps)) for (const urn of deps) for (const at of byUrn.get(urn) ?? []) hits.add(at);
+    const value = from.props[prop];
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === "string" && !isUnknown(v)) for (const at of byValue.get(v) ?? []) hits.add(at);
+    return [...hits].sort((a, b) => a - b).map((at) => targets[at]);
+  };
+}

@@ -1,6 +1,6 @@
 /** Account-wide controls: KMS rotation, CloudTrail, GuardDuty, Security Hub, EBS encryption, VPC flow logs. */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
-import { ofType, references } from "../../common/stack";
+import { ofType, referrersOf } from "../../common/stack";
 import { boolOf, cannotTellYet, isSet, isUnknown } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
 
@@ -103,9 +103,9 @@ export const vpcFlowLogs: StackRule = {
   meta: cisAws("3.7", "vpc-flow-logs", "Ensure VPC flow logging is enabled in all VPCs", "medium", "Add an aws.ec2.FlowLog for the VPC (trafficType ALL or REJECT) to CloudWatch Logs or S3."),
   judges: [T.Vpc],
   check(resources) {
-    const logs = ofType(resources, T.FlowLog);
+    const logsOf = referrersOf(ofType(resources, T.FlowLog), "vpcId", ["id"]);
     return ofType(resources, T.Vpc)
-      .filter((v) => !logs.some((l) => references(l, "vpcId", v, ["id"])))
+      .filter((v) => logsOf(v).length === 0)
       .map((v) => ({ subject: v, message: `VPC ${v.name} has no flow log; add an aws.ec2.FlowLog with vpcId set to it.` }));
   },
 };

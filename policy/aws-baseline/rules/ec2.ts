@@ -5,7 +5,7 @@
  */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
 import { awsScopeOf } from "../../common/scope";
-import { ofType, references } from "../../common/stack";
+import { ofType, referencedBy } from "../../common/stack";
 import { arrayOf, boolOf, cannotTellYet, isUnknown, objectOf } from "../../common/unknown";
 import { T } from "./account";
 import { cisAws, fsbp } from "./meta";
@@ -84,7 +84,7 @@ export const noPublicIp: StackRule = {
   meta: fsbp("EC2.9", "aws-ec2-no-public-ip", "Amazon EC2 instances should not have a public IPv4 address", "high", "Set associatePublicIpAddress false and launch into private subnets (mapPublicIpOnLaunch false); publish services through a load balancer.", ["awsguard ec2-instance-no-public-ip"]),
   judges: isCompute,
   check(resources) {
-    const publicSubnets = ofType(resources, EC2.Subnet).filter((s) => boolOf(s.props.mapPublicIpOnLaunch) === true);
+    const publicSubnetOf = referencedBy(ofType(resources, EC2.Subnet).filter((s) => boolOf(s.props.mapPublicIpOnLaunch) === true), "subnetId", ["id"]);
     return resources.filter((r) => isCompute(r.type)).flatMap((r): Finding[] => {
       const settings = publicIpSettings(r);
       const explicit = settings.filter((s) => boolOf(s.value) === true);
@@ -93,7 +93,7 @@ export const noPublicIp: StackRule = {
       if (unknown) return [cannotTellYet(label(r), unknown.where, "aws-ec2-no-public-ip", r)];
       // Unset on an instance: the subnet's mapPublicIpOnLaunch decides.
       if (r.type !== EC2.Instance || boolOf(r.props.associatePublicIpAddress) === false) return [];
-      const subnet = publicSubnets.find((s) => references(r, "subnetId", s, ["id"]));
+      const subnet = publicSubnetOf(r)[0];
       return subnet ? [{ subject: r, message: `${label(r)} launches into subnet ${subnet.name}, which maps public IPs on launch; set associatePublicIpAddress false or use a private subnet.` }] : [];
     });
   },

@@ -3,7 +3,7 @@
  * `aws:alb/*` aliases in provider 7.x) and API Gateway (FSBP APIGateway.1/.9 logging, TLS 1.2 on custom domains).
  */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
-import { ofType, references } from "../../common/stack";
+import { ofType, references, referrersOf } from "../../common/stack";
 import { arrayOf, boolOf, cannotTellYet, isSet, isUnknown, objectOf } from "../../common/unknown";
 import { fsbp, platformAws } from "./meta";
 
@@ -72,11 +72,12 @@ export const apiGatewayLogging: StackRule = {
   meta: fsbp("APIGateway.1", "aws-apigateway-logging", "API Gateway REST and WebSocket API execution logging should be enabled", "medium", "Add an aws.apigateway.MethodSettings for the stage (methodPath \"*/*\") with settings.loggingLevel ERROR or INFO, or accessLogSettings on the stage.", ["FSBP APIGateway.9"]),
   judges: [EDGE.RestStage, EDGE.HttpStage],
   check(resources) {
-    const settings = ofType(resources, EDGE.MethodSettings);
+    // Indexed by the API (stage names such as "prod" repeat across APIs), then matched on the stage name.
+    const settingsOf = referrersOf(ofType(resources, EDGE.MethodSettings), "restApi", ["restApi"]);
     const findings: Finding[] = [];
     for (const stage of ofType(resources, EDGE.RestStage)) {
       if (isSet(stage.props.accessLogSettings)) continue;
-      const mine = settings.filter((m) => references(m, "stageName", stage, ["stageName"]) && references(m, "restApi", stage, ["restApi"]));
+      const mine = settingsOf(stage).filter((m) => references(m, "stageName", stage, ["stageName"]));
       const levels = mine.map((m) => (isUnknown(m.props.settings) ? "unknown" : objectOf(m.props.settings)?.loggingLevel));
       if (levels.some((l) => typeof l === "string" && LOGGING_LEVELS.includes(l))) continue;
       if (levels.some((l) => l === "unknown" || isUnknown(l))) findings.push(cannotTellYet(`API Gateway stage ${stage.name}`, "MethodSettings settings.loggingLevel", "aws-apigateway-logging", stage));

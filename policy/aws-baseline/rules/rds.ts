@@ -1,6 +1,6 @@
 /** RDS and Aurora: encryption with a customer managed key, availability, backups, protection, exposure, IAM auth. */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
-import { referencesInScope } from "../../common/scope";
+import { referrersInScope } from "../../common/scope";
 import { ofType } from "../../common/stack";
 import { boolOf, cannotTellYet, isSet, numberOf } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
@@ -62,6 +62,7 @@ export const rdsMultiAz: StackRule = {
   judges: [RDS.Instance, RDS.Cluster],
   check(resources) {
     const instances = ofType(resources, RDS.ClusterInstance);
+    const membersOf = referrersInScope(instances, "clusterIdentifier", ["clusterIdentifier", "id"]);
     const findings = ofType(resources, RDS.Instance)
       .filter(standalone)
       .filter((i) => boolOf(i.props.multiAz) === false || i.props.multiAz === undefined || i.props.multiAz === null)
@@ -69,7 +70,7 @@ export const rdsMultiAz: StackRule = {
     for (const c of ofType(resources, RDS.Cluster)) {
       if (c.props.engineMode === "serverless") continue;
       // Cluster identifiers are unique per account/region only: join within the cluster's AWS provider scope.
-      const members = instances.filter((i) => referencesInScope(i, "clusterIdentifier", c, ["clusterIdentifier", "id"]));
+      const members = membersOf(c);
       if (members.length < 2) findings.push({ subject: c, message: `${label(c)} has ${members.length} instance(s); add a reader ClusterInstance so it survives the loss of a zone.` });
     }
     return findings;

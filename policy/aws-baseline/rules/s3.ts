@@ -5,7 +5,7 @@
  * still given inline on the Bucket (deprecated) count too.
  */
 import { Finding, StackRule, Subject } from "../../common/finding";
-import { ofType, references } from "../../common/stack";
+import { ofType, referrersOf } from "../../common/stack";
 import { arrayOf, boolOf, cannotTellYet, isUnknown, objectOf } from "../../common/unknown";
 import { cisAws, fsbp } from "./meta";
 import { everyone, listOf, statementsOf } from "./policy-document";
@@ -24,24 +24,29 @@ export const S3 = {
 } as const;
 
 const buckets = (resources: readonly Subject[]) => resources.filter((r) => r.type === S3.Bucket || r.type === S3.BucketV2);
-/** Setting resources of the given types that belong to a bucket. */
-const settingsOf = (resources: readonly Subject[], bucket: Subject, ...types: string[]) =>
-  resources.filter((r) => types.includes(r.type) && references(r, "bucket", bucket, ["bucket", "id"]));
+/** Setting resources of the given types, by the bucket they belong to (one index per check: linear in the stack). */
+const settingsOf = (resources: readonly Subject[], ...types: string[]): ((bucket: Subject) => Subject[]) =>
+  referrersOf(resources.filter((r) => types.includes(r.type)), "bucket", ["bucket", "id"]);
 const label = (b: Subject) => `S3 bucket ${b.name}`;
 
 /**
- * True when the bucket is the destination of another bucket's replication: it already is the copy in the other
- * region, so it needs no onward replication of its own.
+ * Whether a bucket is the destination of another bucket's replication: it already is the copy in the other region,
+ * so it needs no onward replication of its own. One pass over the replication configs (linear in the stack).
  */
-function isReplicaOf(resources: readonly Subject[], bucket: Subject): boolean {
-  const arn = bucket.props.arn;
-  return ofType(resources, S3.Replication).some((c) => {
-    if ((c.propertyDependencies?.rules ?? []).includes(bucket.urn)) return true;
-    return arrayOf(c.props.rules).some((rule) => {
+function replicaIndex(resources: readonly Subject[]): (bucket: Subject) => boolean {
+  const sources = new Set<string>();
+  const destinations = new Set<string>();
+  for (const c of ofType(resources, S3.Replication)) {
+    for (const urn of c.propertyDependencies?.rules ?? []) sources.add(urn);
+    for (const rule of arrayOf(c.props.rules)) {
       const destination = objectOf(objectOf(rule)?.destination)?.bucket;
-      return typeof destination === "string" && typeof arn === "string" && !isUnknown(arn) && destination === arn;
-    });
-  });
+      if (typeof destination === "string") destinations.add(destination);
+    }
+  }
+  return (bucket) => {
+    const arn = bucket.props.arn;
+    return sources.has(bucket.urn) || (typeof arn === "string" && !isUnknown(arn) && destinations.has(arn));
+  };
 }
 
 const PAB_FIELDS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
@@ -59,8 +64,9 @@ export const s3BlockPublicAccess: StackRule = {
   check(resources) {
     const account = ofType(resources, S3.AccountPublicAccessBlock).some((a) => pabOff(a).length === 0);
     const findings: Finding[] = [];
+    const blocksOf = settingsOf(resources, S3.PublicAccessBlock);
     for (const b of buckets(resources)) {
-      const blocks = settingsOf(resources, b, S3.PublicAccessBlock);
+      const blocks = blocksOf(b);
       if (blocks.length === 0) {
         if (!account) findings.push({ subject: b, message: `${label(b)} has no public access block; add an aws.s3.BucketPublicAccessBlock with all four settings true.` });
         continue;
@@ -100,8 +106,9 @@ export const s3EncryptedWithKms: StackRule = {
   ),
   judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
+    const configsOf = settingsOf(resources, S3.Encryption, S3.EncryptionV2);
     return buckets(resources).flatMap((b) => {
-      const algs = sseAlgorithms(b, settingsOf(resources, b, S3.Encryption, S3.EncryptionV2));
+      const algs = sseAlgorithms(b, configsOf(b));
       if (algs.some((a) => a === "unknown" || a === "aws:kms" || a === "aws:kms:dsse")) return [];
       return [{ subject: b, message: `${label(b)} is not encrypted with a KMS key; add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms.` }];
     });
@@ -136,8 +143,9 @@ export const s3TlsOnly: StackRule = {
   ),
   judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
+    const policiesOf = settingsOf(resources, S3.Policy);
     return buckets(resources).flatMap((b) => {
-      const policies = [b.props.policy, ...settingsOf(resources, b, S3.Policy).map((p) => p.props.policy)].filter((p) => p !== undefined && p !== null);
+      const policies = [b.props.policy, ...policiesOf(b).map((p) => p.props.policy)].filter((p) => p !== undefined && p !== null);
       const verdicts = policies.map(deniesInsecureTransport);
       if (verdicts.some((v) => v === true)) return [];
       if (verdicts.some((v) => v === "unknown")) return [cannotTellYet(label(b), "bucket policy", "cis-aws-2.1.1-s3-deny-http", b)];
@@ -156,9 +164,10 @@ export const s3Versioning: StackRule = {
   ),
   judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
+    const versioningOf = settingsOf(resources, S3.Versioning, S3.VersioningV2);
     return buckets(resources).flatMap((b) => {
       const inline = boolOf(objectOf(b.props.versioning)?.enabled);
-      const separate = settingsOf(resources, b, S3.Versioning, S3.VersioningV2).map((v) => {
+      const separate = versioningOf(b).map((v) => {
         const status = objectOf(v.props.versioningConfiguration)?.status;
         return isUnknown(v.props.versioningConfiguration) || isUnknown(status) ? "unknown" : status;
       });
@@ -190,13 +199,15 @@ export const s3BackupReplication: StackRule = {
   ),
   judges: [S3.Bucket, S3.BucketV2],
   check(resources) {
+    const configsOf = settingsOf(resources, S3.Replication);
+    const isReplica = replicaIndex(resources);
     return buckets(resources)
       .filter(isBackupBucket)
       .flatMap((b) => {
-        const configs = settingsOf(resources, b, S3.Replication);
+        const configs = configsOf(b);
         const enabled = configs.some((c) => isUnknown(c.props.rules) || arrayOf(c.props.rules).some((r) => isUnknown(r) || objectOf(r)?.status === "Enabled" || isUnknown(objectOf(r)?.status)));
         const inline = objectOf(b.props.replicationConfiguration) !== undefined || isUnknown(b.props.replicationConfiguration);
-        if (enabled || inline || isReplicaOf(resources, b)) return [];
+        if (enabled || inline || isReplica(b)) return [];
         return [{ subject: b, message: `Backup ${label(b)} is not replicated to another region; add a BucketReplicationConfig with an Enabled rule.` }];
       });
   },

@@ -1,8 +1,8 @@
 /** CIS EKS sections 2 and 5: control plane logging, registry scanning, secrets encryption, cluster networking. */
 import { Finding, ResourceRule, StackRule, Subject } from "../../common/finding";
 import { EKS_CLUSTER, endpointAccess, endpointOpenToInternet, missingLogTypes, secretsNotEncrypted } from "../../common/checks/eks";
-import { referencesInScope } from "../../common/scope";
-import { ofType, references } from "../../common/stack";
+import { referrersInScope } from "../../common/scope";
+import { ofType, referencedBy } from "../../common/stack";
 import { boolOf, isUnknown, objectOf, stringOf } from "../../common/unknown";
 import { cisEks } from "./meta";
 
@@ -100,10 +100,10 @@ export const privateNodes: StackRule = {
   ),
   judges: [NODE_GROUP],
   check(resources) {
-    const subnets = ofType(resources, SUBNET);
+    const publicSubnetsOf = referencedBy(ofType(resources, SUBNET).filter((s) => boolOf(s.props.mapPublicIpOnLaunch) === true), "subnetIds", ["id"]);
     const findings: Finding[] = [];
     for (const ng of ofType(resources, NODE_GROUP)) {
-      const publicSubnets = subnets.filter((s) => boolOf(s.props.mapPublicIpOnLaunch) === true && references(ng, "subnetIds", s, ["id"]));
+      const publicSubnets = publicSubnetsOf(ng);
       if (publicSubnets.length > 0) {
         findings.push({
           subject: ng,
@@ -139,10 +139,10 @@ export const networkPolicyEnforced: StackRule = {
   ),
   judges: [EKS_CLUSTER],
   check(resources) {
-    const addons = ofType(resources, ADDON).filter((a) => a.props.addonName === "vpc-cni");
+    const addonsOf = referrersInScope(ofType(resources, ADDON).filter((a) => a.props.addonName === "vpc-cni"), "clusterName", ["name"]);
     return ofType(resources, EKS_CLUSTER).flatMap((c) => {
       // Same account/region: two regions may each have a cluster called "main".
-      const mine = addons.filter((a) => referencesInScope(a, "clusterName", c, ["name"]));
+      const mine = addonsOf(c);
       if (mine.some(enablesNetworkPolicy)) return [];
       return [
         {

@@ -28,19 +28,25 @@ function targetsCluster(rule: Subject, prop: string, eks: Subject, groups: reado
 }
 
 /** The security groups the cluster was given in vpcConfig (by dependency or id). */
-function clusterGroups(resources: readonly Subject[], eks: Subject): Subject[] {
+function clusterGroups(securityGroups: readonly Subject[], eks: Subject): Subject[] {
   const deps = eks.propertyDependencies?.vpcConfig ?? [];
   const ids = arrayOf(objectOf(eks.props.vpcConfig)?.securityGroupIds);
-  return resources.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && (deps.includes(r.urn) || ids.includes(r.props.id)));
+  return securityGroups.filter((r) => deps.includes(r.urn) || ids.includes(r.props.id));
 }
 
-function declaredPath(resources: readonly Subject[], eks: Subject): boolean {
-  const groups = clusterGroups(resources, eks);
+const INGRESS_TYPES = ["aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:ec2/securityGroupRule:SecurityGroupRule"];
+
+/**
+ * The security groups and ingress rules of the stack, taken once per check. Only private-only clusters managed by
+ * the program are judged against them, so the cost is that count × these few resources, not × the whole stack.
+ */
+function declaredPath(network: readonly Subject[], eks: Subject): boolean {
+  const groups = clusterGroups(network.filter((r) => r.type === INGRESS_TYPES[0]), eks);
   const inline = groups.some((g) => arrayOf(g.props.ingress).some((i) => {
     const rule = objectOf(i) ?? {};
     return covers443(rule.fromPort, rule.toPort, rule.protocol) && (arrayOf(rule.cidrBlocks).length > 0 || arrayOf(rule.securityGroups).length > 0 || arrayOf(rule.prefixListIds).length > 0 || rule.self === true);
   }));
-  const rules = resources.some((r) => {
+  const rules = network.some((r) => {
     if (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
       return covers443(r.props.fromPort, r.props.toPort, r.props.ipProtocol) && targetsCluster(r, "securityGroupId", eks, groups) && [r.props.cidrIpv4, r.props.cidrIpv6, r.props.referencedSecurityGroupId, r.props.prefixListId].some((v) => v !== undefined && v !== "");
     }
@@ -61,15 +67,16 @@ export const reachableApi: StackRule = {
     "Admit 443 to the cluster security group from the deployer's CIDR or security group, or open the public endpoint to the deployer's CIDRs, or deploy the Kubernetes part from inside the VPC.",
   ),
   check(resources) {
-    const index = new ClusterIndex(resources);
+    const providersOf = new ClusterIndex(resources).providersByCluster(resources);
+    const network = resources.filter((r) => INGRESS_TYPES.includes(r.type));
     return resources.filter((r) => r.type === EKS_CLUSTER).flatMap((eks): Finding[] => {
-      const providers = index.providersOf(eks, resources);
+      const providers = providersOf.get(eks.urn) ?? [];
       if (providers.length === 0) return [];
       const vpc = objectOf(eks.props.vpcConfig);
       if (!vpc) return isUnknown(eks.props.vpcConfig) ? [cannotTell(eks, "vpcConfig", "whether the program can reach the cluster API")] : [];
       const pub = boolOf(vpc.endpointPublicAccess);
       if (pub === "unknown") return [cannotTell(eks, "vpcConfig.endpointPublicAccess", "whether the program can reach the cluster API")];
-      if (pub !== false || declaredPath(resources, eks)) return [];
+      if (pub !== false || declaredPath(network, eks)) return [];
       return [{
         subject: eks,
         advisory: true,

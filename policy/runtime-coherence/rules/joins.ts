@@ -97,9 +97,17 @@ export class ClusterIndex {
     return scope;
   }
 
-  /** Kubernetes providers of the program that talk to this EKS cluster. */
-  providersOf(eks: Subject, resources: readonly Subject[]): Subject[] {
-    return resources.filter((r) => r.type === K8S_PROVIDER && this.eksOfProvider(r)?.urn === eks.urn);
+  /** Kubernetes providers of the program by the URN of the EKS cluster they talk to (one pass over the stack). */
+  providersByCluster(resources: readonly Subject[]): Map<string, Subject[]> {
+    const out = new Map<string, Subject[]>();
+    for (const r of resources) {
+      const eks = r.type === K8S_PROVIDER ? this.eksOfProvider(r) : undefined;
+      if (!eks) continue;
+      const list = out.get(eks.urn);
+      if (list) list.push(r);
+      else out.set(eks.urn, [r]);
+    }
+    return out;
   }
 
   /** Mirrors how the kubeconfig binds a provider: computed from one cluster's outputs, or naming it. */

@@ -78,6 +78,14 @@ export const hpaMetricsApi: StackRule = {
   ),
   check(resources) {
     const view = new KubeView(resources);
+    // Per cluster, not per HPA: what it serves and whether any of its objects is unseen (linear in the stack).
+    const servedIn = new Map<string, boolean>();
+    const isServed = (cluster: ClusterScope, api: MetricsApi) => {
+      const key = JSON.stringify([cluster.key, api]);
+      if (!servedIn.has(key)) servedIn.set(key, served(view, cluster, api));
+      return servedIn.get(key) === true;
+    };
+    const clustersWithUnseen = new Set(view.objects.filter(unseen).map((o) => view.clusterOf(o).key));
     return view.objects.filter((o) => kindOf(o.type) === "HorizontalPodAutoscaler").flatMap((hpa): Finding[] => {
       // At a first preview the engine gives objects under a provider built from a new cluster no outputs at all:
       // an HPA (or the cluster's releases) seen that way proves nothing either way.
@@ -85,8 +93,8 @@ export const hpaMetricsApi: StackRule = {
       const needed = apisNeeded(hpa);
       if (needed === "unknown") return [cannotTell(hpa, "spec.metrics", "whether its cluster serves the metrics it scales on")];
       const cluster = view.clusterOf(hpa);
-      const missing = needed.filter((api) => !served(view, cluster, api));
-      if (missing.length > 0 && view.objects.some((o) => view.clusterOf(o).key === cluster.key && unseen(o))) {
+      const missing = needed.filter((api) => !isServed(cluster, api));
+      if (missing.length > 0 && clustersWithUnseen.has(cluster.key)) {
         return [cannotTell(hpa, "the outputs of its cluster's other objects", "whether its cluster serves the metrics it scales on")];
       }
       return missing.map((api) => ({

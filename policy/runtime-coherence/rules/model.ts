@@ -71,9 +71,28 @@ export class KubeView {
     });
   }
 
+  // Lookups by kind, cluster and namespace are answered from indexes built on first use, so a rule asking them once
+  // per object stays linear in the stack's size (a filter over every object per question was quadratic).
+  private readonly index = new Map<string, unknown[]>();
+
+  private lookup<T>(name: string, items: readonly T[], keys: (item: T) => readonly string[], key: string): T[] {
+    if (!this.index.has(`${name}#`)) {
+      this.index.set(`${name}#`, []);
+      for (const item of items) {
+        for (const k of keys(item)) {
+          const list = this.index.get(`${name}#${k}`);
+          if (list) list.push(item);
+          else this.index.set(`${name}#${k}`, [item]);
+        }
+      }
+    }
+    return [...((this.index.get(`${name}#${key}`) as T[] | undefined) ?? [])];
+  }
+
   /** Objects of a kind (type token's last part), optionally restricted to one cluster. */
   ofKind(kind: string, clusterKey?: string): Subject[] {
-    return this.objects.filter((o) => kindOf(o.type) === kind && (clusterKey === undefined || this.clusters.clusterOf(o).key === clusterKey));
+    if (clusterKey === undefined) return this.lookup("kind", this.objects, (o) => [JSON.stringify([kindOf(o.type) ?? null])], JSON.stringify([kind]));
+    return this.lookup("kind-cluster", this.objects, (o) => [JSON.stringify([kindOf(o.type) ?? null, this.clusters.clusterOf(o).key])], JSON.stringify([kind, clusterKey]));
   }
 
   clusterOf(subject: Subject): ClusterScope {
@@ -82,12 +101,13 @@ export class KubeView {
 
   /** Workloads in one cluster and namespace. */
   workloadsIn(clusterKey: string, namespace: string | undefined): Workload[] {
-    return this.workloads.filter((w) => w.cluster.key === clusterKey && w.namespace === namespace);
+    return this.lookup("workloads", this.workloads, (w) => [JSON.stringify([w.cluster.key, w.namespace ?? 0])], JSON.stringify([clusterKey, namespace ?? 0]));
   }
 
   /** Helm releases installed into a cluster (and namespace, when given): their pods exist but are not visible. */
   releasesIn(clusterKey: string, namespace?: string): Release[] {
-    return this.releases.filter((r) => r.cluster.key === clusterKey && (namespace === undefined || r.namespace === namespace));
+    const keys = (r: Release) => [JSON.stringify([r.cluster.key]), JSON.stringify([r.cluster.key, r.namespace])];
+    return this.lookup("releases", this.releases, keys, JSON.stringify(namespace === undefined ? [clusterKey] : [clusterKey, namespace]));
   }
 
   /** Labels of a namespace in a cluster: its Namespace object's labels plus the automatic `kubernetes.io/metadata.name`. */

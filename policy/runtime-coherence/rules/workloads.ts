@@ -107,9 +107,44 @@ export function hpaTargets(view: KubeView, h: Subject, w: Workload): boolean {
   return ref?.kind === w.kind && ref?.name === w.name && namespaceOf(h) === w.namespace;
 }
 
-/** The HPA scaling a workload, if any. */
+/** A view's HPAs by what they target: the workload URN their spec was computed from, or (kind, name, namespace). */
+interface HpaIndex {
+  readonly byUrn: Map<string, number>;
+  readonly byRef: Map<string, number>;
+  readonly hpas: readonly Subject[];
+}
+
+const HPA_INDEXES = new WeakMap<KubeView, HpaIndex>();
+
+const refKey = (cluster: string, kind: unknown, name: unknown, namespace: string | undefined) => JSON.stringify([cluster, kind, name, namespace ?? 0]);
+
+function hpaIndex(view: KubeView): HpaIndex {
+  let index = HPA_INDEXES.get(view);
+  if (!index) {
+    const hpas = view.ofKind("HorizontalPodAutoscaler");
+    const byUrn = new Map<string, number>();
+    const byRef = new Map<string, number>();
+    hpas.forEach((h, at) => {
+      const cluster = view.clusterOf(h).key;
+      for (const urn of h.propertyDependencies?.spec ?? []) if (!byUrn.has(`${cluster}|${urn}`)) byUrn.set(`${cluster}|${urn}`, at);
+      const ref = objectOf(objectOf(h.props.spec)?.scaleTargetRef);
+      const key = refKey(cluster, ref?.kind, ref?.name, namespaceOf(h));
+      if (typeof ref?.kind === "string" && typeof ref.name === "string" && !byRef.has(key)) byRef.set(key, at);
+    });
+    index = { byUrn, byRef, hpas };
+    HPA_INDEXES.set(view, index);
+  }
+  return index;
+}
+
+/**
+ * The HPA scaling a workload, if any: the first HPA of its cluster for which `hpaTargets` holds, answered from an
+ * index built once per view (linear in the stack instead of a scan of every HPA per workload).
+ */
 export function hpaOf(view: KubeView, w: Workload): Subject | undefined {
-  return view.ofKind("HorizontalPodAutoscaler", w.cluster.key).find((h) => hpaTargets(view, h, w));
+  const { byUrn, byRef, hpas } = hpaIndex(view);
+  const candidates = [byUrn.get(`${w.cluster.key}|${w.subject.urn}`), byRef.get(refKey(w.cluster.key, w.kind, w.name, w.namespace))].filter((at): at is number => at !== undefined);
+  return candidates.length > 0 ? hpas[Math.min(...candidates)] : undefined;
 }
 
 /** Nodes the cluster can grow to: Σ maxSize of the EKS cluster's node groups; `undefined` when not known. */
