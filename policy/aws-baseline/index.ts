@@ -1,4 +1,6 @@
 /** AWS baseline pack (CIS AWS Foundations v3.0 + FSBP resilience controls): wiring only, rules live in ./rules. */
+// First: the SDK root loads only if used (policy/common/defer-sdk-root.ts).
+import "../common/defer-sdk-root";
 import { PolicyPack } from "@pulumi/policy";
 import { policiesFor } from "../common/wiring";
 import { RULES } from "./rules";

@@ -5,20 +5,35 @@
 import type { Subject } from "./finding";
 import { isUnknown, objectOf } from "./unknown";
 
+/**
+ * A pure function of a type token, remembered per token: rules ask the kind or group of every resource many times
+ * per stack (every rule, every join), and splitting the token each time was a top entry of the packs' CPU profiles.
+ * A program has few distinct type tokens; the cache is bounded anyway so odd input cannot grow it without limit.
+ */
+function perTypeToken<T>(compute: (type: string) => T): (type: string) => T {
+  const cache = new Map<string, T>();
+  return (type) => {
+    if (cache.has(type)) return cache.get(type) as T;
+    const value = compute(type);
+    if (cache.size < 4096 && typeof type === "string") cache.set(type, value);
+    return value;
+  };
+}
+
 /** `kubernetes:apps/v1:Deployment` → `Deployment`; `undefined` for non-Kubernetes types. */
-export function kindOf(type: string): string | undefined {
+export const kindOf: (type: string) => string | undefined = perTypeToken((type) => {
   if (!type.startsWith("kubernetes:")) return undefined;
   const kind = type.split(":")[2];
   return kind || undefined;
-}
+});
 
 /** `kubernetes:apps/v1:Deployment` → `apps`; core group → `""`. */
-export function groupOf(type: string): string | undefined {
+export const groupOf: (type: string) => string | undefined = perTypeToken((type) => {
   if (!type.startsWith("kubernetes:")) return undefined;
   const module = type.split(":")[1] ?? "";
   const group = module.split("/")[0];
   return group === "core" ? "" : group;
-}
+});
 
 /** Kinds whose objects are not namespaced (so `metadata.namespace` does not apply). */
 export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
@@ -57,9 +72,9 @@ export function isKubernetesBundle(type: string): boolean {
 }
 
 /** True for a Kubernetes object type we can judge (not a provider, bundle, list or patch). */
-export function isKubernetesObject(type: string): boolean {
-  return type.startsWith("kubernetes:") && !type.startsWith("pulumi:") && !isKubernetesBundle(type) && kindOf(type) !== undefined;
-}
+export const isKubernetesObject: (type: string) => boolean = perTypeToken(
+  (type) => type.startsWith("kubernetes:") && !type.startsWith("pulumi:") && !isKubernetesBundle(type) && kindOf(type) !== undefined,
+);
 
 export function metadataOf(props: Record<string, unknown> | undefined): Record<string, unknown> {
   return objectOf(props?.metadata) ?? {};
@@ -93,10 +108,10 @@ export const SYSTEM_NAMESPACES: readonly string[] = ["kube-system", "kube-public
 export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob", "Pod"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
-export function isWorkload(type: string): boolean {
+export const isWorkload: (type: string) => boolean = perTypeToken((type) => {
   const kind = kindOf(type);
   return kind !== undefined && (WORKLOAD_KINDS as readonly string[]).includes(kind) && !isKubernetesBundle(type);
-}
+});
 
 /** The pod template (metadata + spec) of a workload or the pod itself; `undefined` when absent or unknown. */
 export function podTemplateOf(subject: Subject): { metadata: Record<string, unknown>; spec: Record<string, unknown> } | undefined {

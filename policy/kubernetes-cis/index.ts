@@ -1,4 +1,6 @@
 /** CIS Amazon EKS Benchmark v1.8 pack: wiring only, rules live in ./rules. */
+// First: the SDK root loads only if used (policy/common/defer-sdk-root.ts).
+import "../common/defer-sdk-root";
 import { PolicyPack } from "@pulumi/policy";
 import { policiesFor } from "../common/wiring";
 import { RULES } from "./rules";

@@ -5,6 +5,7 @@
 import { CheckId, CheckLevel, CheckResult, Fix, Level, Pod, resolveMinor } from "./api";
 import { checksFor, ResolvedCheck } from "./registry";
 import { containsUnknown, trackUnknowns, withoutUnknownElements } from "./podspec";
+import { sharingContainers } from "./checks/util";
 
 export type OutcomeStatus = "allowed" | "forbidden" | "unknown";
 
@@ -90,7 +91,7 @@ function decidedWithoutUnknowns(resolved: ResolvedCheck, pod: Pod): CheckResult 
 /** Evaluates a pod at a level and an already resolved minor version. Privileged yields no outcomes. */
 export function evaluatePodAt(pod: Pod, level: Level, minor: number): CheckOutcome[] {
   const unknowns = containsUnknown(pod.metadata) || containsUnknown(pod.spec);
-  return checksFor(level, minor).map((c) => runCheck(c, pod, unknowns));
+  return sharingContainers(pod, () => checksFor(level, minor).map((c) => runCheck(c, pod, unknowns)));
 }
 
 /** Evaluates a pod at a level and a version (`latest` or `v1.N`). Throws on a malformed version. */

@@ -2,6 +2,8 @@
  * The `pod-security` CrossGuard pack: Pod Security Standards with the admission controller's version rules.
  * Thin wiring only (rules.ts through policy/common); see README.md for why the checks are resource policies.
  */
+// First: the SDK root loads only if used (policy/common/defer-sdk-root.ts).
+import "../common/defer-sdk-root";
 import { PolicyPack } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../common/wiring";
 import { ADVISORY_RULE, CHECK_RULES, NAMESPACE_RULE } from "./rules";

@@ -32,9 +32,14 @@ export const POD_KINDS = Object.keys(POD_TEMPLATE_PATHS) as PodKind[];
  * `*Patch` types are not kinds here: a patch carries a partial spec that cannot be judged on its own.
  */
 export function kindOf(type: string): string | undefined {
+  // Remembered per type token (few per program, asked by every check policy for every resource); bounded.
+  if (KINDS.has(type)) return KINDS.get(type);
   const m = /^kubernetes:[^:]*:([A-Za-z0-9]+)$/.exec(type);
-  return m ? m[1] : undefined;
+  const kind = m ? m[1] : undefined;
+  if (KINDS.size < 4096) KINDS.set(type, kind);
+  return kind;
 }
+const KINDS = new Map<string, string | undefined>();
 
 export function isPodKind(kind: string | undefined): kind is PodKind {
   return kind !== undefined && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind);

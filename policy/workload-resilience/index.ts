@@ -1,4 +1,6 @@
 /** Workload resilience pack: HA coherence of Kubernetes workloads at preview time. Wiring only. */
+// First: the SDK root loads only if used (policy/common/defer-sdk-root.ts).
+import "../common/defer-sdk-root";
 import { PolicyPack } from "@pulumi/policy";
 import { policiesFor } from "../common/wiring";
 import { RULES } from "./rules";

@@ -37,8 +37,32 @@ export interface ContainerRef {
 
 const KINDS: readonly ContainerKind[] = ["initContainers", "containers", "ephemeralContainers"];
 
-/** Every container in upstream's visiting order: init, regular, ephemeral. */
-export function containersOf(pod: Pod): ContainerRef[] {
+/**
+ * Every container in upstream's visiting order: init, regular, ephemeral. Inside `sharingContainers(pod, …)` (one
+ * synchronous evaluation of a pod by all its checks) the list is built once and shared: most checks visit every
+ * container, and rebuilding the list and its paths per check was a large part of a pod's evaluation. Outside it, or
+ * for another object (the unknown-tracking proxy, whose reads must be recorded by the check making them), it is
+ * built afresh, so a pod changed between two evaluations is never judged from a stale list.
+ */
+export function containersOf(pod: Pod): readonly ContainerRef[] {
+  if (shared && shared.pod === pod) return (shared.refs ??= Object.freeze(buildContainersOf(pod)));
+  return buildContainersOf(pod);
+}
+
+let shared: { readonly pod: Pod; refs?: readonly ContainerRef[] } | undefined;
+
+/** Runs `evaluate` with `containersOf(pod)` built at most once (synchronous: nothing can change the pod meanwhile). */
+export function sharingContainers<T>(pod: Pod, evaluate: () => T): T {
+  const outer = shared;
+  shared = { pod };
+  try {
+    return evaluate();
+  } finally {
+    shared = outer;
+  }
+}
+
+function buildContainersOf(pod: Pod): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const kind of KINDS) {
     list(pod.spec[kind]).forEach((raw, i) => {
