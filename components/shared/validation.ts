@@ -114,6 +114,15 @@ export function checkOptionalObject(problems: Problems, property: string, value:
   return problems.check(isRecord(value), { property, value, rule: `an object ${shape}`, fix: `write ${property} as an object, or leave it out` });
 }
 
+/**
+ * An optional boolean field (`protect`, `vaultLock`): unset (`undefined`, or `null`, which `??` reads as unset) or
+ * true / false; anything else (a YAML "yes" string, a number) is reported rather than read as truthy or falsy.
+ */
+export function checkOptionalBoolean(problems: Problems, property: string, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return problems.check(typeof value === "boolean", { property, value, rule: "true or false", fix: `set ${property} to true or false, or leave it out` });
+}
+
 export function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
