@@ -14,7 +14,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile, platformSecretPrefix } from "../shared/environment";
 import { ImageMirror } from "../shared/mirror";
-import { argsObjectProblems, checkInteger, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkExactChartVersion, checkInteger, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { checkKubernetesVersion } from "./psa";
 import { checkQuotaFields, QuotaSettings } from "./quota";
 import { ADDON_NAMESPACES } from "./systemNamespaces";
@@ -99,18 +99,8 @@ export function clusterSecurityBaselineProblems(args: ClusterSecurityBaselineArg
   if (args.ecrKeepImages !== undefined) checkInteger(problems, "ecrKeepImages", args.ecrKeepImages, 1, 10000);
   checkQuotaFields(problems, "monitoringQuota", args.monitoringQuota);
   for (const key of ["certManager", "monitoringNamespace", "protect"] as const) checkOptionalBoolean(problems, key, args[key]);
-  for (const [property, value] of [
-    ["externalSecretsChartVersion", args.externalSecretsChartVersion],
-    ["certManagerChartVersion", args.certManagerChartVersion],
-  ] as const) {
-    if (value === undefined) continue;
-    problems.check(typeof value === "string" && /^v?\d+\.\d+\.\d+$/.test(value), {
-      property,
-      value,
-      rule: "an exact chart version x.y.z",
-      fix: "pin an exact version; ranges would let an add-on change without a code change",
-    });
-  }
+  checkExactChartVersion(problems, "externalSecretsChartVersion", args.externalSecretsChartVersion);
+  checkExactChartVersion(problems, "certManagerChartVersion", args.certManagerChartVersion);
   return [...problems.list];
 }
 
