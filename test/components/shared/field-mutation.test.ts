@@ -1,7 +1,8 @@
 /**
- * The validation contract one level below validation-contract.test.ts, for the traffic, network, cluster, workload and
- * monitoring-stack functions: field-level mutations of valid arguments (the machinery and what it checks are in
- * test/support/field-mutation.ts).
+ * The validation contract one level below validation-contract.test.ts, for the traffic, network and cluster
+ * functions: field-level mutations of valid arguments (the machinery and what it checks are in
+ * test/support/field-mutation.ts). HaService and MonitoringStack: field-mutation-workload.test.ts (the two throws
+ * pinned at the end are theirs); the other components: field-mutation-<area>.test.ts.
  */
 import { Case, describeFieldMutations } from "../../support/field-mutation";
 import { globalTrafficProblems, GlobalTrafficArgs } from "../../../components/traffic/globalTrafficArgs";
