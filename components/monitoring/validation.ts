@@ -13,6 +13,22 @@ import { checkSlo } from "./sloValidation";
 import { tracingProblems } from "./Tracing";
 import { Environments } from "./types";
 
+/** The Prometheus settings: replicas (the environment's floor), retention, storage size and class. */
+function checkPrometheus(problems: Problems, args: MonitoringStackArgs): void {
+  const profile = environmentProfile(args.environment);
+  checkOptionalObject(problems, "prometheus", args.prometheus, "{ replicas, retentionDays, storageGi, storageClass }");
+  const p = isRecord(args.prometheus) ? args.prometheus : {};
+  if (p.storageClass !== undefined) {
+    problems.check(typeof p.storageClass === "string" && p.storageClass !== "", { property: "prometheus.storageClass", value: p.storageClass, rule: "a StorageClass name", fix: "name the cluster's StorageClass, e.g. gp3, or leave it out" });
+  }
+  if (p.replicas !== undefined) {
+    checkInteger(problems, "prometheus.replicas", p.replicas, profile.minPrometheusReplicas, 10,
+      `${args.environment} runs at least ${profile.minPrometheusReplicas} Prometheus replica(s) (one per zone in prod): set replicas to ${profile.minPrometheusReplicas}`);
+  }
+  if (p.retentionDays !== undefined) checkInteger(problems, "prometheus.retentionDays", p.retentionDays, 1, 365);
+  if (p.storageGi !== undefined) checkInteger(problems, "prometheus.storageGi", p.storageGi, 10, 16384);
+}
+
 export function monitoringStackProblems(args: MonitoringStackArgs): Problem[] {
   const shape = argsObjectProblems(args, "MonitoringStack");
   if (shape.length > 0) return shape;
@@ -25,18 +41,8 @@ export function monitoringStackProblems(args: MonitoringStackArgs): Problem[] {
     fix: "set region to the cluster's region",
   });
   const profile = environmentProfile(args.environment);
-  checkOptionalObject(problems, "prometheus", args.prometheus, "{ replicas, retentionDays, storageGi, storageClass }");
-  const p = isRecord(args.prometheus) ? args.prometheus : {};
-  if (p.storageClass !== undefined) {
-    problems.check(typeof p.storageClass === "string" && p.storageClass !== "", { property: "prometheus.storageClass", value: p.storageClass, rule: "a StorageClass name", fix: "name the cluster's StorageClass, e.g. gp3, or leave it out" });
-  }
+  checkPrometheus(problems, args);
   checkOptionalBoolean(problems, "protect", args.protect);
-  if (p.replicas !== undefined) {
-    checkInteger(problems, "prometheus.replicas", p.replicas, profile.minPrometheusReplicas, 10,
-      `${args.environment} runs at least ${profile.minPrometheusReplicas} Prometheus replica(s) (one per zone in prod): set replicas to ${profile.minPrometheusReplicas}`);
-  }
-  if (p.retentionDays !== undefined) checkInteger(problems, "prometheus.retentionDays", p.retentionDays, 1, 365);
-  if (p.storageGi !== undefined) checkInteger(problems, "prometheus.storageGi", p.storageGi, 10, 16384);
   if (args.alertmanagerReplicas !== undefined) {
     checkInteger(
       problems,

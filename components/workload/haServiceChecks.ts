@@ -349,10 +349,7 @@ export function checkSecretFiles(p: Problems, args: HaServiceArgs): void {
   });
 }
 
-/**
- * The optional object fields (autoscaling, pdb, resources, env, serviceAccount) are objects when set, so their
- * fields are read, not a string's or a list's; partOf is a label value and automountToken a boolean.
- */
+/** Optional object fields (autoscaling, pdb, resources, env, serviceAccount) are objects when set; partOf is a label value. */
 export function checkShapes(p: Problems, args: HaServiceArgs): void {
   if (args.autoscaling !== false) checkOptionalObject(p, "autoscaling", args.autoscaling, "{ minReplicas, maxReplicas, ... }, or false for a fixed replica count");
   checkOptionalObject(p, "pdb", args.pdb, "{ minAvailable } or { maxUnavailable }");
