@@ -122,7 +122,7 @@ export function checkAlertReceivers(problems: Problems, at: string, config: Aler
       rule: "at least one integration (pagerduty, slack, email, webhook or sns)",
       fix: `add an integration to receiver ${JSON.stringify(receiver.name)}, or remove it`,
     });
-    for (const k of integrations) checkIntegrationList(problems, `${where}.${k}`, receiver[k]);
+    for (const k of integrations) checkIntegrationList(problems, `${where}.${k}`, receiver[k], k === "slack");
   });
   for (const key of ["groupBy", "inhibitEqual"] as const) {
     const labels: unknown = config[key];
@@ -148,14 +148,14 @@ export function checkAlertReceivers(problems: Problems, at: string, config: Aler
   }
 }
 
-/** One integration of a receiver (`pagerduty`, `slack`, ...): unset, or a list of objects (a Slack channel a string). */
-function checkIntegrationList(problems: Problems, property: string, list: unknown): void {
+/** One integration of a receiver (`pagerduty`, `slack`, ...): unset, or a list of objects (each Slack one with its channel). */
+function checkIntegrationList(problems: Problems, property: string, list: unknown, slack: boolean): void {
   if (list === undefined) return;
   if (!problems.check(Array.isArray(list), { property, value: list, rule: "a list of integration objects", fix: `write ${property} as a list, e.g. [{ ... }], or leave it out` })) return;
   (list as unknown[]).forEach((item, j) => {
     if (!problems.check(isRecord(item), { property: `${property}[${j}]`, value: item, rule: "an integration object", fix: `write ${property}[${j}] as an object, or remove it` })) return;
     const channel = (item as { channel?: unknown }).channel;
-    if (channel !== undefined) problems.check(typeof channel === "string" && channel !== "", { property: `${property}[${j}].channel`, value: channel, rule: "a Slack channel name, e.g. #alerts", fix: "write the channel as a string, or leave it out for the webhook's default" });
+    if (slack) problems.check(typeof channel === "string" && channel !== "", { property: `${property}[${j}].channel`, value: channel, rule: "a Slack channel name, e.g. #alerts", fix: "set the channel the alerts go to" });
   });
 }
 

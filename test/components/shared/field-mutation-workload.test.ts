@@ -68,7 +68,7 @@ const cases: Record<string, Case> = {
     optional: [
       /^(alarmTopicArn|slos|prometheus|alertmanagerReplicas|tracing|logging|alarms|protect)$/,
       /^slos\[\d+\]\.(namespace|objective|windowDays)$/, /^alertReceivers\.groupBy$/, /^prometheus\.\w+$/,
-      /^tracing\.\w+$/, /^logging\.\w+$/, /^alarms\.\w+$/, /\.slack\[\d+\]\.channel$/,
+      /^tracing\.\w+$/, /^logging\.\w+$/, /^alarms\.\w+$/,
     ],
   },
 };
