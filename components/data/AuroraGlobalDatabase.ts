@@ -1,10 +1,10 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { AURORA_PORT, auroraProblems, AuroraSettings, resolveAuroraSettings } from "./aurora";
 import { AuroraContext, BuiltAuroraCluster, createGlobalCluster, createMasterCredentials, createMasterRotation, createMasterSecretValue, createRegionalCluster } from "./auroraResources";
 import { resolveRotationDays, rotationProblems, RotationSettings } from "./rotation";
-import { checkRegionZones } from "./network";
+import { checkOptionalSecretName, checkRegionEntries, checkRegionZones } from "./network";
 import { Environment, KeyedDataRegion } from "./types";
 
 export interface AuroraGlobalDatabaseArgs extends AuroraSettings {
@@ -143,8 +143,13 @@ export function auroraGlobalDatabaseProblems(args: AuroraGlobalDatabaseArgs): Pr
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(auroraProblems(args)).addAll(rotationProblems(args.rotation));
   const regions = listField(problems, "regions", args.regions);
+  checkRegionEntries(problems, regions);
   checkRegionZones(problems, regions, "so the cluster's instances do not share a zone");
   problems.check(regions.length >= 1, { property: "regions", value: regions.length, rule: "at least one region", fix: "pass the primary region" });
+  problems.check(typeof args.global === "boolean", { property: "global", value: args.global, rule: "true or false (whether the secondaries join a global database)", fix: "pass DataTier's plan.global" });
+  if (args.managedRpoSeconds !== undefined && args.managedRpoSeconds !== null) checkInteger(problems, "managedRpoSeconds", args.managedRpoSeconds, 1, Number.MAX_SAFE_INTEGER, "pass DataTier's plan.managedRpoSeconds, or leave it out to alarm on lag instead of enforcing the RPO");
+  checkOptionalBoolean(problems, "protect", args.protect);
+  checkOptionalSecretName(problems, "secretName", args.secretName);
   return [...problems.list];
 }
 

@@ -1,8 +1,9 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { BackupPlanContext, createPlan, createServiceRole, createVault } from "./backupPlanPieces";
+import { checkRegionEntries } from "./network";
 import { checkRegionCount } from "./recovery";
 import { analyzeSchedule, BACKUP_MIN_INTERVAL_SECONDS } from "./schedule";
 import { Environment } from "./types";
@@ -50,6 +51,7 @@ export function backupPlanProblems(settings: BackupPlanSettings & { schedule?: s
   const problems = new Problems();
   if (settings.retentionDays !== undefined) checkInteger(problems, `${prefix}.retentionDays`, settings.retentionDays, 1, 36500);
   if (settings.copyRetentionDays !== undefined) checkInteger(problems, `${prefix}.copyRetentionDays`, settings.copyRetentionDays, 1, 36500);
+  checkOptionalBoolean(problems, `${prefix}.vaultLock`, settings.vaultLock);
   if (settings.schedule !== undefined) {
     const analysis = analyzeSchedule(settings.schedule);
     if (!analysis.ok) {
@@ -77,6 +79,9 @@ export function backupPlanArgsProblems(args: BackupPlanArgs): Problem[] {
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupPlanProblems(args, "backup"));
   const regions = listField(problems, "regions", args.regions);
+  checkRegionEntries(problems, regions);
+  checkOptionalBoolean(problems, "protect", args.protect);
+  problems.check(args.schedule !== undefined && args.schedule !== null, { property: "backup.schedule", value: args.schedule, rule: "an AWS Backup cron schedule", fix: "pass DataTier's plan.backupSchedule" });
   checkRegionCount(problems, args.environment, regions.length, {
     single: "one region keeps its recovery points in its own vault, with no cross-region copy",
     multi: "(recovery points are copied out of the first)",

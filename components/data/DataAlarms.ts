@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { alarmSpecs, AlarmTargets } from "./alarms";
+import { argsObjectProblems, checkInteger, checkOneOf, checkOptionalBoolean, checkOptionalObject, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { alarmSpecs, AlarmTargets, headroomProblems } from "./alarms";
 
 export interface DataAlarmsArgs extends AlarmTargets {
   /** Every region alarms live in, with its provider and the KMS key for a topic created there. */
@@ -20,7 +20,11 @@ export function dataAlarmsProblems(args: DataAlarmsArgs): Problem[] {
   const shape = argsObjectProblems(args, "DataAlarms");
   if (shape.length > 0) return shape;
   const problems = new Problems();
-  const regions = listField(problems, "regions", args.regions);
+  const regions = listField(problems, "regions", args.regions).filter((r, i) =>
+    problems.check(isRecord(r) && isRegionName(r.region), { property: `regions[${i}]`, value: r, rule: "a region object { region, provider, kmsKeyArn }", fix: `write regions[${i}] as { region: "us-east-1", provider, kmsKeyArn }` }),
+  );
+  // A list is judged region by region below (as before); a string or number is not a map of topics at all.
+  if (typeof args.topicArns !== "object") checkOptionalObject(problems, "alarmTopicArns", args.topicArns, "of topic ARNs by region");
   if (typeof args.topicArns === "object" && args.topicArns !== null) {
     for (const r of regions) {
       problems.check(args.topicArns[r.region] !== undefined, {
@@ -33,9 +37,14 @@ export function dataAlarmsProblems(args: DataAlarmsArgs): Problem[] {
   }
   // The alarm specs are derived from the targets: judge their shape first, so a malformed one is a problem, not a crash.
   const shapeOk = [
-    problems.check(typeof args.thresholds === "object" && args.thresholds !== null, { property: "thresholds", value: args.thresholds, rule: "the recovery plan's alarm thresholds", fix: "pass DataTier's plan.alarmThresholds" }),
-    ...(["auroraClusters", "redisGroups", "replicationRoutes"] as const).map((k) => problems.check(Array.isArray(args[k]), { property: k, value: args[k], rule: "a list", fix: `pass ${k} as a list (empty when there are none)` })),
+    problems.check(typeof args.thresholds === "object" && args.thresholds !== null, { property: "thresholds", value: args.thresholds, rule: "the recovery plan's alarm thresholds", fix: "pass DataTier's plan.alarmThresholds" }) &&
+      (["replicationLagSeconds", "replicationLagPeriods", "s3ReplicationLatencySeconds"] as const)
+        .map((k) => checkInteger(problems, `thresholds.${k}`, args.thresholds[k], 1, Number.MAX_SAFE_INTEGER, "pass DataTier's plan.alarmThresholds"))
+        .every(Boolean),
+    backupVaultShapeOk(problems, args.backupVault),
+    ...(["auroraClusters", "redisGroups", "replicationRoutes"] as const).map((k) => problems.check(Array.isArray(args[k]), { property: k, value: args[k], rule: "a list", fix: `pass ${k} as a list (empty when there are none)` }) && targetsShapeOk(problems, k, args[k])),
   ].every(Boolean);
+  problems.addAll(headroomProblems(args.headroom, "headroom"));
   const specs = shapeOk ? alarmSpecs(args) : [];
   for (const spec of specs) {
     problems.check(regions.some((r) => r.region === spec.region), {
@@ -46,6 +55,44 @@ export function dataAlarmsProblems(args: DataAlarmsArgs): Problem[] {
     });
   }
   return [...problems.list];
+}
+
+/** The fields of each alarm target that name a region (the specs are placed and named by them). */
+const TARGET_REGION_FIELDS = { auroraClusters: ["region"], redisGroups: ["region"], replicationRoutes: ["sourceRegion", "destinationRegion"] } as const;
+
+function isRegionName(value: unknown): value is string {
+  return typeof value === "string" && value !== "";
+}
+
+/** Each entry of a target list is an object with region names, a role, and (for cache groups) member ids. */
+function targetsShapeOk(problems: Problems, key: keyof typeof TARGET_REGION_FIELDS, list: readonly unknown[]): boolean {
+  return list
+    .map((t, i) => {
+      const at = `${key}[${i}]`;
+      if (!isRecord(t)) {
+        problems.add({ property: at, value: t, rule: "an object", fix: `write ${at} as an object, or remove it` });
+        return false;
+      }
+      const regionsOk = TARGET_REGION_FIELDS[key].map((f) =>
+        problems.check(isRegionName(t[f]), { property: `${at}.${f}`, value: t[f], rule: "a region name, e.g. \"us-east-1\"", fix: `set ${at}.${f} to the region` }),
+      );
+      if (key !== "replicationRoutes") checkOneOf(problems, `${at}.role`, t.role, ["primary", "secondary"]);
+      const idsOk =
+        key !== "redisGroups" ||
+        problems.check(typeof t.replicationGroupId === "string" && Array.isArray(t.memberClusterIds) && t.memberClusterIds.every((m: unknown) => typeof m === "string"), {
+          property: at, value: t, rule: "a replication group id and a list of its member cluster ids", fix: "pass RedisGlobalDatastore's groups",
+        });
+      if (key === "replicationRoutes") problems.check(typeof t.ruleId === "string", { property: `${at}.ruleId`, value: t.ruleId, rule: "the replication rule id", fix: "pass ReplicatedBackupBuckets' routes" });
+      return regionsOk.every(Boolean) && idsOk;
+    })
+    .every(Boolean);
+}
+
+/** The optional backup vault target: an object with the plan's region, and `copies` true or false when given. */
+function backupVaultShapeOk(problems: Problems, vault: DataAlarmsArgs["backupVault"]): boolean {
+  if (!checkOptionalObject(problems, "backupVault", vault, "{ region, vaultName, copies? }") || vault == null) return vault == null;
+  checkOptionalBoolean(problems, "backupVault.copies", vault.copies);
+  return problems.check(isRegionName(vault.region), { property: "backupVault.region", value: vault.region, rule: "a region name, e.g. \"us-east-1\"", fix: "set backupVault.region to the plan's region" });
 }
 
 /** Throws every problem of the arguments as one ValidationError; what the DataAlarms constructor calls first. */

@@ -1,4 +1,4 @@
-import { argsObjectProblems, Problem, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, Problem, Problems, throwIfProblems } from "../shared/validation";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { physicalName } from "./naming";
@@ -48,7 +48,12 @@ export function dataKeyPolicy(partition: string, accountId: string): string {
 export function dataKeyProblems(args: DataKeyArgs): Problem[] {
   const shape = argsObjectProblems(args, "DataKey");
   if (shape.length > 0) return shape;
-  return environmentProblems(args.environment);
+  const problems = new Problems().addAll(environmentProblems(args.environment));
+  problems.check(typeof args.purpose === "string" && args.purpose !== "", { property: "purpose", value: args.purpose, rule: "a description of what the key protects", fix: 'set purpose, e.g. "data tier in us-east-1"' });
+  // KMS accepts a pending-deletion window of 7 to 30 days; null reads as unset (the environment's default).
+  if (args.deletionWindowDays !== undefined && args.deletionWindowDays !== null) checkInteger(problems, "deletionWindowDays", args.deletionWindowDays, 7, 30);
+  checkOptionalBoolean(problems, "protect", args.protect);
+  return [...problems.list];
 }
 
 /** Throws every problem of the arguments as one ValidationError; what the DataKey constructor calls first. */

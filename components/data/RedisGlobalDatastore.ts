@@ -1,7 +1,7 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { checkRegionZones } from "./network";
+import { argsObjectProblems, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { checkOptionalSecretName, checkRegionEntries, checkRegionZones } from "./network";
 import { REDIS_PORT, redisProblems, RedisSettings, resolveRedisSettings } from "./redis";
 import { createAuthToken, createRegionalGroups, RedisContext } from "./redisPieces";
 import { Environment, KeyedDataRegion } from "./types";
@@ -46,6 +46,7 @@ export function redisGlobalDatastoreProblems(args: RedisGlobalDatastoreArgs): Pr
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(redisProblems(args));
   const regions = listField(problems, "regions", args.regions);
+  checkRegionEntries(problems, regions);
   checkRegionZones(problems, regions, "so Multi-AZ failover has another zone to fail over to");
   problems.check(!args.global || regions.length <= 3, {
     property: "regions",
@@ -53,6 +54,10 @@ export function redisGlobalDatastoreProblems(args: RedisGlobalDatastoreArgs): Pr
     rule: "at most 3 regions for a global datastore (a primary and two secondaries)",
     fix: "list at most 3 regions",
   });
+  problems.check(regions.length >= 1, { property: "regions", value: regions.length, rule: "at least one region", fix: "pass the primary region" });
+  problems.check(typeof args.global === "boolean", { property: "global", value: args.global, rule: "true or false (whether the secondaries join a global datastore)", fix: "pass DataTier's plan.global" });
+  checkOptionalBoolean(problems, "protect", args.protect);
+  checkOptionalSecretName(problems, "secretName", args.secretName);
   return [...problems.list];
 }
 

@@ -1,9 +1,10 @@
 import { environmentProblems, environmentProfile } from "../shared/environment";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { BucketContext, createRegionalBucket, createReplicationConfig, createReplicationRole, replicationRoutes } from "./backupBucketPieces";
 import { BackupBucketSettings, backupBucketProblems } from "./buckets";
+import { checkRegionEntries } from "./network";
 import { checkRegionCount, S3_RTC_MINUTES } from "./recovery";
 import { Environment } from "./types";
 
@@ -31,6 +32,8 @@ export function replicatedBackupBucketsProblems(args: ReplicatedBackupBucketsArg
   if (shape.length > 0) return shape;
   const problems = new Problems().addAll(environmentProblems(args.environment)).addAll(backupBucketProblems(args));
   const regions = listField(problems, "regions", args.regions);
+  checkRegionEntries(problems, regions);
+  checkOptionalBoolean(problems, "protect", args.protect);
   checkRegionCount(problems, args.environment, regions.length, {
     single: "one region gets an unreplicated bucket",
     multi: "(the bucket replicates out of the first)",

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument, serviceTrustPolicyDocument } from "../shared/iam";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
+import { argsObjectProblems, checkInteger, checkOptionalObject, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { resolveRestoreTesting, RESTORE_METRICS, restoreTestingProblems, RestoreTestingSettings, VALIDATION_FUNCTION_SOURCE } from "./restoreTests";
 
 export interface RestoreTestingArgs {
@@ -29,7 +30,21 @@ export interface RestoreTestingArgs {
 export function restoreTestingArgsProblems(args: RestoreTestingArgs): Problem[] {
   const shape = argsObjectProblems(args, "RestoreTesting");
   if (shape.length > 0) return shape;
-  const problems = new Problems().addAll(restoreTestingProblems(args.settings, args.recoveryObjectives?.rtoSeconds, "settings"));
+  const problems = new Problems();
+  // A non-object settings (YAML `settings: x`) is reported; unset or null means the defaults.
+  const settings = checkOptionalObject(problems, "settings", args.settings, "of restore testing settings { schedule, startWindowHours, ... }") ? args.settings ?? undefined : undefined;
+  problems.addAll(restoreTestingProblems(settings, args.recoveryObjectives?.rtoSeconds, "settings"));
+  checkInteger(problems, "recoveryObjectives.rpoSeconds", args.recoveryObjectives?.rpoSeconds, 0, Number.MAX_SAFE_INTEGER, "pass the data tier's recoveryObjectives");
+  problems.check(isKnownRegion(args.region), {
+    property: "region",
+    value: args.region,
+    rule: `a known AWS region (${Object.keys(AWS_REGIONS).join(", ")})`,
+    fix: "set region to the primary region of the data tier (where the backup plan and vault are)",
+  });
+  // Both lists are read by the constructor: each is required (empty when there is nothing of that kind).
+  for (const key of ["auroraClusterArns", "bucketArns"] as const) {
+    problems.check(args[key] !== undefined, { property: key, value: args[key], rule: "a list (empty when there are none)", fix: `pass ${key}, [] when there are none` });
+  }
   const auroraClusterArns = listField(problems, "auroraClusterArns", args.auroraClusterArns);
   const bucketArns = listField(problems, "bucketArns", args.bucketArns);
   problems.check(auroraClusterArns.length + bucketArns.length > 0, {

@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { regionCode } from "../shared/regions";
+import { checkOptionalObject, Problem, Problems } from "../shared/validation";
 import { AlarmThresholds } from "./recovery";
 
 /** Headroom thresholds; sized for the default r7g.large classes (16 GiB memory, ~32 GiB local storage). */
@@ -59,6 +60,32 @@ function seriesMax(id: string, namespace: string, metricName: string, dimension:
     ...values.map((value, i) => ({ id: `m${i}`, returnData: false, metric: { namespace, metricName, dimensions: { [dimension]: value }, stat: "Maximum", period } })),
     { id, expression: `MAX([${values.map((_v, i) => `m${i}`).join(", ")}])`, label: `${metricName} (max over nodes)`, returnData: true },
   ];
+}
+
+/** Upper bound of each headroom threshold: percentages up to 100, byte and operation counts unbounded. */
+const HEADROOM_MAX: Readonly<Record<keyof HeadroomThresholds, number>> = {
+  cpuPercent: 100,
+  freeableMemoryBytes: Number.MAX_SAFE_INTEGER,
+  freeLocalStorageBytes: Number.MAX_SAFE_INTEGER,
+  cacheMemoryPercent: 100,
+  pendingReplicationOperations: Number.MAX_SAFE_INTEGER,
+};
+
+/** Every problem with the headroom thresholds (unset, or null, means the defaults); `at` prefixes the properties. */
+export function headroomProblems(headroom: HeadroomThresholds | undefined, at: string): Problem[] {
+  const problems = new Problems();
+  if (!checkOptionalObject(problems, at, headroom, "of headroom thresholds { cpuPercent, freeableMemoryBytes, ... }") || headroom == null) return [...problems.list];
+  for (const [key, max] of Object.entries(HEADROOM_MAX) as [keyof HeadroomThresholds, number][]) {
+    const value = headroom[key];
+    if (value === undefined) continue;
+    problems.check(typeof value === "number" && Number.isFinite(value) && value > 0 && value <= max, {
+      property: `${at}.${key}`,
+      value,
+      rule: max === 100 ? "a number above 0 and at most 100 (a percentage)" : "a number above 0",
+      fix: `set ${at}.${key} to a positive number, or leave it out for the default`,
+    });
+  }
+  return [...problems.list];
 }
 
 /** Headroom thresholds with their defaults filled in. */

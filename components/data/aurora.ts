@@ -1,5 +1,5 @@
 /** Pure settings and validation of the Aurora PostgreSQL global database. */
-import { argsObjectProblems, checkInteger, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, Problem, Problems } from "../shared/validation";
 import { Environment } from "./types";
 import { environmentProfile } from "../shared/environment";
 
@@ -132,6 +132,7 @@ export function auroraProblems(settings: AuroraSettings, prefix = "aurora"): Pro
       fix: `set ${prefix}.performanceInsightsRetentionDays to 7 or 31`,
     });
   }
+  checkOptionalBoolean(problems, `${prefix}.enforceRpo`, settings.enforceRpo);
   return [...problems.list];
 }
 

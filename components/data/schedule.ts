@@ -63,7 +63,8 @@ function range(lo: number, hi: number, step: number): number[] {
  * are refused: their longest gap is months, which no recovery objective here accepts.
  */
 export function analyzeSchedule(expression: string): ScheduleAnalysis {
-  const match = /^cron\((.+)\)$/.exec(expression.trim());
+  // A non-string (a YAML number or list, null) is not a cron expression: the same reason, never a TypeError.
+  const match = typeof expression === "string" ? /^cron\((.+)\)$/.exec(expression.trim()) : null;
   if (!match) return { ok: false, reason: "AWS Backup schedules are cron(minutes hours day-of-month month day-of-week year) expressions" };
   const fields = match[1].trim().split(/\s+/);
   if (fields.length !== 6) return { ok: false, reason: `a cron expression has 6 fields, this one has ${fields.length}` };

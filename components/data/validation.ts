@@ -1,9 +1,11 @@
 /** Up-front validation of DataTierArgs: every problem of every part, reported at once, before anything is created. */
 import { AWS_REGIONS, isKnownRegion } from "../shared/regions";
-import { argsObjectProblems, checkOneOf, Problem, Problems } from "../shared/validation";
+import { argsObjectProblems, checkOneOf, checkOptionalBoolean, Problem, Problems } from "../shared/validation";
+import { headroomProblems } from "./alarms";
 import { auroraProblems } from "./aurora";
 import { backupBucketProblems } from "./buckets";
 import { backupPlanProblems } from "./BackupPlan";
+import { checkOptionalSecretName } from "./network";
 import type { DataTierArgs } from "./DataTier";
 import { recoveryProblems } from "./recovery";
 import { redisProblems } from "./redis";
@@ -33,12 +35,18 @@ export function dataTierProblems(args: DataTierArgs): Problem[] {
   // The schedule is checked against the objectives by recoveryProblems; check the rest of the plan settings here.
   problems.addAll(backupPlanProblems({ ...args.backup, schedule: undefined }, "backup"));
   problems.addAll(backupBucketProblems(args.backup ?? {}, "backup"));
-  if (args.alarmTopicArns !== undefined) checkAlarmTopics(problems, "alarmTopicArns", args.alarmTopicArns, regions);
+  problems.addAll(headroomProblems(args.alarms, "alarms"));
+  checkOptionalBoolean(problems, "protect", args.protect);
+  checkOptionalSecretName(problems, "secretNamePrefix", args.secretNamePrefix);
+  // null reads as unset, as DataAlarms reads it (`topicArns?.[region] ?? new topic`).
+  if (args.alarmTopicArns !== undefined && args.alarmTopicArns !== null) checkAlarmTopics(problems, "alarmTopicArns", args.alarmTopicArns, regions);
   return [...problems.list];
 }
 
 /** One region of the tier: known and listed once, with its provider, two or more of its own zones and a client security group. */
 function checkDataRegion(problems: Problems, at: string, r: DataRegion, seen: Set<string>): void {
+  // null (YAML `- ` with no value) is a problem naming the entry; other non-objects already fail the field checks below.
+  if (!problems.check(r !== null && r !== undefined, { property: at, value: r, rule: "a region object { region, provider, vpcId, privateSubnetIds, allowedSecurityGroupIds, availabilityZones }", fix: `write ${at} as an object, or remove it` })) return;
   const known = problems.check(isKnownRegion(r.region), {
     property: `${at}.region`,
     value: r.region,
@@ -61,7 +69,7 @@ function checkDataRegion(problems: Problems, at: string, r: DataRegion, seen: Se
     fix: "pass the zones of the private subnets, e.g. from the network component",
   });
   if (known) {
-    const foreign = zones.filter((z) => !z.startsWith(r.region));
+    const foreign = zones.filter((z) => typeof z !== "string" || !z.startsWith(r.region));
     problems.check(foreign.length === 0, {
       property: `${at}.availabilityZones`,
       value: foreign,
@@ -79,7 +87,8 @@ function checkDataRegion(problems: Problems, at: string, r: DataRegion, seen: Se
 
 /** A topic for every region of the tier (property is the arguments' `alarmTopicArns`). */
 function checkAlarmTopics(problems: Problems, property: string, alarmTopicArns: NonNullable<DataTierArgs["alarmTopicArns"]>, regions: readonly DataRegion[]): void {
-  for (const r of regions) {
+  // A null region entry is reported by checkDataRegion.
+  for (const r of regions.filter((entry) => entry !== null && entry !== undefined)) {
     problems.check(alarmTopicArns[r.region] !== undefined, {
       property: `${property}["${r.region}"]`,
       value: Object.keys(alarmTopicArns),

@@ -5,8 +5,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
+import { argsObjectProblems, checkExactChartVersion, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { ADDON_LIMITS, ADDON_QUOTA, checkKubernetesVersion, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
 import { ImageMirror, mirrored } from "../shared/mirror";
 import { ROLLOUTS_IMAGES } from "./rolloutsImages";
@@ -79,6 +79,8 @@ export function rolloutsControllerProblems(args: RolloutsControllerArgs): Proble
     rule: "an integer from 2 to 5 (one replica is a single point of failure for every release)",
     fix: "leave replicas out (2) or set 3",
   });
+  checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
+  checkExactChartVersion(problems, "chartVersion", args.chartVersion);
   return [...problems.list];
 }
 

@@ -7,8 +7,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import { ZONE_KEY } from "../shared/kubernetes";
 import { isDns1123Label } from "../workload/names";
-import { argsObjectProblems, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
-import { ADDON_LIMITS, ADDON_QUOTA, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
+import { argsObjectProblems, checkExactChartVersion, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { ADDON_LIMITS, ADDON_QUOTA, checkKubernetesVersion, createNamespaceGuardrails, PodSecurityLevels, resolveLimits, resolveQuota } from "../security";
 import { MONITORING_NAMESPACE } from "../monitoring/types";
 import { Dashboards } from "../monitoring/Dashboards";
 import { meshDashboard } from "./dashboard";
@@ -98,7 +98,11 @@ export function serviceMeshProblems(args: ServiceMeshArgs): Problem[] {
   listField(problems, "namespaces", args.namespaces).forEach((ns, i) => problems.check(isDns1123Label(ns) && ns !== MESH_ROOT_NAMESPACE && ns !== WAYPOINT_NAMESPACE && !ns.startsWith("kube-"), {
     property: `namespaces[${i}]`, value: ns, rule: `a tenant namespace (not kube-*, ${MESH_ROOT_NAMESPACE} or ${WAYPOINT_NAMESPACE})`, fix: "list the tenants' namespaces",
   }));
-  listField(problems, "permissiveNamespaces", args.permissiveNamespaces);
+  listField(problems, "permissiveNamespaces", args.permissiveNamespaces).forEach((ns, i) => problems.check(isDns1123Label(ns), {
+    property: `permissiveNamespaces[${i}]`, value: ns, rule: "a namespace name (DNS-1123 label)", fix: "list existing namespaces, e.g. monitoring",
+  }));
+  checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
+  checkExactChartVersion(problems, "chartVersion", args.chartVersion);
   if (args.waypointReplicas !== undefined) problems.addAll(argsObjectProblems(args.waypointReplicas, "waypoint replica", "waypointReplicas"));
   problems.check(Number.isInteger(waypointMin) && waypointMin >= floor && waypointMin <= 20, {
     property: "waypointReplicas.min", value: waypointMin, rule: `an integer from ${floor} (this environment's floor) to 20`, fix: "leave it out for the environment's default",

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { serviceKey, serviceKeyPolicy } from "./kms";
 
 export interface AlarmTopicArgs {
@@ -15,8 +15,8 @@ export function alarmTopicProblems(args: AlarmTopicArgs): Problem[] {
   const shape = argsObjectProblems(args, "AlarmTopic");
   if (shape.length > 0) return shape;
   const problems = new Problems();
-  (args.emails ?? []).forEach((email, i) =>
-    problems.check(EMAIL.test(email), { property: `emails[${i}]`, value: email, rule: "an e-mail address", fix: "correct the address" }),
+  listField(problems, "emails", args.emails).forEach((email, i) =>
+    problems.check(typeof email === "string" && EMAIL.test(email), { property: `emails[${i}]`, value: email, rule: "an e-mail address", fix: "correct the address" }),
   );
   return [...problems.list];
 }

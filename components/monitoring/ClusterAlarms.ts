@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkOptionalObject, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { AlarmTopic } from "./AlarmTopic";
 import { Severity } from "./types";
 
@@ -43,6 +43,7 @@ export const CONTAINER_INSIGHTS_NAMESPACE = "ContainerInsights";
 
 export function clusterAlarmsProblems(thresholds: ClusterAlarmThresholds | undefined, at = "alarms"): Problem[] {
   const problems = new Problems();
+  if (!checkOptionalObject(problems, at, thresholds, "of node thresholds { nodeCpuPercent, nodeMemoryPercent, nodeFilesystemPercent }")) return [...problems.list];
   for (const key of ["nodeCpuPercent", "nodeMemoryPercent", "nodeFilesystemPercent"] as const) {
     const value = thresholds?.[key];
     if (value === undefined) continue;

@@ -4,7 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { isLogRetentionDays } from "../shared/logs";
 import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { isDns1123Label } from "../shared/kubernetes";
+import { isKnownRegion } from "../shared/regions";
+import { argsObjectProblems, checkOptionalBoolean, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { irsaRole } from "./irsa";
 import { serviceKey, serviceKeyPolicy } from "./kms";
 import { LOG_RETENTION_DAYS, MONITORING_NAMESPACE } from "./types";
@@ -59,6 +61,28 @@ export function loggingProblems(args: Pick<LoggingArgs, "retentionDays">, at = "
   return [...problems.list];
 }
 
+/**
+ * Every problem with the component's arguments (validation contract, docs/architecture.md): the settings that
+ * MonitoringStack shares (`loggingProblems`), plus the region, namespace and flags only the component takes.
+ */
+export function loggingArgsProblems(args: LoggingArgs): Problem[] {
+  const shape = argsObjectProblems(args, "Logging");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(loggingProblems(args));
+  checkComponentFields(problems, args);
+  return [...problems.list];
+}
+
+/** Records the problems of the region, namespace and flags of the Logging and Tracing components (not part of MonitoringStack's settings). */
+export function checkComponentFields(problems: Problems, args: { readonly region?: unknown; readonly namespace?: unknown; readonly protect?: unknown; readonly serviceMonitor?: unknown }): void {
+  problems.check(isKnownRegion(args.region), { property: "region", value: args.region, rule: "a known AWS region (components/shared/regions.ts)", fix: "set region to the cluster's region" });
+  if (args.namespace !== undefined) {
+    problems.check(isDns1123Label(args.namespace), { property: "namespace", value: args.namespace, rule: "a Kubernetes namespace name (DNS label)", fix: "set namespace to an existing namespace, or leave it out" });
+  }
+  checkOptionalBoolean(problems, "protect", args.protect);
+  checkOptionalBoolean(problems, "serviceMonitor", args.serviceMonitor);
+}
+
 export function logGroupName(clusterName: string): string {
   return `/aws/eks/${clusterName}/containers`;
 }
@@ -99,7 +123,7 @@ export function fluentBitValues(args: { region: string; logGroupName: pulumi.Inp
 
 /** Throws every problem of the arguments as one ValidationError; what the Logging constructor calls first. */
 export function validateLoggingArgs(name: string, args: LoggingArgs): void {
-  throwIfProblems(`Logging "${name}"`, loggingProblems(args));
+  throwIfProblems(`Logging "${name}"`, loggingArgsProblems(args));
 }
 
 /** The log group's key: the one given, or a new one usable only by this region's CloudWatch Logs for this group. */

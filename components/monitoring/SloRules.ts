@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { isDns1123Label } from "../shared/kubernetes";
+import { argsObjectProblems, checkOptionalObject, isRecord, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { isLabelKey, isLabelValue } from "../workload/names";
 import { Slo, sloRuleGroups } from "./slo";
 import { checkSlo } from "./sloValidation";
 import { MONITORING_NAMESPACE, RuleGroup } from "./types";
@@ -20,6 +22,14 @@ export function sloRulesProblems(args: SloRulesArgs): Problem[] {
   if (shape.length > 0) return shape;
   const problems = new Problems();
   checkSlo(problems, "slo", args.slo);
+  if (args.namespace !== undefined) {
+    problems.check(isDns1123Label(args.namespace), { property: "namespace", value: args.namespace, rule: "a Kubernetes namespace name (DNS label)", fix: "set namespace to the service's namespace, or leave it out" });
+  }
+  if (checkOptionalObject(problems, "labels", args.labels, "of labels { key: value }") && isRecord(args.labels)) {
+    for (const [key, value] of Object.entries(args.labels)) {
+      problems.check(isLabelKey(key) && isLabelValue(value), { property: `labels.${key}`, value, rule: "a valid Kubernetes label key and value (value ≤ 63 alphanumerics, '-', '_', '.')", fix: "use labels Prometheus' rule selector matches, e.g. { release: \"kube-prometheus-stack\" }" });
+    }
+  }
   return [...problems.list];
 }
 

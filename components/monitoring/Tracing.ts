@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { resourcesOf } from "./resources";
 import { ChartImages, dependingAlsoOn, ImageMirror, mirrored, mirrorImage } from "../shared/mirror";
-import { argsObjectProblems, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkOneOf, checkOptionalBoolean, checkOptionalObject, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { checkComponentFields } from "./Logging";
 import { irsaAnnotation, irsaRole } from "./irsa";
 import { attachPolicies } from "../shared/irsa";
 import { MONITORING_NAMESPACE } from "./types";
@@ -69,8 +70,13 @@ export function tracingProblems(args: TracingArgs, at = "tracing"): Problem[] {
     rule: "an integer from 1 to 20",
     fix: "set gatewayReplicas to 2 or more for a zone-redundant gateway",
   });
+  // A non-object exporter is reported; null reads as unset (X-Ray).
+  if (checkOptionalObject(problems, `${at}.exporter`, args.exporter, '{ kind: "xray" } or { kind: "otlp", endpoint }') && args.exporter != null) {
+    checkOneOf(problems, `${at}.exporter.kind`, args.exporter.kind, ["xray", "otlp"]);
+  }
   if (args.exporter?.kind === "otlp") {
-    problems.check(/^(https?:\/\/)?[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/.*)?$/.test(args.exporter.endpoint ?? ""), {
+    checkOptionalBoolean(problems, `${at}.exporter.insecure`, args.exporter.insecure);
+    problems.check(/^(https?:\/\/)?[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/.*)?$/.test(typeof args.exporter.endpoint === "string" ? args.exporter.endpoint : ""), {
       property: `${at}.exporter.endpoint`,
       value: args.exporter.endpoint,
       rule: "an OTLP/gRPC endpoint as host:port or https://host:port",
@@ -153,7 +159,19 @@ export function otelGatewayValues(args: {
 
 /** Throws every problem of the arguments as one ValidationError; what the Tracing constructor calls first. */
 export function validateTracingArgs(name: string, args: TracingArgs): void {
-  throwIfProblems(`Tracing "${name}"`, tracingProblems(args));
+  throwIfProblems(`Tracing "${name}"`, tracingArgsProblems(args));
+}
+
+/**
+ * Every problem with the component's arguments (validation contract, docs/architecture.md): the settings that
+ * MonitoringStack shares (`tracingProblems`), plus the region and namespace only the component takes.
+ */
+export function tracingArgsProblems(args: TracingArgs): Problem[] {
+  const shape = argsObjectProblems(args, "Tracing");
+  if (shape.length > 0) return shape;
+  const problems = new Problems().addAll(tracingProblems(args));
+  checkComponentFields(problems, args);
+  return [...problems.list];
 }
 
 /**

@@ -122,7 +122,15 @@ export function checkAlertReceivers(problems: Problems, at: string, config: Aler
       rule: "at least one integration (pagerduty, slack, email, webhook or sns)",
       fix: `add an integration to receiver ${JSON.stringify(receiver.name)}, or remove it`,
     });
+    for (const k of integrations) checkIntegrationList(problems, `${where}.${k}`, receiver[k], k === "slack");
   });
+  for (const key of ["groupBy", "inhibitEqual"] as const) {
+    const labels: unknown = config[key];
+    if (labels === undefined) continue;
+    problems.check(Array.isArray(labels) && labels.every((l) => typeof l === "string" && l !== ""), {
+      property: `${at}.${key}`, value: labels, rule: "a list of label names", fix: `write ${at}.${key} as e.g. ["alertname", "namespace"], or leave it out`,
+    });
+  }
   const refs: [string, string | undefined][] = [
     ["critical", config.critical],
     ["warning", config.warning],
@@ -138,6 +146,17 @@ export function checkAlertReceivers(problems: Problems, at: string, config: Aler
       fix: `set ${key} to one of the receivers' names`,
     });
   }
+}
+
+/** One integration of a receiver (`pagerduty`, `slack`, ...): unset, or a list of objects (each Slack one with its channel). */
+function checkIntegrationList(problems: Problems, property: string, list: unknown, slack: boolean): void {
+  if (list === undefined) return;
+  if (!problems.check(Array.isArray(list), { property, value: list, rule: "a list of integration objects", fix: `write ${property} as a list, e.g. [{ ... }], or leave it out` })) return;
+  (list as unknown[]).forEach((item, j) => {
+    if (!problems.check(isRecord(item), { property: `${property}[${j}]`, value: item, rule: "an integration object", fix: `write ${property}[${j}] as an object, or remove it` })) return;
+    const channel = (item as { channel?: unknown }).channel;
+    if (slack) problems.check(typeof channel === "string" && channel !== "", { property: `${property}[${j}].channel`, value: channel, rule: "a Slack channel name, e.g. #alerts", fix: "set the channel the alerts go to" });
+  });
 }
 
 function without<T extends object>(value: T): T {

@@ -2,7 +2,7 @@
  * Validation of `Slo` specs: pure, every problem reported, each naming the property, value, rule and fix.
  */
 import { isDns1035Label, isDns1123Label } from "../shared/kubernetes";
-import { Problem, Problems } from "../shared/validation";
+import { checkOptionalObject, Problem, Problems } from "../shared/validation";
 import {
   DEFAULT_ERROR_RATE_THRESHOLD,
   DEFAULT_LATENCY_PERCENTILE,
@@ -52,8 +52,12 @@ export function checkSlo(problems: Problems, at: string, slo: Slo): boolean {
   }
   checkSloTargets(problems, at, slo);
   checkSloQueries(problems, at, slo);
-  if (slo.latency) checkSloLatency(problems, at, slo.latency);
-  if (slo.errorRateAlert) checkSloErrorRateAlert(problems, at, slo.errorRateAlert);
+  // false turns the alert off; anything else but an object (or unset) is reported rather than skipped.
+  if (slo.latency !== false && checkOptionalObject(problems, `${at}.latency`, slo.latency, "of the latency alert { percentile, thresholdSeconds, ... }, or false") && slo.latency) checkSloLatency(problems, at, slo.latency);
+  if (slo.errorRateAlert !== false && checkOptionalObject(problems, `${at}.errorRateAlert`, slo.errorRateAlert, "of the error-rate alert { threshold, for }, or false") && slo.errorRateAlert) checkSloErrorRateAlert(problems, at, slo.errorRateAlert);
+  if (slo.runbookUrl !== undefined) {
+    problems.check(typeof slo.runbookUrl === "string" && slo.runbookUrl !== "", { property: `${at}.runbookUrl`, value: slo.runbookUrl, rule: "a URL (a string)", fix: "set runbookUrl to the runbook's address, or leave it out" });
+  }
   return problems.list.length === before;
 }
 
@@ -116,7 +120,7 @@ function checkSloLatency(problems: Problems, at: string, latency: LatencySpec): 
   });
   checkDuration(problems, `${at}.latency.for`, latency.for);
   if (latency.bucketMetric !== undefined) {
-    problems.check(METRIC_NAME.test(latency.bucketMetric) && latency.bucketMetric.endsWith("_bucket"), {
+    problems.check(typeof latency.bucketMetric === "string" && METRIC_NAME.test(latency.bucketMetric) && latency.bucketMetric.endsWith("_bucket"), {
       property: `${at}.latency.bucketMetric`,
       value: latency.bucketMetric,
       rule: "a Prometheus histogram bucket metric name ending in _bucket",

@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LogRetentionDays } from "../shared/logs";
+import { isLogRetentionDays, LOG_RETENTION_DAYS, LogRetentionDays } from "../shared/logs";
+import { isDns1123Label } from "../shared/kubernetes";
+import { isKnownRegion } from "../shared/regions";
 import { serviceTrustPolicyDocument } from "../shared/iam";
-import { argsObjectProblems, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalObject, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { DrillRegion, DrillSettings, DrillSpec, drillQuotaProblems, drillSettingsProblems, drillSpecs, FIS_SERVICE_ACCOUNT, MAX_STOP_CONDITIONS, resolveDrillSettings, strictestObjective } from "./drills";
 import { anyAlarmRule, availabilityAlarmArgs, fisRolePolicy } from "./guards";
 
@@ -43,6 +45,7 @@ export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Pr
     fix: `add "availability" to stopOn or pass dataAlarmArns`,
   });
   problems.check(usable.length <= MAX_STOP_CONDITIONS, { property: "settings.stopOn", value: stopOn, rule: `at most ${MAX_STOP_CONDITIONS} stop conditions (FIS quota)`, fix: "stop on fewer signals" });
+  checkDrillRegionFields(problems, args, zones, services);
   // The templates as they would be registered must fit FIS's quotas (drills.ts FIS_QUOTAS); only with settings that resolve.
   if (problems.list.length === 0) problems.addAll(drillQuotaProblems(drillSpecs({ ...args, zones, services }, settings), "drills"));
   for (const s of services) {
@@ -50,6 +53,35 @@ export function faultInjectionDrillsProblems(args: FaultInjectionDrillsArgs): Pr
     problems.check(s.sloObjective > 90 && s.sloObjective < 100, { property: `services.${s.name}.sloObjective`, value: s.sloObjective, rule: "a percentage above 90 and below 100", fix: "write it in percent, e.g. 99.9" });
   }
   return [...problems.list];
+}
+
+/** The region's own fields the drill templates are built from: names, zones, services, objectives, tags, retention. */
+function checkDrillRegionFields(problems: Problems, args: FaultInjectionDrillsArgs, zones: readonly unknown[], services: readonly unknown[]): void {
+  const regionOk = problems.check(isKnownRegion(args.region), { property: "region", value: args.region, rule: "a known AWS region (components/shared/regions.ts)", fix: "set region to the cluster's region" });
+  zones.forEach((z, i) => problems.check(typeof z === "string" && (!regionOk || z.startsWith(args.region)), {
+    property: `zones[${i}]`, value: z, rule: `a zone of ${regionOk ? args.region : "the region"}`, fix: "pass the region's zones, e.g. from the network component",
+  }));
+  problems.check(args.services !== undefined, { property: "services", value: args.services, rule: "a list of the region's services (may be empty)", fix: "pass the services with their namespaces and SLO objectives" });
+  services.forEach((s, i) => {
+    if (!isRecord(s)) return;
+    for (const key of ["name", "namespace"] as const) {
+      problems.check(isDns1123Label(s[key]), { property: `services[${i}].${key}`, value: s[key], rule: "a Kubernetes name (DNS-1123 label)", fix: `set the service's ${key}` });
+    }
+  });
+  problems.check(typeof args.auroraWriter === "boolean", { property: "auroraWriter", value: args.auroraWriter, rule: "true or false (whether the region holds the Aurora writer)", fix: "pass whether this region is the data tier's primary" });
+  if (isRecord(args.objectives)) {
+    checkInteger(problems, "objectives.rpoSeconds", args.objectives.rpoSeconds, 0, Number.MAX_SAFE_INTEGER, "pass the data tier's recovery objectives");
+    checkInteger(problems, "objectives.rtoSeconds", args.objectives.rtoSeconds, 1, Number.MAX_SAFE_INTEGER, "pass the data tier's recovery objectives");
+  }
+  if (checkOptionalObject(problems, "dataTierTag", args.dataTierTag, "{ key, value } of the data tier's tag") && isRecord(args.dataTierTag)) {
+    for (const key of ["key", "value"] as const) {
+      const v: unknown = args.dataTierTag[key];
+      problems.check(typeof v === "string" && v !== "", { property: `dataTierTag.${key}`, value: v, rule: "a tag key / value (a string)", fix: "pass the tag the data tier puts on its resources" });
+    }
+  }
+  if (args.logRetentionDays !== undefined) {
+    problems.check(isLogRetentionDays(args.logRetentionDays), { property: "logRetentionDays", value: args.logRetentionDays, rule: `a CloudWatch Logs retention value (${LOG_RETENTION_DAYS.join(", ")})`, fix: "pick the nearest allowed value, e.g. 365" });
+  }
 }
 
 /** Throws every problem of the arguments as one ValidationError; what the FaultInjectionDrills constructor calls first. */

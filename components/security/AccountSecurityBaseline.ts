@@ -9,7 +9,7 @@
 import { Environment, environmentProblems, environmentProfile } from "../shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../shared/logs";
 import { isKnownRegion } from "../shared/regions";
 import { isDnsLabel } from "./networkPolicies";
@@ -64,6 +64,7 @@ export function accountSecurityBaselineProblems(args: AccountSecurityBaselineArg
     rule: "a short lower-case environment name",
     fix: 'set environment, e.g. "prod"',
   });
+  for (const key of ["awsConfig", "runtimeMonitoring", "protect"] as const) checkOptionalBoolean(problems, key, args[key]);
   problems.check(typeof args.primary === "boolean", {
     property: "primary",
     value: args.primary,

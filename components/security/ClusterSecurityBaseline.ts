@@ -14,9 +14,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, environmentProblems, environmentProfile, platformSecretPrefix } from "../shared/environment";
 import { ImageMirror } from "../shared/mirror";
-import { argsObjectProblems, checkInteger, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkExactChartVersion, checkInteger, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { checkKubernetesVersion } from "./psa";
-import { QuotaSettings } from "./quota";
+import { checkQuotaFields, QuotaSettings } from "./quota";
 import { ADDON_NAMESPACES } from "./systemNamespaces";
 import { CLUSTER_SECRET_STORE_NAME } from "./clusterAddons";
 import { BaselineContext, createAddonNamespaces, createEcrRepositories, installCertManager, installExternalSecrets, labelSystemNamespaces } from "./clusterBaselinePieces";
@@ -97,18 +97,10 @@ export function clusterSecurityBaselineProblems(args: ClusterSecurityBaselineArg
   });
   if (args.ecrUntaggedImageDays !== undefined) checkInteger(problems, "ecrUntaggedImageDays", args.ecrUntaggedImageDays, 1, 365);
   if (args.ecrKeepImages !== undefined) checkInteger(problems, "ecrKeepImages", args.ecrKeepImages, 1, 10000);
-  for (const [property, value] of [
-    ["externalSecretsChartVersion", args.externalSecretsChartVersion],
-    ["certManagerChartVersion", args.certManagerChartVersion],
-  ] as const) {
-    if (value === undefined) continue;
-    problems.check(typeof value === "string" && /^v?\d+\.\d+\.\d+$/.test(value), {
-      property,
-      value,
-      rule: "an exact chart version x.y.z",
-      fix: "pin an exact version; ranges would let an add-on change without a code change",
-    });
-  }
+  checkQuotaFields(problems, "monitoringQuota", args.monitoringQuota);
+  for (const key of ["certManager", "monitoringNamespace", "protect"] as const) checkOptionalBoolean(problems, key, args[key]);
+  checkExactChartVersion(problems, "externalSecretsChartVersion", args.externalSecretsChartVersion);
+  checkExactChartVersion(problems, "certManagerChartVersion", args.certManagerChartVersion);
   return [...problems.list];
 }
 

@@ -17,7 +17,7 @@
  * path) must exist first. */
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { argsObjectProblems, checkInteger, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkInteger, checkOptionalBoolean, Problem, Problems, throwIfProblems } from "../shared/validation";
 
 export interface SecretRotationArgs {
   /** ARN of the secret to rotate. */
@@ -59,6 +59,7 @@ export function secretRotationProblems(args: SecretRotationArgs): Problem[] {
     }
   }
   if (args.windowHours !== undefined) checkInteger(problems, "windowHours", args.windowHours, 1, 24);
+  checkOptionalBoolean(problems, "rotateImmediately", args.rotateImmediately);
   return [...problems.list];
 }
 

@@ -8,8 +8,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { parseCidr } from "../network/cidr";
-import { Problems } from "../shared/validation";
+import { isRecord, Problems } from "../shared/validation";
 import { isDns1123Label } from "../shared/kubernetes";
+import { isLabelKey, isLabelValue } from "../workload/names";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 
@@ -177,6 +178,8 @@ function checkRuleNames(problems: Problems, property: string, rules: readonly { 
 export function checkEgressRules(problems: Problems, property: string, rules: readonly EgressRule[]): void {
   checkRuleNames(problems, property, rules);
   rules.forEach((rule, i) => {
+    // A null entry (YAML `- ` with no value) is reported by checkRuleNames (its name is missing).
+    if (rule === null || rule === undefined) return;
     const at = `${property}[${i}]`;
     const hasCidr = rule.cidr !== undefined || rule.cidrs !== undefined;
     const hasNamespace = rule.namespace !== undefined;
@@ -215,6 +218,7 @@ export function checkEgressRules(problems: Problems, property: string, rules: re
         rule: "a namespace name (DNS label)",
         fix: "set the destination namespace's name",
       });
+      checkPodLabels(problems, `${at}.podLabels`, rule.podLabels);
     }
     checkPorts(problems, `${at}.ports`, rule.ports);
   });
@@ -224,12 +228,32 @@ export function checkEgressRules(problems: Problems, property: string, rules: re
 export function checkIngressRules(problems: Problems, property: string, rules: readonly IngressRule[]): void {
   checkRuleNames(problems, property, rules);
   rules.forEach((rule, i) => {
+    // A null entry is reported by checkRuleNames (its name is missing).
+    if (rule === null || rule === undefined) return;
     problems.check(isDnsLabel(rule.namespace), {
       property: `${property}[${i}].namespace`,
       value: rule.namespace,
       rule: "a namespace name (DNS label)",
       fix: "set the source namespace's name",
     });
+    checkPodLabels(problems, `${property}[${i}].podLabels`, rule.podLabels);
     checkPorts(problems, `${property}[${i}].ports`, rule.ports);
   });
+}
+
+/** Pod labels of a namespace peer: unset, or an object of valid label keys and values (they become matchLabels). */
+function checkPodLabels(problems: Problems, property: string, labels: unknown): void {
+  if (labels === undefined) return;
+  if (!isRecord(labels)) {
+    problems.add({ property, value: labels, rule: "an object of pod labels { key: value }", fix: `write ${property} as e.g. { app: "gateway" }, or leave it out for every pod` });
+    return;
+  }
+  for (const [key, value] of Object.entries(labels)) {
+    problems.check(isLabelKey(key) && isLabelValue(value), {
+      property: `${property}.${key}`,
+      value,
+      rule: "a valid Kubernetes label key and value (value ≤ 63 alphanumerics, '-', '_', '.')",
+      fix: "use the pods' actual labels, e.g. { \"app.kubernetes.io/name\": \"gateway\" }",
+    });
+  }
 }

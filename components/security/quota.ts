@@ -8,7 +8,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import { parseCpuMillicores, parseMemoryBytes } from "../shared/kubernetes";
-import { Problems } from "../shared/validation";
+import { checkOptionalObject, isInteger, isRecord, Problems } from "../shared/validation";
 
 /** Caps for one namespace. Quantities use Kubernetes notation (`"4"`, `"500m"`, `"8Gi"`). */
 export interface QuotaSettings {
@@ -120,20 +120,81 @@ export function limitRangeSpec(limits: Required<LimitSettings>): k8s.types.input
   };
 }
 
+type QuantityCheck = (property: string, value: unknown) => boolean;
+
+/** The checks of one CPU quantity, byte quantity and object count, each recording its problem. */
+function quantityChecks(problems: Problems): { cpu: QuantityCheck; bytes: QuantityCheck; count: QuantityCheck } {
+  return {
+    cpu: (property, value) =>
+      problems.check(parseCpuMillicores(value) !== undefined, {
+        property, value, rule: 'a positive CPU quantity such as "2", "0.5" or "500m"', fix: `set ${property} in cores or millicores`,
+      }),
+    bytes: (property, value) =>
+      problems.check(parseBytes(value) !== undefined, {
+        property, value, rule: 'a positive byte quantity such as "512Mi" or "8Gi"', fix: `set ${property} with a binary suffix (Mi, Gi)`,
+      }),
+    count: (property, value) =>
+      problems.check(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 10000, {
+        property, value, rule: "an integer from 0 to 10000", fix: `set ${property} to a whole number`,
+      }),
+  };
+}
+
+/** Which check judges each ResourceQuota field. */
+const QUOTA_FIELD_KINDS: Readonly<Record<keyof QuotaSettings, "cpu" | "bytes" | "count">> = {
+  requestsCpu: "cpu",
+  requestsMemory: "bytes",
+  limitsCpu: "cpu",
+  limitsMemory: "bytes",
+  pods: "count",
+  services: "count",
+  loadBalancers: "count",
+  nodePorts: "count",
+  persistentVolumeClaims: "count",
+  requestsStorage: "bytes",
+};
+
+/**
+ * A quota given on its own (an add-on namespace's, not a tenant's): unset or an object whose set fields are valid
+ * quantities. Returns whether it can be read.
+ */
+export function checkQuotaFields(problems: Problems, property: string, quota: unknown): boolean {
+  if (!checkOptionalObject(problems, property, quota, "of ResourceQuota caps { requestsCpu, requestsMemory, pods, ... }") || !isRecord(quota)) return quota == null;
+  const checks = quantityChecks(problems);
+  return (Object.entries(QUOTA_FIELD_KINDS) as [keyof QuotaSettings, "cpu" | "bytes" | "count"][])
+    .filter(([key]) => quota[key] !== undefined)
+    .map(([key, kind]) => checks[kind](`${property}.${key}`, quota[key]))
+    .every(Boolean);
+}
+
+/**
+ * The workloads whose footprint can be summed: objects with requests and limits objects (every other entry is
+ * reported and left out); names, peak pods and quantities are judged too.
+ */
+export function checkWorkloadFootprints(problems: Problems, property: string, workloads: readonly WorkloadFootprint[]): WorkloadFootprint[] {
+  const { cpu, bytes } = quantityChecks(problems);
+  return workloads.filter((w, i) => {
+    const at = `${property}[${i}]`;
+    if (!isRecord(w)) {
+      problems.add({ property: at, value: w, rule: "a workload footprint { name, peakPods, requests, limits }", fix: `write ${at} as an object, or remove it` });
+      return false;
+    }
+    problems.check(typeof w.name === "string" && w.name !== "", { property: `${at}.name`, value: w.name, rule: "the workload's name", fix: `set ${at}.name` });
+    problems.check(isInteger(w.peakPods, 0), { property: `${at}.peakPods`, value: w.peakPods, rule: "a whole number of pods ≥ 0", fix: "pass peakPods(maxReplicas, maxSurgePercent)" });
+    const shapesOk = (["requests", "limits"] as const).map((k) => {
+      const q: unknown = w[k];
+      if (!isRecord(q)) return problems.check(false, { property: `${at}.${k}`, value: q, rule: "an object { cpu, memory }", fix: `set ${at}.${k} to the container's ${k}, e.g. { cpu: "250m", memory: "256Mi" }` });
+      cpu(`${at}.${k}.cpu`, q.cpu);
+      bytes(`${at}.${k}.memory`, q.memory);
+      return true;
+    });
+    return shapesOk.every(Boolean);
+  });
+}
+
 /** Validates caps and defaults, including that defaults fit under the ceiling and the ceiling under the quota. */
 export function checkQuotaAndLimits(problems: Problems, quota: Required<QuotaSettings>, limits: Required<LimitSettings>): void {
-  const cpu = (property: string, value: unknown) =>
-    problems.check(parseCpuMillicores(value) !== undefined, {
-      property, value, rule: 'a positive CPU quantity such as "2", "0.5" or "500m"', fix: `set ${property} in cores or millicores`,
-    });
-  const bytes = (property: string, value: unknown) =>
-    problems.check(parseBytes(value) !== undefined, {
-      property, value, rule: 'a positive byte quantity such as "512Mi" or "8Gi"', fix: `set ${property} with a binary suffix (Mi, Gi)`,
-    });
-  const count = (property: string, value: unknown) =>
-    problems.check(Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 10000, {
-      property, value, rule: "an integer from 0 to 10000", fix: `set ${property} to a whole number`,
-    });
+  const { cpu, bytes, count } = quantityChecks(problems);
   const ok = [
     cpu("quota.requestsCpu", quota.requestsCpu),
     bytes("quota.requestsMemory", quota.requestsMemory),

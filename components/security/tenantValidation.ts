@@ -3,11 +3,11 @@
  * `tenantProblems(args)` returns every problem and never throws; `validateTenantArgs(name, args)` throws them.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, checkOptionalBoolean, checkOptionalObject, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { environmentProblems } from "../shared/environment";
 import { POD_SECURITY_LEVELS, PodSecurityLevels, checkKubernetesVersion } from "./psa";
 import { checkEgressRules, checkIngressRules, isDnsLabel } from "./networkPolicies";
-import { checkQuotaAndLimits, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits } from "./quota";
+import { checkQuotaAndLimits, checkWorkloadFootprints, checkWorkloadsFitQuota, quotaForWorkloads, resolveLimits } from "./quota";
 import { isReservedNamespace } from "./systemNamespaces";
 import { isForbiddenPolicyArn } from "./iam";
 import { policyName } from "../shared/irsa";
@@ -54,10 +54,14 @@ export function tenantProblems(args: TenantArgs): Problem[] {
   checkTeamRoles(problems, listField(problems, "teamRoleArns", args.teamRoleArns));
   checkEgressRules(problems, "egress", listField(problems, "egress", args.egress));
   checkIngressRules(problems, "ingress", listField(problems, "ingress", args.ingress));
-  const workloads = listField(problems, "workloads", args.workloads);
-  const quota = quotaForWorkloads(workloads, args.quota);
-  checkQuotaAndLimits(problems, quota, resolveLimits(args.limits));
-  checkWorkloadsFitQuota(problems, "quota", workloads, quota, resolveLimits(args.limits));
+  const workloads = checkWorkloadFootprints(problems, "workloads", listField(problems, "workloads", args.workloads));
+  // Non-object settings are reported; the defaults are judged in their place.
+  const explicitQuota = checkOptionalObject(problems, "quota", args.quota, "of ResourceQuota caps { requestsCpu, requestsMemory, pods, ... }") ? args.quota ?? undefined : undefined;
+  const limits = resolveLimits(checkOptionalObject(problems, "limits", args.limits, "of container defaults and ceilings { defaultCpu, maxMemory, ... }") ? args.limits ?? undefined : undefined);
+  const quota = quotaForWorkloads(workloads, explicitQuota);
+  checkQuotaAndLimits(problems, quota, limits);
+  checkWorkloadsFitQuota(problems, "quota", workloads, quota, limits);
+  for (const key of ["allowSecretsRead", "allowPodExec", "allowSameNamespace", "externalSecrets", "kms"] as const) checkOptionalBoolean(problems, key, args[key]);
   checkServiceAccounts(problems, args, namespaces);
   return [...problems.list];
 }
@@ -193,7 +197,8 @@ function checkPolicyAttachments(problems: Problems, at: string, sa: TenantServic
       rule: "1 to 128 letters, digits or + = , . @ _ -, not only digits (it names the attachment, so it must not change when others do)",
       fix: 'name the attachment after what the policy grants, e.g. "orders-table"',
     });
-    problems.check(p.policyArn !== undefined && p.policyArn !== null && p.policyArn !== "", { property: `${prop}.policyArn`, value: p.policyArn, rule: "a policy ARN (an output is fine)", fix: "pass the policy's ARN, e.g. policy.arn" });
+    // A string or an output (an object); a number, boolean or list is not an ARN.
+    problems.check(p.policyArn !== undefined && p.policyArn !== null && p.policyArn !== "" && ["string", "object"].includes(typeof p.policyArn) && !Array.isArray(p.policyArn), { property: `${prop}.policyArn`, value: p.policyArn, rule: "a policy ARN (an output is fine)", fix: "pass the policy's ARN, e.g. policy.arn" });
     if (p.formerIndex !== undefined) {
       problems.check(Number.isInteger(p.formerIndex) && p.formerIndex >= 0, { property: `${prop}.formerIndex`, value: p.formerIndex, rule: "a whole number ≥ 0: the policy's old position in policyArns", fix: "set it to the index the policy had in policyArns, or leave it out" });
     }

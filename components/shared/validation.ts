@@ -114,6 +114,29 @@ export function checkOptionalObject(problems: Problems, property: string, value:
   return problems.check(isRecord(value), { property, value, rule: `an object ${shape}`, fix: `write ${property} as an object, or leave it out` });
 }
 
+/**
+ * An optional boolean field (`protect`, `vaultLock`): unset (`undefined`, or `null`, which `??` reads as unset) or
+ * true / false; anything else (a YAML "yes" string, a number) is reported rather than read as truthy or falsy.
+ */
+export function checkOptionalBoolean(problems: Problems, property: string, value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  return problems.check(typeof value === "boolean", { property, value, rule: "true or false", fix: `set ${property} to true or false, or leave it out` });
+}
+
+/**
+ * An optional Helm chart version (`chartVersion`): unset, or an exact `x.y.z` (a `v` prefix allowed, as cert-manager
+ * writes it); a range would let an add-on change without a code change.
+ */
+export function checkExactChartVersion(problems: Problems, property: string, value: unknown): boolean {
+  if (value === undefined) return true;
+  return problems.check(typeof value === "string" && /^v?\d+\.\d+\.\d+$/.test(value), {
+    property,
+    value,
+    rule: "an exact chart version x.y.z",
+    fix: "pin an exact version; ranges would let an add-on change without a code change",
+  });
+}
+
 export function isInteger(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }

@@ -1,8 +1,9 @@
-import { argsObjectProblems, Problem, throwIfProblems } from "../shared/validation";
+import { argsObjectProblems, isRecord, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { isDns1123Label } from "../shared/kubernetes";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { policyDocument } from "../shared/iam";
-import { regionCode } from "../shared/regions";
+import { isKnownRegion, regionCode } from "../shared/regions";
 import { PULL_THROUGH_UPSTREAMS, PullThroughUpstream } from "../shared/images";
 import { ImageMirror } from "../shared/mirror";
 import { imageRegistryProblems, ImageRegistrySettings, InspectorSeverity, inspectorFindingPattern, lifecyclePolicy, mirrorUpstreamsOf, repositoryName, secretArnIn } from "./registry";
@@ -33,7 +34,23 @@ export interface ImageRegistryArgs {
 export function imageRegistryArgsProblems(args: ImageRegistryArgs): Problem[] {
   const shape = argsObjectProblems(args, "ImageRegistry");
   if (shape.length > 0) return shape;
-  return [...imageRegistryProblems(args.settings, "settings")];
+  const problems = new Problems().addAll(imageRegistryProblems(args.settings, "settings"));
+  problems.check(isKnownRegion(args.region), { property: "region", value: args.region, rule: "a known AWS region (components/shared/regions.ts)", fix: "set region to the registry's region" });
+  // Each repository is `<tenant>/<service>` and names its resources: both parts are Kubernetes-style names.
+  problems.check(args.repositories !== undefined, { property: "repositories", value: args.repositories, rule: "a list of { tenant, service } (may be empty)", fix: "pass the tenants' services" });
+  listField(problems, "repositories", args.repositories).forEach((r, i) => {
+    if (!isRecord(r)) {
+      problems.add({ property: `repositories[${i}]`, value: r, rule: "a repository { tenant, service }", fix: `write repositories[${i}] as { tenant: "payments", service: "checkout" }` });
+      return;
+    }
+    for (const key of ["tenant", "service"] as const) {
+      problems.check(isDns1123Label(r[key]), { property: `repositories[${i}].${key}`, value: r[key], rule: "a DNS-1123 label (lower-case letters, digits, '-')", fix: `set the ${key} name` });
+    }
+  });
+  listField(problems, "replicateTo", args.replicateTo).forEach((region, i) =>
+    problems.check(isKnownRegion(region) && region !== args.region, { property: `replicateTo[${i}]`, value: region, rule: "a known AWS region other than the registry's own", fix: "list the other regions the images are pulled in" }),
+  );
+  return [...problems.list];
 }
 
 /** Throws every problem of the arguments as one ValidationError; what the ImageRegistry constructor calls first. */

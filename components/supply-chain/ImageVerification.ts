@@ -9,7 +9,9 @@ import { ADDON_LIMITS, ADDON_QUOTA } from "../security/clusterAddons";
 import { createNamespaceGuardrails } from "../security/namespaceGuardrails";
 import { checkKubernetesVersion, PodSecurityLevels } from "../security/psa";
 import { resolveLimits, resolveQuota } from "../security/quota";
-import { argsObjectProblems, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
+import { isDns1123Label } from "../shared/kubernetes";
+import { isKnownRegion } from "../shared/regions";
+import { argsObjectProblems, checkOptionalBoolean, listField, Problem, Problems, throwIfProblems } from "../shared/validation";
 import { ImageMirror, mirrored } from "../shared/mirror";
 import { admissionPolicySpec, KYVERNO, KYVERNO_ADMISSION_SA, KYVERNO_IMAGES, KYVERNO_NAMESPACE, kyvernoValues } from "./admission";
 
@@ -43,6 +45,12 @@ export function imageVerificationProblems(args: ImageVerificationArgs): Problem[
   const namespaces = listField(problems, "namespaces", args.namespaces);
   checkKubernetesVersion(problems, "kubernetesVersion", args.kubernetesVersion);
   problems.check(namespaces.length > 0, { property: "namespaces", value: namespaces, rule: "at least one tenant namespace", fix: "pass the tenants' namespaces" });
+  namespaces.forEach((ns, i) => problems.check(isDns1123Label(ns), { property: `namespaces[${i}]`, value: ns, rule: "a namespace name (DNS-1123 label)", fix: "pass the tenants' namespaces" }));
+  listField(problems, "exemptUsers", args.exemptUsers).forEach((user, i) =>
+    problems.check(typeof user === "string" && user !== "", { property: `exemptUsers[${i}]`, value: user, rule: "a Kubernetes user name, e.g. system:serviceaccount:<namespace>:<name>", fix: "list the user names Kyverno should not check" }),
+  );
+  problems.check(isKnownRegion(args.region), { property: "region", value: args.region, rule: "a known AWS region (components/shared/regions.ts)", fix: "set region to the cluster's region" });
+  checkOptionalBoolean(problems, "enforce", args.enforce);
   problems.check(!(environmentProfile(args.environment).enforceImageVerification && args.enforce === false), {
     property: "enforce", value: args.enforce, rule: `true in ${args.environment}: tenant images must be verified before they run`, fix: "remove enforce: false",
   });

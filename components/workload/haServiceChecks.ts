@@ -6,7 +6,7 @@
  */
 import { parseCidr } from "../network/cidr";
 import { environmentProfile } from "../shared/environment";
-import { checkInteger, checkOneOf, isRecord, Problems } from "../shared/validation";
+import { checkInteger, checkOneOf, checkOptionalBoolean, checkOptionalObject, isRecord, listField, Problems } from "../shared/validation";
 import { AutoscalingArgs, HA_SERVICE_DEFAULTS, HaServiceArgs, ProbeArgs, WorkloadKind } from "./haServiceArgs";
 import {
   isDns1035Label,
@@ -245,7 +245,8 @@ export function checkDraining(p: Problems, args: HaServiceArgs): void {
 
 /** allowedCallers: each caller's namespace and pod labels, as the NetworkPolicy will select them. */
 export function checkCallers(p: Problems, args: HaServiceArgs): void {
-  (args.allowedCallers ?? []).forEach((caller, i) => {
+  listField(p, "allowedCallers", args.allowedCallers).forEach((caller, i) => {
+    checkOptionalObject(p, `allowedCallers[${i}].podLabels`, caller?.podLabels, "of pod labels { key: value }");
     p.check(isDns1123Label(caller?.namespace), {
       property: `allowedCallers[${i}].namespace`,
       value: caller?.namespace,
@@ -309,7 +310,7 @@ export function checkEnv(p: Problems, args: HaServiceArgs): void {
 /** secretEnv: names not clashing with env, and the Secret and key each one reads. */
 export function checkSecretEnv(p: Problems, args: HaServiceArgs): void {
   const envNames = new Set(Object.keys(args.env ?? {}));
-  (args.secretEnv ?? []).forEach((s, i) => {
+  listField(p, "secretEnv", args.secretEnv).forEach((s, i) => {
     p.check(isEnvVarName(s?.name), { property: `secretEnv[${i}].name`, value: s?.name, rule: "a valid environment variable name", fix: "use letters, digits, '_'" });
     p.check(!envNames.has(s?.name), {
       property: `secretEnv[${i}].name`,
@@ -317,7 +318,7 @@ export function checkSecretEnv(p: Problems, args: HaServiceArgs): void {
       rule: "a name not also set in env",
       fix: `remove ${s?.name} from env or from secretEnv`,
     });
-    p.check(isDns1123Label(s?.secretName) || /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(String(s?.secretName)), {
+    p.check(isDns1123Label(s?.secretName) || (typeof s?.secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s.secretName)), {
       property: `secretEnv[${i}].secretName`,
       value: s?.secretName,
       rule: "the name of a Secret in the namespace",
@@ -330,7 +331,7 @@ export function checkSecretEnv(p: Problems, args: HaServiceArgs): void {
 /** secretFiles: the Secret each mounts and a distinct absolute directory for it. */
 export function checkSecretFiles(p: Problems, args: HaServiceArgs): void {
   const mountPaths = new Set<string>();
-  (args.secretFiles ?? []).forEach((f, i) => {
+  listField(p, "secretFiles", args.secretFiles).forEach((f, i) => {
     p.check(typeof f?.secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(f.secretName), {
       property: `secretFiles[${i}].secretName`,
       value: f?.secretName,
@@ -348,6 +349,22 @@ export function checkSecretFiles(p: Problems, args: HaServiceArgs): void {
   });
 }
 
+/** Optional object fields (autoscaling, pdb, resources, env, serviceAccount) are objects when set; partOf is a label value. */
+export function checkShapes(p: Problems, args: HaServiceArgs): void {
+  if (args.autoscaling !== false) checkOptionalObject(p, "autoscaling", args.autoscaling, "{ minReplicas, maxReplicas, ... }, or false for a fixed replica count");
+  checkOptionalObject(p, "pdb", args.pdb, "{ minAvailable } or { maxUnavailable }");
+  if (checkOptionalObject(p, "resources", args.resources, "{ requests, limits }") && isRecord(args.resources)) {
+    for (const key of ["requests", "limits"] as const) checkOptionalObject(p, `resources.${key}`, args.resources[key], "{ cpu, memory }");
+  }
+  checkOptionalObject(p, "env", args.env, "of environment variables { NAME: value }");
+  if (checkOptionalObject(p, "serviceAccount", args.serviceAccount, "{ name?, annotations?, automountToken? }") && isRecord(args.serviceAccount)) {
+    checkOptionalBoolean(p, "serviceAccount.automountToken", args.serviceAccount.automountToken);
+  }
+  if (args.partOf !== undefined) {
+    p.check(isLabelValue(args.partOf) && args.partOf !== "", { property: "partOf", value: args.partOf, rule: "a label value (the app.kubernetes.io/part-of label)", fix: 'name the application the service belongs to, e.g. "shop"' });
+  }
+}
+
 /** serviceAccount.name, when one is given. */
 export function checkServiceAccount(p: Problems, args: HaServiceArgs): void {
   if (args.serviceAccount?.name === undefined) return;
@@ -362,6 +379,7 @@ export function checkServiceAccount(p: Problems, args: HaServiceArgs): void {
 /** zones: enough of them for the environment, zone names (not ids), each once. */
 export function checkZones(p: Problems, args: HaServiceArgs, prod: boolean): void {
   if (args.zones === undefined) return;
+  if (!p.check(Array.isArray(args.zones), { property: "zones", value: args.zones, rule: "a list of zone names", fix: "list the zones the cluster's nodes run in, or leave zones unset" })) return;
   p.check(args.zones.length >= (prod ? 2 : 1), {
     property: "zones",
     value: args.zones,

@@ -22,6 +22,7 @@ import {
   checkSecretEnv,
   checkSecretFiles,
   checkServiceAccount,
+  checkShapes,
   checkZones,
 } from "./haServiceChecks";
 
@@ -52,6 +53,7 @@ export function haServiceProblems(args: HaServiceArgs, name?: string): Problem[]
   checkSecretEnv(p, args);
   checkSecretFiles(p, args);
   checkServiceAccount(p, args);
+  checkShapes(p, args);
   checkZones(p, args, prod);
   checkMetrics(p, args);
 
