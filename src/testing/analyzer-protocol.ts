@@ -7,6 +7,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import type { AnalyzerFinding, AnalyzerInfo, EnforcementLevel, PolicyInfo, Severity, StackContext, StartOptions } from "./analyzer";
 import { toStructValue } from "./analyzer-requests";
+import { isCompiledPack } from "./pack-build";
 import { codeCacheLaunch } from "./pack-code-cache";
 import type { PolicyConfigEntry } from "./pack-config";
 import { packEnvironment, track, waitForPort } from "./pack-process";
@@ -49,7 +50,10 @@ export interface PackProcess {
 export async function spawnPack(protocol: PackProtocol, dir: string, options: StartOptions): Promise<PackProcess> {
   const { root } = protocol;
   const cache = options.codeCache === false ? undefined : codeCacheLaunch();
-  const child: ChildProcess = spawn(process.execPath, [...(cache?.execArgv ?? []), path.join(root, "cmd", "run-policy-pack"), "127.0.0.1:0", dir], {
+  // This package's compiled packs skip the SDK runner's TypeScript set-up (compiled-pack-runner.ts); any other pack
+  // starts under the SDK's own runner, as `pulumi preview --policy-pack` starts it.
+  const entry = cache && isCompiledPack(dir) ? cache.compiledPackRunner : path.join(root, "cmd", "run-policy-pack");
+  const child: ChildProcess = spawn(process.execPath, [...(cache?.execArgv ?? []), entry, "127.0.0.1:0", dir], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...cache?.env, ...packEnvironment(options.stack) },

@@ -220,5 +220,18 @@ export function runnablePackDir(packDir: string, root: string = packageRoot()): 
   if (isInstalledPackage(root) || path.dirname(dir) !== path.join(path.resolve(root), "policy")) return dir;
   const manifest = path.join(dir, "package.json");
   if (!fs.existsSync(manifest) || !String(readJson(manifest).main ?? "").endsWith(".ts")) return dir;
-  return compiledPack(dir, path.join(root, "node_modules", ".cache", "production-platform", "packs"));
+  return compiledPack(dir, compiledPacksRoot(root));
+}
+
+function compiledPacksRoot(root: string): string {
+  return path.join(root, "node_modules", ".cache", "production-platform", "packs");
+}
+
+/**
+ * True for a pack this package compiled: a checkout's build cache (`runnablePackDir`) or the installed package's
+ * `dist/packs`. Those hold JavaScript only (buildPack transpiles every module), so they need no TypeScript at start.
+ */
+export function isCompiledPack(dir: string, root: string = packageRoot()): boolean {
+  const parent = path.dirname(path.resolve(dir));
+  return parent === path.resolve(isInstalledPackage(root) ? path.join(root, "dist", "packs") : compiledPacksRoot(root));
 }

@@ -10,7 +10,7 @@ import * as path from "path";
 import { CODE_CACHE_ENV } from "./code-cache";
 import { isInstalledPackage, packageRoot } from "./pack-build";
 
-const SOURCES = ["code-cache", "code-cache-preload"];
+const SOURCES = ["code-cache", "code-cache-preload", "compiled-pack-runner"];
 
 /** `node_modules/.cache/production-platform` of the checkout, or of the project the package is installed in. */
 function cacheRoot(root: string): string {
@@ -40,15 +40,17 @@ function transpiledPreload(cache: string): string {
 }
 
 /**
- * The `node` arguments and environment that start a pack process with the code cache, or none when it cannot be
- * set up here (no writable cache directory): the pack then starts exactly as the engine starts it.
+ * The `node` arguments and environment that start a pack process with the code cache, and the entry that starts
+ * one of this package's compiled packs (compiled-pack-runner.ts), or none when they cannot be set up here (no
+ * writable cache directory): the pack then starts exactly as the engine starts it.
  */
-export function codeCacheLaunch(root: string = packageRoot()): { execArgv: string[]; env: Record<string, string> } | undefined {
+export function codeCacheLaunch(root: string = packageRoot()): { execArgv: string[]; env: Record<string, string>; compiledPackRunner: string } | undefined {
   try {
     const cache = cacheRoot(root);
     const compiled = path.join(__dirname, "code-cache-preload.js");
     const preload = fs.existsSync(compiled) ? compiled : transpiledPreload(cache);
-    return { execArgv: ["--require", preload], env: { [CODE_CACHE_ENV]: path.join(cache, "v8") } };
+    const compiledPackRunner = path.join(path.dirname(preload), "compiled-pack-runner.js");
+    return { execArgv: ["--require", preload], env: { [CODE_CACHE_ENV]: path.join(cache, "v8") }, compiledPackRunner };
   } catch {
     return undefined;
   }

@@ -52,3 +52,11 @@ test("resources of other types are skipped without calling the rule", () => {
   (resourcePolicy(rule, { packDir: __dirname }).validateResource as any)(validateArgs({}), report);
   expect(reports).toEqual([]);
 });
+
+test("a rule of one type carries it as validateResourceOfType does (@pulumi/policy skips other types before deserialising); others do not", () => {
+  const single: ResourceRule = { meta, types: ["aws:s3/bucket:Bucket"], check: () => [] };
+  const two: ResourceRule = { meta, types: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"], check: () => [] };
+  const byFunction: ResourceRule = { meta, types: (t) => t.startsWith("aws:s3/"), check: () => [] };
+  const tag = (rule: ResourceRule) => (resourcePolicy(rule, { packDir: __dirname }).validateResource as any).__pulumiType;
+  expect([tag(single), tag(two), tag(byFunction)]).toEqual(["aws:s3/bucket:Bucket", undefined, undefined]);
+});
