@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { floorPackDirs } from "./floor-packs";
 import { sdkFloor } from "./sdk-floor";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -72,22 +73,27 @@ export type Table = (string | number)[][];
 
 /** Program-only vs with packs per stack, `rounds` interleaved rounds; ratios per round, then their median. */
 export function stackPlans(stacks: readonly string[], rounds: number): { plans: Table; starts: Table } {
-  const plans: Table = [["stack", "resources", "program only s (CPU s)", "with packs s (CPU s)", "wall ratio per round", "CPU ratio (median)", "goal", "packs ready at s / program s (goal: overlapped)"]];
+  const plans: Table = [["stack", "resources", "program only s (CPU s)", "with packs s (CPU s)", "wall ratio per round", "CPU ratio (median)", "goal", "packs ready at s / program s (goal: overlapped)", "no-op twins s (CPU s): the @pulumi/policy floor", "twins' CPU ratio"]];
   const starts = new Map<string, number[]>();
+  const twins = floorPackDirs().flatMap((dir) => ["--policy-pack", dir]);
   for (const stack of stacks) {
     const wall: number[] = [];
     const cpu: number[] = [];
-    let last: { bare: PlanFigures; full: PlanFigures } | undefined;
+    const floorCpu: number[] = [];
+    let last: { bare: PlanFigures; full: PlanFigures; floor: PlanFigures } | undefined;
     for (let round = 0; round < rounds; round++) {
       const bare = runPlan(["--stack", stack, "--no-policy"]);
       const full = runPlan(["--stack", stack]);
+      const floor = runPlan(["--stack", stack, ...twins]);
       wall.push(full.wallSeconds / bare.wallSeconds);
       cpu.push(full.cpuSeconds / bare.cpuSeconds);
+      floorCpu.push(floor.cpuSeconds / bare.cpuSeconds);
       for (const p of full.packs) if (p.startCpuMillis !== undefined) starts.set(p.name, [...(starts.get(p.name) ?? []), p.startCpuMillis]);
-      last = { bare, full };
+      last = { bare, full, floor };
     }
-    const { bare, full } = last!;
-    plans.push([stack, full.resources, `${fixed(bare.wallSeconds, 1)} (${fixed(bare.cpuSeconds, 1)})`, `${fixed(full.wallSeconds, 1)} (${fixed(full.cpuSeconds, 1)})`, wall.map((r) => fixed(r)).join(", "), fixed(median(cpu)), "≤ 1.3×", `${fixed(full.packsReadySeconds ?? NaN, 1)} / ${fixed(full.programSeconds, 1)}`]);
+    const { bare, full, floor } = last!;
+    const seconds = (f: PlanFigures) => `${fixed(f.wallSeconds, 1)} (${fixed(f.cpuSeconds, 1)})`;
+    plans.push([stack, full.resources, seconds(bare), seconds(full), wall.map((r) => fixed(r)).join(", "), fixed(median(cpu)), "≤ 1.3×", `${fixed(full.packsReadySeconds ?? NaN, 1)} / ${fixed(full.programSeconds, 1)}`, seconds(floor), fixed(median(floorCpu))]);
   }
   const startRows: Table = [["pack", "own CPU to serving in the plan, s (each run)", "median", "goal"]];
   for (const [name, ms] of [...starts].sort()) startRows.push([name, ms.map((m) => fixed(m / 1000)).join(", "), fixed(median(ms) / 1000), "≤ 0.3 s"]);
