@@ -3,21 +3,13 @@ import * as k8s from "@pulumi/kubernetes";
 import { DrillRegion, drillQuotaProblems, drillSpecs, FIS_QUOTAS, FaultInjectionDrills, FaultInjectionDrillsArgs, faultInjectionDrillsProblems, FisActions } from "../../../components/resilience";
 import { formatProblem } from "../../../components/shared/validation";
 import { installMockRuntime, settle } from "../../../src/testing/mocks";
+import { DRILL_REGION } from "../../support/drill-region";
 
 const TEMPLATE = "aws:fis/experimentTemplate:ExperimentTemplate";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm";
 
-const region: DrillRegion = {
-  region: "us-east-1",
-  clusterName: "prod-use1",
-  vpcId: "vpc-1",
-  zones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-  auroraWriter: true,
-  dataTierTag: { key: "data-tier", value: "data" },
-  services: [{ name: "checkout", namespace: "payments", sloObjective: 99.9 }, { name: "catalog", namespace: "storefront", sloObjective: 99.5 }],
-  objectives: { rpoSeconds: 60, rtoSeconds: 300 },
-};
+const region: DrillRegion = DRILL_REGION;
 
 function build(overrides: Partial<FaultInjectionDrillsArgs> = {}) {
   const provider = new aws.Provider("use1", { region: "us-east-1" });

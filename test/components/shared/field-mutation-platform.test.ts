@@ -12,6 +12,7 @@ import { rolloutsControllerProblems } from "../../../components/delivery/Rollout
 import { faultInjectionDrillsProblems } from "../../../components/resilience";
 import { imageRegistryArgsProblems } from "../../../components/supply-chain/ImageRegistry";
 import { imageVerificationProblems } from "../../../components/supply-chain/ImageVerification";
+import { DRILL_REGION } from "../../support/drill-region";
 
 const OIDC = {
   oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/XYZ",
@@ -56,14 +57,7 @@ const cases: Record<string, Case> = {
   faultInjectionDrillsProblems: {
     fn: faultInjectionDrillsProblems,
     example: {
-      region: "us-east-1",
-      clusterName: "prod-use1",
-      vpcId: "vpc-1",
-      zones: ["us-east-1a", "us-east-1b", "us-east-1c"],
-      auroraWriter: true,
-      dataTierTag: { key: "data-tier", value: "data" },
-      services: [{ name: "checkout", namespace: "payments", sloObjective: 99.9 }, { name: "catalog", namespace: "storefront", sloObjective: 99.5 }],
-      objectives: { rpoSeconds: 60, rtoSeconds: 300 },
+      ...structuredClone(DRILL_REGION),
       alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alarms",
       dataAlarmArns: ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:data-lag"],
       settings: { durationMinutes: 10, stopOn: ["availability", "data"], nodeTerminationPercent: 34, podDeletionPercent: 50 },
