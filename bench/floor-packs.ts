@@ -10,21 +10,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ResourceRule, Rule } from "../policy/common/finding";
-import { RULES as AWS } from "../policy/aws-baseline/rules";
-import { RULES as CIS } from "../policy/kubernetes-cis/rules";
-import { RULES as WR } from "../policy/workload-resilience/rules";
-import { RULES as RC } from "../policy/runtime-coherence/rules";
-import { ADVISORY_RULE, CHECK_RULES, NAMESPACE_RULE } from "../policy/pod-security/rules";
 import { runnablePackDir } from "../src/testing/pack-build";
+import { PACK_RULES } from "./pack-rules";
 
 const ROOT = path.resolve(__dirname, "..");
-const PACKS: Record<string, readonly Rule[]> = {
-  "aws-baseline": AWS,
-  "kubernetes-cis": CIS,
-  "pod-security": [...CHECK_RULES, ADVISORY_RULE, NAMESPACE_RULE],
-  "runtime-coherence": RC,
-  "workload-resilience": WR,
-};
 
 interface TwinPolicy {
   readonly name: string;
@@ -58,7 +47,7 @@ new PolicyPack(require("./package.json").name, { policies });
 export function floorPackDirs(): string[] {
   const cache = path.join(ROOT, "node_modules", ".cache", "production-platform", "packs");
   const deferSdkRoot = path.join(runnablePackDir(path.join(ROOT, "policy", "aws-baseline")), "lib", "common", "defer-sdk-root.js");
-  return Object.entries(PACKS).map(([pack, rules]) => {
+  return Object.entries(PACK_RULES).map(([pack, rules]) => {
     const dir = path.join(cache, `floor-${pack}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `floor-${pack}`, version: "0.0.1", main: "index.js" }, null, 2));

@@ -12,10 +12,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RULES as AWS_RULES } from "../policy/aws-baseline/rules";
-import { RULES as CIS_RULES } from "../policy/kubernetes-cis/rules";
-import { RULES as WR_RULES } from "../policy/workload-resilience/rules";
-import { RULES as RC_RULES } from "../policy/runtime-coherence/rules";
+import { PACK_RULES } from "./pack-rules";
 import { contextFor, Rule, runRule } from "../policy/common/finding";
 import { AnalyzerResource, startPolicyPack } from "../src/testing/analyzer";
 import { inProcess as pssInProcess, largePodMillis, workloads } from "./pod-security";
@@ -71,10 +68,10 @@ function rulesInProcess(rules: readonly Rule[], resources: AnalyzerResource[]): 
 }
 
 const IN_PROCESS: Record<string, (resources: AnalyzerResource[]) => number> = {
-  "aws-baseline": (r) => rulesInProcess(AWS_RULES, r),
-  "kubernetes-cis": (r) => rulesInProcess(CIS_RULES, r),
-  "workload-resilience": (r) => rulesInProcess(WR_RULES, r),
-  "runtime-coherence": (r) => rulesInProcess(RC_RULES, r),
+  "aws-baseline": (r) => rulesInProcess(PACK_RULES["aws-baseline"], r),
+  "kubernetes-cis": (r) => rulesInProcess(PACK_RULES["kubernetes-cis"], r),
+  "workload-resilience": (r) => rulesInProcess(PACK_RULES["workload-resilience"], r),
+  "runtime-coherence": (r) => rulesInProcess(PACK_RULES["runtime-coherence"], r),
   "pod-security": (r) => pssInProcess(r as never),
 };
 
@@ -123,7 +120,7 @@ export function bigObjects(): void {
       for (const rule of rules) runRule(rule, [subject], contextFor("prod"));
       return Number((seconds(start) * 1000).toFixed(1));
     };
-    rows.push([label, ms(AWS_RULES), ms(CIS_RULES), ms(WR_RULES)]);
+    rows.push([label, ms(PACK_RULES["aws-baseline"]), ms(PACK_RULES["kubernetes-cis"]), ms(PACK_RULES["workload-resilience"])]);
   }
   table(rows);
 }

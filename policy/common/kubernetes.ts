@@ -10,7 +10,7 @@ import { isUnknown, objectOf } from "./unknown";
  * per stack (every rule, every join), and splitting the token each time was a top entry of the packs' CPU profiles.
  * A program has few distinct type tokens; the cache is bounded anyway so odd input cannot grow it without limit.
  */
-function perTypeToken<T>(compute: (type: string) => T): (type: string) => T {
+export function perTypeToken<T>(compute: (type: string) => T): (type: string) => T {
   const cache = new Map<string, T>();
   return (type) => {
     if (cache.has(type)) return cache.get(type) as T;

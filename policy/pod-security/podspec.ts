@@ -7,6 +7,7 @@ import { Pod } from "./api";
 import { obj, Obj } from "./checks/util";
 
 import { containsUnknown, isUnknown } from "../common/unknown";
+import { perTypeToken } from "../common/kubernetes";
 
 // The engine's and the policy SDK's unknown markers are recognised in one place for every pack.
 export { containsUnknown, isUnknown };
@@ -31,15 +32,10 @@ export const POD_KINDS = Object.keys(POD_TEMPLATE_PATHS) as PodKind[];
  * Kind of a Pulumi Kubernetes resource type (`kubernetes:apps/v1:Deployment` → `Deployment`), any API group version.
  * `*Patch` types are not kinds here: a patch carries a partial spec that cannot be judged on its own.
  */
-export function kindOf(type: string): string | undefined {
-  // Remembered per type token (few per program, asked by every check policy for every resource); bounded.
-  if (KINDS.has(type)) return KINDS.get(type);
+export const kindOf: (type: string) => string | undefined = perTypeToken((type) => {
   const m = /^kubernetes:[^:]*:([A-Za-z0-9]+)$/.exec(type);
-  const kind = m ? m[1] : undefined;
-  if (KINDS.size < 4096) KINDS.set(type, kind);
-  return kind;
-}
-const KINDS = new Map<string, string | undefined>();
+  return m ? m[1] : undefined;
+});
 
 export function isPodKind(kind: string | undefined): kind is PodKind {
   return kind !== undefined && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind);

@@ -13,19 +13,7 @@
 import { installMockRuntime, settle } from "../../src/testing/mocks";
 import { toAnalyzerResource } from "../../src/cli/engine-view";
 import { contextFor, Rule, runRule, Subject } from "../../policy/common/finding";
-import { RULES as AWS } from "../../policy/aws-baseline/rules";
-import { RULES as CIS } from "../../policy/kubernetes-cis/rules";
-import { RULES as WR } from "../../policy/workload-resilience/rules";
-import { RULES as RC } from "../../policy/runtime-coherence/rules";
-import { ADVISORY_RULE, CHECK_RULES, NAMESPACE_RULE } from "../../policy/pod-security/rules";
-
-const PACKS: Record<string, readonly Rule[]> = {
-  "aws-baseline": AWS,
-  "kubernetes-cis": CIS,
-  "workload-resilience": WR,
-  "runtime-coherence": RC,
-  "pod-security": [...CHECK_RULES, ADVISORY_RULE, NAMESPACE_RULE],
-};
+import { PACK_RULES as PACKS } from "../../bench/pack-rules";
 const UNITS = 48;
 
 /** Reads of resource fields per resource while one rule judges the whole stack. */

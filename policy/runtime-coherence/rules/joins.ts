@@ -10,6 +10,7 @@
  */
 import type { Subject } from "../../common/finding";
 import { isUnknown, objectOf } from "../../common/unknown";
+import { groupBy } from "../../common/stack";
 
 export const K8S_PROVIDER = "pulumi:providers:kubernetes";
 export const AWS_PROVIDER = "pulumi:providers:aws";
@@ -99,15 +100,11 @@ export class ClusterIndex {
 
   /** Kubernetes providers of the program by the URN of the EKS cluster they talk to (one pass over the stack). */
   providersByCluster(resources: readonly Subject[]): Map<string, Subject[]> {
-    const out = new Map<string, Subject[]>();
-    for (const r of resources) {
+    const bound = resources.flatMap((r) => {
       const eks = r.type === K8S_PROVIDER ? this.eksOfProvider(r) : undefined;
-      if (!eks) continue;
-      const list = out.get(eks.urn);
-      if (list) list.push(r);
-      else out.set(eks.urn, [r]);
-    }
-    return out;
+      return eks ? [{ provider: r, eks: eks.urn }] : [];
+    });
+    return new Map([...groupBy(bound, (b) => b.eks)].map(([urn, list]) => [urn, list.map((b) => b.provider)]));
   }
 
   /** Mirrors how the kubeconfig binds a provider: computed from one cluster's outputs, or naming it. */

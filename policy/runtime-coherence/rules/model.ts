@@ -5,6 +5,7 @@
  */
 import { describe, Finding, Subject } from "../../common/finding";
 import { isKubernetesObject, isWorkload, kindOf, metadataOf, namespaceOf, objectName, podTemplateOf } from "../../common/kubernetes";
+import { groupBy } from "../../common/stack";
 import { isUnknown, objectOf } from "../../common/unknown";
 import { ClusterIndex, ClusterScope, K8S_PROVIDER } from "./joins";
 
@@ -71,28 +72,23 @@ export class KubeView {
     });
   }
 
-  // Lookups by kind, cluster and namespace are answered from indexes built on first use, so a rule asking them once
-  // per object stays linear in the stack's size (a filter over every object per question was quadratic).
-  private readonly index = new Map<string, unknown[]>();
+  // Lookups by kind, cluster and namespace are answered from groupings made on first use, so a rule asking them
+  // once per object stays linear in the stack's size (a filter over every object per question was quadratic).
+  private readonly groupings = new Map<string, Map<string, unknown[]>>();
 
-  private lookup<T>(name: string, items: readonly T[], keys: (item: T) => readonly string[], key: string): T[] {
-    if (!this.index.has(`${name}#`)) {
-      this.index.set(`${name}#`, []);
-      for (const item of items) {
-        for (const k of keys(item)) {
-          const list = this.index.get(`${name}#${k}`);
-          if (list) list.push(item);
-          else this.index.set(`${name}#${k}`, [item]);
-        }
-      }
+  private grouped<T>(name: string, items: readonly T[], key: (item: T) => string, at: string): T[] {
+    let groups = this.groupings.get(name) as Map<string, T[]> | undefined;
+    if (!groups) {
+      groups = groupBy(items, key);
+      this.groupings.set(name, groups as Map<string, unknown[]>);
     }
-    return [...((this.index.get(`${name}#${key}`) as T[] | undefined) ?? [])];
+    return [...(groups.get(at) ?? [])];
   }
 
   /** Objects of a kind (type token's last part), optionally restricted to one cluster. */
   ofKind(kind: string, clusterKey?: string): Subject[] {
-    if (clusterKey === undefined) return this.lookup("kind", this.objects, (o) => [JSON.stringify([kindOf(o.type) ?? null])], JSON.stringify([kind]));
-    return this.lookup("kind-cluster", this.objects, (o) => [JSON.stringify([kindOf(o.type) ?? null, this.clusters.clusterOf(o).key])], JSON.stringify([kind, clusterKey]));
+    if (clusterKey === undefined) return this.grouped("kind", this.objects, (o) => JSON.stringify([kindOf(o.type) ?? null]), JSON.stringify([kind]));
+    return this.grouped("kind-cluster", this.objects, (o) => JSON.stringify([kindOf(o.type) ?? null, this.clusters.clusterOf(o).key]), JSON.stringify([kind, clusterKey]));
   }
 
   clusterOf(subject: Subject): ClusterScope {
@@ -101,13 +97,13 @@ export class KubeView {
 
   /** Workloads in one cluster and namespace. */
   workloadsIn(clusterKey: string, namespace: string | undefined): Workload[] {
-    return this.lookup("workloads", this.workloads, (w) => [JSON.stringify([w.cluster.key, w.namespace ?? 0])], JSON.stringify([clusterKey, namespace ?? 0]));
+    return this.grouped("workloads", this.workloads, (w) => JSON.stringify([w.cluster.key, w.namespace ?? 0]), JSON.stringify([clusterKey, namespace ?? 0]));
   }
 
   /** Helm releases installed into a cluster (and namespace, when given): their pods exist but are not visible. */
   releasesIn(clusterKey: string, namespace?: string): Release[] {
-    const keys = (r: Release) => [JSON.stringify([r.cluster.key]), JSON.stringify([r.cluster.key, r.namespace])];
-    return this.lookup("releases", this.releases, keys, JSON.stringify(namespace === undefined ? [clusterKey] : [clusterKey, namespace]));
+    if (namespace === undefined) return this.grouped("releases-cluster", this.releases, (r) => r.cluster.key, clusterKey);
+    return this.grouped("releases-namespace", this.releases, (r) => JSON.stringify([r.cluster.key, r.namespace]), JSON.stringify([clusterKey, namespace]));
   }
 
   /** Labels of a namespace in a cluster: its Namespace object's labels plus the automatic `kubernetes.io/metadata.name`. */
