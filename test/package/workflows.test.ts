@@ -45,6 +45,8 @@ describe("GitHub workflows", () => {
   test("ci runs the tests and the offline plan, uploads SARIF and writes the Markdown report as job summary", () => {
     const ci = workflow("ci.yml");
     expect(scripts(ci)).toMatch(/npm test/);
+    // The npm round trips that npm test leaves out (test/support/suites.js) still gate the pull request.
+    expect(scripts(ci)).toMatch(/npm run test:package/);
     expect(scripts(ci)).toMatch(/npm run plan -- --stack \$\{\{ matrix\.stack \}\}/);
     expect(ci.jobs.plan.strategy.matrix.stack).toEqual(expect.arrayContaining(["dev", "prod"]));
     const upload = steps(ci).find((s: any) => String(s.uses ?? "").startsWith("github/codeql-action/upload-sarif@"));
@@ -83,9 +85,28 @@ describe("release workflow", () => {
   });
 
   test("tests and builds (library and compiled packs) before publishing", () => {
-    const order = ["npm ci", "npm test", "npm run build", "npm publish"].map((c) => script.indexOf(c));
+    const order = ["npm ci", "npm test", "npm run test:package", "npm run build", "npm publish"].map((c) => script.indexOf(c));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(script).toMatch(/for dir in dist\/packs\/\*\/; do \(cd "\$dir" && npm pack/);
+  });
+});
+
+describe("the split between npm test and npm run test:package (test/support/suites.js)", () => {
+  const { PACKAGE_ROUND_TRIPS } = require("../support/suites") as { PACKAGE_ROUND_TRIPS: string[] };
+  const scriptsOf = JSON.parse(fs.readFileSync(path.join(REPO, "package.json"), "utf8")).scripts;
+
+  test("every round trip left out of npm test exists, so a renamed suite is not silently dropped from both", () => {
+    expect(PACKAGE_ROUND_TRIPS.length).toBeGreaterThan(0);
+    for (const file of PACKAGE_ROUND_TRIPS) expect({ file, exists: fs.existsSync(path.join(REPO, file)) }).toEqual({ file, exists: true });
+    expect(scriptsOf["test:package"]).toBe("jest -c jest.package.config.js");
+  });
+
+  test(".ci/run runs npm test, then npm run test:package, before the plans", () => {
+    const ci = fs.readFileSync(path.join(REPO, ".ci", "run"), "utf8").split("\n").map((l) => l.trim());
+    const at = (command: string) => ci.indexOf(command);
+    expect(at("npm test")).toBeGreaterThan(0);
+    expect(at("npm run test:package")).toBeGreaterThan(at("npm test"));
+    expect(at("npm run plan -- --stack prod")).toBeGreaterThan(at("npm run test:package"));
   });
 });
