@@ -6,7 +6,6 @@
 import * as path from "path";
 import { installMockRuntime, RecordedResource, ResourceRecorder, settle } from "../testing/mocks";
 import type { FidelityMode } from "../testing/engine";
-import { skipPromiseStacks } from "../testing/sdk-cost";
 import { LoadedProject } from "./project";
 import { importProgram, registerProgramTypeScript } from "./load-program";
 
@@ -109,11 +108,11 @@ export async function runProgram(project: LoadedProject, options: RunProgramOpti
     config: project.config,
     secretKeys: project.secretKeys,
     sdkRoot,
+    debug: options.debug,
   });
   const onResource = options.onResource;
   if (onResource) recorder.onAdd((resource) => onResource(resource, recorder));
   const pulumiSdk = require(sdkRoot);
-  if (!options.debug) skipPromiseStacks(sdkRoot);
   const started = process.hrtime.bigint();
 
   // Failures inside `apply` callbacks surface as unhandled rejections; they fail the run like they fail `pulumi up`.

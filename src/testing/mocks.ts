@@ -9,6 +9,7 @@ import * as path from "path";
 import { FakeCall, MissingFakeError } from "./fake-calls";
 import { FidelityMode, grpcError } from "./engine";
 import { ResourceRecorder } from "./recorder";
+import { skipPromiseStacks } from "./sdk-cost";
 export * from "./recorder";
 import { engineUrn, invokeResponse, OfflineEngine, registerResource, Sdk } from "./offline-engine";
 
@@ -38,10 +39,21 @@ export interface MockRuntimeOptions {
   readonly mode?: FidelityMode;
   /** Fakes for provider functions, by token; they take precedence over the built-in ones in fake-calls.ts. */
   readonly calls?: Readonly<Record<string, FakeCall>>;
+  /**
+   * Keep the SDK's per-promise stack capture (`debuggablePromise`, for tracing a promise left pending); the plan's
+   * `--debug`. Default `false` (sdk-cost.ts): no promise's stack is captured. Only the SDK's exit-time leak report
+   * reads those stacks, and an offline run never prints it; under jest capturing and rendering them was ≈ 10–15 %
+   * of a component test's CPU. Errors keep their own stacks and resources their source lines.
+   */
+  readonly debug?: boolean;
+}
+
+function sdkRootOf(root?: string): string {
+  return root ?? path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 }
 
 function loadSdk(root?: string): Sdk {
-  const base = root ?? path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const base = sdkRootOf(root);
   const req = (m: string) => require(path.join(base, m));
   return {
     pulumi: req("index.js"),
@@ -151,6 +163,7 @@ export function installMockRuntime(options: MockRuntimeOptions): ResourceRecorde
   store.supportsDeletedWith = true;
   store.supportsAliasSpecs = true;
   store.supportsTransforms = false;
+  if (!options.debug) skipPromiseStacks(sdkRootOf(options.sdkRoot));
   return recorder;
 }
 
