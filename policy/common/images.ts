@@ -12,6 +12,7 @@ export interface ImageRef {
 }
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const WHITESPACE = /\s/;
 /** distribution/reference: `tag := [\w][\w.-]{0,127}`. */
 const TAG = /^[\w][\w.-]{0,127}$/;
 /** distribution/reference: a path component is lower-case alphanumerics joined by `.`, `_`, `__` or runs of `-`. */
@@ -22,7 +23,8 @@ const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
  * dot or a colon or is `localhost`; otherwise the image is on Docker Hub (`docker.io`, `library/` for one segment).
  */
 export function parseImage(image: unknown): ImageRef | undefined {
-  if (typeof image !== "string" || image.trim() === "" || /\s/.test(image)) return undefined;
+  // `/\s/` alone also rejects what `trim()` would empty: only "" is left to test.
+  if (typeof image !== "string" || image === "" || WHITESPACE.test(image)) return undefined;
   const at = image.indexOf("@");
   const rest = at >= 0 ? image.slice(0, at) : image;
   const digest = at >= 0 ? image.slice(at + 1) : undefined;
@@ -36,9 +38,9 @@ export function parseImage(image: unknown): ImageRef | undefined {
   const colon = last.lastIndexOf(":");
   const tag = colon >= 0 ? last.slice(colon + 1) : undefined;
   pathParts[pathParts.length - 1] = colon >= 0 ? last.slice(0, colon) : last;
-  const repository = (!hasRegistry && pathParts.length === 1 ? ["library", ...pathParts] : pathParts).join("/");
   if (!pathParts.every((p) => PATH_COMPONENT.test(p))) return undefined;
   if (tag !== undefined && !TAG.test(tag)) return undefined;
+  const repository = !hasRegistry && pathParts.length === 1 ? `library/${pathParts[0]}` : pathParts.join("/");
   return { registry, repository, tag, digest };
 }
 

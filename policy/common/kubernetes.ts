@@ -2,7 +2,7 @@
  * Reading Kubernetes objects as Pulumi hands them to policies: the type token says the kind (apiVersion/kind may be
  * missing from props), props are the manifest fields. Shared by the CIS, pod-security and resilience packs.
  */
-import type { Subject } from "./finding";
+import { describe, type Finding, type Subject } from "./finding";
 import { isUnknown, objectOf } from "./unknown";
 
 /**
@@ -13,7 +13,9 @@ import { isUnknown, objectOf } from "./unknown";
 export function perTypeToken<T>(compute: (type: string) => T): (type: string) => T {
   const cache = new Map<string, T>();
   return (type) => {
-    if (cache.has(type)) return cache.get(type) as T;
+    // One lookup for a remembered answer; `has` only tells a remembered `undefined` from a first call.
+    const known = cache.get(type);
+    if (known !== undefined || cache.has(type)) return known as T;
     const value = compute(type);
     if (cache.size < 4096 && typeof type === "string") cache.set(type, value);
     return value;
@@ -90,8 +92,7 @@ export function objectName(subject: Subject): string {
  * Namespace of a namespaced object: `metadata.namespace`, else the explicit provider's `namespace`, else `"default"`; `"unknown"` when not known at preview, `undefined` for cluster-scoped kinds.
  */
 export function namespaceOf(subject: Subject): string | undefined {
-  const kind = kindOf(subject.type);
-  if (!kind || isClusterScopedKind(kind)) return undefined;
+  if (!isNamespacedType(subject.type)) return undefined;
   const ns = metadataOf(subject.props).namespace;
   if (isUnknown(ns)) return "unknown";
   if (typeof ns === "string" && ns !== "") return ns;
@@ -100,6 +101,12 @@ export function namespaceOf(subject: Subject): string | undefined {
   if (isUnknown(providerNs)) return "unknown";
   return typeof providerNs === "string" && providerNs !== "" ? providerNs : "default";
 }
+
+/** True for a Kubernetes type whose objects live in a namespace; every join asks it of every object. */
+const isNamespacedType: (type: string) => boolean = perTypeToken((type) => {
+  const kind = kindOf(type);
+  return kind !== undefined && !isClusterScopedKind(kind);
+});
 
 /** Workload kinds and where their pod template lives. */
 /** Namespaces owned by Kubernetes/EKS itself. */
@@ -140,12 +147,38 @@ export function containersOf(spec: Record<string, unknown> | undefined): { field
   for (const field of ["initContainers", "containers", "ephemeralContainers"] as const) {
     const list = spec[field];
     if (!Array.isArray(list)) continue;
-    list.forEach((c, i) => {
-      const container = objectOf(c);
-      if (!container) return;
+    for (let i = 0; i < list.length; i++) {
+      if (!(i in list)) continue;
+      const container = objectOf(list[i]);
+      if (!container) continue;
       const name = typeof container.name === "string" && !isUnknown(container.name) ? container.name : `#${i}`;
       out.push({ field, container, name });
-    });
+    }
+  }
+  return out;
+}
+
+const ALL_CONTAINER_FIELDS: readonly ContainerField[] = ["initContainers", "containers", "ephemeralContainers"];
+/** Init and regular containers: those that hold resources and a root filesystem for the pod's lifetime. */
+export const RUNNING_CONTAINER_FIELDS: readonly ContainerField[] = ["initContainers", "containers"];
+
+/**
+ * Findings about single containers of a workload or pod, at most one per container, in container order: `judge` sees
+ * each container of the `fields` lists with `what()`, the workload's `describe`, worded once however many of its
+ * containers are reported (most container findings name their workload).
+ */
+export function containerFindings(
+  subject: Subject,
+  judge: (container: Record<string, unknown>, name: string, what: () => string) => Finding | undefined,
+  fields: readonly ContainerField[] = ALL_CONTAINER_FIELDS,
+): Finding[] {
+  const out: Finding[] = [];
+  let worded: string | undefined;
+  const what = () => (worded ??= describe(subject));
+  for (const { field, container, name } of containersOf(podSpecOf(subject))) {
+    if (!fields.includes(field)) continue;
+    const finding = judge(container, name, what);
+    if (finding) out.push(finding);
   }
   return out;
 }

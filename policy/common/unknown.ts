@@ -36,9 +36,13 @@ const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
+/** Every marker is a UUID: a string of another length is known without hashing it (rules ask this of most values). */
+const MARKER_LENGTH = UNKNOWN.length;
+for (const marker of TYPED_UNKNOWNS) if (marker.length !== MARKER_LENGTH) throw new Error(`unknown marker ${marker} is not ${MARKER_LENGTH} characters`);
+
 /** True for an unknown marker. `undefined` is not unknown: it means "not set" in a raw property map. */
 export function isUnknown(value: unknown): boolean {
-  return typeof value === "string" && TYPED_UNKNOWNS.has(value);
+  return typeof value === "string" && value.length === MARKER_LENGTH && TYPED_UNKNOWNS.has(value);
 }
 
 /**
@@ -46,16 +50,36 @@ export function isUnknown(value: unknown): boolean {
  * document or container definitions built with `pulumi.interpolate`/`apply`) carries the marker inside it.
  */
 export function mentionsUnknown(value: unknown): boolean {
-  if (typeof value !== "string") return false;
+  // A text shorter than a marker cannot embed one (most image references and names are).
+  if (typeof value !== "string" || value.length < MARKER_LENGTH) return false;
   for (const marker of TYPED_UNKNOWNS) if (value.includes(marker)) return true;
   return false;
 }
 
-/** True when the value or anything inside it is unknown. */
+/**
+ * True when the value or anything inside it is unknown. Plain loops that test leaves in place: every pod-bearing
+ * object is scanned whole, and `Object.values(...).some(...)` allocated an array per nested object.
+ */
 export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value !== null && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return typeof value === "string" ? isUnknown(value) : holdsUnknown(value);
+}
+
+/** `containsUnknown` for a value that is not a string. */
+function holdsUnknown(value: unknown): boolean {
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === "string" ? isUnknown(v) : holdsUnknown(v)) return true;
+    }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+    const v = record[key];
+    if (typeof v === "string" ? isUnknown(v) : holdsUnknown(v)) return true;
+  }
   return false;
 }
 

@@ -33,34 +33,60 @@ export function remediationText(fixes: readonly Fix[], fallback: string): string
  * placeholders (every pod at update time, most at preview) take the direct path.
  */
 export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boolean): CheckOutcome {
-  const base = { checkId: resolved.id, checkLevel: resolved.definition.level };
-  let tracked: ReturnType<typeof trackUnknowns> | undefined;
-  let result;
-  try {
-    if (mayHaveUnknowns) {
-      tracked = trackUnknowns(pod);
-      result = resolved.check(tracked.pod);
-    } else {
+  if (!mayHaveUnknowns) {
+    let result: CheckResult;
+    try {
       result = resolved.check(pod);
+    } catch (e) {
+      return failed(resolved, e);
     }
-  } catch (e) {
-    // Checks are written not to throw; if one ever does on some odd input, withhold its verdict rather than fail.
-    return { ...base, status: "unknown", fixes: [], remediation: `check failed on this input: ${(e as Error).message}`, unknownPaths: [] };
+    return result.allowed ? allowedOutcome(resolved) : forbidden(resolved, result, NO_PATHS);
   }
-  const unknownPaths = tracked?.unknownPaths() ?? [];
+  const tracked = trackUnknowns(pod);
+  let result: CheckResult;
+  try {
+    result = resolved.check(tracked.pod);
+  } catch (e) {
+    return failed(resolved, e);
+  }
+  const unknownPaths = tracked.unknownPaths();
   if (unknownPaths.length > 0) {
     const decided = decidedWithoutUnknowns(resolved, pod);
-    if (decided) return forbidden(base, resolved, decided, unknownPaths);
-    return { ...base, status: "unknown", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
+    if (decided) return forbidden(resolved, decided, unknownPaths);
+    return { checkId: resolved.id, checkLevel: resolved.definition.level, status: "unknown", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
   }
-  if (result.allowed) return { ...base, status: "allowed", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
-  return forbidden(base, resolved, result, unknownPaths);
+  if (result.allowed) return { checkId: resolved.id, checkLevel: resolved.definition.level, status: "allowed", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
+  return forbidden(resolved, result, unknownPaths);
 }
 
-function forbidden(base: Pick<CheckOutcome, "checkId" | "checkLevel">, resolved: ResolvedCheck, result: CheckResult, unknownPaths: readonly string[]): CheckOutcome {
+const NO_PATHS: readonly string[] = Object.freeze([]);
+const NO_FIXES: readonly Fix[] = Object.freeze([]);
+
+/**
+ * The "allowed" outcome of a check carries nothing of the pod, so each resolved check has one, built on first use and
+ * frozen: most checks allow most pods, and an outcome object per check per pod was a large part of a pod's cost.
+ */
+const ALLOWED_OUTCOMES = new WeakMap<ResolvedCheck, CheckOutcome>();
+
+function allowedOutcome(resolved: ResolvedCheck): CheckOutcome {
+  let outcome = ALLOWED_OUTCOMES.get(resolved);
+  if (!outcome) {
+    outcome = Object.freeze({ checkId: resolved.id, checkLevel: resolved.definition.level, status: "allowed", fixes: NO_FIXES, remediation: resolved.definition.remediation, unknownPaths: NO_PATHS });
+    ALLOWED_OUTCOMES.set(resolved, outcome);
+  }
+  return outcome;
+}
+
+/** Checks are written not to throw; if one ever does on some odd input, withhold its verdict rather than fail. */
+function failed(resolved: ResolvedCheck, e: unknown): CheckOutcome {
+  return { checkId: resolved.id, checkLevel: resolved.definition.level, status: "unknown", fixes: [], remediation: `check failed on this input: ${(e as Error).message}`, unknownPaths: [] };
+}
+
+function forbidden(resolved: ResolvedCheck, result: CheckResult, unknownPaths: readonly string[]): CheckOutcome {
   const fixes = result.fixes ?? [];
   return {
-    ...base,
+    checkId: resolved.id,
+    checkLevel: resolved.definition.level,
     status: "forbidden",
     forbiddenReason: result.forbiddenReason ?? "unknown forbidden reason",
     forbiddenDetail: result.forbiddenDetail ?? "",
@@ -88,10 +114,22 @@ function decidedWithoutUnknowns(resolved: ResolvedCheck, pod: Pod): CheckResult 
   return !result.allowed && tracked.unknownPaths().length === 0 ? result : undefined;
 }
 
-/** Evaluates a pod at a level and an already resolved minor version. Privileged yields no outcomes. */
-export function evaluatePodAt(pod: Pod, level: Level, minor: number): CheckOutcome[] {
-  const unknowns = containsUnknown(pod.metadata) || containsUnknown(pod.spec);
-  return sharingContainers(pod, () => checksFor(level, minor).map((c) => runCheck(c, pod, unknowns)));
+/**
+ * Evaluates a pod at a level and an already resolved minor version. Privileged yields no outcomes. `mayHaveUnknowns`
+ * is for callers that already scanned the pod for unknowns (a workload does, once).
+ */
+export function evaluatePodAt(pod: Pod, level: Level, minor: number, mayHaveUnknowns: boolean = podHasUnknowns(pod)): CheckOutcome[] {
+  return evaluateChecks(pod, checksFor(level, minor), mayHaveUnknowns);
+}
+
+/** One outcome per check of `checks`, in its order. */
+export function evaluateChecks(pod: Pod, checks: readonly ResolvedCheck[], mayHaveUnknowns: boolean): CheckOutcome[] {
+  return sharingContainers(pod, () => checks.map((c) => runCheck(c, pod, mayHaveUnknowns)));
+}
+
+/** True when the pod's metadata or spec holds a value not known yet (preview). */
+export function podHasUnknowns(pod: Pod): boolean {
+  return containsUnknown(pod.metadata) || containsUnknown(pod.spec);
 }
 
 /** Evaluates a pod at a level and a version (`latest` or `v1.N`). Throws on a malformed version. */

@@ -3,7 +3,7 @@
  * the stack, the pack config's defaults otherwise — the same precedence as the admission controller (labels over
  * the AdmissionConfiguration defaults), including its handling of malformed labels.
  */
-import { isLevel, Level, LevelVersion, levelVersion, resolveMinor } from "./api";
+import { isLevel, Level, LEVELS, LevelVersion, levelVersion, resolveMinor } from "./api";
 import { obj } from "./checks/util";
 import { isUnknown } from "./podspec";
 
@@ -31,11 +31,22 @@ export interface Defaults {
 
 const RANK: Record<Level, number> = { privileged: 0, baseline: 1, restricted: 2 };
 
+/**
+ * The default policies built so far, per level and version: a pure function of two config values, asked for every
+ * workload whose Namespace is not in the stack. Frozen, as every caller shares them; bounded, as versions are open.
+ */
+const DEFAULT_POLICIES: ReadonlyMap<Level, Map<string, NamespacePolicy>> = new Map(LEVELS.map((l) => [l, new Map()]));
+
 /** Policy for a namespace not in the stack (or without labels): enforce at the defaults; warn/audit follow upstream. */
 export function defaultPolicy(defaults: Defaults): NamespacePolicy {
-  const enforce: ModePolicy = { ...levelVersion(defaults.level, defaults.version), source: "pack config defaultLevel/defaultVersion" };
-  const none: ModePolicy = { ...levelVersion("privileged", defaults.version), source: "not set" };
-  return { enforce, warn: none, audit: none, problems: [] };
+  const byVersion = DEFAULT_POLICIES.get(defaults.level);
+  const known = byVersion?.get(defaults.version);
+  if (known) return known;
+  const enforce: ModePolicy = Object.freeze({ ...levelVersion(defaults.level, defaults.version), source: "pack config defaultLevel/defaultVersion" });
+  const none: ModePolicy = Object.freeze({ ...levelVersion("privileged", defaults.version), source: "not set" });
+  const policy: NamespacePolicy = Object.freeze({ enforce, warn: none, audit: none, problems: Object.freeze([]) });
+  if (byVersion && byVersion.size < 64) byVersion.set(defaults.version, policy);
+  return policy;
 }
 
 /**

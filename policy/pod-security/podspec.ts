@@ -41,6 +41,9 @@ export function isPodKind(kind: string | undefined): kind is PodKind {
   return kind !== undefined && Object.prototype.hasOwnProperty.call(POD_TEMPLATE_PATHS, kind);
 }
 
+/** Each kind's template path as written in messages (`spec.template`), joined once. */
+const TEMPLATE_PATHS = Object.fromEntries(POD_KINDS.map((k) => [k, POD_TEMPLATE_PATHS[k].join(".")])) as Readonly<Record<PodKind, string>>;
+
 /** A pod found in a resource. */
 export interface ExtractedPod {
   readonly kind: PodKind;
@@ -57,13 +60,11 @@ export function extractPod(type: string, props: unknown): ExtractedPod | undefin
   const kind = kindOf(type);
   if (!isPodKind(kind)) return undefined;
   const path = POD_TEMPLATE_PATHS[kind] as readonly string[];
-  const templatePath = path.join(".");
+  const templatePath = TEMPLATE_PATHS[kind];
   let node: unknown = props;
-  const walked: string[] = [];
-  for (const key of path) {
-    walked.push(key);
-    const next = obj(node)?.[key];
-    if (isUnknown(next)) return { kind, templatePath, unknownAt: walked.join(".") };
+  for (let i = 0; i < path.length; i++) {
+    const next = obj(node)?.[path[i]];
+    if (isUnknown(next)) return { kind, templatePath, unknownAt: path.slice(0, i + 1).join(".") };
     node = next;
   }
   const template = obj(node);

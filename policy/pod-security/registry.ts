@@ -35,22 +35,37 @@ function build(level: CheckLevel, minor: number): ResolvedCheck[] {
   return [...baseline.filter((b) => !overridden.has(b.id)), ...restricted];
 }
 
-const TABLE: ReadonlyMap<string, readonly ResolvedCheck[]> = (() => {
-  const table = new Map<string, readonly ResolvedCheck[]>();
-  for (const level of ["baseline", "restricted"] as const) {
-    for (let minor = 0; minor <= NEWEST_POLICY_MINOR; minor++) table.set(`${level}/${minor}`, Object.freeze(build(level, minor)));
-  }
-  return table;
+/** Nothing is in force at `privileged`; one shared empty list, so it is one key of a workload's evaluations too. */
+const NONE: readonly ResolvedCheck[] = Object.freeze([]);
+
+/**
+ * Every (level, minor) resolved once at load, indexed by minor, each list with its checks by id: the pack asks for
+ * one check of a pod's level 19 times per pod (once per check policy), so that lookup must not build a key or scan.
+ */
+const TABLE: Readonly<Record<CheckLevel, readonly (readonly ResolvedCheck[])[]>> = (() => {
+  const perMinor = (level: CheckLevel) => Array.from({ length: NEWEST_POLICY_MINOR + 1 }, (_, minor) => Object.freeze(build(level, minor)));
+  return { baseline: perMinor("baseline"), restricted: perMinor("restricted") };
 })();
 
-/** The checks in force at a level and (resolved) minor version, in upstream's order. */
+const POSITIONS: ReadonlyMap<readonly ResolvedCheck[], ReadonlyMap<CheckId, number>> = new Map(
+  [...TABLE.baseline, ...TABLE.restricted].map((checks) => [checks, new Map(checks.map((c, at) => [c.id, at]))]),
+);
+
+/** The checks in force at a level and (resolved) minor version, in upstream's order; the same list for the same pair. */
 export function checksFor(level: Level, minor: number): readonly ResolvedCheck[] {
-  if (level === "privileged") return [];
+  if (level === "privileged") return NONE;
   const clamped = Math.max(0, Math.min(Math.floor(minor), NEWEST_POLICY_MINOR));
-  return TABLE.get(`${level}/${clamped}`) ?? [];
+  return TABLE[level]?.[clamped] ?? NONE;
+}
+
+/** Where a check is in a list of `checksFor` (so in an evaluation of that list), or -1 when it is not in force there. */
+export function positionOf(checks: readonly ResolvedCheck[], id: CheckId): number {
+  return POSITIONS.get(checks)?.get(id) ?? -1;
 }
 
 /** The revision of one check in force at a level and version, or undefined when the check does not apply there. */
 export function checkFor(id: CheckId, level: Level, minor: number): ResolvedCheck | undefined {
-  return checksFor(level, minor).find((c) => c.id === id);
+  const checks = checksFor(level, minor);
+  const at = positionOf(checks, id);
+  return at < 0 ? undefined : checks[at];
 }

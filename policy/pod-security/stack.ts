@@ -5,10 +5,10 @@
  */
 import { CheckId, isLevel, isPolicyVersion, Level, Pod } from "./api";
 import { list, obj, str } from "./checks/util";
-import { CheckOutcome, evaluatePodAt, runCheck } from "./evaluate";
+import { CheckOutcome, evaluateChecks, podHasUnknowns, runCheck } from "./evaluate";
 import { defaultPolicy, ModePolicy, NamespacePolicy, resolveNamespacePolicy, sameLevelVersion } from "./namespaces";
-import { containsUnknown, extractPod, isUnknown, kindOf, namespaceOf, resourcePath } from "./podspec";
-import { checkFor } from "./registry";
+import { extractPod, isUnknown, kindOf, namespaceOf, resourcePath } from "./podspec";
+import { checksFor, positionOf, ResolvedCheck } from "./registry";
 
 /** A resource as a stack policy sees it. */
 export interface StackResource {
@@ -67,7 +67,8 @@ export interface Workload {
   /** Things that could not be known during preview, one sentence each. */
   readonly notes: readonly string[];
   readonly mayHaveUnknowns: boolean;
-  readonly evaluations: Map<string, CheckOutcome[]>;
+  /** Outcomes per list of checks in force (`checksFor` returns one list per level and version), see evaluationOf. */
+  readonly evaluations: Map<readonly ResolvedCheck[], CheckOutcome[]>;
 }
 
 export interface NamespaceEntry {
@@ -127,10 +128,9 @@ export function workloadOf(r: StackResource, settings: PackSettings, lookup: Nam
   if (!extracted) return undefined;
   const notes: string[] = [];
   const ns = namespaceOf(r.props, r.providerProps);
-  const defaults = `${settings.defaultLevel}@${settings.defaultVersion}`;
   let policy = defaultPolicy({ level: settings.defaultLevel, version: settings.defaultVersion });
   if (ns.unknown) {
-    notes.push(`its namespace is not known yet, so it is judged at the pack defaults ${defaults}`);
+    notes.push(`its namespace is not known yet, so it is judged at the pack defaults ${settings.defaultLevel}@${settings.defaultVersion}`);
     policy = withSource(policy, "pack config defaultLevel/defaultVersion; the namespace is not known yet");
   } else if (ns.name !== undefined) {
     const entry = lookup(clusterOf(r), ns.name);
@@ -156,7 +156,7 @@ export function workloadOf(r: StackResource, settings: PackSettings, lookup: Nam
     policy,
     exemptBecause,
     notes,
-    mayHaveUnknowns: extracted.pod ? containsUnknown(extracted.pod.metadata) || containsUnknown(extracted.pod.spec) : false,
+    mayHaveUnknowns: extracted.pod ? podHasUnknowns(extracted.pod) : false,
     evaluations: new Map(),
   };
 }
@@ -186,12 +186,16 @@ export interface Finding {
 
 /** The outcomes of every check at one level/version, evaluated once per workload and cached on it. */
 export function evaluationAt(w: Workload, mode: ModePolicy): CheckOutcome[] {
+  return evaluationOf(w, checksFor(mode.level, mode.minor));
+}
+
+/** The outcomes of a list of checks in force (in its order), evaluated once per workload and cached on it. */
+function evaluationOf(w: Workload, checks: readonly ResolvedCheck[]): CheckOutcome[] {
   if (!w.pod) return [];
-  const key = `${mode.level}/${mode.minor}`;
-  let outcomes = w.evaluations.get(key);
+  let outcomes = w.evaluations.get(checks);
   if (!outcomes) {
-    outcomes = evaluatePodAt(w.pod, mode.level, mode.minor);
-    w.evaluations.set(key, outcomes);
+    outcomes = evaluateChecks(w.pod, checks, w.mayHaveUnknowns);
+    w.evaluations.set(checks, outcomes);
   }
   return outcomes;
 }
@@ -228,10 +232,11 @@ export function enforcementFindings(workloads: readonly Workload[], checkId: Che
   for (const w of workloads) {
     if (w.exemptBecause || !w.pod) continue;
     const mode = w.policy.enforce;
-    const resolved = checkFor(checkId, mode.level, mode.minor);
-    if (!resolved) continue;
-    // One evaluation of the pod per level/version, shared by the 19 check policies (see evaluationAt).
-    const outcome = evaluationAt(w, mode).find((o) => o.checkId === checkId) ?? runCheck(resolved, w.pod, w.mayHaveUnknowns);
+    const checks = checksFor(mode.level, mode.minor);
+    const at = positionOf(checks, checkId);
+    if (at < 0) continue;
+    // One evaluation of the pod per level/version, shared by the 19 check policies, found by position (see evaluationOf).
+    const outcome = evaluationOf(w, checks)[at] ?? runCheck(checks[at], w.pod, w.mayHaveUnknowns);
     if (outcome.status === "forbidden") out.push({ urn: w.urn, checkId, message: violationMessage(w, outcome, mode, "enforce") });
   }
   return out;

@@ -4,7 +4,7 @@
  */
 import { Finding, ResourceRule, StackRule, describe } from "../../common/finding";
 import { EKS_CLUSTER, missingLogTypes } from "../../common/checks/eks";
-import { containersOf, isWorkload, kindOf, metadataOf, podSpecOf } from "../../common/kubernetes";
+import { containerFindings, isWorkload, kindOf, metadataOf, RUNNING_CONTAINER_FIELDS } from "../../common/kubernetes";
 import { awsScopeOf } from "../../common/scope";
 import { ofType } from "../../common/stack";
 import { arrayOf, boolOf, cannotTellYet, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
@@ -98,14 +98,16 @@ export const readOnlyRootFilesystem: ResourceRule = {
   ]),
   types: isWorkload,
   check(r) {
-    return containersOf(podSpecOf(r))
-      .filter(({ field }) => field !== "ephemeralContainers")
-      .flatMap(({ container, name }): Finding[] => {
+    return containerFindings(
+      r,
+      (container, name, what): Finding | undefined => {
         const sc = container.securityContext;
         const v = isUnknown(sc) ? "unknown" : boolOf(objectOf(sc)?.readOnlyRootFilesystem);
-        if (v === true) return [];
-        if (v === "unknown") return [cannotTellYet(`${describe(r)} container ${name}`, "securityContext.readOnlyRootFilesystem", "nsa-read-only-root-filesystem")];
-        return [{ message: `${describe(r)} container ${name} can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir for scratch space.` }];
-      });
+        if (v === true) return undefined;
+        if (v === "unknown") return cannotTellYet(`${what()} container ${name}`, "securityContext.readOnlyRootFilesystem", "nsa-read-only-root-filesystem");
+        return { message: `${what()} container ${name} can write to its root filesystem; set securityContext.readOnlyRootFilesystem: true and mount an emptyDir for scratch space.` };
+      },
+      RUNNING_CONTAINER_FIELDS,
+    );
   },
 };

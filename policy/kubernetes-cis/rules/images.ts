@@ -53,26 +53,35 @@ function label(w: Subject): string {
   return `${w.type.split(":").pop()} ${namespaceOf(w) ?? ""}/${objectName(w)}`.replace(" /", " ");
 }
 
-/** Each (workload, container, image) with a known image; unknown images are left for the engine's real run. */
-function images(resources: readonly Subject[]): { w: Subject; name: string; image: string }[] {
-  return resources.filter((r) => isWorkload(r.type)).flatMap((w) => containersOf(podSpecOf(w)).flatMap(({ container, name }) => {
-    const image = container.image;
-    return typeof image === "string" && !containsUnknown(image) && !mentionsUnknown(image) ? [{ w, name, image }] : [];
-  }));
-}
-
 /**
- * What cannot be judged yet, said per workload or container: workloads the engine gave no properties at first
- * preview (their provider's config is unknown) and containers whose image is an output (a repository URL built
- * from an ECR repository not created yet). `npm test`'s decidability check caught the first passing silently.
+ * Both 5.1.4 rules in one pass over the workloads: each container with a known image gets `verdict` (a finding when it
+ * returns a message), then come what cannot be judged yet, said per workload or container: workloads the engine gave
+ * no properties at first preview (their provider's config is unknown) and containers whose image is an output (a
+ * repository URL built from an ECR repository not created yet). `npm test`'s decidability check caught the first
+ * passing silently. A workload's label is worded once, however many of its containers are reported.
  */
-function undecided(resources: readonly Subject[], policy: string): Finding[] {
-  return resources.filter((r) => isWorkload(r.type)).flatMap((w) => {
-    if (isUnseen(w)) return [cannotTellYet(label(w), "spec (its containers' images)", policy, w)];
-    return containersOf(podSpecOf(w))
-      .filter(({ container }) => isUnknown(container.image) || (typeof container.image === "string" && containsUnknown(container.image)))
-      .map(({ name }) => cannotTellYet(`${label(w)} container ${name}`, "image", policy, w));
-  });
+function judgeImages(resources: readonly Subject[], policy: string, verdict: (image: string, container: () => string) => string | undefined): Finding[] {
+  const judged: Finding[] = [];
+  const pending: Finding[] = [];
+  for (const w of resources) {
+    if (!isWorkload(w.type)) continue;
+    let worded: string | undefined;
+    const labelOf = () => (worded ??= label(w));
+    if (isUnseen(w)) {
+      pending.push(cannotTellYet(labelOf(), "spec (its containers' images)", policy, w));
+      continue;
+    }
+    for (const { container, name } of containersOf(podSpecOf(w))) {
+      const image = container.image;
+      if (typeof image === "string" && !containsUnknown(image) && !mentionsUnknown(image)) {
+        const message = verdict(image, () => `${labelOf()} container ${name}`);
+        if (message !== undefined) judged.push({ subject: w, message });
+      } else if (isUnknown(image) || (typeof image === "string" && containsUnknown(image))) {
+        pending.push(cannotTellYet(`${labelOf()} container ${name}`, "image", policy, w));
+      }
+    }
+  }
+  return [...judged, ...pending];
 }
 
 export const approvedRegistries: StackRule = {
@@ -82,11 +91,10 @@ export const approvedRegistries: StackRule = {
   check(resources, ctx) {
     if (ctx.environment !== "prod") return [];
     const declared = declaredPaths(resources);
-    const judged = images(resources).flatMap(({ w, name, image }) => {
+    return judgeImages(resources, "cis-eks-5.1.4-approved-registries", (image, container) => {
       const problem = registryProblem(image, declared, ctx.config);
-      return problem ? [{ subject: w, message: `${label(w)} container ${name}: ${problem}; push it to the service's ECR repository (or a configured mirror) and reference it there.` }] : [];
+      return problem ? `${container()}: ${problem}; push it to the service's ECR repository (or a configured mirror) and reference it there.` : undefined;
     });
-    return [...judged, ...undecided(resources, "cis-eks-5.1.4-approved-registries")];
   },
 };
 
@@ -95,10 +103,8 @@ export const imagesDigestPinned: StackRule = {
     "In prod, reference every image by digest (@sha256:...): a tag can be moved to other content after review and signing."),
   check(resources, ctx) {
     if (ctx.environment !== "prod") return [];
-    const judged = images(resources).filter(({ image }) => parseImage(image)?.digest === undefined).map(({ w, name, image }) => ({
-      subject: w,
-      message: `${label(w)} container ${name} uses ${image} without a digest; reference it as <repository>@sha256:<digest>.`,
-    }));
-    return [...judged, ...undecided(resources, "cis-eks-5.1.4-images-digest-pinned")];
+    return judgeImages(resources, "cis-eks-5.1.4-images-digest-pinned", (image, container) =>
+      parseImage(image)?.digest === undefined ? `${container()} uses ${image} without a digest; reference it as <repository>@sha256:<digest>.` : undefined,
+    );
   },
 };

@@ -3,7 +3,7 @@
  * pod-security pack (one implementation of "is this pod privileged"), using each check's newest revision, and only
  * re-word the result as the CIS control. hostNamespaces covers three CIS controls, so each keeps its own field.
  */
-import type { CheckDefinition, CheckResult } from "../../pod-security/api";
+import type { CheckDefinition, CheckResult, VersionedCheck } from "../../pod-security/api";
 import { allowPrivilegeEscalation } from "../../pod-security/checks/allowPrivilegeEscalation";
 import { hostNamespaces } from "../../pod-security/checks/hostNamespaces";
 import { privileged } from "../../pod-security/checks/privileged";
@@ -16,8 +16,16 @@ import { cisEks } from "./meta";
 export function runPss(definition: CheckDefinition, workload: Subject): CheckResult | undefined {
   const pod = podTemplateOf(workload);
   if (!pod) return undefined;
-  const newest = [...definition.versions].sort((a, b) => b.minMinor - a.minMinor)[0];
+  const newest = newestRevision(definition);
   return newest ? newest.check(pod) : undefined;
+}
+
+/** A check's newest revision, found once per check rather than by sorting its revisions per workload. */
+const NEWEST = new WeakMap<CheckDefinition, VersionedCheck | undefined>();
+
+function newestRevision(definition: CheckDefinition): VersionedCheck | undefined {
+  if (!NEWEST.has(definition)) NEWEST.set(definition, [...definition.versions].sort((a, b) => b.minMinor - a.minMinor)[0]);
+  return NEWEST.get(definition);
 }
 
 interface Delegation {

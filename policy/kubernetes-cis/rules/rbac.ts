@@ -3,7 +3,7 @@
  * 10,000-rule ClusterRole costs 10,000 steps). `*` in verbs, resources or apiGroups grants everything it stands for.
  */
 import { Finding, ResourceRule, Subject, describe } from "../../common/finding";
-import { groupOf, kindOf } from "../../common/kubernetes";
+import { groupOf, kindOf, perTypeToken } from "../../common/kubernetes";
 import { arrayOf, cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
 import { cisEks, nsaCisa } from "./meta";
 
@@ -12,8 +12,9 @@ const RBAC_GROUP = "rbac.authorization.k8s.io";
 function isRbac(type: string, kinds: readonly string[]): boolean {
   return groupOf(type) === RBAC_GROUP && kinds.includes(kindOf(type) ?? "");
 }
-export const isRole = (type: string): boolean => isRbac(type, ["Role", "ClusterRole"]);
-export const isBinding = (type: string): boolean => isRbac(type, ["RoleBinding", "ClusterRoleBinding"]);
+/** Remembered per type token: every RBAC rule asks it of every resource. */
+export const isRole: (type: string) => boolean = perTypeToken((type) => isRbac(type, ["Role", "ClusterRole"]));
+export const isBinding: (type: string) => boolean = perTypeToken((type) => isRbac(type, ["RoleBinding", "ClusterRoleBinding"]));
 
 export interface PolicyRule {
   readonly index: number;
@@ -56,7 +57,7 @@ function roleRule(meta: ResourceRule["meta"], matches: (p: PolicyRule) => boolea
       let unknownRules = 0;
       for (const p of rulesOf(r)) {
         if (matches(p)) findings.push({ message: problem(r, p) });
-        else if (containsUnknown([p.apiGroups, p.resources, p.verbs])) unknownRules++;
+        else if (containsUnknown(p.apiGroups) || containsUnknown(p.resources) || containsUnknown(p.verbs)) unknownRules++;
       }
       if (unknownRules > 0) findings.push(cannotTellYet(describe(r), `rules (${unknownRules} with unknown apiGroups/resources/verbs)`, meta.id));
       return findings;

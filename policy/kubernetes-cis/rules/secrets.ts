@@ -1,6 +1,6 @@
 /** CIS EKS 4.4.1: secrets as files, not environment variables. */
-import { ResourceRule, describe } from "../../common/finding";
-import { containersOf, isWorkload, podSpecOf } from "../../common/kubernetes";
+import { ResourceRule } from "../../common/finding";
+import { containerFindings, isWorkload } from "../../common/kubernetes";
 import { arrayOf, objectOf } from "../../common/unknown";
 import { cisEks } from "./meta";
 
@@ -14,11 +14,11 @@ export const secretsAsFiles: ResourceRule = {
   ),
   types: isWorkload,
   check(r) {
-    return containersOf(podSpecOf(r)).flatMap(({ container, name }) => {
-      const fromEnv = arrayOf(container.env).filter((e) => objectOf(objectOf(objectOf(e)?.valueFrom)?.secretKeyRef) !== undefined).length;
-      const fromEnvFrom = arrayOf(container.envFrom).filter((e) => objectOf(objectOf(e)?.secretRef) !== undefined).length;
-      if (fromEnv + fromEnvFrom === 0) return [];
-      return [{ message: `${describe(r)} container ${name} reads secrets from environment variables; mount the secret as a volume instead.` }];
+    return containerFindings(r, (container, name, what) => {
+      const fromEnv = arrayOf(container.env).some((e) => objectOf(objectOf(objectOf(e)?.valueFrom)?.secretKeyRef) !== undefined);
+      const fromEnvFrom = arrayOf(container.envFrom).some((e) => objectOf(objectOf(e)?.secretRef) !== undefined);
+      if (!fromEnv && !fromEnvFrom) return undefined;
+      return { message: `${what()} container ${name} reads secrets from environment variables; mount the secret as a volume instead.` };
     });
   },
 };

@@ -7,13 +7,15 @@ function hostPortsV1Dot0(pod: Pod): CheckResult {
   const fixes: Fix[] = [];
   for (const c of containersOf(pod)) {
     let bad = false;
-    list(c.container.ports).forEach((raw, i) => {
-      const hostPort = obj(raw)?.hostPort;
-      if (hostPort === undefined || hostPort === null || hostPort === 0) return;
+    const declared = list(c.container.ports);
+    for (let i = 0; i < declared.length; i++) {
+      if (!(i in declared)) continue;
+      const hostPort = obj(declared[i])?.hostPort;
+      if (hostPort === undefined || hostPort === null || hostPort === 0) continue;
       bad = true;
       ports.push(String(hostPort));
       fixes.push({ path: `${c.path}.ports[${i}].hostPort`, change: "remove it (or set it to 0) and expose the port through a Service" });
-    });
+    }
     if (bad) names.push(c.name);
   }
   if (names.length === 0) return ALLOWED;

@@ -5,28 +5,34 @@ const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"] as const;
 const HOOKS = ["postStart", "preStop"] as const;
 const HANDLERS = ["httpGet", "tcpSocket"] as const;
 
+/**
+ * Records the `host` of each httpGet/tcpSocket handler of one probe or hook, found at `<container>.<field>`; true when
+ * one is set. Paths are only worded for what is reported: most probes set no host.
+ */
+function handlerHosts(handler: unknown, containerPath: string, field: string, hosts: string[], fixes: Fix[]): boolean {
+  const o = obj(handler);
+  if (!o) return false;
+  let found = false;
+  for (const kind of HANDLERS) {
+    const host = str(obj(o[kind])?.host);
+    if (host === "") continue;
+    found = true;
+    hosts.push(host);
+    fixes.push({ path: `${containerPath}.${field}.${kind}.host`, change: "remove it (the kubelet then targets the pod IP)" });
+  }
+  return found;
+}
+
 /** A probe or lifecycle hook with a `host` lets a pod make the kubelet connect to another machine (1.34+). */
 function hostProbesAndHostLifecycleV1Dot34(pod: Pod): CheckResult {
   const names: string[] = [];
   const hosts: string[] = [];
   const fixes: Fix[] = [];
   for (const c of containersOf(pod)) {
-    const handlers: { path: string; handler: unknown }[] = [];
-    for (const p of PROBES) handlers.push({ path: `${c.path}.${p}`, handler: c.container[p] });
-    const lifecycle = obj(c.container.lifecycle);
-    for (const h of HOOKS) handlers.push({ path: `${c.path}.lifecycle.${h}`, handler: lifecycle?.[h] });
     let bad = false;
-    for (const { path, handler } of handlers) {
-      const o = obj(handler);
-      if (!o) continue;
-      for (const kind of HANDLERS) {
-        const host = str(obj(o[kind])?.host);
-        if (host === "") continue;
-        bad = true;
-        hosts.push(host);
-        fixes.push({ path: `${path}.${kind}.host`, change: "remove it (the kubelet then targets the pod IP)" });
-      }
-    }
+    for (const p of PROBES) if (handlerHosts(c.container[p], c.path, p, hosts, fixes)) bad = true;
+    const lifecycle = obj(c.container.lifecycle);
+    for (const h of HOOKS) if (handlerHosts(lifecycle?.[h], c.path, `lifecycle.${h}`, hosts, fixes)) bad = true;
     if (bad) names.push(c.name);
   }
   if (names.length === 0) return ALLOWED;

@@ -65,13 +65,15 @@ export function sharingContainers<T>(pod: Pod, evaluate: () => T): T {
 function buildContainersOf(pod: Pod): ContainerRef[] {
   const out: ContainerRef[] = [];
   for (const kind of KINDS) {
-    list(pod.spec[kind]).forEach((raw, i) => {
-      const container = obj(raw);
-      if (!container) return;
+    const containers = list(pod.spec[kind]);
+    for (let i = 0; i < containers.length; i++) {
+      if (!(i in containers)) continue;
+      const container = obj(containers[i]);
+      if (!container) continue;
       const path = `spec.${kind}[${i}]`;
       const name = typeof container.name === "string" && container.name !== "" ? container.name : `${kind}[${i}]`;
       out.push({ name, path, container, securityContext: obj(container.securityContext) });
-    });
+    }
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * PodDisruptionBudgets selecting its pods. Shared by the stack rules so they agree on who targets what.
  */
 import type { Subject } from "../../common/finding";
-import { kindOf, metadataOf, namespaceOf, objectName, podTemplateOf, selectorMatches } from "../../common/kubernetes";
+import { kindOf, metadataOf, namespaceOf, objectName, perTypeToken, podTemplateOf, selectorMatches } from "../../common/kubernetes";
 import { isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { namespaceKey, objectKey } from "../../common/scope";
 
@@ -17,6 +17,13 @@ export const isPdb = (type: string): boolean => type.startsWith("kubernetes:poli
 export const isRollout = (type: string): boolean => type.startsWith("kubernetes:argoproj.io/") && kindOf(type) === "Rollout";
 /** What the scaling rules judge: replicated workloads and Rollouts. */
 export const isScaled = (type: string): boolean => isReplicated(type) || isRollout(type);
+/**
+ * Long-running workloads: replicated ones and DaemonSets (Jobs and CronJobs finish: probes and spread matter less).
+ * Remembered per type token, as the pod rules ask it of every resource.
+ */
+export const isLongRunning: (type: string) => boolean = perTypeToken((type) => isReplicated(type) || (type.startsWith("kubernetes:apps/") && kindOf(type) === "DaemonSet"));
+/** Every object that runs pods: long-running workloads, Jobs, CronJobs and bare Pods. */
+export const isPodBearing: (type: string) => boolean = perTypeToken((type) => isLongRunning(type) || ["Job", "CronJob", "Pod"].includes(kindOf(type) ?? ""));
 
 export interface Workload {
   readonly subject: Subject;
@@ -63,8 +70,11 @@ function indexOf(resources: readonly Subject[]) {
       if (key !== undefined && !hpaByTarget.has(key)) hpaByTarget.set(key, r);
       for (const urn of r.propertyDependencies?.spec ?? []) if (!hpaByDependency.has(urn)) hpaByDependency.set(urn, r);
     } else if (isPdb(r.type)) {
+      // Appended in place: copying the namespace's list per PDB made the index quadratic in a namespace's size.
       const key = namespaceKey(r);
-      pdbsByNamespace.set(key, [...(pdbsByNamespace.get(key) ?? []), r]);
+      const list = pdbsByNamespace.get(key);
+      if (list) list.push(r);
+      else pdbsByNamespace.set(key, [r]);
     }
   }
   return { hpaByTarget, hpaByDependency, pdbsByNamespace };
@@ -106,17 +116,27 @@ function templateLabelsOf(subject: Subject, byKey: ReadonlyMap<string, Subject>)
 export function workloadsOf(resources: readonly Subject[]): Workload[] {
   const index = indexOf(resources);
   const templates = rolloutsByTemplate(resources);
-  const byKey = new Map(resources.filter((r) => isReplicated(r.type)).map((r) => [objectKey(r, kindOf(r.type) ?? ""), r] as const));
-  const heldByRollout = (r: Subject) => isReplicated(r.type) && templates.has(objectKey(r, kindOf(r.type) ?? "")) && numberOf(objectOf(r.props.spec)?.replicas) === 0;
+  // Each replicated workload's object key, worded once: the Rollout, HPA and template joins below all ask for it.
+  const keys = new Map<Subject, string>();
+  const byKey = new Map<string, Subject>();
+  for (const r of resources) {
+    if (!isReplicated(r.type)) continue;
+    const key = objectKey(r, kindOf(r.type) ?? "");
+    keys.set(r, key);
+    byKey.set(key, r);
+  }
+  const keyOf = (r: Subject) => keys.get(r) ?? objectKey(r, kindOf(r.type) ?? "");
+  const heldByRollout = (r: Subject) => isReplicated(r.type) && templates.has(keyOf(r)) && numberOf(objectOf(r.props.spec)?.replicas) === 0;
   return resources
     .filter((r) => isScaled(r.type) && !heldByRollout(r))
     .map((subject) => {
       const spec = objectOf(subject.props.spec);
       const labels = templateLabelsOf(subject, byKey);
       const namespace = namespaceOf(subject);
-      const hpa = index.hpaByDependency.get(subject.urn) ?? index.hpaByTarget.get(objectKey(subject, kindOf(subject.type) ?? ""));
+      const hpa = index.hpaByDependency.get(subject.urn) ?? index.hpaByTarget.get(keyOf(subject));
       const hpaMinRaw = hpa ? objectOf(hpa.props.spec)?.minReplicas : undefined;
       const hpaMin = hpa ? (numberOf(hpaMinRaw) ?? 1) : undefined;
+      const pdbs = index.pdbsByNamespace.size > 0 ? (index.pdbsByNamespace.get(namespaceKey(subject)) ?? []).filter((p) => protects(p, labels, subject)) : [];
       return {
         subject,
         kind: kindOf(subject.type) ?? "",
@@ -125,7 +145,7 @@ export function workloadsOf(resources: readonly Subject[]): Workload[] {
         replicas: numberOf(spec?.replicas),
         hpa,
         hpaMin,
-        pdbs: (index.pdbsByNamespace.get(namespaceKey(subject)) ?? []).filter((p) => protects(p, labels, subject)),
+        pdbs,
         labels,
       };
     });

@@ -4,14 +4,12 @@
  * match mutable tags, unique env names. Each walks its object once (a 5,000-container Deployment is 5,000 steps).
  */
 import { Finding, ResourceRule, describe } from "../../common/finding";
-import { containersOf, kindOf, podSpecOf, podTemplateOf, selectorMatches } from "../../common/kubernetes";
+import { containerFindings, containersOf, kindOf, podSpecOf, podTemplateOf, RUNNING_CONTAINER_FIELDS, selectorMatches } from "../../common/kubernetes";
 import { arrayOf, cannotTellYet, containsUnknown, isSet, isUnknown, numberOf, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
-import { isHpa, isReplicated } from "./model";
+import { isHpa, isLongRunning, isPodBearing } from "./model";
 import { imagePinned } from "./pods";
 
-const isService = (type: string) => isReplicated(type) || (type.startsWith("kubernetes:apps/") && kindOf(type) === "DaemonSet");
-const isPodBearing = (t: string) => isService(t) || ["Job", "CronJob", "Pod"].includes(kindOf(t) ?? "");
 
 export const hpaCanScale: ResourceRule = {
   meta: resilience("WR-10", "hpa-can-scale", "HorizontalPodAutoscalers can scale (minReplicas below maxReplicas)", "medium", "Set maxReplicas above minReplicas, or drop the HPA and set spec.replicas on the workload.", ["kube-score horizontalpodautoscaler-replicas"]),
@@ -50,16 +48,19 @@ export const probesDistinct: ResourceRule = {
   meta: resilience("WR-12", "probes-distinct", "Liveness and readiness probes are not identical", "medium", "Make the liveness probe check only that the process is alive (own endpoint, longer period and threshold) and the readiness probe check that it can serve.", [
     "kube-score pod-probes-identical",
   ]),
-  types: isService,
+  types: isLongRunning,
   check(r) {
-    return containersOf(podSpecOf(r))
-      .filter(({ field, container }) => field === "containers" && isSet(container.livenessProbe) && isSet(container.readinessProbe))
-      .flatMap(({ container, name }): Finding[] => {
-        if (containsUnknown([container.livenessProbe, container.readinessProbe])) return [cannotTellYet(`${describe(r)} container ${name}`, "livenessProbe/readinessProbe", "wr-probes-distinct")];
+    return containerFindings(
+      r,
+      (container, name, what): Finding | undefined => {
+        if (!isSet(container.livenessProbe) || !isSet(container.readinessProbe)) return undefined;
+        if (containsUnknown(container.livenessProbe) || containsUnknown(container.readinessProbe)) return cannotTellYet(`${what()} container ${name}`, "livenessProbe/readinessProbe", "wr-probes-distinct");
         return probeKey(container.livenessProbe) === probeKey(container.readinessProbe)
-          ? [{ message: `${describe(r)} container ${name} has identical liveness and readiness probes, so a slow dependency restarts it; give the liveness probe its own check and longer thresholds.` }]
-          : [];
-      });
+          ? { message: `${what()} container ${name} has identical liveness and readiness probes, so a slow dependency restarts it; give the liveness probe its own check and longer thresholds.` }
+          : undefined;
+      },
+      ["containers"],
+    );
   },
 };
 
@@ -69,14 +70,16 @@ export const ephemeralStorageRequests: ResourceRule = {
   ]),
   types: isPodBearing,
   check(r) {
-    return containersOf(podSpecOf(r))
-      .filter(({ field }) => field !== "ephemeralContainers")
-      .flatMap(({ container, name }): Finding[] => {
+    return containerFindings(
+      r,
+      (container, name, what): Finding | undefined => {
         const res = container.resources;
         const requests = isUnknown(res) ? res : objectOf(res)?.requests;
-        if (isUnknown(requests)) return [cannotTellYet(`${describe(r)} container ${name}`, "resources.requests", "wr-ephemeral-storage-requests")];
-        return isSet(objectOf(requests)?.["ephemeral-storage"]) ? [] : [{ message: `${describe(r)} container ${name} does not request ephemeral-storage; set resources.requests.ephemeral-storage (and limits.ephemeral-storage).` }];
-      });
+        if (isUnknown(requests)) return cannotTellYet(`${what()} container ${name}`, "resources.requests", "wr-ephemeral-storage-requests");
+        return isSet(objectOf(requests)?.["ephemeral-storage"]) ? undefined : { message: `${what()} container ${name} does not request ephemeral-storage; set resources.requests.ephemeral-storage (and limits.ephemeral-storage).` };
+      },
+      RUNNING_CONTAINER_FIELDS,
+    );
   },
 };
 
@@ -85,7 +88,7 @@ export const selectorMatchesTemplate: ResourceRule = {
     "kube-score deployment-pod-selector-labels-match-template-metadata-labels",
     "kube-score statefulset-pod-selector-labels-match-template-metadata-labels",
   ]),
-  types: (t) => isService(t) || (kindOf(t) === "Job" && t.startsWith("kubernetes:batch/")),
+  types: (t) => isLongRunning(t) || (kindOf(t) === "Job" && t.startsWith("kubernetes:batch/")),
   check(r) {
     const spec = objectOf(r.props.spec);
     const selector = spec?.selector;
@@ -106,14 +109,15 @@ export const pullPolicyForMutableTags: ResourceRule = {
   ]),
   types: isPodBearing,
   check(r) {
-    return containersOf(podSpecOf(r)).flatMap(({ container, name }): Finding[] => {
+    return containerFindings(r, (container, name, what): Finding | undefined => {
       const image = container.image;
-      if (typeof image !== "string" || isUnknown(image) || imagePinned(image)) return [];
+      if (typeof image !== "string" || isUnknown(image)) return undefined;
       const policy = container.imagePullPolicy;
-      if (isUnknown(policy)) return [cannotTellYet(`${describe(r)} container ${name}`, "imagePullPolicy", "wr-pull-policy-mutable-tags")];
       // Unset with a mutable tag (latest or none) defaults to Always; IfNotPresent/Never keep whatever a node cached.
-      if (policy === undefined || policy === "Always") return [];
-      return [{ message: `${describe(r)} container ${name} runs mutable image ${image} with imagePullPolicy ${String(policy)}, so nodes run different builds; pin the image or set imagePullPolicy Always.` }];
+      // Whether the tag is mutable is only asked when the pull policy could matter (parsing the image is the cost).
+      if (policy === undefined || policy === "Always" || imagePinned(image)) return undefined;
+      if (isUnknown(policy)) return cannotTellYet(`${what()} container ${name}`, "imagePullPolicy", "wr-pull-policy-mutable-tags");
+      return { message: `${what()} container ${name} runs mutable image ${image} with imagePullPolicy ${String(policy)}, so nodes run different builds; pin the image or set imagePullPolicy Always.` };
     });
   },
 };
@@ -125,6 +129,8 @@ export const envNamesUnique: ResourceRule = {
   types: isPodBearing,
   check(r) {
     return containersOf(podSpecOf(r)).flatMap(({ container, name }): Finding[] => {
+      // One entry cannot repeat a name: no sets to build for most containers.
+      if (arrayOf(container.env).length < 2) return [];
       const seen = new Set<string>();
       const duplicates = new Set<string>();
       for (const e of arrayOf(container.env)) {

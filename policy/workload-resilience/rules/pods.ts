@@ -1,14 +1,15 @@
 /** Pod-level resilience: zone spread, probes, requests/limits, pinned images, preStop vs termination grace. */
 import { isPinnedImage } from "../../common/images";
 import { Finding, ResourceRule, Subject, describe } from "../../common/finding";
-import { containersOf, kindOf, podSpecOf } from "../../common/kubernetes";
+import { containerFindings, containersOf, podSpecOf, RUNNING_CONTAINER_FIELDS } from "../../common/kubernetes";
 import { arrayOf, cannotTellYet, containsUnknown, isSet, isUnknown, mentionsUnknown, numberOf, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
-import { isReplicated } from "./model";
+import { isLongRunning, isPodBearing, isReplicated } from "./model";
 
 const ZONE_KEYS = ["topology.kubernetes.io/zone", "failure-domain.beta.kubernetes.io/zone"];
-/** Long-running workloads (Jobs and CronJobs finish: probes and spread matter less). */
-const isService = (type: string) => isReplicated(type) || (type.startsWith("kubernetes:apps/") && kindOf(type) === "DaemonSet");
+
+/** True for a spread constraint or affinity term keyed on zones. */
+const onZones = (term: unknown): boolean => ZONE_KEYS.includes(objectOf(term)?.topologyKey as string);
 
 /** "Cannot tell yet" when the pod template itself is unknown at preview; nothing when the object has none. */
 export function podSpecUnknown(r: Subject, policy: string): Finding[] {
@@ -28,11 +29,11 @@ export const zoneSpread: ResourceRule = {
   check(r) {
     const spec = podSpecOf(r);
     if (!spec) return podSpecUnknown(r, "wr-zone-topology-spread");
-    const spread = arrayOf(spec.topologySpreadConstraints).some((c) => ZONE_KEYS.includes(objectOf(c)?.topologyKey as string));
+    const spread = arrayOf(spec.topologySpreadConstraints).some(onZones);
     const anti = objectOf(objectOf(spec.affinity)?.podAntiAffinity);
-    const antiZone = [...arrayOf(anti?.requiredDuringSchedulingIgnoredDuringExecution), ...arrayOf(anti?.preferredDuringSchedulingIgnoredDuringExecution).map((p) => objectOf(p)?.podAffinityTerm)].some((t) =>
-      ZONE_KEYS.includes(objectOf(t)?.topologyKey as string),
-    );
+    const antiZone =
+      arrayOf(anti?.requiredDuringSchedulingIgnoredDuringExecution).some(onZones) ||
+      arrayOf(anti?.preferredDuringSchedulingIgnoredDuringExecution).some((p) => onZones(objectOf(p)?.podAffinityTerm));
     if (spread || antiZone) return [];
     for (const field of ["topologySpreadConstraints", "affinity"] as const) {
       if (containsUnknown(spec[field])) return [cannotTellYet(describe(r), `spec.template.spec.${field}`, "wr-zone-topology-spread")];
@@ -43,32 +44,47 @@ export const zoneSpread: ResourceRule = {
 
 export const probes: ResourceRule = {
   meta: resilience("WR-6", "probes", "Long-running containers declare readiness and liveness probes", "medium", "Add readinessProbe and livenessProbe to every container of the pod template."),
-  types: isService,
+  types: isLongRunning,
   check(r) {
-    return containersOf(podSpecOf(r))
-      .filter(({ field }) => field === "containers")
-      .flatMap(({ container, name }) => {
-        const missing = (["readinessProbe", "livenessProbe"] as const).filter((p) => !isSet(container[p]));
-        return missing.length === 0 ? [] : [{ message: `${describe(r)} container ${name} has no ${missing.join(" or ")}; add ${missing.join(" and ")}.` }];
-      });
+    return containerFindings(
+      r,
+      (container, name, what) => {
+        const readiness = isSet(container.readinessProbe);
+        const liveness = isSet(container.livenessProbe);
+        if (readiness && liveness) return undefined;
+        const missing = readiness ? ["livenessProbe"] : liveness ? ["readinessProbe"] : ["readinessProbe", "livenessProbe"];
+        return { message: `${what()} container ${name} has no ${missing.join(" or ")}; add ${missing.join(" and ")}.` };
+      },
+      ["containers"],
+    );
   },
 };
 
+/** The requests and limits a container leaves unset, as `requests.cpu`…; unknown maps count as set. */
+function missingResources(resources: unknown): string[] {
+  const res = objectOf(resources);
+  const missing: string[] = [];
+  const requests = objectOf(res?.requests);
+  const requestsKnown = !isUnknown(res?.requests);
+  if (!isSet(requests?.cpu) && requestsKnown) missing.push("requests.cpu");
+  if (!isSet(requests?.memory) && requestsKnown) missing.push("requests.memory");
+  if (!isSet(objectOf(res?.limits)?.memory) && !isUnknown(res?.limits)) missing.push("limits.memory");
+  return missing;
+}
+
 export const requestsAndLimits: ResourceRule = {
   meta: resilience("WR-7", "resources-requests-limits", "Containers set CPU and memory requests and a memory limit", "medium", "Set resources.requests.cpu, resources.requests.memory and resources.limits.memory on every container."),
-  types: (t) => isService(t) || ["Job", "CronJob", "Pod"].includes(kindOf(t) ?? ""),
+  types: isPodBearing,
   check(r) {
-    return containersOf(podSpecOf(r))
-      .filter(({ field }) => field !== "ephemeralContainers")
-      .flatMap(({ container, name }) => {
-        if (isUnknown(container.resources)) return [cannotTellYet(`${describe(r)} container ${name}`, "resources", "wr-resources-requests-limits")];
-        const res = objectOf(container.resources);
-        const missing = [
-          ...(["cpu", "memory"] as const).filter((k) => !isSet(objectOf(res?.requests)?.[k]) && !isUnknown(res?.requests)).map((k) => `requests.${k}`),
-          ...(!isSet(objectOf(res?.limits)?.memory) && !isUnknown(res?.limits) ? ["limits.memory"] : []),
-        ];
-        return missing.length === 0 ? [] : [{ message: `${describe(r)} container ${name} does not set resources.${missing.join(", resources.")}; set them so the scheduler and OOM handling are predictable.` }];
-      });
+    return containerFindings(
+      r,
+      (container, name, what) => {
+        if (isUnknown(container.resources)) return cannotTellYet(`${what()} container ${name}`, "resources", "wr-resources-requests-limits");
+        const missing = missingResources(container.resources);
+        return missing.length === 0 ? undefined : { message: `${what()} container ${name} does not set resources.${missing.join(", resources.")}; set them so the scheduler and OOM handling are predictable.` };
+      },
+      RUNNING_CONTAINER_FIELDS,
+    );
   },
 };
 
@@ -77,13 +93,13 @@ export const imagePinned = isPinnedImage;
 
 export const pinnedImages: ResourceRule = {
   meta: resilience("WR-8", "pinned-images", "Container images are pinned to a version tag or digest", "medium", "Reference images by digest (@sha256:...) or an immutable version tag, never :latest or no tag."),
-  types: (t) => isService(t) || ["Job", "CronJob", "Pod"].includes(kindOf(t) ?? ""),
+  types: isPodBearing,
   check(r) {
-    return containersOf(podSpecOf(r)).flatMap(({ container, name }) => {
+    return containerFindings(r, (container, name, what) => {
       const image = container.image;
-      if (isUnknown(image) || mentionsUnknown(image)) return [cannotTellYet(`${describe(r)} container ${name}`, "image", "wr-pinned-images")];
-      if (typeof image !== "string" || imagePinned(image)) return [];
-      return [{ message: `${describe(r)} container ${name} uses unpinned image ${image}; pin it to a version tag or @sha256 digest.` }];
+      if (isUnknown(image) || mentionsUnknown(image)) return cannotTellYet(`${what()} container ${name}`, "image", "wr-pinned-images");
+      if (typeof image !== "string" || imagePinned(image)) return undefined;
+      return { message: `${what()} container ${name} uses unpinned image ${image}; pin it to a version tag or @sha256 digest.` };
     });
   },
 };
@@ -107,7 +123,7 @@ export const preStopWithinGrace: ResourceRule = {
     "medium",
     "Make terminationGracePeriodSeconds exceed the preStop delay plus the application's shutdown time (default grace is 30s).",
   ),
-  types: isService,
+  types: isLongRunning,
   check(r) {
     const spec = podSpecOf(r);
     if (!spec) return [];

@@ -5,6 +5,7 @@
 import { Finding, StackRule, Subject, describe } from "../../common/finding";
 import { isWorkload, kindOf, podTemplateOf, selectorMatches } from "../../common/kubernetes";
 import { namespaceKey } from "../../common/scope";
+import { groupBy } from "../../common/stack";
 import { cannotTellYet, containsUnknown, isUnknown, objectOf } from "../../common/unknown";
 import { resilience } from "./meta";
 
@@ -16,18 +17,16 @@ export const serviceTargetsPods: StackRule = {
   ]),
   judges: isService,
   check(resources) {
-    const templatesByNamespace = new Map<string, Record<string, unknown>[]>();
-    for (const r of resources) {
-      if (!isWorkload(r.type) || kindOf(r.type) === "Job" || kindOf(r.type) === "CronJob") continue;
-      const key = namespaceKey(r);
-      const labels = objectOf(podTemplateOf(r)?.metadata.labels) ?? {};
-      templatesByNamespace.set(key, [...(templatesByNamespace.get(key) ?? []), labels]);
-    }
-    return resources.filter((r) => isService(r.type)).flatMap((s): Finding[] => judge(s, templatesByNamespace.get(namespaceKey(s)) ?? []));
+    const services = resources.filter((r) => isService(r.type));
+    // No Service, nothing to join: skip indexing every workload.
+    if (services.length === 0) return [];
+    const selectable = resources.filter((r) => isWorkload(r.type) && kindOf(r.type) !== "Job" && kindOf(r.type) !== "CronJob");
+    const byNamespace = groupBy(selectable, (r) => namespaceKey(r));
+    return services.flatMap((s): Finding[] => judge(s, byNamespace.get(namespaceKey(s)) ?? []));
   },
 };
 
-function judge(service: Subject, templates: readonly Record<string, unknown>[]): Finding[] {
+function judge(service: Subject, workloads: readonly Subject[]): Finding[] {
   const spec = objectOf(service.props.spec);
   // ExternalName and selector-less Services (manual Endpoints/EndpointSlices) select nothing on purpose.
   if (spec?.type === "ExternalName") return [];
@@ -36,8 +35,8 @@ function judge(service: Subject, templates: readonly Record<string, unknown>[]):
   if (isUnknown(selector) || containsUnknown(selector)) return [cannotTellYet(describe(service), "spec.selector", "wr-service-selects-pods", service)];
   const asLabelSelector = { matchLabels: selector };
   let undecided = false;
-  for (const labels of templates) {
-    const m = selectorMatches(asLabelSelector, labels);
+  for (const w of workloads) {
+    const m = selectorMatches(asLabelSelector, objectOf(podTemplateOf(w)?.metadata.labels) ?? {});
     if (m === true) return [];
     if (m === undefined) undecided = true;
   }
