@@ -5,8 +5,8 @@
  *    100, and jest renders every captured stack through its source-map formatter, frame by frame. @pulumi/pulumi
  *    reads `new Error().stack` for every promise it wraps (runtime/debuggable.js debuggablePromise), so under jest a
  *    program of 1,000 resources spent half its CPU mapping stack frames nobody reads (the offline runtime now skips
- *    that capture unless `debug` is set, src/testing/sdk-cost.ts; what is below still holds for the SDK's wrapper). A plan (bin/production-platform,
- *    the Pulumi language host) runs with Node's default of 10, so tests now see what users' programs see. The SDK's
+ *    that capture unless `debug` is set, src/testing/sdk-cost.ts; what follows holds for the SDK's own wrapper).
+ *    A plan (bin/production-platform, the Pulumi language host) runs with Node's default of 10, so tests now see what users' programs see. The SDK's
  *    own source positions (resource.js Resource.callsites) lift the limit to Infinity for their one capture, so the
  *    program lines in reports are unchanged. A failing test's stack shows its 10 innermost frames.
  * 2. With JEST_CPU_LEDGER=<file> (`npm run test:cpu`, scripts/test-cpu.ts), one JSON line per test file: the worker's
