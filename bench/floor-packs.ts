@@ -29,9 +29,11 @@ function twinPolicies(rules: readonly Rule[]): TwinPolicy[] {
   });
 }
 
-// The same first import as every pack (policy/common/defer-sdk-root.ts, compiled), so twins start as ours do.
-const index = (deferSdkRoot: string) => `"use strict";
-require(${JSON.stringify(deferSdkRoot)});
+// The same first imports as every pack (policy/common/defer-sdk-root.ts and deserialise-once.ts, compiled), so twins
+// start and deserialise as ours do.
+const index = (common: string) => `"use strict";
+require(${JSON.stringify(path.join(common, "defer-sdk-root.js"))});
+require(${JSON.stringify(path.join(common, "deserialise-once.js"))});
 const { PolicyPack } = require("@pulumi/policy");
 const policies = require("./policies.json").map((p) => {
   const base = { name: p.name, description: "no-op twin of " + p.name, enforcementLevel: "advisory" };
@@ -46,14 +48,14 @@ new PolicyPack(require("./package.json").name, { policies });
 /** Writes (or reuses) each pack's no-op twin; returns their directories, in pack order. */
 export function floorPackDirs(): string[] {
   const cache = path.join(ROOT, "node_modules", ".cache", "production-platform", "packs");
-  const deferSdkRoot = path.join(runnablePackDir(path.join(ROOT, "policy", "aws-baseline")), "lib", "common", "defer-sdk-root.js");
+  const common = path.join(runnablePackDir(path.join(ROOT, "policy", "aws-baseline")), "lib", "common");
   return Object.entries(PACK_RULES).map(([pack, rules]) => {
     const dir = path.join(cache, `floor-${pack}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: `floor-${pack}`, version: "0.0.1", main: "index.js" }, null, 2));
     fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
     fs.writeFileSync(path.join(dir, "policies.json"), JSON.stringify(twinPolicies(rules), null, 1));
-    fs.writeFileSync(path.join(dir, "index.js"), index(deferSdkRoot));
+    fs.writeFileSync(path.join(dir, "index.js"), index(common));
     return dir;
   });
 }

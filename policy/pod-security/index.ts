@@ -4,6 +4,8 @@
  */
 // First: the SDK root loads only if used (policy/common/defer-sdk-root.ts).
 import "../common/defer-sdk-root";
+// Then: each request's properties deserialised once, not once per policy (policy/common/deserialise-once.ts).
+import "../common/deserialise-once";
 import { PolicyPack } from "@pulumi/policy";
 import { resourcePolicy, stackPolicy } from "../common/wiring";
 import { ADVISORY_RULE, CHECK_RULES, NAMESPACE_RULE } from "./rules";

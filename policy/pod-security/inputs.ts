@@ -24,6 +24,7 @@ import {
   namespaceKey,
   namespaceName,
   PackSettings,
+  sameSettings,
   StackResource,
   violationMessage,
   Workload,
@@ -32,7 +33,8 @@ import {
 
 interface Analysed {
   readonly resource: StackResource;
-  readonly settingsKey: string;
+  /** The settings it was judged with: a policy configured differently judges it again. */
+  readonly settings: PackSettings;
   readonly workload: Workload;
 }
 
@@ -92,12 +94,11 @@ export function analyse(subject: Subject, policy: string, settings: PackSettings
     return { namespace: resource };
   }
   if (!isPodKind(kindOf(resource.type))) return {};
-  const settingsKey = JSON.stringify(settings);
   const cached = memory.workloads.get(resource.urn);
-  if (cached && cached.settingsKey === settingsKey) return { workload: cached.workload };
+  if (cached && sameSettings(cached.settings, settings)) return { workload: cached.workload };
   const workload = workloadOf(resource, settings, lookupIn(memory.namespaces, settings));
   if (!workload) return {};
-  memory.workloads.set(resource.urn, { resource, settingsKey, workload });
+  memory.workloads.set(resource.urn, { resource, settings, workload });
   return { workload };
 }
 

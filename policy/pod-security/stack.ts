@@ -53,6 +53,15 @@ export function readSettings(config: unknown): PackSettings {
   };
 }
 
+/**
+ * Whether two policies' settings judge alike. Every check policy reads its own copy of the config (`getConfig`
+ * builds a new object per call), so this compares values; it runs once per policy per pod-bearing object.
+ */
+export function sameSettings(a: PackSettings, b: PackSettings): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.defaultLevel === b.defaultLevel && a.defaultVersion === b.defaultVersion && sameList(a.exemptNamespaces, b.exemptNamespaces) && sameList(a.exemptRuntimeClasses, b.exemptRuntimeClasses);
+}
+
 /** A pod-bearing resource of the stack with the policy that applies to it. */
 export interface Workload {
   readonly urn: string;

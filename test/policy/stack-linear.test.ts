@@ -39,7 +39,11 @@ function superlinear(small: readonly Subject[], big: readonly Subject[]): [strin
 
 const unitOf = (s: Subject): number => Number(/u(\d+)/.exec(s.name)?.[1] ?? -1);
 
-async function syntheticProgram(): Promise<Subject[]> {
+/** The synthetic program's resources (run once per test file: the module registers its resources when first loaded). */
+let synthetic: Promise<Subject[]> | undefined;
+const syntheticProgram = (): Promise<Subject[]> => (synthetic ??= runSyntheticProgram());
+
+async function runSyntheticProgram(): Promise<Subject[]> {
   const recorder = installMockRuntime({ preview: false, project: "synthetic", stack: "linear", config: { "synthetic:resources": String(UNITS * 14) } });
   require("../../bench/synthetic/index");
   await settle();
@@ -93,4 +97,38 @@ test("the AWS joins: no rule reads a resource more often per resource as the sta
   const big = [...PROVIDERS, ...Array.from({ length: UNITS }, (_, i) => awsJoinUnit(i)).flat()];
   const small = big.filter((s) => unitOf(s) < UNITS / 4);
   expect(superlinear(small, big)).toEqual([]);
+});
+
+/** Freezes `value` and everything reachable from it. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Rules that throw on frozen resources (a write to what they judge), with the error. */
+function writers(subjects: readonly Subject[]): string[] {
+  const frozen = deepFreeze(subjects.map((s) => structuredClone(s)));
+  const out: string[] = [];
+  for (const [pack, rules] of Object.entries(PACKS)) {
+    for (const rule of rules) {
+      try {
+        runRule(rule, frozen, contextFor("prod"));
+      } catch (err) {
+        out.push(`${pack}/${rule.meta.id}: ${(err as Error).message}`);
+      }
+    }
+  }
+  return out;
+}
+
+// The packs share one deserialised copy of a request's properties between their policies
+// (policy/common/deserialise-once.ts): a rule that wrote to what it judges would change what the next policy sees.
+test("no rule writes to the resources it judges", async () => {
+  const program = await syntheticProgram();
+  expect(program.length).toBeGreaterThan(UNITS * 10);
+  expect(writers(program)).toEqual([]);
+  expect(writers([...PROVIDERS, ...Array.from({ length: 4 }, (_, i) => awsJoinUnit(i)).flat()])).toEqual([]);
 });

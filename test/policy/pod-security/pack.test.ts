@@ -188,6 +188,17 @@ describe("config", () => {
     expect(brief(await pack.analyzeDeployment([resource("Deployment", bad, "apps")]))).toEqual(["mandatory hostNamespaces Deployment"]);
   });
 
+  test("policies configured differently judge the same object each at its own settings", async () => {
+    // One evaluation per object is shared by the check policies only while their settings agree: whichever policy
+    // runs first, the other must not reuse its verdict.
+    deployment++;
+    const info = await pack.info();
+    await pack.configure(Object.fromEntries(info.policies.map((p) => [p.name, p.name === "hostNamespaces" ? { exemptNamespaces: ["apps"] } : {}])));
+    const bad = podWith((p) => ((p.spec.hostIPC = true), (p.spec.containers[0].securityContext.privileged = true)));
+    expect(brief(await pack.analyzeDeployment([resource("Deployment", bad, "apps")]))).toEqual(["mandatory privileged Deployment"]);
+    expect(brief(await pack.analyzeDeployment([resource("Deployment", bad, "shop", "other")]))).toEqual(["mandatory hostNamespaces other", "mandatory privileged other"]);
+  });
+
   test("exemptions-as-code (policy/common) waive a check for one workload, with owner and expiry", async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pss-")), "exemptions.yaml");
     fs.writeFileSync(
