@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { runPlan, Table } from "./plans";
+import { PlanFigures, runPlan, Table } from "./plans";
 
 const ROOT = path.resolve(__dirname, "..");
 /** awsguard 0.3.1 policies that call AWS (security.js: ACM DescribeCertificate, IAM ListAccessKeys, ListMFADevices). */
@@ -32,28 +32,38 @@ export function awsguardPack(): string | undefined {
   return dir;
 }
 
-/** Program-only, then each AWS pack alone, `rounds` interleaved rounds on one stack; the last round's figures. */
+/** The median of `values` (the lower middle one for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/**
+ * Program-only, then each AWS pack alone, `rounds` interleaved rounds on one stack; each figure is its median over
+ * the rounds (one round's load can move a plan by ±10 %, more than the difference being measured).
+ */
 export function awsguardRows(stack: string, rounds: number): Table {
   const guard = awsguardPack();
-  const rows: Table = [["pack (alone, --stack " + stack + ")", "findings", "start CPU s (own)", "plan s (CPU s)", "× program only (wall, CPU)", "goal"]];
-  if (!guard) return [...rows, ["@pulumi/awsguard", "not installed (npm ci installs the dev dependency)", "", "", "", ""]];
+  const rows: Table = [["pack (alone, --stack " + stack + ")", "findings", "start CPU s (own)", "pack CPU s (own)", "plan s (CPU s)", "× program only (wall, CPU)", "goal"]];
+  if (!guard) return [...rows, ["@pulumi/awsguard", "not installed (npm ci installs the dev dependency)", "", "", "", "", ""]];
   const ours = path.join(ROOT, "policy", "aws-baseline");
-  let last: { bare: ReturnType<typeof runPlan>; guard: ReturnType<typeof runPlan>; ours: ReturnType<typeof runPlan> } | undefined;
+  const runs: { bare: PlanFigures; guard: PlanFigures; ours: PlanFigures }[] = [];
   for (let round = 0; round < rounds; round++) {
-    last = {
+    runs.push({
       bare: runPlan(["--stack", stack, "--no-policy"]),
       guard: runPlan(["--stack", stack, "--policy-pack", guard, "--policy-pack-config", path.join(guard, "offline.json")]),
       ours: runPlan(["--stack", stack, "--policy-pack", ours]),
-    };
+    });
   }
-  const { bare } = last!;
-  const row = (name: string, r: ReturnType<typeof runPlan>, goal: string) => [
+  const of = (figure: (r: PlanFigures) => number, which: "bare" | "guard" | "ours") => median(runs.map((run) => figure(run[which])));
+  const row = (name: string, which: "guard" | "ours", goal: string) => [
     name,
-    r.findings,
-    ((r.packs[0]?.startCpuMillis ?? NaN) / 1000).toFixed(2),
-    `${r.wallSeconds.toFixed(1)} (${r.cpuSeconds.toFixed(1)})`,
-    `${(r.wallSeconds / bare.wallSeconds).toFixed(2)}, ${(r.cpuSeconds / bare.cpuSeconds).toFixed(2)}`,
+    runs[0][which].findings,
+    (of((r) => r.packs[0]?.startCpuMillis ?? NaN, which) / 1000).toFixed(2),
+    (of((r) => r.packs[0]?.cpuMillis ?? NaN, which) / 1000).toFixed(2),
+    `${of((r) => r.wallSeconds, which).toFixed(1)} (${of((r) => r.cpuSeconds, which).toFixed(1)})`,
+    `${median(runs.map((run) => run[which].wallSeconds / run.bare.wallSeconds)).toFixed(2)}, ${median(runs.map((run) => run[which].cpuSeconds / run.bare.cpuSeconds)).toFixed(2)}`,
     goal,
   ];
-  return [...rows, row("@pulumi/awsguard 0.3.1", last!.guard, "peer"), row("aws-baseline", last!.ours, "ahead of awsguard on each")];
+  return [...rows, row("@pulumi/awsguard 0.3.1", "guard", "peer"), row("aws-baseline", "ours", "ahead of awsguard on each")];
 }

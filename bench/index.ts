@@ -30,6 +30,8 @@ const NOOP = path.join(ROOT, "test", "fixtures", "noop-pack");
 const QUICK = process.argv.includes("--quick");
 /** Throughput sizes; the 10k run is one round (best of two would add minutes to a bench that must stay under 20). */
 const SIZES = QUICK ? [1000] : [1000, 10000];
+/** In-process passes after the first whose best is the "steady" figure. */
+const STEADY_PASSES = 8;
 
 function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
@@ -144,7 +146,7 @@ async function planFigures(): Promise<void> {
   console.log(`\nSynthetic program (bench/synthetic), program only; with every pack at ${withPacks.join(" and ")}; under each size, the SDK's own mocks (pulumi.runtime.setMocks) running it`);
   table(syntheticScaling(sizes, withPacks));
   console.log("\nPeer: @pulumi/awsguard vs aws-baseline, each alone on the prod stack, same CLI and protocol");
-  table(awsguardRows("prod", rounds));
+  table(awsguardRows("prod", QUICK ? 1 : 3));
 }
 
 async function main(): Promise<void> {
@@ -155,7 +157,7 @@ async function main(): Promise<void> {
   for (const size of SIZES) {
     const resources = syntheticStack(size);
     console.log(`\nRule throughput on ${size} synthetic resources (resources/s; targets: in-process all packs ≥ 20,000; protocol within 1.3× of no-op)`);
-    const rows: (string | number)[][] = [["pack", "in-process, first pass", "in-process, steady", "protocol", "× no-op time", "pack peak RSS MiB"]];
+    const rows: (string | number)[][] = [["pack", "in-process, first pass", `in-process, steady (best of ${STEADY_PASSES})`, "protocol", "× no-op time", "pack peak RSS MiB"]];
     const rounds = size > 1000 ? 1 : 2;
     const noop = await throughProtocol(NOOP, resources, rounds);
     rows.push(["no-op (protocol floor)", "-", "-", Math.round(size / noop.seconds), 1, noop.rssMiB]);
@@ -164,9 +166,10 @@ async function main(): Promise<void> {
     let allProtocol = 0;
     for (const pack of PACKS) {
       // First pass: what a fresh pack process pays, its rules compiled by the JIT as they run. Steady: the best of
-      // three passes after it, what the rules cost once compiled (a pack analyses every resource of a deployment).
+      // the STEADY_PASSES passes after it, what the rules cost once compiled (at 1k resources V8 is still tiering
+      // the rules up after the third pass: docs/architecture.md has the passes measured one by one).
       const first = IN_PROCESS[pack](resources);
-      const steady = Math.min(IN_PROCESS[pack](resources), IN_PROCESS[pack](resources), IN_PROCESS[pack](resources));
+      const steady = Math.min(...Array.from({ length: STEADY_PASSES }, () => IN_PROCESS[pack](resources)));
       const protocol = await throughProtocol(path.join(ROOT, "policy", pack), resources, rounds);
       allFirst += first;
       allSteady += steady;

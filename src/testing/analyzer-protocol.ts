@@ -23,6 +23,8 @@ export interface PackProtocol {
   readonly analyzerProto: any;
   readonly structProto: any;
   readonly emptyProto: any;
+  /** google-protobuf's wire reader (`BinaryReader`), the one the generated messages decode with. */
+  readonly binaryReader: any;
 }
 
 export function packProtocol(root: string, req: (m: string) => any): PackProtocol {
@@ -33,6 +35,7 @@ export function packProtocol(root: string, req: (m: string) => any): PackProtoco
     analyzerProto: req("proto/analyzer_pb.js"),
     structProto: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })),
     emptyProto: require(require.resolve("google-protobuf/google/protobuf/empty_pb.js", { paths: [root] })),
+    binaryReader: require(require.resolve("google-protobuf", { paths: [root] })).BinaryReader,
   };
 }
 
@@ -86,16 +89,47 @@ export function connectPack(protocol: PackProtocol, dir: string, pack: PackProce
       client[method](request, (err: Error | null, resp: T) => (err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp))),
     );
   // Analyze and AnalyzeStack go out as the bytes requestsFor serialised once for every pack (see analyzer-requests.ts);
-  // the response is decoded with the service's own deserialiser.
+  // the response is decoded for its diagnostics (diagnosticsOnly).
+  const decode = diagnosticsOnly(protocol);
   const callSerialized = <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> => {
     const def = analyzerRpc.AnalyzerService[method];
     return new Promise((resolve, reject) =>
-      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), def.responseDeserialize, bytes, (err: Error | null, resp: T) =>
+      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), decode, bytes, (err: Error | null, resp: T) =>
         err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp),
       ),
     );
   };
   return { client, call, callSerialized };
+}
+
+/** Field numbers of `pulumirpc.AnalyzeResponse` (proto/analyzer.proto). */
+const DIAGNOSTICS_FIELD = 2;
+
+/**
+ * A decoder of `AnalyzeResponse` bytes for what the plan reads, its diagnostics, each decoded by the generated
+ * `AnalyzeDiagnostic` deserialiser as `AnalyzeResponse.deserializeBinary` decodes it. Every other field is passed
+ * over with the reader's `skipField`, which walks its wire structure (a truncated or malformed field still fails
+ * the call) without building it: `notApplicable` (field 3) holds one entry per policy of another type, for every
+ * resource and pack, most of a response's messages, and the plan never reads it (the engine records it for its
+ * policy summary; the plan's report derives applicability from the rules' declared types).
+ */
+export function diagnosticsOnly(protocol: PackProtocol): (bytes: Uint8Array) => unknown {
+  const { AnalyzeResponse, AnalyzeDiagnostic } = protocol.analyzerProto;
+  return (bytes) => {
+    const message = new AnalyzeResponse();
+    const reader = new protocol.binaryReader(bytes);
+    while (reader.nextField()) {
+      if (reader.isEndGroup()) break;
+      if (reader.getFieldNumber() !== DIAGNOSTICS_FIELD) {
+        reader.skipField();
+        continue;
+      }
+      const diagnostic = new AnalyzeDiagnostic();
+      reader.readMessage(diagnostic, AnalyzeDiagnostic.deserializeBinaryFromReader);
+      message.addDiagnostics(diagnostic);
+    }
+    return message;
+  };
 }
 
 /** The diagnostics of an `Analyze` or `AnalyzeStack` response. */
