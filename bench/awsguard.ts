@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { PlanFigures, runPlan, Table } from "./plans";
+import { median, PlanFigures, runPlan, Table } from "./plans";
 
 const ROOT = path.resolve(__dirname, "..");
 /** awsguard 0.3.1 policies that call AWS (security.js: ACM DescribeCertificate, IAM ListAccessKeys, ListMFADevices). */
@@ -30,12 +30,6 @@ export function awsguardPack(): string | undefined {
   fs.writeFileSync(path.join(dir, "index.js"), `const { AwsGuard } = require("@pulumi/awsguard");\nnew AwsGuard(${JSON.stringify(settings)});\n`);
   fs.writeFileSync(path.join(dir, "offline.json"), JSON.stringify(settings, null, 2));
   return dir;
-}
-
-/** The median of `values` (the lower middle one for an even count). */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
 /**

@@ -6,7 +6,7 @@
 import * as path from "path";
 import { startPolicyPack } from "../src/testing/analyzer";
 import { processCpuMillis } from "../src/testing/pack-process";
-import type { Table } from "./plans";
+import { median, Table } from "./plans";
 
 async function oneStart(dir: string, codeCache: boolean): Promise<{ wall: number; cpu: number }> {
   const started = process.hrtime.bigint();
@@ -18,11 +18,6 @@ async function oneStart(dir: string, codeCache: boolean): Promise<{ wall: number
   } finally {
     await pack.close();
   }
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** One row per pack: median wall and CPU to GetAnalyzerInfo, engine-like and with the cache, over `rounds` runs. */

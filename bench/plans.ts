@@ -64,7 +64,8 @@ function fixed(n: number, digits = 2): number {
   return Number(n.toFixed(digits));
 }
 
-function median(values: readonly number[]): number {
+/** The median of `values` (the upper middle one for an even count). */
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
