@@ -4,7 +4,7 @@
  */
 import { CheckId, CheckLevel, CheckResult, Fix, Level, Pod, resolveMinor } from "./api";
 import { checksFor, ResolvedCheck } from "./registry";
-import { containsUnknown, trackUnknowns, withoutUnknownElements } from "./podspec";
+import { containsUnknown, objectsHoldingUnknowns, trackUnknowns, withoutUnknownElements } from "./podspec";
 import { sharingContainers } from "./checks/util";
 
 export type OutcomeStatus = "allowed" | "forbidden" | "unknown";
@@ -32,7 +32,16 @@ export function remediationText(fixes: readonly Fix[], fallback: string): string
  * Runs one resolved check. `mayHaveUnknowns` routes the pod through the unknown-tracking proxy; pods without
  * placeholders (every pod at update time, most at preview) take the direct path.
  */
-export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boolean): CheckOutcome {
+/** What the checks of one evaluation of a pod with unknowns scan once and share (the pod is not changed meanwhile). */
+interface UnknownScan {
+  /** Objects of the pod holding an unknown. */
+  holding?: WeakSet<object>;
+  /** The pod without its elements that hold unknowns (null: none to remove), and its objects holding one. */
+  pruned?: Pod | null;
+  prunedHolding?: WeakSet<object>;
+}
+
+export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boolean, scan: UnknownScan = {}): CheckOutcome {
   if (!mayHaveUnknowns) {
     let result: CheckResult;
     try {
@@ -42,7 +51,7 @@ export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boo
     }
     return result.allowed ? allowedOutcome(resolved) : forbidden(resolved, result, NO_PATHS);
   }
-  const tracked = trackUnknowns(pod);
+  const tracked = trackUnknowns(pod, (scan.holding ??= objectsHoldingUnknowns(pod)));
   let result: CheckResult;
   try {
     result = resolved.check(tracked.pod);
@@ -51,7 +60,7 @@ export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boo
   }
   const unknownPaths = tracked.unknownPaths();
   if (unknownPaths.length > 0) {
-    const decided = decidedWithoutUnknowns(resolved, pod);
+    const decided = decidedWithoutUnknowns(resolved, pod, scan);
     if (decided) return forbidden(resolved, decided, unknownPaths);
     return { checkId: resolved.id, checkLevel: resolved.definition.level, status: "unknown", fixes: [], remediation: resolved.definition.remediation, unknownPaths };
   }
@@ -101,10 +110,11 @@ function forbidden(resolved: ResolvedCheck, result: CheckResult, unknownPaths: r
  * that hold unknowns (see `withoutUnknownElements`), forbids it without reading any other unknown. One privileged
  * container beside a container whose image is not known yet is a violation now, not "cannot tell".
  */
-function decidedWithoutUnknowns(resolved: ResolvedCheck, pod: Pod): CheckResult | undefined {
-  const pruned = withoutUnknownElements(pod);
+function decidedWithoutUnknowns(resolved: ResolvedCheck, pod: Pod, scan: UnknownScan): CheckResult | undefined {
+  if (scan.pruned === undefined) scan.pruned = withoutUnknownElements(pod) ?? null;
+  const pruned = scan.pruned;
   if (!pruned) return undefined;
-  const tracked = trackUnknowns(pruned);
+  const tracked = trackUnknowns(pruned, (scan.prunedHolding ??= objectsHoldingUnknowns(pruned)));
   let result: CheckResult;
   try {
     result = resolved.check(tracked.pod);
@@ -124,7 +134,8 @@ export function evaluatePodAt(pod: Pod, level: Level, minor: number, mayHaveUnkn
 
 /** One outcome per check of `checks`, in its order. */
 export function evaluateChecks(pod: Pod, checks: readonly ResolvedCheck[], mayHaveUnknowns: boolean): CheckOutcome[] {
-  return sharingContainers(pod, () => checks.map((c) => runCheck(c, pod, mayHaveUnknowns)));
+  const scan: UnknownScan = {};
+  return sharingContainers(pod, () => checks.map((c) => runCheck(c, pod, mayHaveUnknowns, scan)));
 }
 
 /** True when the pod's metadata or spec holds a value not known yet (preview). */
