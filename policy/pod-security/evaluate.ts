@@ -28,10 +28,6 @@ export function remediationText(fixes: readonly Fix[], fallback: string): string
   return fixes.length > 0 ? fixes.map((f) => `${f.path}: ${f.change}`).join("; ") : fallback;
 }
 
-/**
- * Runs one resolved check. `mayHaveUnknowns` routes the pod through the unknown-tracking proxy; pods without
- * placeholders (every pod at update time, most at preview) take the direct path.
- */
 /** What the checks of one evaluation of a pod with unknowns scan once and share (the pod is not changed meanwhile). */
 interface UnknownScan {
   /** Objects of the pod holding an unknown. */
@@ -41,6 +37,11 @@ interface UnknownScan {
   prunedHolding?: WeakSet<object>;
 }
 
+/**
+ * Runs one resolved check. `mayHaveUnknowns` routes the pod through the unknown-tracking proxy; pods without
+ * placeholders (every pod at update time, most at preview) take the direct path. `scan` is shared by the
+ * checks of one evaluation (evaluateChecks).
+ */
 export function runCheck(resolved: ResolvedCheck, pod: Pod, mayHaveUnknowns: boolean, scan: UnknownScan = {}): CheckOutcome {
   if (!mayHaveUnknowns) {
     let result: CheckResult;
