@@ -49,7 +49,7 @@ export function awsguardRows(stack: string, rounds: number): Table {
       ours: runPlan(["--stack", stack, "--policy-pack", ours]),
     });
   }
-  const of = (figure: (r: PlanFigures) => number, which: "bare" | "guard" | "ours") => median(runs.map((run) => figure(run[which])));
+  const of = (figure: (r: PlanFigures) => number, which: "guard" | "ours") => median(runs.map((run) => figure(run[which])));
   const row = (name: string, which: "guard" | "ours", goal: string) => [
     name,
     runs[0][which].findings,

@@ -17,9 +17,9 @@
  * policy still gets its own unknown-checking proxy around it); the one difference is identity: policies of one
  * pack share one object per request. That holds because nothing in the pack writes to it: `@pulumi/policy` never
  * writes to deserialised properties outside remediations (our packs define none), and our rules read the
- * properties through `plain()` copies (policy/common/wiring.ts `subjectOf`). Without `@pulumi/policy`
- * this does nothing. Mirrored by the real engine too: the module ships
- * in the published packs, so `pulumi preview --policy-pack` runs it, and `npm run parity` compares.
+ * properties through `plain()` copies (policy/common/wiring.ts `subjectOf`). Without `@pulumi/policy` this does
+ * nothing. The real engine runs it too: the module ships in the published packs, so `pulumi preview --policy-pack`
+ * loads it, and `npm run parity` compares.
  */
 
 type Deserialise = (struct: object, proxySecrets: boolean) => unknown;
