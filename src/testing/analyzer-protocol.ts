@@ -10,6 +10,7 @@ import { toStructValue } from "./analyzer-requests";
 import { isCompiledPack } from "./pack-build";
 import { codeCacheLaunch } from "./pack-code-cache";
 import type { PolicyConfigEntry } from "./pack-config";
+import { unaryChannel } from "./grpc-unary";
 import { packEnvironment, track, waitForPort } from "./pack-process";
 
 export const ENFORCEMENT: EnforcementLevel[] = ["advisory", "mandatory", "disabled", "remediate"];
@@ -18,7 +19,6 @@ export const SEVERITY: Severity[] = ["", "low", "medium", "high", "critical"];
 /** The protocol modules of the SDK copy the pack loads (so the protocol classes match the server's). */
 export interface PackProtocol {
   readonly root: string;
-  readonly grpc: any;
   readonly analyzerRpc: any;
   readonly analyzerProto: any;
   readonly structProto: any;
@@ -30,7 +30,6 @@ export interface PackProtocol {
 export function packProtocol(root: string, req: (m: string) => any): PackProtocol {
   return {
     root,
-    grpc: require(require.resolve("@grpc/grpc-js", { paths: [root] })),
     analyzerRpc: req("proto/analyzer_grpc_pb.js"),
     analyzerProto: req("proto/analyzer_pb.js"),
     structProto: require(require.resolve("google-protobuf/google/protobuf/struct_pb.js", { paths: [root] })),
@@ -73,33 +72,33 @@ export async function spawnPack(protocol: PackProtocol, dir: string, options: St
 
 /** The gRPC client of a started pack; failed calls name the method, the pack and what it wrote to stderr. */
 export interface PackConnection {
-  readonly client: any;
   call<T>(method: string, request: unknown): Promise<T>;
   callSerialized<T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T>;
+  close(): void;
 }
 
+/**
+ * One HTTP/2 session to the pack, every call unary on it (grpc-unary.ts), as the engine's analyzer plugin calls
+ * its pack. Method paths and message (de)serialisers are the generated service definition's, so a call carries the
+ * bytes the generated grpc-js client would send.
+ */
 export function connectPack(protocol: PackProtocol, dir: string, pack: PackProcess): PackConnection {
-  const { grpc, analyzerRpc } = protocol;
-  const client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
-    "grpc.max_receive_message_length": 400 * 1024 * 1024,
-    "grpc.max_send_message_length": 400 * 1024 * 1024,
-  });
-  const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) =>
-      client[method](request, (err: Error | null, resp: T) => (err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp))),
-    );
+  const service = protocol.analyzerRpc.AnalyzerService;
+  const channel = unaryChannel(pack.port);
+  const failed = (method: string) => (err: Error) => {
+    throw new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`);
+  };
+  const call = async <T>(method: string, request: unknown): Promise<T> => {
+    const def = service[method];
+    const bytes = await channel.call(def.path, def.requestSerialize(request)).catch(failed(method));
+    return def.responseDeserialize(bytes);
+  };
   // Analyze and AnalyzeStack go out as the bytes requestsFor serialised once for every pack (see analyzer-requests.ts);
   // the response is decoded for its diagnostics (diagnosticsOnly).
   const decode = diagnosticsOnly(protocol);
-  const callSerialized = <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> => {
-    const def = analyzerRpc.AnalyzerService[method];
-    return new Promise((resolve, reject) =>
-      client.makeUnaryRequest(def.path, (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), decode, bytes, (err: Error | null, resp: T) =>
-        err ? reject(new Error(`${method} on ${dir}: ${err.message}\n${pack.stderr()}`)) : resolve(resp),
-      ),
-    );
-  };
-  return { client, call, callSerialized };
+  const callSerialized = async <T>(method: "analyze" | "analyzeStack", bytes: Uint8Array): Promise<T> =>
+    decode(await channel.call(service[method].path, bytes).catch(failed(method))) as T;
+  return { call, callSerialized, close: () => channel.close() };
 }
 
 /** Field numbers of `pulumirpc.AnalyzeResponse` (proto/analyzer.proto). */

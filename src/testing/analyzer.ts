@@ -192,7 +192,7 @@ async function configureAtStart(
     await sendConfigure(reconcile(options.config ?? {}, packInfo, initial, options.configSource));
   } catch (err) {
     // A pack that cannot be configured is stopped here: no caller holds a client to close it.
-    conn.client.close();
+    conn.close();
     await stopProcess(pack.child);
     throw err;
   }
@@ -234,7 +234,7 @@ function packClientOf(
       return [...perResource.flat(), ...(await packClient.analyzeStack(stackResources ?? resources))];
     },
     async close() {
-      conn.client.close();
+      conn.close();
       await stopProcess(pack.child);
     },
   };
