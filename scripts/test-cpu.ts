@@ -19,6 +19,7 @@ interface Row {
 }
 
 const ROOT = path.resolve(__dirname, "..");
+const { JEST_NODE_FLAGS } = require("../test/support/suites") as { JEST_NODE_FLAGS: string[] };
 
 function main(argv: string[]): number {
   const jsonAt = argv.indexOf("--json");
@@ -30,7 +31,7 @@ function main(argv: string[]): number {
   const jestArgs = jsonAt >= 0 ? [...argv.slice(0, jsonAt), ...argv.slice(jsonAt + 2)] : argv;
   const ledger = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "test-cpu-")), "ledger.jsonl");
   const started = process.hrtime.bigint();
-  const jest = spawnSync(process.execPath, [require.resolve("jest/bin/jest"), ...jestArgs], { cwd: ROOT, stdio: "inherit", env: { ...process.env, JEST_CPU_LEDGER: ledger } });
+  const jest = spawnSync(process.execPath, [...JEST_NODE_FLAGS, require.resolve("jest/bin/jest"), ...jestArgs], { cwd: ROOT, stdio: "inherit", env: { ...process.env, JEST_CPU_LEDGER: ledger } });
   const wall = Number(process.hrtime.bigint() - started) / 1e9;
   if (!fs.existsSync(ledger)) {
     process.stderr.write("test:cpu: no CPU ledger was written (it reads /proc/self/stat: Linux only), so no figures\n");

@@ -13,6 +13,7 @@ const { spawn } = require("child_process");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
+const { JEST_NODE_FLAGS } = require("../test/support/suites");
 const bin = (pkg, file) => path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [root] })), file);
 
 const children = new Set();
@@ -54,7 +55,7 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 
 async function main() {
-  const jest = start("jest", [bin("jest", "bin/jest.js"), ...process.argv.slice(2)], { buffered: false });
+  const jest = start("jest", [...JEST_NODE_FLAGS, bin("jest", "bin/jest.js"), ...process.argv.slice(2)], { buffered: false });
   const checks = [
     start("tsc --noEmit", [bin("typescript", "bin/tsc"), "-p", "tsconfig.json", "--noEmit"], { buffered: true }),
     start("eslint", [bin("eslint", "bin/eslint.js"), "."], { buffered: true }),
