@@ -147,7 +147,7 @@ export function packDigest(packDir: string): string {
 }
 
 function digestOf(dir: string, closure: PackClosure): string {
-  const hash = createHash("sha256").update(`layout ${LAYOUT_VERSION}\0typescript ${typescript().version}\0`);
+  const hash = createHash("sha256").update(`${buildKey()}\0`);
   for (const file of digestInputs(dir, closure)) {
     hash.update(`${path.relative(closure.policyRoot, file)}\0`);
     if (fs.existsSync(file)) hash.update(fs.readFileSync(file));
@@ -183,16 +183,16 @@ function stampLines(dir: string, inputs: readonly string[]): string[] {
   return [...inputs, ...[...dirs].sort()].map(statLine);
 }
 
-/** The digest key: the build layout and the TypeScript that transpiles (its version read without loading it). */
-function stampKey(): string {
-  return `layout ${LAYOUT_VERSION} typescript ${readJson(require.resolve("typescript/package.json")).version}`;
+/** What every build depends on besides its inputs: the layout and the TypeScript that transpiles (read, not loaded). */
+function buildKey(): string {
+  return `layout ${LAYOUT_VERSION}\0typescript ${readJson(require.resolve("typescript/package.json")).version}`;
 }
 
 /** {@link packDigest}, reused from `<cacheRoot>/<pack>.digest.json` while nothing it was computed from changed. */
 export function cachedPackDigest(packDir: string, cacheRoot: string): string {
   const dir = path.resolve(packDir);
   const stampFile = path.join(cacheRoot, `${path.basename(dir)}.digest.json`);
-  const key = stampKey();
+  const key = buildKey();
   let stamp: DigestStamp | undefined;
   try {
     stamp = readJson(stampFile);
