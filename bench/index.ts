@@ -107,6 +107,39 @@ async function throughProtocol(dir: string, resources: AnalyzerResource[], round
   }
 }
 
+/**
+ * One throughput table. Every protocol run comes before this size's in-process passes, so that no pack's protocol
+ * figure pays the garbage the passes leave in this process and the no-op's does not (they used to alternate). The
+ * no-op pack runs before and after the packs, both printed, and each ratio is against the faster of the two: the
+ * stricter one. Measured at 10k, one round each: the no-op moved 750 → 506 / 538 resources/s between two runs.
+ */
+async function throughputRows(resources: AnalyzerResource[], rounds: number): Promise<(string | number)[][]> {
+  const size = resources.length;
+  const noopBefore = await throughProtocol(NOOP, resources, rounds);
+  const protocol = new Map<string, { seconds: number; rssMiB: number }>();
+  for (const pack of PACKS) protocol.set(pack, await throughProtocol(path.join(ROOT, "policy", pack), resources, rounds));
+  const noopAfter = await throughProtocol(NOOP, resources, rounds);
+  const noop = Math.min(noopBefore.seconds, noopAfter.seconds);
+  const rows: (string | number)[][] = [["pack", "in-process, first pass", `in-process, steady (best of ${STEADY_PASSES})`, "protocol", "× no-op time", "pack peak RSS MiB"]];
+  rows.push(["no-op (protocol floor), before / after", "-", "-", `${Math.round(size / noopBefore.seconds)} / ${Math.round(size / noopAfter.seconds)}`, 1, noopBefore.rssMiB]);
+  let allFirst = 0;
+  let allSteady = 0;
+  for (const pack of PACKS) {
+    // First pass: what a fresh pack process pays, its rules compiled by the JIT as they run. Steady: the best of the
+    // STEADY_PASSES passes after it, what the rules cost once compiled (at 1k resources V8 is still tiering the rules
+    // up after the third pass: docs/architecture.md has the passes measured one by one).
+    const first = IN_PROCESS[pack](resources);
+    const steady = Math.min(...Array.from({ length: STEADY_PASSES }, () => IN_PROCESS[pack](resources)));
+    const { seconds: through, rssMiB } = protocol.get(pack)!;
+    allFirst += first;
+    allSteady += steady;
+    rows.push([pack, Math.round(size / first), Math.round(size / steady), Math.round(size / through), Number((through / noop).toFixed(2)), rssMiB]);
+  }
+  const slowest = Math.max(...[...protocol.values()].map((p) => p.seconds));
+  rows.push([ONLY.length > 0 ? "selected packs" : "all packs", Math.round(size / allFirst), Math.round(size / allSteady), `${Math.round(size / slowest)} (in parallel, slowest pack)`, "", ""]);
+  return rows;
+}
+
 /** Milliseconds the rules of each pack take on one huge object (issue 18: linear in the object's size). */
 export function bigObjects(): void {
   console.log("\nBig objects (ms per object, in-process; target: milliseconds, linear in the object's size)");
@@ -155,29 +188,8 @@ async function main(): Promise<void> {
   if (ONLY.length > 0 && PACKS.length !== ONLY.length) throw new Error(`unknown pack in --pack ${ONLY.join(", ")}; packs: ${ALL_PACKS.join(", ")}`);
   if (ONLY.length === 0) await planFigures();
   for (const size of SIZES) {
-    const resources = syntheticStack(size);
     console.log(`\nRule throughput on ${size} synthetic resources (resources/s; targets: in-process all packs ≥ 20,000; protocol within 1.3× of no-op)`);
-    const rows: (string | number)[][] = [["pack", "in-process, first pass", `in-process, steady (best of ${STEADY_PASSES})`, "protocol", "× no-op time", "pack peak RSS MiB"]];
-    const rounds = size > 1000 ? 1 : 2;
-    const noop = await throughProtocol(NOOP, resources, rounds);
-    rows.push(["no-op (protocol floor)", "-", "-", Math.round(size / noop.seconds), 1, noop.rssMiB]);
-    let allFirst = 0;
-    let allSteady = 0;
-    let allProtocol = 0;
-    for (const pack of PACKS) {
-      // First pass: what a fresh pack process pays, its rules compiled by the JIT as they run. Steady: the best of
-      // the STEADY_PASSES passes after it, what the rules cost once compiled (at 1k resources V8 is still tiering
-      // the rules up after the third pass: docs/architecture.md has the passes measured one by one).
-      const first = IN_PROCESS[pack](resources);
-      const steady = Math.min(...Array.from({ length: STEADY_PASSES }, () => IN_PROCESS[pack](resources)));
-      const protocol = await throughProtocol(path.join(ROOT, "policy", pack), resources, rounds);
-      allFirst += first;
-      allSteady += steady;
-      allProtocol = Math.max(allProtocol, protocol.seconds);
-      rows.push([pack, Math.round(size / first), Math.round(size / steady), Math.round(size / protocol.seconds), Number((protocol.seconds / noop.seconds).toFixed(2)), protocol.rssMiB]);
-    }
-    rows.push([ONLY.length > 0 ? "selected packs" : "all packs", Math.round(size / allFirst), Math.round(size / allSteady), `${Math.round(size / allProtocol)} (in parallel, slowest pack)`, "", ""]);
-    table(rows);
+    table(await throughputRows(syntheticStack(size), size > 1000 ? 1 : 2));
   }
   bigObjects();
   console.log("\npod-security on one large pod (ms; target: linear, 20,000 ≈ 4 × 5,000)");
